@@ -1,0 +1,263 @@
+//! The HTTP server: `Application::build(settings)` connects, migrates, seeds an
+//! empty database when configured to, and binds (port 0 picks a free port, as
+//! the end-to-end tests do).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{App, Either, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions, Response, ServerError};
+use async_graphql_actix_web::GraphQLResponse;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::auth::jwt::TokenValidator;
+use crate::auth::{Caller, Principal};
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::graphql::{FinsamSchema, Loaders, build_schema};
+use crate::metrics::Metrics;
+use crate::service::{AppState, Clock, seed};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: Arc<AppState>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Clock::System).await
+    }
+
+    /// As `build`, with the day the rules see fixed (tests).
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let state = Arc::new(prepare_state(settings, clock).await?);
+        if state.settings.database.seed_on_empty && seed::is_empty(&state.db).await? {
+            let report = seed::load(&state.db).await?;
+            tracing::info!(?report, "loaded the demo dataset into the empty database");
+        }
+        let address = format!(
+            "{}:{}",
+            state.settings.server.host, state.settings.server.port
+        );
+        let listener = TcpListener::bind(&address)?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> Arc<AppState> {
+        self.state.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects (counting statements for `/metrics`), migrates and builds the
+/// shared state.
+pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
+    let metrics = Metrics::new()?;
+    let counter = metrics.db_statements.clone();
+    let db = crate::db::connect(&settings.database, Some(Box::new(move || counter.inc()))).await?;
+    crate::db::migrate(&db).await?;
+    let tokens = TokenValidator::from_settings(&settings.auth)?;
+    Ok(AppState {
+        db,
+        settings,
+        tokens,
+        metrics,
+        clock,
+    })
+}
+
+fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server> {
+    let schema = build_schema(state.clone());
+    let body_limit = state.settings.server.body_limit_bytes;
+    let graphiql = state.settings.server.graphiql;
+    let server = HttpServer::new(move || {
+        let metrics = state.metrics.clone();
+        let mut app = App::new()
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::Data::new(schema.clone()))
+            .app_data(web::Data::from(state.clone()))
+            .wrap_fn(move |req, srv| {
+                let started = Instant::now();
+                let method = req.method().to_string();
+                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let metrics = metrics.clone();
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    let status = res.status().as_u16().to_string();
+                    metrics
+                        .requests
+                        .with_label_values(&[method.as_str(), route.as_str(), status.as_str()])
+                        .inc();
+                    metrics
+                        .latency
+                        .with_label_values(&[route.as_str()])
+                        .observe(started.elapsed().as_secs_f64());
+                    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        res.headers_mut()
+                            .insert(header::HeaderName::from_static("x-request-id"), id);
+                    }
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .route("/graphql", web::post().to(graphql))
+            .route("/schema.graphql", web::get().to(schema_sdl))
+            .route("/healthz", web::get().to(healthz))
+            .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(metrics_text));
+        if graphiql {
+            app = app.route("/graphql", web::get().to(graphiql_page));
+        }
+        app
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// An error response in GraphQL's shape, for failures before execution.
+fn error_response(status: actix_web::http::StatusCode, err: ApiError) -> HttpResponse {
+    let gql = err.extend();
+    let mut server_error = ServerError::new(gql.message, None);
+    server_error.extensions = gql.extensions;
+    HttpResponse::build(status).json(Response::from_errors(vec![server_error]))
+}
+
+/// The caller from the `Authorization` header: none is anonymous; a bad one
+/// is refused with the reason. The token itself is never logged.
+fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(Principal::anonymous());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated("malformed authorization header".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::Unauthenticated("authorization must be a Bearer token".into()))?;
+    state.tokens.validate(token.trim()).map_err(|reason| {
+        tracing::info!(%reason, "refused a bearer token");
+        ApiError::Unauthenticated(reason.to_string())
+    })
+}
+
+#[tracing::instrument(name = "graphql", skip_all)]
+async fn graphql(
+    schema: web::Data<FinsamSchema>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    request_id: RequestId,
+    body: web::Bytes,
+) -> Either<HttpResponse, GraphQLResponse> {
+    let principal = match authenticate(&state, &req) {
+        Ok(p) => p,
+        Err(err) => {
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[err.code()])
+                .inc();
+            return Either::Left(error_response(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                err,
+            ));
+        }
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            let err =
+                ApiError::bad_input("body", format!("the body is not a GraphQL request: {e}"));
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[err.code()])
+                .inc();
+            return Either::Left(error_response(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                err,
+            ));
+        }
+    };
+    let caller = Caller::new(principal, Some(request_id.to_string()));
+    let batch = batch.data(caller).data(Arc::new(Loaders::new(&state.db)));
+    let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
+    let response = match tokio::time::timeout(timeout, schema.execute_batch(batch)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let err = ApiError::QueryTooComplex(format!(
+                "the request ran longer than {} s and was stopped",
+                timeout.as_secs()
+            ));
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[err.code()])
+                .inc();
+            let gql = err.extend();
+            let mut server_error = ServerError::new(gql.message, None);
+            server_error.extensions = gql.extensions;
+            BatchResponse::Single(Response::from_errors(vec![server_error]))
+        }
+    };
+    Either::Right(GraphQLResponse::from(response))
+}
+
+async fn graphiql_page() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("finsam-graph")
+                .finish(),
+        )
+}
+
+async fn schema_sdl(schema: web::Data<FinsamSchema>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(crate::graphql::sdl(&schema))
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().body("ok")
+}
+
+/// Ready when the database answers.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().body("ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not reachable");
+            HttpResponse::ServiceUnavailable().body("database unreachable")
+        }
+    }
+}
+
+async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}

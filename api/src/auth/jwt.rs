@@ -1,0 +1,274 @@
+//! Bearer-token validation (DESIGN.md, "Access"): an algorithm allow-list from
+//! config, `iss`, `aud` and `exp` always checked, `nbf` honoured, `alg: none`
+//! and unknown `kid` refused. HS256 with a configured secret is for
+//! development; RS256/ES256/EdDSA public keys come from PEM files or a JWKS
+//! file and are chosen by `kid`. Tokens are never logged.
+
+use std::collections::{HashMap, HashSet};
+
+use base64::Engine;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+
+use super::{Principal, Role};
+use crate::config::AuthSettings;
+
+/// The claims finsam-graph reads and `finsam token` writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forbund: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub iss: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+}
+
+/// Why a token was refused; the text is what the client sees.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("malformed token")]
+    Malformed,
+    #[error("algorithm not allowed")]
+    AlgorithmNotAllowed,
+    #[error("unknown key id")]
+    UnknownKey,
+    #[error("bad signature")]
+    BadSignature,
+    #[error("token expired")]
+    Expired,
+    #[error("token not yet valid")]
+    NotYetValid,
+    #[error("wrong issuer")]
+    WrongIssuer,
+    #[error("wrong audience")]
+    WrongAudience,
+    #[error("missing claim {0}")]
+    MissingClaim(String),
+}
+
+/// Verification keys and rules, built once from settings.
+pub struct TokenValidator {
+    allowed: HashSet<Algorithm>,
+    issuer: String,
+    audience: String,
+    leeway: u64,
+    secret: Option<Vec<u8>>,
+    by_kid: HashMap<String, (Algorithm, DecodingKey)>,
+}
+
+const HMAC: [Algorithm; 3] = [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
+
+impl TokenValidator {
+    pub fn from_settings(settings: &AuthSettings) -> anyhow::Result<Self> {
+        let mut allowed = HashSet::new();
+        for name in &settings.algorithms {
+            let alg: Algorithm = name
+                .parse()
+                .map_err(|_| anyhow::anyhow!("auth.algorithms: unknown algorithm {name}"))?;
+            allowed.insert(alg);
+        }
+        let secret = settings.hs256_secret.expose_secret().as_bytes().to_vec();
+        let mut by_kid = HashMap::new();
+        for key in &settings.keys {
+            let alg: Algorithm = key
+                .algorithm
+                .parse()
+                .map_err(|_| anyhow::anyhow!("auth.keys: unknown algorithm {}", key.algorithm))?;
+            let pem = std::fs::read(&key.pem_file).map_err(|e| {
+                anyhow::anyhow!("auth.keys: cannot read {}: {e}", key.pem_file.display())
+            })?;
+            let decoding = match alg {
+                Algorithm::RS256
+                | Algorithm::RS384
+                | Algorithm::RS512
+                | Algorithm::PS256
+                | Algorithm::PS384
+                | Algorithm::PS512 => DecodingKey::from_rsa_pem(&pem)?,
+                Algorithm::ES256 | Algorithm::ES384 => DecodingKey::from_ec_pem(&pem)?,
+                Algorithm::EdDSA => DecodingKey::from_ed_pem(&pem)?,
+                _ => anyhow::bail!("auth.keys: {} is not a public-key algorithm", key.algorithm),
+            };
+            by_kid.insert(key.kid.clone(), (alg, decoding));
+        }
+        if let Some(path) = &settings.jwks_file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("auth.jwks_file: cannot read {}: {e}", path.display())
+            })?;
+            let set: JwkSet = serde_json::from_str(&text)?;
+            for jwk in &set.keys {
+                let Some(kid) = jwk.common.key_id.clone() else {
+                    anyhow::bail!("auth.jwks_file: every key needs a kid");
+                };
+                let alg = match jwk.common.key_algorithm {
+                    Some(ka) => ka.to_string().parse().map_err(|_| {
+                        anyhow::anyhow!("auth.jwks_file: key {kid} has an unusable alg")
+                    })?,
+                    None => anyhow::bail!("auth.jwks_file: key {kid} needs an alg"),
+                };
+                by_kid.insert(kid, (alg, DecodingKey::from_jwk(jwk)?));
+            }
+        }
+        Ok(TokenValidator {
+            allowed,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            leeway: settings.leeway_secs,
+            secret: (!secret.is_empty()).then_some(secret),
+            by_kid,
+        })
+    }
+
+    /// Validates a bearer token and returns who it speaks for.
+    pub fn validate(&self, token: &str) -> Result<Principal, TokenError> {
+        // `alg: none` is not an Algorithm jsonwebtoken knows, so look at the
+        // raw header first to give the precise reason.
+        if header_alg(token).is_some_and(|alg| alg.eq_ignore_ascii_case("none")) {
+            return Err(TokenError::AlgorithmNotAllowed);
+        }
+        let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
+            ErrorKind::InvalidAlgorithmName => TokenError::AlgorithmNotAllowed,
+            _ => TokenError::Malformed,
+        })?;
+        if !self.allowed.contains(&header.alg) {
+            return Err(TokenError::AlgorithmNotAllowed);
+        }
+        let hmac_key;
+        let key = match &header.kid {
+            Some(kid) => {
+                let (alg, key) = self.by_kid.get(kid).ok_or(TokenError::UnknownKey)?;
+                // A key is used only with its own algorithm: this refuses an
+                // HS256 token "signed" with a public key's bytes.
+                if *alg != header.alg {
+                    return Err(TokenError::AlgorithmNotAllowed);
+                }
+                key
+            }
+            None if HMAC.contains(&header.alg) => {
+                let secret = self.secret.as_ref().ok_or(TokenError::UnknownKey)?;
+                hmac_key = DecodingKey::from_secret(secret);
+                &hmac_key
+            }
+            None => return Err(TokenError::UnknownKey),
+        };
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = self.leeway;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| match e
+            .kind()
+        {
+            ErrorKind::ExpiredSignature => TokenError::Expired,
+            ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+            ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
+            ErrorKind::InvalidAudience => TokenError::WrongAudience,
+            ErrorKind::InvalidSignature => TokenError::BadSignature,
+            ErrorKind::InvalidAlgorithm => TokenError::AlgorithmNotAllowed,
+            ErrorKind::MissingRequiredClaim(c) => TokenError::MissingClaim(c.clone()),
+            _ => TokenError::Malformed,
+        })?;
+        let claims = data.claims;
+        Ok(Principal {
+            sub: Some(claims.sub),
+            forbund: claims.forbund,
+            roles: claims.roles.iter().filter_map(|r| Role::parse(r)).collect(),
+        })
+    }
+}
+
+fn header_alg(token: &str) -> Option<String> {
+    let head = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(head.trim_end_matches('='))
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get("alg")?.as_str().map(str::to_owned)
+}
+
+/// Mints a development token signed with the configured HS256 secret
+/// (`finsam token`, and the end-to-end tests).
+pub fn mint_dev_token(
+    settings: &AuthSettings,
+    sub: &str,
+    forbund: Option<&str>,
+    roles: &[Role],
+    ttl: std::time::Duration,
+) -> anyhow::Result<String> {
+    let secret = settings.hs256_secret.expose_secret();
+    anyhow::ensure!(
+        !secret.is_empty(),
+        "auth.hs256_secret is empty: cannot sign"
+    );
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: sub.to_string(),
+        forbund: forbund.map(str::to_owned),
+        roles: roles.iter().map(|r| r.as_claim().to_string()).collect(),
+        iss: settings.issuer.clone(),
+        aud: settings.audience.clone(),
+        iat: now,
+        exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
+        nbf: None,
+    };
+    Ok(jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use std::time::Duration;
+
+    fn settings() -> AuthSettings {
+        Settings::load(None).expect("settings").auth
+    }
+
+    #[test]
+    fn a_minted_token_validates_to_its_principal() {
+        let s = settings();
+        let token = mint_dev_token(
+            &s,
+            "u1",
+            Some("varend"),
+            &[Role::Editor],
+            Duration::from_secs(60),
+        )
+        .expect("mint");
+        let p = TokenValidator::from_settings(&s)
+            .expect("validator")
+            .validate(&token)
+            .expect("valid");
+        assert_eq!(p.sub.as_deref(), Some("u1"));
+        assert_eq!(p.forbund.as_deref(), Some("varend"));
+        assert_eq!(p.roles, vec![Role::Editor]);
+    }
+
+    #[test]
+    fn unsigned_tokens_are_refused() {
+        let s = settings();
+        let v = TokenValidator::from_settings(&s).expect("validator");
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let token = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"none","typ":"JWT"}"#),
+            b64(r#"{"sub":"x","iss":"finsam-dev","aud":"finsam-graph","exp":9999999999}"#)
+        );
+        assert_eq!(v.validate(&token), Err(TokenError::AlgorithmNotAllowed));
+        assert_eq!(v.validate("garbage"), Err(TokenError::Malformed));
+    }
+}

@@ -1,0 +1,201 @@
+//! Every access rule of DESIGN.md's role table, in one place. The service layer
+//! asks `allows` before it reads or writes; resolvers never check roles.
+//!
+//! Tenant roles (member, editor, admin, dso) count only for the förbund named
+//! in the token; editor implies member, admin implies editor.
+
+use super::{Principal, Role};
+
+/// Who may see an insats (DESIGN.md, "Insats").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Private,
+    Network,
+    Public,
+}
+
+/// An operation on the data, with what the rule needs to know about the row.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Förbund directory, DSO-ring lookups, national averages, meeting
+    /// calendar: public.
+    ReadPublic,
+    /// createForbund / updateForbund, DSO agreements, indicator definitions,
+    /// national averages.
+    ManageNetwork,
+    /// Reading an insats of `owner`; `shared` when explicitly shared with the
+    /// caller's förbund.
+    ReadInsats {
+        owner: &'a str,
+        visibility: Visibility,
+        shared: bool,
+    },
+    /// Budgets and spending of an insats the caller may read.
+    ReadInsatsMoney { owner: &'a str },
+    /// Create or change insatser, budgets, outcomes, goals, meetings, shares.
+    EditForbundContent { forbund: &'a str },
+    /// A förbund's own indicator results in full (not suppressed).
+    ReadOwnIndicators { forbund: &'a str },
+    /// Record indicator results for a förbund (and import them).
+    WriteIndicatorResults { forbund: &'a str },
+    /// Every förbund's results, named, and network comparisons.
+    ReadNetworkIndicators,
+    /// File a DSO-ring notice or join for a förbund.
+    ManageDsoMembership { forbund: &'a str },
+    /// The audit log of `forbund`; `served_by_caller` when the caller's
+    /// förbund is the DSO provider of `forbund` on the day asked.
+    ReadAuditLog {
+        forbund: &'a str,
+        served_by_caller: bool,
+    },
+    /// The audit log across all förbund.
+    ReadAllAuditLogs,
+}
+
+impl Principal {
+    fn tenant(&self, forbund: &str, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has_for(*r, forbund))
+    }
+
+    /// Signed in with any role tied to some förbund.
+    fn any_membership(&self) -> bool {
+        self.forbund.is_some()
+            && [Role::Member, Role::Editor, Role::Admin, Role::Dso]
+                .iter()
+                .any(|r| self.has(*r))
+    }
+}
+
+const MEMBER: &[Role] = &[Role::Member, Role::Editor, Role::Admin, Role::Dso];
+const EDITOR: &[Role] = &[Role::Editor, Role::Admin];
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// Whether `principal` may perform `action`.
+pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
+    if principal.has(Role::NetworkAdmin) {
+        return true;
+    }
+    match action {
+        Action::ReadPublic => true,
+        Action::ManageNetwork => false,
+        Action::ReadInsats {
+            owner,
+            visibility,
+            shared,
+        } => match visibility {
+            Visibility::Public => true,
+            Visibility::Network => principal.any_membership() || principal.has(Role::Analyst),
+            Visibility::Private => {
+                principal.tenant(owner, MEMBER) || (shared && principal.any_membership())
+            }
+        },
+        Action::ReadInsatsMoney { .. } => !principal.is_anonymous(),
+        Action::EditForbundContent { forbund } => principal.tenant(forbund, EDITOR),
+        Action::ReadOwnIndicators { forbund } => {
+            principal.tenant(forbund, MEMBER) || principal.has(Role::Analyst)
+        }
+        Action::WriteIndicatorResults { forbund } => principal.tenant(forbund, ADMIN),
+        Action::ReadNetworkIndicators => principal.has(Role::Analyst),
+        Action::ManageDsoMembership { forbund } => principal.tenant(forbund, ADMIN),
+        Action::ReadAuditLog {
+            forbund,
+            served_by_caller,
+        } => principal.tenant(forbund, ADMIN) || (served_by_caller && principal.has(Role::Dso)),
+        Action::ReadAllAuditLogs => false,
+    }
+}
+
+/// `allows`, as the error a write gets: anonymous callers are told to sign
+/// in (UNAUTHENTICATED), signed-in callers without the right are FORBIDDEN.
+pub fn require(principal: &Principal, action: Action<'_>) -> crate::error::ApiResult<()> {
+    if allows(principal, action) {
+        Ok(())
+    } else if principal.is_anonymous() {
+        Err(crate::error::ApiError::Unauthenticated(
+            "sign in to do this".into(),
+        ))
+    } else {
+        Err(crate::error::ApiError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(roles: &[Role], forbund: Option<&str>) -> Principal {
+        Principal {
+            sub: Some("t".into()),
+            forbund: forbund.map(str::to_owned),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_network_admin_manages_the_registry() {
+        assert!(allows(
+            &p(&[Role::NetworkAdmin], None),
+            Action::ManageNetwork
+        ));
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::NetworkAdmin) {
+            assert!(
+                !allows(&p(&[role], Some("varend")), Action::ManageNetwork),
+                "{role:?}"
+            );
+        }
+        assert!(!allows(&Principal::anonymous(), Action::ManageNetwork));
+    }
+
+    #[test]
+    fn tenant_roles_count_only_for_their_own_forbund() {
+        let editor = p(&[Role::Editor], Some("varend"));
+        assert!(allows(
+            &editor,
+            Action::EditForbundContent { forbund: "varend" }
+        ));
+        assert!(!allows(
+            &editor,
+            Action::EditForbundContent {
+                forbund: "vasteras"
+            }
+        ));
+        let member = p(&[Role::Member], Some("varend"));
+        assert!(!allows(
+            &member,
+            Action::EditForbundContent { forbund: "varend" }
+        ));
+    }
+
+    #[test]
+    fn private_insatser_need_the_owner_or_a_share() {
+        let other = p(&[Role::Member], Some("vasteras"));
+        let private = |shared| Action::ReadInsats {
+            owner: "varend",
+            visibility: Visibility::Private,
+            shared,
+        };
+        assert!(!allows(&other, private(false)));
+        assert!(allows(&other, private(true)));
+        assert!(allows(&p(&[Role::Member], Some("varend")), private(false)));
+        assert!(!allows(&Principal::anonymous(), private(true)));
+    }
+
+    #[test]
+    fn the_dso_reads_only_the_log_of_the_forbund_it_serves() {
+        let dso = p(&[Role::Dso], Some("vasteras"));
+        assert!(allows(
+            &dso,
+            Action::ReadAuditLog {
+                forbund: "sundbyberg",
+                served_by_caller: true
+            }
+        ));
+        assert!(!allows(
+            &dso,
+            Action::ReadAuditLog {
+                forbund: "sodertalje",
+                served_by_caller: false
+            }
+        ));
+    }
+}

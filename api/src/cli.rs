@@ -1,0 +1,127 @@
+//! The `finsam` command line: serve (default), migrate, seed, token, schema.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::Role;
+use crate::config::Settings;
+use crate::service::{Clock, seed};
+
+#[derive(Parser)]
+#[command(
+    name = "finsam",
+    version,
+    about = "GraphQL API shared by samordningsförbund"
+)]
+pub struct Cli {
+    /// Directory holding default.toml and $FINSAM_ENV.toml.
+    #[arg(long, global = true, env = "FINSAM_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the API (the default). An empty database is migrated and, unless
+    /// configured otherwise, loaded with the demo dataset.
+    Serve,
+    /// Apply the database migrations.
+    Migrate,
+    /// Load the demo dataset; loading it again changes nothing.
+    Seed,
+    /// Mint a development token signed with the configured HS256 secret.
+    Token {
+        /// member, editor, admin, dso, analyst or network_admin; repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The förbund (slug) the tenant roles apply to.
+        #[arg(long)]
+        forbund: Option<String>,
+        /// Subject of the token.
+        #[arg(long, default_value = "developer")]
+        sub: String,
+        /// Lifetime, e.g. 30m, 8h, 7d.
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+/// Runs the command line; `main` calls only this.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.config_dir.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            crate::telemetry::init(&settings.log);
+            let db = crate::db::connect(&settings.database, None).await?;
+            crate::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            crate::telemetry::init(&settings.log);
+            let db = crate::db::connect(&settings.database, None).await?;
+            crate::db::migrate(&db).await?;
+            let report = seed::load(&db).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Token {
+            roles,
+            forbund,
+            sub,
+            ttl,
+        } => {
+            let mut parsed = Vec::new();
+            for r in &roles {
+                parsed.push(Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r:?}"))?);
+            }
+            let token = crate::auth::jwt::mint_dev_token(
+                &settings.auth,
+                &sub,
+                forbund.as_deref(),
+                &parsed,
+                ttl,
+            )?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Schema => {
+            let state = crate::app::prepare_state(in_memory(settings), Clock::System).await?;
+            print!(
+                "{}",
+                crate::graphql::sdl(&crate::graphql::build_schema(Arc::new(state)))
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The SDL does not depend on data; printing it needs no database file.
+fn in_memory(mut settings: Settings) -> Settings {
+    settings.database.url = "sqlite::memory:".into();
+    settings.database.max_connections = 1;
+    settings
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    crate::telemetry::init(&settings.log);
+    let app = crate::Application::build(settings.clone()).await?;
+    let base = format!("http://{}:{}", settings.server.host, app.port());
+    println!("finsam-graph is serving on {base}");
+    if settings.server.graphiql {
+        println!("  GraphiQL:   {base}/graphql");
+    }
+    println!("  schema:     {base}/schema.graphql");
+    println!("  a token:    cargo run --release -- token --role editor --forbund varend");
+    println!("              (send it as 'Authorization: Bearer <token>')");
+    app.run_until_stopped().await?;
+    Ok(())
+}

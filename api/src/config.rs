@@ -1,0 +1,130 @@
+//! Typed settings: `config/default.toml` < `config/$FINSAM_ENV.toml` <
+//! `FINSAM__SECTION__KEY` environment variables, read once at start-up.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub graphql: GraphqlSettings,
+    pub privacy: PrivacySettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    /// 0 binds a free port (tests use that).
+    pub port: u16,
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+    pub graphiql: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub max_connections: u32,
+    pub busy_timeout_ms: u64,
+    pub seed_on_empty: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub algorithms: Vec<String>,
+    pub issuer: String,
+    pub audience: String,
+    pub hs256_secret: SecretString,
+    pub leeway_secs: u64,
+    #[serde(default)]
+    pub keys: Vec<PublicKeySettings>,
+    #[serde(default)]
+    pub jwks_file: Option<PathBuf>,
+}
+
+/// One verification key for asymmetric tokens, picked by the token's `kid`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublicKeySettings {
+    pub kid: String,
+    pub algorithm: String,
+    pub pem_file: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GraphqlSettings {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub introspection: bool,
+    pub suggestions: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrivacySettings {
+    pub min_cell: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// Reads the layered settings. `config_dir` holds `default.toml`; when it is
+    /// not given, `./config` is used if present, else the directory shipped with
+    /// the sources, so `cargo run` works from any working directory.
+    pub fn load(config_dir: Option<&Path>) -> anyhow::Result<Self> {
+        let dir = match config_dir {
+            Some(dir) => dir.to_path_buf(),
+            None => default_config_dir(),
+        };
+        let env = std::env::var("FINSAM_ENV").unwrap_or_else(|_| "development".into());
+        let settings = config::Config::builder()
+            .add_source(config::File::from(dir.join("default.toml")).required(true))
+            .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                config::Environment::with_prefix("FINSAM")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("auth.algorithms")
+                    .try_parsing(true),
+            )
+            .build()?;
+        Ok(settings.try_deserialize()?)
+    }
+}
+
+fn default_config_dir() -> PathBuf {
+    let local = PathBuf::from("config");
+    if local.join("default.toml").exists() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../config")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_from_the_shipped_directory() {
+        let settings = Settings::load(None).expect("default settings");
+        assert_eq!(settings.privacy.min_cell, 5);
+        assert!(settings.auth.algorithms.contains(&"HS256".to_string()));
+        assert!(settings.database.url.starts_with("sqlite://"));
+    }
+}

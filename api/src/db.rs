@@ -1,0 +1,91 @@
+//! Connecting to the database (SQLite embedded or PostgreSQL), its pragmas,
+//! migrations, and how write transactions begin.
+
+use std::time::Duration;
+
+use finsam_migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::config::DatabaseSettings;
+
+/// Opens a pool. SQLite gets WAL (readers never wait for the writer), a busy
+/// timeout, foreign keys on and `synchronous = NORMAL` (safe with WAL); the
+/// file and its directory are created when missing.
+pub async fn connect(
+    settings: &DatabaseSettings,
+    on_statement: Option<Box<dyn Fn() + Send + Sync>>,
+) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_path(&settings.url)
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(e.to_string()))?;
+    }
+    let mut options = ConnectOptions::new(settings.url.clone());
+    options
+        .max_connections(settings.max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let busy = Duration::from_millis(settings.busy_timeout_ms);
+    options.map_sqlx_sqlite_opts(move |o| {
+        o.create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(busy)
+    });
+    let mut db = Database::connect(options).await?;
+    if let Some(callback) = on_statement {
+        db.set_metric_callback(move |_| callback());
+    }
+    Ok(db)
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (path != ":memory:" && !path.is_empty()).then_some(path)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so
+/// the write lock is taken up front and two writers never deadlock upgrading a
+/// read lock; PostgreSQL uses its default (READ COMMITTED), where the
+/// `version` check in each UPDATE decides who wins.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let mut options = TransactionOptions::default();
+    if db.get_database_backend() == DbBackend::Sqlite {
+        options.sqlite_transaction_mode = Some(SqliteTransactionMode::Immediate);
+    }
+    db.begin_with_options(options).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+
+    #[test]
+    fn sqlite_paths_are_read_from_urls() {
+        assert_eq!(
+            sqlite_path("sqlite://data/finsam.db"),
+            Some("data/finsam.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite://data/x.db?mode=rwc"),
+            Some("data/x.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://localhost/x"), None);
+    }
+}

@@ -1,0 +1,116 @@
+//! Rules about a förbund itself: its parties and their funding shares.
+
+/// The kind of party that is a member of a förbund (law 2003:1210 § 1: the
+/// state through Försäkringskassan and Arbetsförmedlingen, a region, one or
+/// more kommuner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberKind {
+    Municipality,
+    Region,
+    SocialInsurance,
+    EmploymentService,
+}
+
+impl MemberKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::Municipality => "MUNICIPALITY",
+            MemberKind::Region => "REGION",
+            MemberKind::SocialInsurance => "SOCIAL_INSURANCE",
+            MemberKind::EmploymentService => "EMPLOYMENT_SERVICE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "MUNICIPALITY" => MemberKind::Municipality,
+            "REGION" => MemberKind::Region,
+            "SOCIAL_INSURANCE" => MemberKind::SocialInsurance,
+            "EMPLOYMENT_SERVICE" => MemberKind::EmploymentService,
+            _ => return None,
+        })
+    }
+
+    /// The funding group the law assigns the party to.
+    pub fn funding_group(self) -> FundingGroup {
+        match self {
+            MemberKind::SocialInsurance | MemberKind::EmploymentService => FundingGroup::State,
+            MemberKind::Region => FundingGroup::Region,
+            MemberKind::Municipality => FundingGroup::Municipalities,
+        }
+    }
+}
+
+/// The three groups that fund every förbund: the state half, the region a
+/// quarter and the kommuner together a quarter (law 2003:1210 § 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FundingGroup {
+    State,
+    Region,
+    Municipalities,
+}
+
+impl FundingGroup {
+    pub const ALL: [FundingGroup; 3] = [
+        FundingGroup::State,
+        FundingGroup::Region,
+        FundingGroup::Municipalities,
+    ];
+
+    /// The share of the whole the law gives the group, in percent.
+    pub fn statutory_percent(self) -> f64 {
+        match self {
+            FundingGroup::State => 50.0,
+            FundingGroup::Region | FundingGroup::Municipalities => 25.0,
+        }
+    }
+}
+
+/// Checks the members' funding shares: each 0–100, together at most 100.
+/// Returns the index of the first share at fault and why.
+pub fn check_funding_shares(shares: &[Option<f64>]) -> Result<(), (usize, &'static str)> {
+    let mut sum = 0.0;
+    for (i, share) in shares.iter().enumerate() {
+        if let Some(s) = share {
+            if !s.is_finite() || !(0.0..=100.0).contains(s) {
+                return Err((i, "a funding share is a percentage from 0 to 100"));
+            }
+            sum += s;
+            if sum > 100.0 + 1e-9 {
+                return Err((i, "funding shares add up to more than 100 %"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sodra_dalarna_2020_shares_add_up() {
+        // FK/AF 50, Region Dalarna 25, Avesta 11, Hedemora 8, Säter 6 (facts.md).
+        let shares = [Some(50.0), Some(25.0), Some(11.0), Some(8.0), Some(6.0)];
+        assert_eq!(check_funding_shares(&shares), Ok(()));
+    }
+
+    #[test]
+    fn shares_over_the_whole_are_refused_at_the_member_that_tips_it() {
+        assert_eq!(
+            check_funding_shares(&[Some(60.0), None, Some(41.0)]).map_err(|e| e.0),
+            Err(2)
+        );
+        assert!(check_funding_shares(&[Some(-1.0)]).is_err());
+        assert!(check_funding_shares(&[Some(f64::NAN)]).is_err());
+    }
+
+    #[test]
+    fn the_statutory_groups_make_the_whole() {
+        let total: f64 = FundingGroup::ALL
+            .iter()
+            .map(|g| g.statutory_percent())
+            .sum();
+        assert_eq!(total, 100.0);
+    }
+}

@@ -1,0 +1,151 @@
+//! One error type for the service, mapped in one place (`extend`) to the
+//! GraphQL `extensions.code` that DESIGN.md lists. Internal failures are logged
+//! with their whole chain and shown to the client only as `INTERNAL`.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+///
+/// It has no `Display` on purpose: async-graphql turns anything displayable
+/// into an error without a code, so the only way out of this type is
+/// `extend`, which sets the code.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Input that fails a rule; `field` names the input field at fault.
+    BadUserInput {
+        field: String,
+        message: String,
+    },
+    Unauthenticated(String),
+    /// Deliberately without detail: a denial reveals nothing about the row.
+    Forbidden,
+    NotFound(String),
+    Conflict(String),
+    DsoRingInvalid(String),
+    QueryTooComplex(String),
+    Database(DbErr),
+    Internal(anyhow::Error),
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        ApiError::Database(err)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::Internal(err)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::BadUserInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        ApiError::NotFound(what.into())
+    }
+
+    /// What the client reads; internal failures say no more than that.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::BadUserInput { message, .. } => message.clone(),
+            ApiError::Unauthenticated(reason) => format!("not authenticated: {reason}"),
+            ApiError::Forbidden => "not allowed".into(),
+            ApiError::NotFound(what) => format!("{what} not found"),
+            ApiError::Conflict(m) | ApiError::DsoRingInvalid(m) | ApiError::QueryTooComplex(m) => {
+                m.clone()
+            }
+            ApiError::Database(_) | ApiError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    /// The stable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::DsoRingInvalid(_) => "DSO_RING_INVALID",
+            ApiError::QueryTooComplex(_) => "QUERY_TOO_COMPLEX",
+            ApiError::Database(_) | ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Turns a unique-key violation into a CONFLICT the client can act on;
+    /// every other database error stays internal.
+    pub fn from_db_unique(err: DbErr, message: &str) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(message.into()),
+            _ => ApiError::Database(err),
+        }
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        let message = match self {
+            ApiError::Database(err) => {
+                tracing::error!(error = %err, "database error");
+                "internal error".to_string()
+            }
+            ApiError::Internal(err) => {
+                tracing::error!(error = ?err, "internal error");
+                "internal error".to_string()
+            }
+            other => other.message(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            if let ApiError::BadUserInput { field, .. } = self {
+                ext.set("field", field.as_str());
+            }
+        })
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        err.extend()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let err = ApiError::Database(DbErr::Custom("secret table xyz exploded".into()));
+        let gql = err.extend();
+        assert_eq!(gql.message, "internal error");
+        let ext = gql.extensions.expect("extensions");
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("INTERNAL"))
+        );
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let gql = ApiError::bad_input("orgNumber", "check digit is wrong").extend();
+        let ext = gql.extensions.expect("extensions");
+        assert_eq!(
+            ext.get("field"),
+            Some(&async_graphql::Value::from("orgNumber"))
+        );
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("BAD_USER_INPUT"))
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! Request limits beyond depth and complexity (aliases), and one place that
+//! gives every error an `extensions.code`: errors raised by the library
+//! itself (parse, validation, input coercion) carry none of their own.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{ErrorExtensionValues, Response, ServerError, ServerResult, Value, Variables};
+
+use crate::metrics::Metrics;
+
+pub struct Limits {
+    pub max_aliases: usize,
+    pub metrics: Metrics,
+}
+
+impl ExtensionFactory for Limits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension {
+            max_aliases: self.max_aliases,
+            metrics: self.metrics.clone(),
+        })
+    }
+}
+
+struct LimitsExtension {
+    max_aliases: usize,
+    metrics: Metrics,
+}
+
+const TOO_COMPLEX: [&str; 4] = [
+    "Query is too complex",
+    "Query is nested too deep",
+    "too many aliases",
+    "The recursion depth of the query",
+];
+
+fn with_code(mut err: ServerError, code: &str) -> ServerError {
+    let ext = err
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    ext.set("code", code);
+    err
+}
+
+fn count_aliases(set: &SelectionSet) -> usize {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
+            }
+            Selection::InlineFragment(f) => count_aliases(&f.node.selection_set.node),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+fn document_aliases(doc: &ExecutableDocument) -> usize {
+    let in_operations: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| count_aliases(&op.node.selection_set.node))
+        .sum();
+    let in_fragments: usize = doc
+        .fragments
+        .values()
+        .map(|f| count_aliases(&f.node.selection_set.node))
+        .sum();
+    in_operations + in_fragments
+}
+
+#[async_trait::async_trait]
+impl Extension for LimitsExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for err in response.errors.iter_mut() {
+            let has_code = err
+                .extensions
+                .as_ref()
+                .is_some_and(|ext| ext.get("code").is_some());
+            if !has_code {
+                let code = if TOO_COMPLEX.iter().any(|m| err.message.contains(m)) {
+                    "QUERY_TOO_COMPLEX"
+                } else {
+                    "BAD_USER_INPUT"
+                };
+                *err = with_code(err.clone(), code);
+            }
+            let code = match err.extensions.as_ref().and_then(|e| e.get("code")) {
+                Some(Value::String(code)) => code.clone(),
+                _ => "INTERNAL".to_string(),
+            };
+            self.metrics
+                .graphql_errors
+                .with_label_values(&[&code])
+                .inc();
+        }
+        response
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let aliases = document_aliases(&doc);
+        if aliases > self.max_aliases {
+            return Err(with_code(
+                ServerError::new(
+                    format!(
+                        "Query has too many aliases ({aliases}; at most {} allowed)",
+                        self.max_aliases
+                    ),
+                    None,
+                ),
+                "QUERY_TOO_COMPLEX",
+            ));
+        }
+        Ok(doc)
+    }
+}

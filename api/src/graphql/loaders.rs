@@ -1,0 +1,135 @@
+//! DataLoaders: every relation is fetched in one statement per kind per
+//! request, however many parents a page holds (DESIGN.md, "API
+//! conventions"). Loaders live per request, so nothing cached outlives it.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use async_graphql::ErrorExtensions;
+use async_graphql::dataloader::{DataLoader, Loader};
+use finsam_entity::{forbund, forbund_member};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::error::ApiError;
+
+/// How a loader reads a model's key columns.
+pub trait Keyed: EntityTrait {
+    fn id_column() -> Self::Column;
+    fn id(model: &Self::Model) -> i32;
+}
+
+macro_rules! keyed {
+    ($($module:ident),* $(,)?) => {$(
+        impl Keyed for $module::Entity {
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn id(model: &Self::Model) -> i32 {
+                model.id
+            }
+        }
+    )*};
+}
+keyed!(forbund, forbund_member);
+
+/// Rows by primary key.
+pub struct ById<E> {
+    db: DatabaseConnection,
+    _entity: PhantomData<E>,
+}
+
+impl<E> ById<E> {
+    fn new(db: &DatabaseConnection) -> Self {
+        ById {
+            db: db.clone(),
+            _entity: PhantomData,
+        }
+    }
+}
+
+/// Rows grouped by a foreign-key column, in the loader's order.
+pub struct GroupBy<E: EntityTrait> {
+    db: DatabaseConnection,
+    column: E::Column,
+    key: fn(&E::Model) -> Option<i32>,
+    order: E::Column,
+}
+
+fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
+    ApiError::Database(err).extend()
+}
+
+impl<E> Loader<i32> for GroupBy<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: Send + Sync + Clone,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(self.column.is_in(keys.iter().copied()))
+            .order_by_asc(self.order)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            if let Some(key) = (self.key)(&row) {
+                out.entry(key).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<E> Loader<i32> for ById<E>
+where
+    E: Keyed + Send + Sync,
+    E::Model: Send + Sync + Clone,
+{
+    type Value = E::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(E::id_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|r| (E::id(&r), r)).collect())
+    }
+}
+
+/// The loaders of one request.
+pub struct Loaders {
+    pub forbund: DataLoader<ById<forbund::Entity>>,
+    pub members_by_forbund: DataLoader<GroupBy<forbund_member::Entity>>,
+    pub predecessors: DataLoader<GroupBy<forbund::Entity>>,
+}
+
+fn loader<T: Loader<i32>>(inner: T) -> DataLoader<T> {
+    DataLoader::new(inner, tokio::spawn)
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        Loaders {
+            forbund: loader(ById::new(db)),
+            members_by_forbund: loader(GroupBy::<forbund_member::Entity> {
+                db: db.clone(),
+                column: forbund_member::Column::ForbundId,
+                key: |m| Some(m.forbund_id),
+                order: forbund_member::Column::Id,
+            }),
+            predecessors: loader(GroupBy::<forbund::Entity> {
+                db: db.clone(),
+                column: forbund::Column::SuccessorId,
+                key: |f| f.successor_id,
+                order: forbund::Column::Slug,
+            }),
+        }
+    }
+}

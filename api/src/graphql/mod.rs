@@ -1,0 +1,62 @@
+//! The GraphQL schema: building it with its limits, the context every
+//! resolver reads, and the mapping of library errors to `extensions.code`.
+
+mod limits;
+pub mod loaders;
+mod mutation;
+mod pagination;
+mod query;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, Schema};
+
+use crate::auth::Caller;
+use crate::service::AppState;
+pub use loaders::Loaders;
+
+pub type FinsamSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Builds the schema with the limits from config (DESIGN.md, "API
+/// conventions"). The SDL does not depend on `state`.
+pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
+    let gql = state.settings.graphql.clone();
+    let mut builder = Schema::build(
+        query::QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(gql.max_depth)
+    .limit_complexity(gql.max_complexity)
+    .limit_recursive_depth(64)
+    .extension(limits::Limits {
+        max_aliases: gql.max_aliases,
+        metrics: state.metrics.clone(),
+    })
+    .data(state);
+    if !gql.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !gql.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The SDL clients and `schema.graphql` see.
+pub fn sdl(schema: &FinsamSchema) -> String {
+    schema.sdl()
+}
+
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<AppState>> {
+    ctx.data::<Arc<AppState>>()
+}
+
+pub(crate) fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Caller> {
+    ctx.data::<Caller>()
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    Ok(ctx.data::<Arc<Loaders>>()?.as_ref())
+}

@@ -1,0 +1,12 @@
+//! Root mutations, one module per area, merged into `MutationRoot`.
+
+mod forbund;
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(forbund::ForbundMutation);
+
+/// Reads an `ID` argument as a row id.
+pub(crate) fn parse_id(field: &str, id: &async_graphql::ID) -> crate::error::ApiResult<i32> {
+    id.parse::<i32>()
+        .map_err(|_| crate::error::ApiError::bad_input(field, "not an id"))
+}

@@ -1,0 +1,7 @@
+//! Root queries, one module per area, merged into `QueryRoot`.
+
+mod forbund;
+mod me;
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(me::MeQuery, forbund::ForbundQuery);

@@ -1,0 +1,191 @@
+//! `Forbund` and its parties, predecessors and successor.
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use finsam_entity::{forbund, forbund_member};
+
+use super::Date;
+use crate::domain;
+use crate::graphql::{loaders, state};
+use crate::service;
+
+/// The kind of party that is a member of a förbund.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::forbund::MemberKind")]
+pub enum MemberKind {
+    /// A kommun.
+    Municipality,
+    /// A region.
+    Region,
+    /// Försäkringskassan.
+    SocialInsurance,
+    /// Arbetsförmedlingen.
+    EmploymentService,
+}
+
+/// A party of a förbund and its share of the funding, where reported.
+pub struct ForbundMember(pub forbund_member::Model);
+
+#[Object]
+impl ForbundMember {
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn kind(&self) -> Option<MemberKind> {
+        domain::forbund::MemberKind::parse(&self.0.kind).map(Into::into)
+    }
+
+    /// Percent of the förbund's funding this party pays, when reported.
+    async fn funding_share_percent(&self) -> Option<f64> {
+        self.0.funding_share_percent
+    }
+}
+
+/// A funding group's statutory share (law 2003:1210 § 7) and its parties.
+#[derive(SimpleObject)]
+pub struct FundingGroupShare {
+    /// STATE, REGION or MUNICIPALITIES.
+    group: String,
+    /// The share the law gives the group, in percent.
+    statutory_percent: f64,
+    /// The sum of the reported shares of the group's parties, when any are reported.
+    reported_percent: Option<f64>,
+}
+
+/// A samordningsförbund.
+pub struct Forbund(pub forbund::Model);
+
+#[Object]
+impl Forbund {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Stable key for URLs and queries, e.g. `vasteras`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Organisation number `NNNNNN-NNNN`, when known.
+    async fn org_number(&self) -> Option<&str> {
+        self.0.org_number.as_deref()
+    }
+
+    /// The county (län).
+    async fn county(&self) -> &str {
+        &self.0.county
+    }
+
+    async fn founded_on(&self) -> Option<Date> {
+        self.0.founded_on.map(Date)
+    }
+
+    async fn dissolved_on(&self) -> Option<Date> {
+        self.0.dissolved_on.map(Date)
+    }
+
+    /// Whether the förbund exists on `on` (default today).
+    async fn active(&self, ctx: &Context<'_>, on: Option<Date>) -> async_graphql::Result<bool> {
+        let day = match on {
+            Some(d) => d.0,
+            None => state(ctx)?.clock.today(),
+        };
+        Ok(self.0.founded_on.is_none_or(|f| f <= day)
+            && self.0.dissolved_on.is_none_or(|d| d >= day))
+    }
+
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// Optimistic-concurrency version; pass it back to `updateForbund`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The parties: kommuner, region, Försäkringskassan, Arbetsförmedlingen.
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ForbundMember>> {
+        let rows = loaders(ctx)?.members_by_forbund.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(ForbundMember)
+            .collect())
+    }
+
+    /// The three statutory funding groups with the shares reported for them.
+    async fn funding(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FundingGroupShare>> {
+        use domain::forbund::FundingGroup;
+        let rows = loaders(ctx)?
+            .members_by_forbund
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(FundingGroup::ALL
+            .iter()
+            .map(|group| {
+                let shares: Vec<f64> = rows
+                    .iter()
+                    .filter(|m| {
+                        domain::forbund::MemberKind::parse(&m.kind)
+                            .is_some_and(|k| k.funding_group() == *group)
+                    })
+                    .filter_map(|m| m.funding_share_percent)
+                    .collect();
+                FundingGroupShare {
+                    group: match group {
+                        FundingGroup::State => "STATE",
+                        FundingGroup::Region => "REGION",
+                        FundingGroup::Municipalities => "MUNICIPALITIES",
+                    }
+                    .to_string(),
+                    statutory_percent: group.statutory_percent(),
+                    reported_percent: (!shares.is_empty()).then(|| shares.iter().sum()),
+                }
+            })
+            .collect())
+    }
+
+    /// The förbund this one merged into.
+    async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        match self.0.successor_id {
+            Some(id) => Ok(loaders(ctx)?.forbund.load_one(id).await?.map(Forbund)),
+            None => Ok(None),
+        }
+    }
+
+    /// The förbund that merged into this one.
+    async fn predecessors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forbund>> {
+        let rows = loaders(ctx)?.predecessors.load_one(self.0.id).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Forbund).collect())
+    }
+}
+
+/// The count behind a `forbundList`, computed only when asked for.
+pub struct ForbundListTotal {
+    pub county: Option<String>,
+}
+
+#[Object]
+impl ForbundListTotal {
+    /// How many förbund match, on all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(service::forbund::count(&state(ctx)?.db, self.county.as_deref()).await?)
+    }
+}
+
+pub type ForbundConnection = Connection<String, Forbund, ForbundListTotal, EmptyFields>;

@@ -1,0 +1,10 @@
+//! GraphQL object, input and scalar types. Each wraps a model or a service
+//! result; relations resolve through the request's loaders.
+
+mod date;
+mod forbund;
+mod principal;
+
+pub use date::Date;
+pub use forbund::{Forbund, ForbundConnection, ForbundListTotal, MemberKind};
+pub use principal::PrincipalObject;

@@ -1,0 +1,20 @@
+//! finsam-graph: a GraphQL API that samordningsförbund share for their
+//! insatser, their DSO-ring and the national indicators.
+//!
+//! Data flows one way: HTTP (`app`) → `graphql` → `service` (policy,
+//! transaction, audit) → entities. `domain` holds the pure rules.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod metrics;
+pub mod service;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Settings;

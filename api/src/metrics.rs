@@ -1,0 +1,60 @@
+//! Prometheus metrics served on `GET /metrics`: requests, latency, GraphQL
+//! errors by code and SQL statements. One registry per server, so tests that
+//! start several servers in one process read their own counts.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub graphql_errors: IntCounterVec,
+    pub db_statements: IntCounter,
+}
+
+impl Metrics {
+    pub fn new() -> anyhow::Result<Self> {
+        let registry = Registry::new_custom(Some("finsam".into()), None)?;
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route and status"),
+            &["method", "route", "status"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
+                vec![
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ],
+            ),
+            &["route"],
+        )?;
+        let graphql_errors = IntCounterVec::new(
+            Opts::new("graphql_errors_total", "GraphQL errors by extensions.code"),
+            &["code"],
+        )?;
+        let db_statements =
+            IntCounter::new("db_statements_total", "SQL statements sent to the database")?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(graphql_errors.clone()))?;
+        registry.register(Box::new(db_statements.clone()))?;
+        Ok(Metrics {
+            registry,
+            requests,
+            latency,
+            graphql_errors,
+            db_statements,
+        })
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut buffer = Vec::new();
+        if let Err(err) = TextEncoder::new().encode(&self.registry.gather(), &mut buffer) {
+            tracing::error!(error = %err, "encoding metrics");
+        }
+        String::from_utf8(buffer).unwrap_or_default()
+    }
+}

@@ -1,0 +1,50 @@
+//! Reads and writes per aggregate. Every function asks `auth::policy` first,
+//! writes in one transaction, and records the change in the audit log within
+//! that same transaction — the API and the command line both come through here.
+
+pub mod audit;
+pub mod forbund;
+pub mod seed;
+
+use chrono::{DateTime, Utc};
+
+/// The state every request shares: database, settings, token rules, metrics
+/// and the clock.
+pub struct AppState {
+    pub db: sea_orm::DatabaseConnection,
+    pub settings: crate::config::Settings,
+    pub tokens: crate::auth::jwt::TokenValidator,
+    pub metrics: crate::metrics::Metrics,
+    pub clock: Clock,
+}
+
+/// Today's date for rules that depend on it (the DSO serving a förbund
+/// today). Fixed in tests so they can set the day.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(chrono::NaiveDate),
+}
+
+impl Clock {
+    pub fn today(&self) -> chrono::NaiveDate {
+        match self {
+            Clock::System => Utc::now().date_naive(),
+            Clock::Fixed(day) => *day,
+        }
+    }
+}
+
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// The `version` check of optimistic concurrency (DESIGN.md, "Storage").
+pub(crate) fn check_version(entity: &str, stored: i32, given: i32) -> crate::error::ApiResult<()> {
+    if stored != given {
+        return Err(crate::error::ApiError::Conflict(format!(
+            "{entity} was changed by someone else (version {given} is stale, current is {stored}); reload and try again"
+        )));
+    }
+    Ok(())
+}

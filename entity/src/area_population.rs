@@ -1,0 +1,26 @@
+//! The `area_population` table.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "area_population")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub area_id: i32,
+    pub year: i32,
+    pub gender: String,
+    pub population_20_64: Option<i32>,
+    #[sea_orm(column_type = "Double")]
+    pub reported_share_percent: Option<f64>,
+    pub source: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! SeaORM entities of finsam-graph, one module per table; nothing but the
+//! mapping lives here (rules are in finsam-api's domain and service layers).
+
+pub mod area;
+pub mod area_population;
+pub mod audit_log;
+pub mod decision;
+pub mod dso_agreement;
+pub mod dso_assignment;
+pub mod dso_member;
+pub mod forbund;
+pub mod forbund_allocation;
+pub mod forbund_member;
+pub mod indicator;
+pub mod indicator_result;
+pub mod insats;
+pub mod insats_budget;
+pub mod insats_extension;
+pub mod insats_goal;
+pub mod insats_outcome;
+pub mod insats_share;
+pub mod key_figure;
+pub mod meeting;
+pub mod national_average;
+pub mod population_support;

@@ -1,0 +1,160 @@
+//! `TestApp`: the real server on a random port with its own database (a fresh
+//! SQLite file, or a fresh PostgreSQL database when `FINSAM_TEST_DATABASE_URL`
+//! names a server), tokens minted for any role, and GraphQL over real HTTP.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use finsam_api::auth::Role;
+use finsam_api::service::{AppState, Clock};
+use finsam_api::{Application, Settings};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+    pub state: Arc<AppState>,
+}
+
+/// A change to the settings before the server starts.
+pub type Configure = Box<dyn FnOnce(&mut Settings)>;
+
+/// Options for a test server.
+#[derive(Default)]
+pub struct Spawn {
+    /// Leave the database empty instead of loading the demo dataset.
+    pub empty: bool,
+    /// Fix the day the rules see.
+    pub today: Option<chrono::NaiveDate>,
+    /// Adjust settings before the server starts.
+    pub configure: Option<Configure>,
+}
+
+/// A database of its own for one test.
+async fn fresh_database_url() -> String {
+    match std::env::var("FINSAM_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!("finsam_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(server.as_str())
+                .await
+                .expect("connect to the PostgreSQL test server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create a test database");
+            admin.close().await.ok();
+            let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+            format!("{base}/{name}")
+        }
+        _ => {
+            let path =
+                std::env::temp_dir().join(format!("finsam-test-{}.db", uuid::Uuid::new_v4()));
+            format!("sqlite://{}", path.display())
+        }
+    }
+}
+
+impl TestApp {
+    /// A server with the demo dataset loaded.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Spawn::default()).await
+    }
+
+    pub async fn spawn_with(options: Spawn) -> TestApp {
+        let mut settings = Settings::load(None).expect("settings");
+        settings.server.port = 0;
+        settings.database.url = fresh_database_url().await;
+        settings.database.max_connections = 4;
+        settings.database.seed_on_empty = !options.empty;
+        if let Some(configure) = options.configure {
+            configure(&mut settings);
+        }
+        let clock = options.today.map_or(Clock::System, Clock::Fixed);
+        let app = Application::build_with_clock(settings.clone(), clock)
+            .await
+            .expect("build the application");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .expect("http client"),
+            settings,
+            state,
+        }
+    }
+
+    /// A token for `roles` of förbund `forbund`, valid for an hour.
+    pub fn token(&self, roles: &[Role], forbund: Option<&str>) -> String {
+        finsam_api::auth::jwt::mint_dev_token(
+            &self.settings.auth,
+            "test-user",
+            forbund,
+            roles,
+            Duration::from_secs(3600),
+        )
+        .expect("mint a token")
+    }
+
+    pub fn network_admin(&self) -> String {
+        self.token(&[Role::NetworkAdmin], None)
+    }
+
+    /// POSTs a GraphQL request, anonymously or with a bearer token, and
+    /// returns the JSON body whatever the status.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
+        response.json().await.expect("a JSON body")
+    }
+
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_as(None, query, variables).await
+    }
+
+    /// `data` of a request that must succeed.
+    pub async fn data_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql_as(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        self.data_as(None, query, variables).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("send the request")
+    }
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body:#}"))
+}
+
+/// The first error's `extensions.field`.
+pub fn error_field(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error field in {body:#}"))
+}

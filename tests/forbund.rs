@@ -1,0 +1,313 @@
+//! The förbund directory and registry, end to end over HTTP.
+
+mod common;
+
+use common::{Spawn, TestApp, error_code, error_field};
+use finsam_api::auth::Role;
+use finsam_entity::audit_log;
+use sea_orm::{EntityTrait, QueryOrder};
+use serde_json::{Value, json};
+
+const LIST: &str = r#"query($first: Int, $after: String, $county: String) {
+  forbundList(first: $first, after: $after, county: $county) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { node { slug name orgNumber county } }
+  }
+}"#;
+
+fn slugs(list: &Value) -> Vec<String> {
+    list["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["slug"].as_str().expect("slug").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_directory_lists_the_eleven_forbund_of_the_demo_dataset() {
+    let app = TestApp::spawn().await;
+    let data = app.data(LIST, json!({ "first": 20 })).await;
+    let list = &data["forbundList"];
+    assert_eq!(list["totalCount"], 11);
+    assert_eq!(slugs(list).len(), 11);
+    let vasteras = list["edges"]
+        .as_array()
+        .and_then(|edges| edges.iter().find(|e| e["node"]["slug"] == "vasteras"))
+        .expect("vasteras");
+    assert_eq!(vasteras["node"]["orgNumber"], "222000-2824");
+    assert_eq!(vasteras["node"]["county"], "Västmanland");
+    assert_eq!(vasteras["node"]["name"], "Samordningsförbundet Västerås");
+}
+
+#[tokio::test]
+async fn pages_follow_each_other_without_gaps_or_repeats() {
+    let app = TestApp::spawn().await;
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let data = app.data(LIST, json!({ "first": 4, "after": after })).await;
+        let list = &data["forbundList"];
+        assert_eq!(list["totalCount"], 11, "the total is for all pages");
+        assert_eq!(list["pageInfo"]["hasPreviousPage"], after.is_some());
+        seen.extend(slugs(list));
+        pages += 1;
+        if list["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = list["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(pages, 3);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "slug order, no repeats");
+    assert_eq!(seen.len(), 11);
+}
+
+#[tokio::test]
+async fn the_county_filter_and_page_limits() {
+    let app = TestApp::spawn().await;
+    let data = app.data(LIST, json!({ "county": "Västmanland" })).await;
+    assert_eq!(
+        slugs(&data["forbundList"]),
+        [
+            "norra-vastmanland",
+            "vasteras",
+            "vastmanland",
+            "vastra-malardalen"
+        ]
+    );
+    assert_eq!(data["forbundList"]["totalCount"], 4);
+
+    let too_many = app.gql(LIST, json!({ "first": 101 })).await;
+    assert_eq!(error_code(&too_many), "BAD_USER_INPUT");
+    assert_eq!(error_field(&too_many), "first");
+
+    let bad_cursor = app.gql(LIST, json!({ "after": "not-a-cursor" })).await;
+    assert_eq!(error_code(&bad_cursor), "BAD_USER_INPUT");
+    assert_eq!(error_field(&bad_cursor), "after");
+}
+
+#[tokio::test]
+async fn the_lansforbund_shows_its_predecessors_and_they_their_successor() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            r#"{
+              vastmanland: forbund(slug: "vastmanland") { foundedOn predecessors { slug dissolvedOn } }
+              vasteras: forbund(slug: "vasteras") { successor { slug name } active(on: "2023-06-01") later: active(on: "2024-01-01") }
+              sodra: forbund(slug: "sodra-dalarna") { members { name kind fundingSharePercent } funding { group statutoryPercent reportedPercent } }
+              missing: forbund(slug: "nowhere") { slug }
+            }"#,
+            json!({}),
+        )
+        .await;
+    let predecessors: Vec<_> = data["vastmanland"]["predecessors"]
+        .as_array()
+        .expect("predecessors")
+        .iter()
+        .map(|p| p["slug"].as_str().expect("slug"))
+        .collect();
+    assert_eq!(
+        predecessors,
+        ["norra-vastmanland", "vasteras", "vastra-malardalen"]
+    );
+    assert_eq!(data["vastmanland"]["foundedOn"], "2024-01-01");
+    assert_eq!(
+        data["vastmanland"]["predecessors"][1]["dissolvedOn"],
+        "2023-12-31"
+    );
+    assert_eq!(data["vasteras"]["successor"]["slug"], "vastmanland");
+    assert_eq!(data["vasteras"]["active"], true);
+    assert_eq!(data["vasteras"]["later"], false);
+    // Södra Dalarna 2020: FK/AF 50 %, Region Dalarna 25 %, Avesta 11, Hedemora 8, Säter 6.
+    let funding = &data["sodra"]["funding"];
+    assert_eq!(
+        funding[0],
+        json!({ "group": "STATE", "statutoryPercent": 50.0, "reportedPercent": 50.0 })
+    );
+    assert_eq!(funding[2]["reportedPercent"], 25.0);
+    assert_eq!(data["missing"], Value::Null);
+}
+
+const CREATE: &str = r#"mutation($input: CreateForbundInput!) {
+  createForbund(input: $input) { id slug name orgNumber county version successor { slug } members { name kind fundingSharePercent } }
+}"#;
+
+fn new_forbund(slug: &str, org: &str) -> Value {
+    json!({ "input": {
+        "slug": slug,
+        "name": "Samordningsförbundet Test",
+        "orgNumber": org,
+        "county": "Uppsala",
+        "members": [
+            { "name": "Försäkringskassan", "kind": "SOCIAL_INSURANCE", "fundingSharePercent": 50 },
+            { "name": "Region Uppsala", "kind": "REGION", "fundingSharePercent": 25 },
+            { "name": "Uppsala kommun", "kind": "MUNICIPALITY", "fundingSharePercent": 25 }
+        ]
+    }})
+}
+
+#[tokio::test]
+async fn a_network_admin_registers_a_forbund_with_a_valid_organisation_number() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    // 212000-2890: a number not in the dataset, with a valid check digit.
+    let data = app
+        .data_as(
+            Some(&admin),
+            CREATE,
+            new_forbund("uppsala-test", "2120002890"),
+        )
+        .await;
+    let created = &data["createForbund"];
+    assert_eq!(created["slug"], "uppsala-test");
+    assert_eq!(created["orgNumber"], "212000-2890", "stored hyphenated");
+    assert_eq!(created["version"], 1);
+    assert_eq!(created["members"].as_array().map(Vec::len), Some(3));
+
+    let list = app.data(LIST, json!({ "first": 50 })).await;
+    assert_eq!(list["forbundList"]["totalCount"], 12);
+
+    let entries = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Id)
+        .all(&app.state.db)
+        .await
+        .expect("audit entries");
+    let entry = entries.last().expect("an audit entry");
+    assert_eq!(entry.operation, "createForbund");
+    assert_eq!(entry.actor_sub, "test-user");
+    assert!(entry.before.is_none());
+    assert!(
+        entry
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("uppsala-test"))
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_check_digit_or_a_taken_slug_is_refused_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let body = app
+        .gql_as(
+            Some(&admin),
+            CREATE,
+            new_forbund("uppsala-test", "222000-2825"),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "orgNumber");
+
+    let body = app
+        .gql_as(Some(&admin), CREATE, new_forbund("vasteras", "2120002890"))
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "slug");
+
+    let mut over = new_forbund("uppsala-test", "2120002890");
+    over["input"]["members"][2]["fundingSharePercent"] = json!(26);
+    let body = app.gql_as(Some(&admin), CREATE, over).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "members[2].fundingSharePercent");
+
+    let list = app.data(LIST, json!({})).await;
+    assert_eq!(list["forbundList"]["totalCount"], 11, "nothing was written");
+}
+
+#[tokio::test]
+async fn only_a_network_admin_may_register() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .gql(CREATE, new_forbund("uppsala-test", "2120002890"))
+        .await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    let admin_of_varend = app.token(&[Role::Admin], Some("varend"));
+    let body = app
+        .gql_as(
+            Some(&admin_of_varend),
+            CREATE,
+            new_forbund("uppsala-test", "2120002890"),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    assert_eq!(body["data"], Value::Null);
+}
+
+const UPDATE: &str = r#"mutation($input: UpdateForbundInput!) {
+  updateForbund(input: $input) { id name county version notes }
+}"#;
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_the_row_keeps_the_first_update() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let before = app
+        .data(r#"{ forbund(slug: "varend") { id version } }"#, json!({}))
+        .await;
+    let id = before["forbund"]["id"].as_str().expect("id").to_string();
+    assert_eq!(before["forbund"]["version"], 1);
+
+    let first = app
+        .data_as(
+            Some(&admin),
+            UPDATE,
+            json!({ "input": { "id": id, "version": 1, "notes": "First editor's note" } }),
+        )
+        .await;
+    assert_eq!(first["updateForbund"]["version"], 2);
+
+    let second = app
+        .gql_as(
+            Some(&admin),
+            UPDATE,
+            json!({ "input": { "id": id, "version": 1, "notes": "Second editor's note" } }),
+        )
+        .await;
+    assert_eq!(error_code(&second), "CONFLICT");
+
+    let after = app
+        .data(
+            r#"{ forbund(slug: "varend") { version notes } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(after["forbund"]["version"], 2);
+    assert_eq!(after["forbund"]["notes"], "First editor's note");
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let report = finsam_api::service::seed::load(&app.state.db)
+        .await
+        .expect("second load");
+    assert_eq!(report.total(), 0, "{report}");
+    let data = app.data(LIST, json!({})).await;
+    assert_eq!(data["forbundList"]["totalCount"], 11);
+}
+
+#[tokio::test]
+async fn an_empty_database_is_seeded_by_the_seed_function() {
+    let app = TestApp::spawn_with(Spawn {
+        empty: true,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        app.data(LIST, json!({})).await["forbundList"]["totalCount"],
+        0
+    );
+    let report = finsam_api::service::seed::load(&app.state.db)
+        .await
+        .expect("load");
+    assert!(report.total() > 0);
+    assert_eq!(
+        app.data(LIST, json!({})).await["forbundList"]["totalCount"],
+        11
+    );
+}

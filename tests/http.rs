@@ -1,0 +1,283 @@
+//! The HTTP surface: health, readiness, metrics, the schema file, limits,
+//! and every way a bearer token can be refused.
+
+mod common;
+
+use common::{Spawn, TestApp, error_code};
+use finsam_api::auth::Role;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.expect("body"), "ready");
+
+    let _ = app
+        .gql("{ forbund(slug: \"varend\") { name } }", json!({}))
+        .await;
+    let _ = app.gql("{ nope }", json!({})).await;
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(
+        metrics
+            .contains(r#"finsam_http_requests_total{method="POST",route="/graphql",status="200"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("finsam_http_request_duration_seconds_bucket"));
+    assert!(
+        metrics.contains(r#"finsam_graphql_errors_total{code="BAD_USER_INPUT"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("finsam_db_statements_total"));
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/healthz").await;
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .expect("x-request-id header");
+    assert!(!id.is_empty());
+}
+
+#[tokio::test]
+async fn the_committed_schema_file_matches_the_code() {
+    let app = TestApp::spawn().await;
+    let served = app.get("/schema.graphql").await.text().await.expect("sdl");
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .expect("schema.graphql at the repository root");
+    assert!(
+        served == committed,
+        "schema.graphql is out of date: run `cargo run -- schema > schema.graphql`"
+    );
+    assert!(served.contains("forbundList(") && served.contains("): ForbundConnection!"));
+}
+
+#[tokio::test]
+async fn graphiql_is_served_on_get() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/graphql").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("html").contains("graphiql"));
+}
+
+#[tokio::test]
+async fn me_describes_the_token_and_is_null_without_one() {
+    let app = TestApp::spawn().await;
+    let token = app.token(&[Role::Editor], Some("varend"));
+    let data = app
+        .data_as(
+            Some(&token),
+            "{ me { sub roles forbund { slug name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["me"]["sub"], "test-user");
+    assert_eq!(data["me"]["roles"], json!(["EDITOR"]));
+    assert_eq!(data["me"]["forbund"]["name"], "Samordningsförbundet Värend");
+    assert_eq!(
+        app.data("{ me { sub } }", json!({})).await["me"],
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn deep_queries_and_alias_floods_are_too_complex() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.graphql.max_depth = 4;
+            s.graphql.max_aliases = 3;
+        })),
+        ..Default::default()
+    })
+    .await;
+    let deep = app
+        .gql(
+            r#"{ forbund(slug: "vasteras") { successor { predecessors { successor { slug } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&deep), "QUERY_TOO_COMPLEX");
+    let aliases = app
+        .gql(
+            "{ a: me { sub } b: me { sub } c: me { sub } d: me { sub } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&aliases), "QUERY_TOO_COMPLEX");
+    let fine = app.gql("{ a: me { sub } b: me { sub } }", json!({})).await;
+    assert!(fine.get("errors").is_none(), "{fine}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.server.body_limit_bytes = 1024)),
+        ..Default::default()
+    })
+    .await;
+    let padding = " ".repeat(4096);
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": format!("{{ me {{ sub }} }}{padding}") }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_graphql_is_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+/// Signs claims with the development secret unless told otherwise.
+fn sign(app: &TestApp, alg: Algorithm, claims: Value, secret: Option<&[u8]>) -> String {
+    use secrecy::ExposeSecret;
+    let default_secret = app
+        .settings
+        .auth
+        .hs256_secret
+        .expose_secret()
+        .as_bytes()
+        .to_vec();
+    let key = EncodingKey::from_secret(secret.unwrap_or(&default_secret));
+    jsonwebtoken::encode(&Header::new(alg), &claims, &key).expect("sign")
+}
+
+fn claims(app: &TestApp, exp_offset: i64) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({
+        "sub": "someone",
+        "roles": ["network_admin"],
+        "iss": app.settings.auth.issuer,
+        "aud": app.settings.auth.audience,
+        "iat": now,
+        "exp": now + exp_offset,
+    })
+}
+
+async fn refusal(app: &TestApp, token: &str) -> String {
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ me { sub } }" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    body["errors"][0]["message"]
+        .as_str()
+        .expect("message")
+        .to_string()
+}
+
+#[tokio::test]
+async fn every_kind_of_bad_token_is_unauthenticated_with_its_reason() {
+    let app = TestApp::spawn().await;
+    let good = sign(&app, Algorithm::HS256, claims(&app, 600), None);
+    assert_eq!(
+        app.data_as(Some(&good), "{ me { sub } }", json!({})).await["me"]["sub"],
+        "someone"
+    );
+
+    let expired = sign(&app, Algorithm::HS256, claims(&app, -3600), None);
+    assert!(refusal(&app, &expired).await.contains("token expired"));
+
+    let mut wrong_aud = claims(&app, 600);
+    wrong_aud["aud"] = json!("someone-else");
+    assert!(
+        refusal(&app, &sign(&app, Algorithm::HS256, wrong_aud, None))
+            .await
+            .contains("wrong audience")
+    );
+
+    let mut wrong_iss = claims(&app, 600);
+    wrong_iss["iss"] = json!("https://elsewhere");
+    assert!(
+        refusal(&app, &sign(&app, Algorithm::HS256, wrong_iss, None))
+            .await
+            .contains("wrong issuer")
+    );
+
+    let forged = sign(
+        &app,
+        Algorithm::HS256,
+        claims(&app, 600),
+        Some(b"another secret entirely"),
+    );
+    assert!(refusal(&app, &forged).await.contains("bad signature"));
+
+    let hs384 = sign(&app, Algorithm::HS384, claims(&app, 600), None);
+    assert!(
+        refusal(&app, &hs384)
+            .await
+            .contains("algorithm not allowed")
+    );
+
+    let mut not_yet = claims(&app, 7200);
+    not_yet["nbf"] = json!(chrono::Utc::now().timestamp() + 3600);
+    assert!(
+        refusal(&app, &sign(&app, Algorithm::HS256, not_yet, None))
+            .await
+            .contains("not yet valid")
+    );
+
+    use base64::Engine;
+    let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let unsigned = format!(
+        "{}.{}.",
+        b64(r#"{"alg":"none","typ":"JWT"}"#),
+        b64(&claims(&app, 600).to_string())
+    );
+    assert!(
+        refusal(&app, &unsigned)
+            .await
+            .contains("algorithm not allowed")
+    );
+
+    assert!(refusal(&app, "not.a.token").await.contains("malformed"));
+
+    let basic = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("authorization", "Basic dXNlcjpwYXNz")
+        .json(&json!({ "query": "{ me { sub } }" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(basic.status(), 401);
+}
+
+#[tokio::test]
+async fn unknown_roles_in_a_token_are_ignored() {
+    let app = TestApp::spawn().await;
+    let mut c = claims(&app, 600);
+    c["roles"] = json!(["member", "superuser"]);
+    c["forbund"] = json!("varend");
+    let token = sign(&app, Algorithm::HS256, c, None);
+    let data = app
+        .data_as(Some(&token), "{ me { roles } }", json!({}))
+        .await;
+    assert_eq!(data["me"]["roles"], json!(["MEMBER"]));
+}
