@@ -15,6 +15,13 @@ pub struct Model {
     pub notice_received_on: Option<Date>,
     pub last_day: Option<Date>,
     pub withdrew_before_start: bool,
+    /// Where the member sits in the ring: each active member serves the next.
+    #[sea_orm(column_type = "Double", nullable)]
+    pub ring_position: Option<f64>,
+    /// The function address of the DSO this member provides.
+    pub contact: Option<String>,
+    #[sea_orm(column_type = "Double", nullable)]
+    pub scope_percent: Option<f64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -254,6 +254,9 @@ fn tables() -> Vec<Spec> {
             .col(date_null("notice_received_on"))
             .col(date_null("last_day"))
             .col(boolean("withdrew_before_start").default(false).take())
+            .col(double_null("ring_position"))
+            .col(string_len_null("contact", 300))
+            .col(double_null("scope_percent"))
             .fk("agreement_id", "dso_agreement", true)
             .fk("forbund_id", "forbund", false)
             .unique(&["agreement_id", "forbund_id"]),

@@ -8,4 +8,5 @@ pub mod text;
 
 pub use org_number::OrgNumber;
 pub use slug::Slug;
+pub mod dso_ring;
 pub mod forbund;
