@@ -7,7 +7,8 @@ use std::marker::PhantomData;
 
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, Loader};
-use finsam_entity::{forbund, forbund_member};
+use chrono::NaiveDate;
+use finsam_entity::{dso_agreement, dso_assignment, forbund, forbund_member};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::ApiError;
@@ -30,7 +31,7 @@ macro_rules! keyed {
         }
     )*};
 }
-keyed!(forbund, forbund_member);
+keyed!(forbund, forbund_member, dso_agreement);
 
 /// Rows by primary key.
 pub struct ById<E> {
@@ -103,9 +104,49 @@ where
     }
 }
 
+/// The DSO assignment active on a day, per förbund: as recipient (its DSO)
+/// or as provider (whom its DSO serves). One statement per distinct day.
+pub struct DsoOnDay {
+    db: DatabaseConnection,
+    by_provider: bool,
+}
+
+impl Loader<(i32, NaiveDate)> for DsoOnDay {
+    type Value = dso_assignment::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[(i32, NaiveDate)],
+    ) -> Result<HashMap<(i32, NaiveDate), Self::Value>, Self::Error> {
+        let mut days: HashMap<NaiveDate, Vec<i32>> = HashMap::new();
+        for (id, day) in keys {
+            days.entry(*day).or_default().push(*id);
+        }
+        let mut out = HashMap::new();
+        for (day, ids) in days {
+            let rows = crate::service::dso::active_for_many(&self.db, self.by_provider, &ids, day)
+                .await
+                .map_err(|e| e.extend())?;
+            for row in rows {
+                let key = if self.by_provider {
+                    row.provider_id
+                } else {
+                    row.recipient_id
+                };
+                out.entry((key, day)).or_insert(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The loaders of one request.
 pub struct Loaders {
     pub forbund: DataLoader<ById<forbund::Entity>>,
+    pub dso_agreement: DataLoader<ById<dso_agreement::Entity>>,
+    pub dso_of: DataLoader<DsoOnDay>,
+    pub dso_serves: DataLoader<DsoOnDay>,
     pub members_by_forbund: DataLoader<GroupBy<forbund_member::Entity>>,
     pub predecessors: DataLoader<GroupBy<forbund::Entity>>,
 }
@@ -118,6 +159,21 @@ impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         Loaders {
             forbund: loader(ById::new(db)),
+            dso_agreement: loader(ById::new(db)),
+            dso_of: DataLoader::new(
+                DsoOnDay {
+                    db: db.clone(),
+                    by_provider: false,
+                },
+                tokio::spawn,
+            ),
+            dso_serves: DataLoader::new(
+                DsoOnDay {
+                    db: db.clone(),
+                    by_provider: true,
+                },
+                tokio::spawn,
+            ),
             members_by_forbund: loader(GroupBy::<forbund_member::Entity> {
                 db: db.clone(),
                 column: forbund_member::Column::ForbundId,

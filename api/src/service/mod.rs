@@ -3,6 +3,7 @@
 //! that same transaction — the API and the command line both come through here.
 
 pub mod audit;
+pub mod dso;
 pub mod forbund;
 pub mod seed;
 

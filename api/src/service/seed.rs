@@ -631,16 +631,74 @@ async fn load_dso<C: ConnectionTrait>(
         }
         .insert(conn)
         .await?;
+        // Places in the ring follow the facts' cycle from its first member; the
+        // assignments are then derived from them and must equal the facts.
+        let mut provider_of: HashMap<i32, &SeedAssignment> = HashMap::new();
+        let mut next: HashMap<i32, i32> = HashMap::new();
+        for s in &a.assignments {
+            let p = id_of(slugs, &s.provider)?;
+            next.insert(p, id_of(slugs, &s.recipient)?);
+            provider_of.insert(p, s);
+        }
+        let mut positions: HashMap<i32, f64> = HashMap::new();
+        if let Some(first) = a.members.iter().find(|m| !m.withdrew_before_start) {
+            let start = id_of(slugs, &first.forbund)?;
+            let mut at = start;
+            loop {
+                positions.insert(at, positions.len() as f64 + 1.0);
+                at = *next
+                    .get(&at)
+                    .ok_or_else(|| anyhow::anyhow!("seed ring is not a cycle"))?;
+                if at == start {
+                    break;
+                }
+            }
+        }
+        let mut members = Vec::new();
         for m in &a.members {
+            let forbund_id = id_of(slugs, &m.forbund)?;
+            let provides = provider_of.get(&forbund_id);
+            members.push(crate::domain::dso_ring::Member {
+                forbund: forbund_id,
+                joined_on: m.joined_on,
+                last_day: None,
+                notice_received_on: None,
+                withdrew: m.withdrew_before_start,
+                position: positions.get(&forbund_id).copied().unwrap_or(0.0),
+                contact: provides.map(|s| s.contact.clone()).unwrap_or_default(),
+                scope: provides.map_or(a.max_scope_percent, |s| s.scope_percent),
+            });
+        }
+        let derived = crate::domain::dso_ring::derive(&members, a.starts_on);
+        for s in &a.assignments {
+            let (p, r) = (id_of(slugs, &s.provider)?, id_of(slugs, &s.recipient)?);
+            anyhow::ensure!(
+                derived.iter().any(|l| l.provider == p
+                    && l.recipient == r
+                    && l.from == s.valid_from
+                    && l.to == s.valid_to),
+                "seed assignment {} → {} does not follow from the ring",
+                s.provider,
+                s.recipient
+            );
+        }
+        anyhow::ensure!(
+            derived.len() == a.assignments.len(),
+            "seed ring has assignments the facts do not"
+        );
+        for m in &members {
             added += 1;
             dso_member::ActiveModel {
                 agreement_id: Set(agreement.id),
-                forbund_id: Set(id_of(slugs, &m.forbund)?),
+                forbund_id: Set(m.forbund),
                 signed: Set(true),
                 joined_on: Set(m.joined_on),
                 notice_received_on: Set(None),
                 last_day: Set(None),
-                withdrew_before_start: Set(m.withdrew_before_start),
+                withdrew_before_start: Set(m.withdrew),
+                ring_position: Set(positions.get(&m.forbund).copied()),
+                contact: Set((!m.contact.is_empty()).then(|| m.contact.clone())),
+                scope_percent: Set((!m.withdrew).then_some(m.scope)),
                 version: Set(1),
                 created_at: Set(at),
                 updated_at: Set(at),
@@ -649,16 +707,16 @@ async fn load_dso<C: ConnectionTrait>(
             .insert(conn)
             .await?;
         }
-        for s in &a.assignments {
+        for l in &derived {
             added += 1;
             dso_assignment::ActiveModel {
                 agreement_id: Set(agreement.id),
-                provider_id: Set(id_of(slugs, &s.provider)?),
-                recipient_id: Set(id_of(slugs, &s.recipient)?),
-                valid_from: Set(s.valid_from),
-                valid_to: Set(s.valid_to),
-                scope_percent: Set(s.scope_percent),
-                contact: Set(s.contact.clone()),
+                provider_id: Set(l.provider),
+                recipient_id: Set(l.recipient),
+                valid_from: Set(l.from),
+                valid_to: Set(l.to),
+                scope_percent: Set(l.scope),
+                contact: Set(l.contact.clone()),
                 version: Set(1),
                 created_at: Set(at),
                 updated_at: Set(at),

@@ -1,9 +1,10 @@
 //! Root mutations, one module per area, merged into `MutationRoot`.
 
+mod dso;
 mod forbund;
 
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(forbund::ForbundMutation);
+pub struct MutationRoot(forbund::ForbundMutation, dso::DsoMutation);
 
 /// Reads an `ID` argument as a row id.
 pub(crate) fn parse_id(field: &str, id: &async_graphql::ID) -> crate::error::ApiResult<i32> {

@@ -1,7 +1,8 @@
 //! Root queries, one module per area, merged into `QueryRoot`.
 
+mod dso;
 mod forbund;
 mod me;
 
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(me::MeQuery, forbund::ForbundQuery);
+pub struct QueryRoot(me::MeQuery, forbund::ForbundQuery, dso::DsoQuery);

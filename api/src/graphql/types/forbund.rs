@@ -160,6 +160,35 @@ impl Forbund {
             .collect())
     }
 
+    /// Who is this förbund's data protection officer on `on` (default
+    /// today); null when it has none.
+    async fn dso(
+        &self,
+        ctx: &Context<'_>,
+        on: Option<Date>,
+    ) -> async_graphql::Result<Option<super::dso::DsoAssignment>> {
+        let day = super::dso::today(ctx, on).await?;
+        Ok(loaders(ctx)?
+            .dso_of
+            .load_one((self.0.id, day))
+            .await?
+            .map(super::dso::DsoAssignment))
+    }
+
+    /// Whom this förbund's DSO serves on `on` (default today).
+    async fn dso_serves(
+        &self,
+        ctx: &Context<'_>,
+        on: Option<Date>,
+    ) -> async_graphql::Result<Option<super::dso::DsoAssignment>> {
+        let day = super::dso::today(ctx, on).await?;
+        Ok(loaders(ctx)?
+            .dso_serves
+            .load_one((self.0.id, day))
+            .await?
+            .map(super::dso::DsoAssignment))
+    }
+
     /// The förbund this one merged into.
     async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.successor_id {

@@ -2,6 +2,7 @@
 //! result; relations resolve through the request's loaders.
 
 mod date;
+pub mod dso;
 mod forbund;
 mod principal;
 

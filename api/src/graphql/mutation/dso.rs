@@ -1,0 +1,168 @@
+use async_graphql::{Context, ID, InputObject, Object};
+
+use super::parse_id;
+use crate::graphql::types::Date;
+use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
+use crate::graphql::{caller, state};
+use crate::service;
+use crate::service::dso::{JoinInput, NewAgreement, NewAgreementMember};
+
+#[derive(InputObject)]
+pub struct DsoAgreementMemberInput {
+    /// Slug of the förbund.
+    pub forbund: String,
+    /// The DSO function address it provides.
+    pub contact: String,
+    /// Percent of a full-time position; the agreement's maximum when left out.
+    pub scope_percent: Option<f64>,
+}
+
+#[derive(InputObject)]
+pub struct CreateDsoAgreementInput {
+    pub name: String,
+    pub starts_on: Date,
+    pub initial_ends_on: Date,
+    #[graphql(default = 12)]
+    pub renewal_months: i32,
+    #[graphql(default = 4)]
+    pub notice_months: i32,
+    #[graphql(default = 2.5)]
+    pub max_scope_percent: f64,
+    /// In ring order: each serves the next, the last the first.
+    pub members: Vec<DsoAgreementMemberInput>,
+}
+
+fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
+    id.map(|i| parse_id("agreement", &i)).transpose()
+}
+
+#[derive(Default)]
+pub struct DsoMutation;
+
+#[Object]
+impl DsoMutation {
+    /// A new agreement and its first ring (network_admin).
+    async fn create_dso_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDsoAgreementInput,
+    ) -> async_graphql::Result<DsoAgreement> {
+        let new = NewAgreement {
+            name: input.name,
+            starts_on: input.starts_on.0,
+            initial_ends_on: input.initial_ends_on.0,
+            renewal_months: input.renewal_months,
+            notice_months: input.notice_months,
+            max_scope_percent: input.max_scope_percent,
+            members: input
+                .members
+                .into_iter()
+                .map(|m| NewAgreementMember {
+                    forbund: m.forbund,
+                    contact: m.contact,
+                    scope_percent: m.scope_percent,
+                })
+                .collect(),
+        };
+        Ok(DsoAgreement(
+            service::dso::create_agreement(state(ctx)?, caller(ctx)?, new).await?,
+        ))
+    }
+
+    /// The förbund joins the ring on `from`, after `after` (its admin, or
+    /// network_admin).
+    #[allow(clippy::too_many_arguments)]
+    async fn join_dso_ring(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        forbund: String,
+        from: Date,
+        #[graphql(
+            desc = "Slug of the member the new one is placed after: it will serve the newcomer."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "The DSO function address the newcomer provides.")] contact: String,
+        scope_percent: Option<f64>,
+    ) -> async_graphql::Result<DsoChange> {
+        let input = JoinInput {
+            agreement: optional_id(agreement)?,
+            forbund,
+            from: from.0,
+            after,
+            contact,
+            scope_percent,
+        };
+        Ok(DsoChange(
+            service::dso::join(state(ctx)?, caller(ctx)?, input).await?,
+        ))
+    }
+
+    /// Records the förbund's notice, received on `noticeReceivedOn` (its
+    /// admin, or network_admin), and re-forms the ring from the day after
+    /// its last day.
+    async fn leave_dso_ring(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        forbund: String,
+        notice_received_on: Date,
+    ) -> async_graphql::Result<DsoChange> {
+        let change = service::dso::leave(
+            state(ctx)?,
+            caller(ctx)?,
+            optional_id(agreement)?,
+            &forbund,
+            notice_received_on.0,
+            true,
+        )
+        .await?;
+        Ok(DsoChange(change))
+    }
+
+    /// Changes the scope of the DSO the förbund provides, from `from` on,
+    /// within the agreement's maximum.
+    async fn set_dso_assignment_scope(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        forbund: String,
+        scope_percent: f64,
+        from: Date,
+    ) -> async_graphql::Result<DsoChange> {
+        let change = service::dso::set_scope(
+            state(ctx)?,
+            caller(ctx)?,
+            optional_id(agreement)?,
+            &forbund,
+            scope_percent,
+            from.0,
+        )
+        .await?;
+        Ok(DsoChange(change))
+    }
+
+    /// From `from`, the members serve each other in `order` (network_admin).
+    /// An order that would leave a member unserved or serving itself is
+    /// refused with DSO_RING_INVALID.
+    async fn rearrange_dso_ring(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        from: Date,
+        order: Vec<String>,
+    ) -> async_graphql::Result<DsoRing> {
+        let agreement_row = service::dso::rearrange(
+            state(ctx)?,
+            caller(ctx)?,
+            optional_id(agreement)?,
+            from.0,
+            &order,
+        )
+        .await?;
+        let view = service::dso::ring(&state(ctx)?.db, Some(agreement_row.id), from.0, None)
+            .await?
+            .ok_or_else(|| async_graphql::Error::new("agreement vanished"))?;
+        Ok(DsoRing(view))
+    }
+}

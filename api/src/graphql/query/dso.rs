@@ -1,0 +1,108 @@
+use async_graphql::{Context, ID, Object};
+
+use super::super::mutation::parse_id;
+use crate::graphql::state;
+use crate::graphql::types::Date;
+use crate::graphql::types::dso::{DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today};
+use crate::service;
+
+#[derive(Default)]
+pub struct DsoQuery;
+
+fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
+    id.map(|i| parse_id("agreement", &i)).transpose()
+}
+
+#[Object]
+impl DsoQuery {
+    /// The ring of an agreement on `on` (default today): members in ring
+    /// order, the day's assignments, the period end and the notice deadline.
+    /// Without `agreement`, the agreement in force that day.
+    async fn dso_ring(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        on: Option<Date>,
+        #[graphql(desc = "Slug of the member to list first.")] from: Option<String>,
+    ) -> async_graphql::Result<Option<DsoRing>> {
+        let day = today(ctx, on).await?;
+        let view = service::dso::ring(
+            &state(ctx)?.db,
+            optional_id(agreement)?,
+            day,
+            from.as_deref(),
+        )
+        .await?;
+        Ok(view.map(DsoRing))
+    }
+
+    /// Who is this förbund's DSO on `on` (default today); null if none.
+    async fn dso_for(
+        &self,
+        ctx: &Context<'_>,
+        forbund: String,
+        on: Option<Date>,
+    ) -> async_graphql::Result<Option<DsoAssignment>> {
+        let db = &state(ctx)?.db;
+        let day = today(ctx, on).await?;
+        let Some(f) = service::forbund::by_slug(db, &forbund).await? else {
+            return Ok(None);
+        };
+        Ok(service::dso::dso_for(db, f.id, day)
+            .await?
+            .map(DsoAssignment))
+    }
+
+    /// Whom this förbund's DSO serves on `on` (default today); null if nobody.
+    async fn dso_served_by(
+        &self,
+        ctx: &Context<'_>,
+        forbund: String,
+        on: Option<Date>,
+    ) -> async_graphql::Result<Option<DsoAssignment>> {
+        let db = &state(ctx)?.db;
+        let day = today(ctx, on).await?;
+        let Some(f) = service::forbund::by_slug(db, &forbund).await? else {
+            return Ok(None);
+        };
+        Ok(service::dso::served_by(db, f.id, day)
+            .await?
+            .map(DsoAssignment))
+    }
+
+    /// The periods between `from` and `to` in which the ring stays the same.
+    async fn dso_schedule(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        from: Date,
+        to: Date,
+    ) -> async_graphql::Result<Vec<DsoRingPeriod>> {
+        let periods =
+            service::dso::schedule(&state(ctx)?.db, optional_id(agreement)?, from.0, to.0).await?;
+        Ok(periods.into_iter().map(DsoRingPeriod).collect())
+    }
+
+    /// What leaving would mean if notice were received on
+    /// `noticeReceivedOn`: the last day, who takes over the förbund served,
+    /// and the notice deadline for the current period. Nothing is written.
+    async fn dso_leave_preview(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        forbund: String,
+        notice_received_on: Date,
+    ) -> async_graphql::Result<DsoChange> {
+        let caller = crate::graphql::caller(ctx)?;
+        let change = service::dso::leave(
+            state(ctx)?,
+            caller,
+            optional_id(agreement)?,
+            &forbund,
+            notice_received_on.0,
+            false,
+        )
+        .await?;
+        Ok(DsoChange(change))
+    }
+}
