@@ -200,8 +200,9 @@ async fn graphql(
             ));
         }
     };
+    let loaders = Arc::new(Loaders::new(&state.db, &principal));
     let caller = Caller::new(principal, Some(request_id.to_string()));
-    let batch = batch.data(caller).data(Arc::new(Loaders::new(&state.db)));
+    let batch = batch.data(caller).data(loaders);
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
     let response = match tokio::time::timeout(timeout, schema.execute_batch(batch)).await {
         Ok(response) => response,

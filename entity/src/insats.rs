@@ -28,6 +28,7 @@ pub struct Model {
     pub status: String,
     pub visibility: String,
     pub allocated_sek: Option<i64>,
+    pub budget_total_sek: Option<i64>,
     pub carried_over_from_id: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub search_text: String,
@@ -37,6 +38,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::forbund::Entity",
+        from = "Column::ForbundId",
+        to = "super::forbund::Column::Id"
+    )]
+    Forbund,
+}
+
+impl Related<super::forbund::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Forbund.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

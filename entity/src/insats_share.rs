@@ -1,4 +1,4 @@
-//! The `insats_share` table.
+//! The `insats_share` table: an insats shared with a named förbund.
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::forbund::Entity",
+        from = "Column::ForbundId",
+        to = "super::forbund::Column::Id"
+    )]
+    Forbund,
+}
+
+impl Related<super::forbund::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Forbund.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

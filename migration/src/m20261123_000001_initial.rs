@@ -174,6 +174,8 @@ fn tables() -> Vec<Spec> {
             .col(string_len("status", 32))
             .col(string_len("visibility", 32))
             .col(big_integer_null("allocated_sek"))
+            // Sum of the yearly budgets, kept with them so lists can sort by it.
+            .col(big_integer_null("budget_total_sek"))
             .col(integer_null("carried_over_from_id"))
             .col(text("search_text"))
             .fk("forbund_id", "forbund", false)
@@ -185,7 +187,8 @@ fn tables() -> Vec<Spec> {
             .index(&["visibility"])
             .index(&["starts_on"])
             .index(&["ends_on"])
-            .index(&["name", "id"]),
+            .index(&["name", "id"])
+            .index(&["budget_total_sek", "id"]),
         Spec::new("insats_extension")
             .append_only()
             .col(integer("insats_id"))

@@ -6,12 +6,34 @@
 
 use super::{Principal, Role};
 
-/// Who may see an insats (DESIGN.md, "Insats").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
-    Private,
-    Network,
-    Public,
+pub use crate::domain::insats::Visibility;
+
+/// Which insatser a caller may read, as the service turns it into SQL for
+/// lists; `allows(ReadInsats)` decides single rows by the same rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsatsScope {
+    All,
+    /// Anonymous callers and tokens without a förbund role.
+    PublicOnly,
+    /// PUBLIC and NETWORK of every förbund, plus PRIVATE ones of `own` and
+    /// those shared with `own`.
+    Network {
+        own: Option<String>,
+    },
+}
+
+pub fn insats_scope(principal: &Principal) -> InsatsScope {
+    if principal.has(Role::NetworkAdmin) {
+        InsatsScope::All
+    } else if principal.any_membership() {
+        InsatsScope::Network {
+            own: principal.forbund.clone(),
+        }
+    } else if principal.has(Role::Analyst) {
+        InsatsScope::Network { own: None }
+    } else {
+        InsatsScope::PublicOnly
+    }
 }
 
 /// An operation on the data, with what the rule needs to know about the row.
@@ -32,6 +54,8 @@ pub enum Action<'a> {
     },
     /// Budgets and spending of an insats the caller may read.
     ReadInsatsMoney { owner: &'a str },
+    /// Small counts in an insats's breakdowns, unsuppressed.
+    ReadInsatsDetailsInFull { owner: &'a str },
     /// Create or change insatser, budgets, outcomes, goals, meetings, shares.
     EditForbundContent { forbund: &'a str },
     /// A förbund's own indicator results in full (not suppressed).
@@ -82,14 +106,17 @@ pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
             owner,
             visibility,
             shared,
-        } => match visibility {
-            Visibility::Public => true,
-            Visibility::Network => principal.any_membership() || principal.has(Role::Analyst),
-            Visibility::Private => {
-                principal.tenant(owner, MEMBER) || (shared && principal.any_membership())
+        } => match (insats_scope(principal), visibility) {
+            (InsatsScope::All, _) | (_, Visibility::Public) => true,
+            (InsatsScope::PublicOnly, _) => false,
+            (InsatsScope::Network { .. }, Visibility::Network) => true,
+            (InsatsScope::Network { own }, Visibility::Private) => {
+                own.as_deref() == Some(owner) && principal.tenant(owner, MEMBER)
+                    || (shared && own.is_some())
             }
         },
         Action::ReadInsatsMoney { .. } => !principal.is_anonymous(),
+        Action::ReadInsatsDetailsInFull { owner } => principal.tenant(owner, MEMBER),
         Action::EditForbundContent { forbund } => principal.tenant(forbund, EDITOR),
         Action::ReadOwnIndicators { forbund } => {
             principal.tenant(forbund, MEMBER) || principal.has(Role::Analyst)

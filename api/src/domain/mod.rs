@@ -10,3 +10,5 @@ pub use org_number::OrgNumber;
 pub use slug::Slug;
 pub mod dso_ring;
 pub mod forbund;
+pub mod insats;
+pub mod suppression;

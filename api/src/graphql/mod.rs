@@ -5,7 +5,7 @@ mod limits;
 pub mod loaders;
 mod mutation;
 mod pagination;
-mod query;
+pub(crate) mod query;
 pub mod types;
 
 use std::sync::Arc;

@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod dso;
 pub mod forbund;
+pub mod insats;
+pub mod meeting;
 pub mod seed;
 
 use chrono::{DateTime, Utc};

@@ -501,6 +501,9 @@ async fn load_insatser<C: ConnectionTrait>(
             status: Set(s.status.clone()),
             visibility: Set(s.visibility.clone()),
             allocated_sek: Set(s.allocated_sek),
+            budget_total_sek: Set(
+                (!s.budgets.is_empty()).then(|| s.budgets.iter().map(|b| b.budget_sek).sum())
+            ),
             carried_over_from_id: Set(carried_over_from_id),
             search_text: Set(insats_search_text(
                 &s.name,

@@ -2,9 +2,14 @@
 
 mod dso;
 mod forbund;
+mod insats;
 
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(forbund::ForbundMutation, dso::DsoMutation);
+pub struct MutationRoot(
+    forbund::ForbundMutation,
+    dso::DsoMutation,
+    insats::InsatsMutation,
+);
 
 /// Reads an `ID` argument as a row id.
 pub(crate) fn parse_id(field: &str, id: &async_graphql::ID) -> crate::error::ApiResult<i32> {

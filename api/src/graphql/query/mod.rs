@@ -2,7 +2,13 @@
 
 mod dso;
 mod forbund;
+pub mod insats;
 mod me;
 
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(me::MeQuery, forbund::ForbundQuery, dso::DsoQuery);
+pub struct QueryRoot(
+    me::MeQuery,
+    forbund::ForbundQuery,
+    dso::DsoQuery,
+    insats::InsatsQuery,
+);

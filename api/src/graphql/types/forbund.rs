@@ -189,6 +189,26 @@ impl Forbund {
             .map(super::dso::DsoAssignment))
     }
 
+    /// The insatser of this förbund the caller may see.
+    async fn insatser(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also the insatser of the förbund that merged into this one."
+        )]
+        include_predecessors: bool,
+        filter: Option<crate::graphql::query::insats::InsatsFilter>,
+        order_by: Option<crate::graphql::query::insats::InsatsOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<super::insats::InsatsConnection> {
+        let mut filter: service::insats::InsatsFilter = filter.unwrap_or_default().into();
+        filter.forbund = Some(vec![self.0.slug.clone()]);
+        filter.include_predecessors = include_predecessors;
+        crate::graphql::query::insats::insats_page(ctx, filter, order_by, first, after).await
+    }
+
     /// The förbund this one merged into.
     async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.successor_id {

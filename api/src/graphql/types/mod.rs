@@ -4,6 +4,8 @@
 mod date;
 pub mod dso;
 mod forbund;
+pub mod insats;
+pub mod meeting;
 mod principal;
 
 pub use date::Date;

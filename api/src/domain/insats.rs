@@ -1,0 +1,314 @@
+//! Rules about an insats: its kinds, its period and its reported outcomes.
+
+use chrono::NaiveDate;
+
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stored spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// Aimed at participants, or at the organisations (methods, staff training).
+    Orientation { Individual = "INDIVIDUAL", Structural = "STRUCTURAL" }
+);
+
+code_enum!(
+    Category {
+        Team = "TEAM",
+        Project = "PROJECT",
+        StaffTraining = "STAFF_TRAINING",
+        Study = "STUDY",
+        MethodDevelopment = "METHOD_DEVELOPMENT",
+    }
+);
+
+code_enum!(
+    Status {
+        Planned = "PLANNED",
+        Active = "ACTIVE",
+        Completed = "COMPLETED",
+        /// Ended before its planned end (e.g. the money was used up).
+        EndedEarly = "ENDED_EARLY",
+        /// Taken over by a successor förbund, which runs it on.
+        CarriedOver = "CARRIED_OVER",
+        Cancelled = "CANCELLED",
+    }
+);
+
+code_enum!(
+    /// Who may see an insats (DESIGN.md, "Insats").
+    Visibility { Private = "PRIVATE", Network = "NETWORK", Public = "PUBLIC" }
+);
+
+impl Status {
+    /// Whether an insats in this status runs on the days of its period.
+    pub fn runs(self) -> bool {
+        !matches!(self, Status::Planned | Status::Cancelled)
+    }
+}
+
+/// The oldest and youngest a target group can be.
+pub const AGE_LIMIT: i32 = 120;
+
+/// A rule broken by an input, with the input field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid {
+        field,
+        message: message.into(),
+    }
+}
+
+pub fn check_period(
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+) -> Result<(), Invalid> {
+    match (starts_on, ends_on) {
+        (Some(s), Some(e)) if e < s => {
+            Err(invalid("endsOn", "the end must not be before the start"))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn check_age_range(min: Option<i32>, max: Option<i32>) -> Result<(), Invalid> {
+    for (field, v) in [("ageMin", min), ("ageMax", max)] {
+        if let Some(v) = v
+            && !(0..=AGE_LIMIT).contains(&v)
+        {
+            return Err(invalid(field, format!("an age is 0 to {AGE_LIMIT}")));
+        }
+    }
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        return Err(invalid("ageMin", "the lowest age is above the highest"));
+    }
+    Ok(())
+}
+
+pub fn check_percent(field: &'static str, v: Option<f64>) -> Result<(), Invalid> {
+    match v {
+        Some(p) if !p.is_finite() || !(0.0..=100.0).contains(&p) => {
+            Err(invalid(field, "a percentage is 0 to 100"))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn check_money(field: &'static str, v: Option<i64>) -> Result<(), Invalid> {
+    match v {
+        Some(m) if m < 0 => Err(invalid(field, "an amount of money is not negative")),
+        _ => Ok(()),
+    }
+}
+
+pub fn check_count(field: &'static str, v: Option<i32>) -> Result<(), Invalid> {
+    match v {
+        Some(n) if n < 0 => Err(invalid(field, "a count is not negative")),
+        _ => Ok(()),
+    }
+}
+
+/// Closures of a period by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Closures {
+    pub work: Option<i32>,
+    pub studies: Option<i32>,
+    pub labour_market_training: Option<i32>,
+    pub completed: Option<i32>,
+    pub not_influenceable: Option<i32>,
+    pub other: Option<i32>,
+}
+
+impl Closures {
+    pub fn reasons(&self) -> [(&'static str, Option<i32>); 6] {
+        [
+            ("closuresWork", self.work),
+            ("closuresStudies", self.studies),
+            ("closuresLabourMarketTraining", self.labour_market_training),
+            ("closuresCompleted", self.completed),
+            ("closuresNotInfluenceable", self.not_influenceable),
+            ("closuresOther", self.other),
+        ]
+    }
+
+    fn reported_sum(&self) -> i32 {
+        self.reasons().iter().filter_map(|(_, v)| *v).sum()
+    }
+}
+
+/// One reported outcome: participants by gender and closures by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Outcome {
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    pub participants: Option<i32>,
+    pub women: Option<i32>,
+    pub men: Option<i32>,
+    pub closures: Option<i32>,
+    pub by_reason: Closures,
+}
+
+/// Checks an outcome: counts not negative, women and men not more than the
+/// participants, closures by reason not more than the closures, and closures
+/// not more than the participants.
+pub fn check_outcome(o: &Outcome) -> Result<(), Invalid> {
+    check_period(o.period_from, o.period_to)
+        .map_err(|_| invalid("periodTo", "the end must not be before the start"))?;
+    for (field, v) in [
+        ("participants", o.participants),
+        ("participantsWomen", o.women),
+        ("participantsMen", o.men),
+        ("closures", o.closures),
+    ] {
+        check_count(field, v)?;
+    }
+    for (field, v) in o.by_reason.reasons() {
+        check_count(field, v)?;
+    }
+    if let Some(total) = o.participants {
+        if o.women.unwrap_or(0) + o.men.unwrap_or(0) > total {
+            return Err(invalid(
+                "participantsMen",
+                "women and men add up to more than the participants",
+            ));
+        }
+        if o.closures.is_some_and(|c| c > total) {
+            return Err(invalid("closures", "more closures than participants"));
+        }
+    }
+    let reasons = o.by_reason.reported_sum();
+    match o.closures {
+        Some(c) if reasons > c => Err(invalid(
+            "closures",
+            "the closures by reason add up to more than the closures",
+        )),
+        None if o.participants.is_some_and(|p| reasons > p) => Err(invalid(
+            "closures",
+            "the closures add up to more than the participants",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Share of closures that went to work or studies, in percent.
+pub fn share_to_work_or_studies(o: &Outcome) -> Option<f64> {
+    let closures = o.closures.filter(|c| *c > 0)?;
+    let (work, studies) = (o.by_reason.work?, o.by_reason.studies?);
+    Some(round1(
+        f64::from(work + studies) * 100.0 / f64::from(closures),
+    ))
+}
+
+/// Spent as a share of the budget, in percent with one decimal.
+pub fn utilisation(budget: i64, spent: Option<i64>) -> Option<f64> {
+    let spent = spent?;
+    (budget > 0).then(|| round1(spent as f64 * 100.0 / budget as f64))
+}
+
+pub fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samordningsteam_vasteras_2019_used_43_percent() {
+        // 3 429 tkr of 8 054 364 kr through August 2019 (facts.md).
+        assert_eq!(utilisation(8_054_364, Some(3_429_000)), Some(42.6));
+        assert_eq!(
+            utilisation(8_054_364, Some(3_429_000)).map(f64::round),
+            Some(43.0)
+        );
+        assert_eq!(utilisation(0, Some(1)), None);
+        assert_eq!(utilisation(70_000, None), None);
+    }
+
+    fn halsoframjande() -> Outcome {
+        Outcome {
+            participants: Some(72),
+            women: Some(42),
+            men: Some(30),
+            closures: Some(29),
+            by_reason: Closures {
+                work: Some(4),
+                studies: Some(4),
+                labour_market_training: Some(0),
+                completed: Some(0),
+                not_influenceable: Some(6),
+                other: Some(15),
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_varend_outcome_is_consistent_and_gives_its_share() {
+        let o = halsoframjande();
+        assert_eq!(check_outcome(&o), Ok(()));
+        assert_eq!(share_to_work_or_studies(&o), Some(27.6));
+    }
+
+    #[test]
+    fn inconsistent_outcomes_name_their_field() {
+        let mut o = halsoframjande();
+        o.by_reason.other = Some(16);
+        assert_eq!(check_outcome(&o).map_err(|e| e.field), Err("closures"));
+        let mut o = halsoframjande();
+        o.closures = Some(73);
+        assert_eq!(check_outcome(&o).map_err(|e| e.field), Err("closures"));
+        let mut o = halsoframjande();
+        o.men = Some(31);
+        assert_eq!(
+            check_outcome(&o).map_err(|e| e.field),
+            Err("participantsMen")
+        );
+        let mut o = halsoframjande();
+        o.women = Some(-1);
+        assert_eq!(
+            check_outcome(&o).map_err(|e| e.field),
+            Err("participantsWomen")
+        );
+    }
+
+    #[test]
+    fn ages_and_periods() {
+        assert!(check_age_range(Some(16), Some(64)).is_ok());
+        assert_eq!(
+            check_age_range(Some(30), Some(20)).map_err(|e| e.field),
+            Err("ageMin")
+        );
+        assert_eq!(
+            check_age_range(None, Some(121)).map_err(|e| e.field),
+            Err("ageMax")
+        );
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert!(check_period(d("2020-01-01"), d("2019-12-31")).is_err());
+        assert!(check_percent("targetPercent", Some(100.5)).is_err());
+        assert!(check_money("budgetSek", Some(-1)).is_err());
+    }
+}

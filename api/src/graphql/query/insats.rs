@@ -1,0 +1,273 @@
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+
+use crate::graphql::pagination::{cursor, page_args};
+use crate::graphql::types::Date;
+use crate::graphql::types::insats::{
+    Category, Insats, InsatsConnection, InsatsListTotal, Orientation, Status,
+};
+use crate::graphql::types::meeting::Meeting;
+use crate::graphql::{caller, state};
+use crate::service;
+use crate::service::insats::{Direction, InsatsCursor, InsatsFilter as Filter, OrderField};
+
+/// Which insatser to list; every given condition must hold.
+#[derive(InputObject, Default)]
+pub struct InsatsFilter {
+    /// Slugs of the owning förbund.
+    pub forbund: Option<Vec<String>>,
+    /// With `forbund`: also the insatser of the förbund that merged into them.
+    #[graphql(default)]
+    pub include_predecessors: bool,
+    pub orientation: Option<Vec<Orientation>>,
+    pub category: Option<Vec<Category>>,
+    pub status: Option<Vec<Status>>,
+    /// Running on this day (extensions included).
+    pub active_on: Option<Date>,
+    /// A person of this age is in the stated target group.
+    pub age: Option<i32>,
+    /// Words in the name, description or target group; case, diacritics and
+    /// Unicode normal form do not matter ("vasteras" finds "Västerås").
+    pub search: Option<String>,
+}
+
+impl From<InsatsFilter> for Filter {
+    fn from(f: InsatsFilter) -> Self {
+        Filter {
+            forbund: f.forbund,
+            include_predecessors: f.include_predecessors,
+            orientation: f
+                .orientation
+                .map(|v| v.into_iter().map(Into::into).collect()),
+            category: f.category.map(|v| v.into_iter().map(Into::into).collect()),
+            status: f.status.map(|v| v.into_iter().map(Into::into).collect()),
+            active_on: f.active_on.map(|d| d.0),
+            age: f.age,
+            search: f.search,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InsatsOrderField {
+    Name,
+    StartDate,
+    /// The yearly budgets added up.
+    Budget,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}
+
+/// Sort order; rows without a value (no start date, no budget) come last.
+#[derive(InputObject)]
+pub struct InsatsOrder {
+    pub field: InsatsOrderField,
+    #[graphql(default_with = "OrderDirection::Asc")]
+    pub direction: OrderDirection,
+}
+
+/// One page of insatser the caller may see, as a connection.
+pub async fn insats_page(
+    ctx: &Context<'_>,
+    filter: Filter,
+    order: Option<InsatsOrder>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<InsatsConnection> {
+    let page = page_args::<InsatsCursor>(first, after)?;
+    let (field, direction) = match order {
+        Some(o) => (
+            match o.field {
+                InsatsOrderField::Name => OrderField::Name,
+                InsatsOrderField::StartDate => OrderField::StartDate,
+                InsatsOrderField::Budget => OrderField::Budget,
+            },
+            match o.direction {
+                OrderDirection::Asc => Direction::Asc,
+                OrderDirection::Desc => Direction::Desc,
+            },
+        ),
+        None => (OrderField::Name, Direction::Asc),
+    };
+    let principal = &caller(ctx)?.principal;
+    let mut rows = service::insats::list(
+        &state(ctx)?.db,
+        principal,
+        &filter,
+        field,
+        direction,
+        page.after.as_ref(),
+        page.limit + 1,
+    )
+    .await?;
+    let has_next = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    prefetch(ctx, &rows).await?;
+    let mut connection = Connection::with_additional_fields(
+        page.after.is_some(),
+        has_next,
+        InsatsListTotal { filter },
+    );
+    connection.edges.extend(rows.into_iter().map(|row| {
+        Edge::new(
+            cursor(InsatsCursor::of(&row.0, field, direction)),
+            Insats::from(row),
+        )
+    }));
+    Ok(connection)
+}
+
+/// Loads the relations the query selects for the whole page at once, so each
+/// is one statement however long the page (the items then read the loaders'
+/// caches). Without this, batches depend on timing: a long page is resolved
+/// in several polls and a loader may fire between them.
+async fn prefetch(
+    ctx: &Context<'_>,
+    rows: &[service::insats::InsatsRow],
+) -> async_graphql::Result<()> {
+    let node = ctx.look_ahead().field("edges").field("node");
+    let loaders = crate::graphql::loaders(ctx)?;
+    let ids: Vec<i32> = rows.iter().map(|(i, _)| i.id).collect();
+    let from: Vec<i32> = rows
+        .iter()
+        .filter_map(|(i, _)| i.carried_over_from_id)
+        .collect();
+    let wants = |name: &str| node.field(name).exists();
+    futures_util::try_join!(
+        async {
+            if wants("budgets") {
+                loaders
+                    .budgets
+                    .load_many(ids.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("goals") {
+                loaders.goals.load_many(ids.iter().copied()).await.map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("outcomes") {
+                loaders
+                    .outcomes
+                    .load_many(ids.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("extensions") {
+                loaders
+                    .extensions
+                    .load_many(ids.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("sharedWith") {
+                loaders
+                    .shared_with
+                    .load_many(ids.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("decisions") {
+                loaders
+                    .decisions_by_insats
+                    .load_many(ids.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("carriedOverTo") {
+                loaders
+                    .carried_over_to
+                    .load_many(ids.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+        async {
+            if wants("carriedOverFrom") && !from.is_empty() {
+                loaders
+                    .insats
+                    .load_many(from.iter().copied())
+                    .await
+                    .map(drop)
+            } else {
+                Ok(())
+            }
+        },
+    )?;
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct InsatsQuery;
+
+#[Object]
+impl InsatsQuery {
+    /// One insats; null when it does not exist or the caller may not see it.
+    async fn insats(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Insats>> {
+        let Ok(id) = id.parse::<i32>() else {
+            return Ok(None);
+        };
+        let row = service::insats::get(&state(ctx)?.db, &caller(ctx)?.principal, id).await?;
+        Ok(row.map(Insats::from))
+    }
+
+    /// The insatser the caller may see, across förbund.
+    async fn insatser(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<InsatsFilter>,
+        order_by: Option<InsatsOrder>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<InsatsConnection> {
+        insats_page(
+            ctx,
+            filter.unwrap_or_default().into(),
+            order_by,
+            first,
+            after,
+        )
+        .await
+    }
+
+    /// Board meetings between two days, across förbund (all, or those named).
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        forbund: Option<Vec<String>>,
+    ) -> async_graphql::Result<Vec<Meeting>> {
+        let rows = service::meeting::calendar(&state(ctx)?.db, from.0, to.0, forbund).await?;
+        Ok(rows.into_iter().map(Meeting).collect())
+    }
+}

@@ -1,0 +1,532 @@
+//! `Insats` and what hangs off it: budgets, goals, outcomes, extensions,
+//! shares, carried-over links and the decisions that fund it.
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use finsam_entity::{forbund, insats, insats_budget, insats_extension, insats_goal};
+
+use super::meeting::Decision;
+use super::{Date, Forbund};
+use crate::auth::policy::{self, Action};
+use crate::domain::insats as rules;
+use crate::graphql::{caller, loaders, state};
+use crate::service;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::insats::Orientation")]
+pub enum Orientation {
+    /// Aimed at participants (individinriktad).
+    Individual,
+    /// Aimed at the organisations: methods, staff training (strukturövergripande).
+    Structural,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::insats::Category")]
+pub enum Category {
+    Team,
+    Project,
+    StaffTraining,
+    Study,
+    MethodDevelopment,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::insats::Status")]
+pub enum Status {
+    Planned,
+    Active,
+    Completed,
+    /// Ended before its planned end.
+    EndedEarly,
+    /// Taken over by a successor förbund.
+    CarriedOver,
+    Cancelled,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::insats::Visibility")]
+pub enum Visibility {
+    /// The owning förbund and the förbund it is shared with.
+    Private,
+    /// Anyone signed in to any förbund.
+    Network,
+    /// Everyone (budgets still only for signed-in callers).
+    Public,
+}
+
+/// A count that may be hidden as a small cell.
+#[derive(SimpleObject, Clone, Copy)]
+pub struct Count {
+    /// The count; null when not reported or suppressed.
+    pub value: Option<i32>,
+    /// True when the count is hidden because it is small, or because it would
+    /// give a small one away.
+    pub suppressed: bool,
+}
+
+/// A year's budget and spending.
+pub struct InsatsBudget(pub insats_budget::Model);
+
+#[Object]
+impl InsatsBudget {
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    /// Whole SEK.
+    async fn budget_sek(&self) -> i64 {
+        self.0.budget_sek
+    }
+
+    /// Whole SEK spent, when reported.
+    async fn spent_sek(&self) -> Option<i64> {
+        self.0.spent_sek
+    }
+
+    /// The day the spending is reported through.
+    async fn spent_through(&self) -> Option<Date> {
+        self.0.spent_through.map(Date)
+    }
+
+    /// Spent as a percentage of the budget, one decimal.
+    async fn utilisation_percent(&self) -> Option<f64> {
+        rules::utilisation(self.0.budget_sek, self.0.spent_sek)
+    }
+}
+
+pub struct InsatsGoal(pub insats_goal::Model);
+
+#[Object]
+impl InsatsGoal {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// The share of participants the goal aims at, 0–100.
+    async fn target_percent(&self) -> Option<f64> {
+        self.0.target_percent
+    }
+
+    /// Months after the insats at which the goal is measured.
+    async fn horizon_months(&self) -> Option<i32> {
+        self.0.horizon_months
+    }
+}
+
+pub struct InsatsExtension(pub insats_extension::Model);
+
+#[Object]
+impl InsatsExtension {
+    async fn previous_ends_on(&self) -> Option<Date> {
+        self.0.previous_ends_on.map(Date)
+    }
+
+    async fn new_ends_on(&self) -> Date {
+        Date(self.0.new_ends_on)
+    }
+
+    async fn decided_on(&self) -> Option<Date> {
+        self.0.decided_on.map(Date)
+    }
+
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// Closures of a period by reason.
+#[derive(SimpleObject)]
+pub struct ClosuresByReason {
+    pub work: Count,
+    pub studies: Count,
+    pub labour_market_training: Count,
+    pub completed: Count,
+    /// Sick leave, parental leave, moved.
+    pub not_influenceable: Count,
+    pub other: Count,
+}
+
+/// The outcome of a period, for the whole insats or (with `municipality`) one kommun.
+pub struct InsatsOutcome(pub service::insats::OutcomeView);
+
+impl InsatsOutcome {
+    fn count(&self, field: &str, value: Option<i32>) -> Count {
+        let hidden = self.0.hidden.contains(&field);
+        Count {
+            value: if hidden { None } else { value },
+            suppressed: hidden,
+        }
+    }
+
+    fn outcome(&self) -> rules::Outcome {
+        let o = &self.0.row;
+        rules::Outcome {
+            period_from: o.period_from,
+            period_to: Some(o.period_to),
+            participants: o.participants,
+            women: o.participants_women,
+            men: o.participants_men,
+            closures: o.closures,
+            by_reason: rules::Closures {
+                work: o.closures_work,
+                studies: o.closures_studies,
+                labour_market_training: o.closures_labour_market_training,
+                completed: o.closures_completed,
+                not_influenceable: o.closures_not_influenceable,
+                other: o.closures_other,
+            },
+        }
+    }
+}
+
+#[Object]
+impl InsatsOutcome {
+    /// The first day of the period; null for "since the start".
+    async fn period_from(&self) -> Option<Date> {
+        self.0.row.period_from.map(Date)
+    }
+
+    async fn period_to(&self) -> Date {
+        Date(self.0.row.period_to)
+    }
+
+    /// The kommun this row is for; null for the whole insats.
+    async fn municipality(&self) -> Option<&str> {
+        self.0.row.municipality.as_deref()
+    }
+
+    async fn participants(&self) -> Count {
+        self.count("participants", self.0.row.participants)
+    }
+
+    async fn participants_women(&self) -> Count {
+        self.count("participantsWomen", self.0.row.participants_women)
+    }
+
+    async fn participants_men(&self) -> Count {
+        self.count("participantsMen", self.0.row.participants_men)
+    }
+
+    async fn closures(&self) -> Count {
+        self.count("closures", self.0.row.closures)
+    }
+
+    async fn closures_by_reason(&self) -> ClosuresByReason {
+        let o = &self.0.row;
+        ClosuresByReason {
+            work: self.count("closuresWork", o.closures_work),
+            studies: self.count("closuresStudies", o.closures_studies),
+            labour_market_training: self.count(
+                "closuresLabourMarketTraining",
+                o.closures_labour_market_training,
+            ),
+            completed: self.count("closuresCompleted", o.closures_completed),
+            not_influenceable: self.count("closuresNotInfluenceable", o.closures_not_influenceable),
+            other: self.count("closuresOther", o.closures_other),
+        }
+    }
+
+    /// Closures to work or studies, in percent of all closures; null when a
+    /// part is hidden or not reported.
+    async fn share_to_work_or_studies_percent(&self) -> Option<f64> {
+        let hidden = ["closures", "closuresWork", "closuresStudies"]
+            .iter()
+            .any(|f| self.0.hidden.contains(f));
+        if hidden {
+            return None;
+        }
+        rules::share_to_work_or_studies(&self.outcome())
+    }
+
+    /// Closures that reached their goal, in percent, where reported.
+    async fn share_reached_goal_percent(&self) -> Option<f64> {
+        self.0.row.share_reached_goal_percent
+    }
+
+    async fn mean_months_in_insats(&self) -> Option<f64> {
+        self.0.row.mean_months_in_insats
+    }
+
+    async fn note(&self) -> Option<&str> {
+        self.0.row.note.as_deref()
+    }
+}
+
+/// An intervention a förbund finances: a team, a project, a course, a study.
+/// Read together with its owning förbund, which the access rules need.
+pub struct Insats(pub insats::Model, pub forbund::Model);
+
+impl From<service::insats::InsatsRow> for Insats {
+    fn from((row, owner): service::insats::InsatsRow) -> Self {
+        Insats(row, owner)
+    }
+}
+
+impl Insats {
+    fn may_see_money(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let owner = &self.1.slug;
+        Ok(policy::allows(
+            &caller(ctx)?.principal,
+            Action::ReadInsatsMoney { owner },
+        ))
+    }
+}
+
+#[Object]
+impl Insats {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The förbund that finances it.
+    async fn forbund(&self) -> Forbund {
+        Forbund(self.1.clone())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn orientation(&self) -> Option<Orientation> {
+        self.0
+            .orientation
+            .as_deref()
+            .and_then(rules::Orientation::parse)
+            .map(Into::into)
+    }
+
+    async fn category(&self) -> Option<Category> {
+        self.0
+            .category
+            .as_deref()
+            .and_then(rules::Category::parse)
+            .map(Into::into)
+    }
+
+    /// Who owns it (verksamhetsägare, projektägare).
+    async fn owner_organisation(&self) -> Option<&str> {
+        self.0.owner_organisation.as_deref()
+    }
+
+    /// Who runs it (verksamhetsutförare).
+    async fn executor_organisation(&self) -> Option<&str> {
+        self.0.executor_organisation.as_deref()
+    }
+
+    async fn target_group(&self) -> Option<&str> {
+        self.0.target_group.as_deref()
+    }
+
+    async fn age_min(&self) -> Option<i32> {
+        self.0.age_min
+    }
+
+    async fn age_max(&self) -> Option<i32> {
+        self.0.age_max
+    }
+
+    /// Capacity in year-places (årsplatser).
+    async fn capacity_year_places(&self) -> Option<i32> {
+        self.0.capacity_year_places
+    }
+
+    async fn target_participants(&self) -> Option<i32> {
+        self.0.target_participants
+    }
+
+    async fn starts_on(&self) -> Option<Date> {
+        self.0.starts_on.map(Date)
+    }
+
+    /// The end first planned, before any extension.
+    async fn original_ends_on(&self) -> Option<Date> {
+        self.0.original_ends_on.map(Date)
+    }
+
+    /// The current end, extensions included.
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+
+    /// Whether the end was moved later than first planned.
+    async fn extended(&self) -> bool {
+        matches!((self.0.original_ends_on, self.0.ends_on), (Some(o), Some(e)) if e > o)
+    }
+
+    async fn extensions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InsatsExtension>> {
+        let rows = loaders(ctx)?.extensions.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(InsatsExtension)
+            .collect())
+    }
+
+    async fn status(&self) -> Option<Status> {
+        rules::Status::parse(&self.0.status).map(Into::into)
+    }
+
+    async fn visibility(&self) -> Option<Visibility> {
+        rules::Visibility::parse(&self.0.visibility).map(Into::into)
+    }
+
+    /// Money allocated in total, in whole SEK; null for anonymous callers.
+    async fn allocated_sek(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
+        Ok(if self.may_see_money(ctx)? {
+            self.0.allocated_sek
+        } else {
+            None
+        })
+    }
+
+    /// The yearly budgets added up; null for anonymous callers.
+    async fn budget_total_sek(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
+        Ok(if self.may_see_money(ctx)? {
+            self.0.budget_total_sek
+        } else {
+            None
+        })
+    }
+
+    /// Budget and spending per year; null for anonymous callers.
+    async fn budgets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this year.")] year: Option<i32>,
+    ) -> async_graphql::Result<Option<Vec<InsatsBudget>>> {
+        if !self.may_see_money(ctx)? {
+            return Ok(None);
+        }
+        let rows = loaders(ctx)?
+            .budgets
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .filter(|b| year.is_none_or(|y| b.year == y))
+                .map(InsatsBudget)
+                .collect(),
+        ))
+    }
+
+    async fn goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InsatsGoal>> {
+        let rows = loaders(ctx)?.goals.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(InsatsGoal)
+            .collect())
+    }
+
+    /// Outcomes per period, the whole first and then per kommun; small counts
+    /// are suppressed for callers outside the owning förbund.
+    async fn outcomes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InsatsOutcome>> {
+        let rows = loaders(ctx)?
+            .outcomes
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let owner = &self.1.slug;
+        let full = policy::allows(
+            &caller(ctx)?.principal,
+            Action::ReadInsatsDetailsInFull { owner },
+        );
+        let mut rows = rows;
+        rows.sort_by(|a, b| {
+            (
+                a.period_to,
+                a.period_from,
+                a.municipality.is_some(),
+                &a.municipality,
+            )
+                .cmp(&(
+                    b.period_to,
+                    b.period_from,
+                    b.municipality.is_some(),
+                    &b.municipality,
+                ))
+        });
+        let min_cell = state(ctx)?.settings.privacy.min_cell;
+        Ok(service::insats::outcome_views(rows, full, min_cell)
+            .into_iter()
+            .map(InsatsOutcome)
+            .collect())
+    }
+
+    /// The förbund it is explicitly shared with.
+    async fn shared_with(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forbund>> {
+        let rows = loaders(ctx)?.shared_with.load_one(self.0.id).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Forbund).collect())
+    }
+
+    /// The insats this one continues, at a predecessor förbund.
+    async fn carried_over_from(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Insats>> {
+        let Some(from) = self.0.carried_over_from_id else {
+            return Ok(None);
+        };
+        let rows = loaders(ctx)?
+            .insats
+            .load_one(from)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().next().map(Insats::from))
+    }
+
+    /// Where this insats was carried over to.
+    async fn carried_over_to(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Insats>> {
+        let rows = loaders(ctx)?.carried_over_to.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Insats::from)
+            .collect())
+    }
+
+    /// The board decisions about it, such as the grants that fund it.
+    async fn decisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Decision>> {
+        let rows = loaders(ctx)?
+            .decisions_by_insats
+            .load_one(self.0.id)
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Decision).collect())
+    }
+
+    /// Optimistic-concurrency version: pass it back with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The count behind an `insatser` list, computed only when asked for.
+pub struct InsatsListTotal {
+    pub filter: service::insats::InsatsFilter,
+}
+
+#[Object]
+impl InsatsListTotal {
+    /// How many insatser match, on all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(service::insats::count(&state(ctx)?.db, &caller(ctx)?.principal, &self.filter).await?)
+    }
+}
+
+pub type InsatsConnection = Connection<String, Insats, InsatsListTotal, EmptyFields>;

@@ -1,0 +1,117 @@
+//! Board meetings and decisions: a public calendar across förbund.
+
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveTime;
+use finsam_entity::{decision, meeting};
+
+use super::insats::Insats;
+use super::{Date, Forbund};
+use crate::graphql::loaders;
+
+pub struct Meeting(pub meeting::Model);
+
+fn hhmm(t: Option<NaiveTime>) -> Option<String> {
+    t.map(|t| t.format("%H:%M").to_string())
+}
+
+#[Object]
+impl Meeting {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        Ok(loaders(ctx)?
+            .forbund
+            .load_one(self.0.forbund_id)
+            .await?
+            .map(Forbund))
+    }
+
+    /// BOARD, or INTERIM_BOARD for a förbund being formed.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    async fn held_on(&self) -> Date {
+        Date(self.0.held_on)
+    }
+
+    /// Local time, HH:MM.
+    async fn starts_at(&self) -> Option<String> {
+        hhmm(self.0.starts_at)
+    }
+
+    async fn ends_at(&self) -> Option<String> {
+        hhmm(self.0.ends_at)
+    }
+
+    async fn place(&self) -> Option<&str> {
+        self.0.place.as_deref()
+    }
+
+    /// The first paragraph (§) of the minutes.
+    async fn paragraph_from(&self) -> Option<i32> {
+        self.0.paragraph_from
+    }
+
+    async fn paragraph_to(&self) -> Option<i32> {
+        self.0.paragraph_to
+    }
+
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    async fn decisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Decision>> {
+        let rows = loaders(ctx)?
+            .decisions_by_meeting
+            .load_one(self.0.id)
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Decision).collect())
+    }
+
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct Decision(pub decision::Model);
+
+#[Object]
+impl Decision {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
+        Ok(loaders(ctx)?
+            .meeting
+            .load_one(self.0.meeting_id)
+            .await?
+            .map(Meeting))
+    }
+
+    /// The paragraph (§) of the minutes, when known.
+    async fn paragraph(&self) -> Option<i32> {
+        self.0.paragraph
+    }
+
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Whole SEK granted or requested, when the decision is about money.
+    async fn amount_sek(&self) -> Option<i64> {
+        self.0.amount_sek
+    }
+
+    /// The insats it concerns; null when none, or when the caller may not see it.
+    async fn insats(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Insats>> {
+        let Some(id) = self.0.insats_id else {
+            return Ok(None);
+        };
+        let rows = loaders(ctx)?.insats.load_one(id).await?.unwrap_or_default();
+        Ok(rows.into_iter().next().map(Insats::from))
+    }
+}

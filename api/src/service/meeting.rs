@@ -1,0 +1,272 @@
+//! Board meetings and their decisions: a public calendar across förbund
+//! (board minutes are public documents), kept by each förbund's editors.
+
+use chrono::{NaiveDate, NaiveTime};
+use finsam_entity::{decision, forbund, insats, meeting};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use super::audit::{self, Change};
+use super::{AppState, check_version, now};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+
+/// The longest range one calendar request may span.
+const MAX_YEARS: i64 = 10;
+
+/// Meetings from `from` to `to` (both included), of the given förbund or all,
+/// by day and time.
+pub async fn calendar(
+    db: &DatabaseConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    forbund_slugs: Option<Vec<String>>,
+) -> ApiResult<Vec<meeting::Model>> {
+    if to < from {
+        return Err(ApiError::bad_input("to", "must not be before from"));
+    }
+    if (to - from).num_days() > MAX_YEARS * 366 {
+        return Err(ApiError::bad_input(
+            "to",
+            format!("a calendar spans at most {MAX_YEARS} years"),
+        ));
+    }
+    let mut query = meeting::Entity::find()
+        .filter(meeting::Column::HeldOn.gte(from))
+        .filter(meeting::Column::HeldOn.lte(to));
+    if let Some(slugs) = forbund_slugs {
+        query = query.filter(
+            meeting::Column::ForbundId.in_subquery(
+                Query::select()
+                    .column(forbund::Column::Id)
+                    .from(forbund::Entity)
+                    .and_where(forbund::Column::Slug.is_in(slugs))
+                    .to_owned(),
+            ),
+        );
+    }
+    Ok(query
+        .order_by_asc(meeting::Column::HeldOn)
+        .order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub struct NewMeeting {
+    pub forbund: String,
+    pub held_on: NaiveDate,
+    pub starts_at: Option<NaiveTime>,
+    pub ends_at: Option<NaiveTime>,
+    pub place: Option<String>,
+    pub paragraph_from: Option<i32>,
+    pub paragraph_to: Option<i32>,
+    pub body: String,
+    pub note: Option<String>,
+}
+
+/// createMeeting: the förbund's editor or admin.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: NewMeeting,
+) -> ApiResult<meeting::Model> {
+    if let (Some(s), Some(e)) = (input.starts_at, input.ends_at)
+        && e < s
+    {
+        return Err(ApiError::bad_input("endsAt", "must not be before startsAt"));
+    }
+    match (input.paragraph_from, input.paragraph_to) {
+        (Some(f), _) if f < 1 => {
+            return Err(ApiError::bad_input(
+                "paragraphFrom",
+                "paragraphs are numbered from 1",
+            ));
+        }
+        (Some(f), Some(t)) if t < f => {
+            return Err(ApiError::bad_input(
+                "paragraphTo",
+                "must not be before paragraphFrom",
+            ));
+        }
+        _ => {}
+    }
+    let place = input
+        .place
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    if place.as_ref().is_some_and(|p| p.chars().count() > 300) {
+        return Err(ApiError::bad_input("place", "at most 300 characters"));
+    }
+    let txn = begin_write(&state.db).await?;
+    let owner = super::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
+    policy::require(
+        &caller.principal,
+        Action::EditForbundContent {
+            forbund: &owner.slug,
+        },
+    )?;
+    let taken = meeting::Entity::find()
+        .filter(meeting::Column::ForbundId.eq(owner.id))
+        .filter(meeting::Column::HeldOn.eq(input.held_on))
+        .count(&txn)
+        .await?;
+    if taken > 0 {
+        return Err(ApiError::bad_input(
+            "heldOn",
+            "the förbund already has a meeting that day",
+        ));
+    }
+    let at = now();
+    let row = meeting::ActiveModel {
+        forbund_id: Set(owner.id),
+        held_on: Set(input.held_on),
+        starts_at: Set(input.starts_at),
+        ends_at: Set(input.ends_at),
+        place: Set(place),
+        paragraph_from: Set(input.paragraph_from),
+        paragraph_to: Set(input.paragraph_to),
+        body: Set(input.body),
+        note: Set(input.note),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
+    audit::record(
+        &txn,
+        caller,
+        Change::<(), _> {
+            operation: "createMeeting",
+            entity: "Meeting",
+            entity_id: row.id.to_string(),
+            forbund_id: Some(owner.id),
+            before: None,
+            after: Some(&row),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub struct NewDecision {
+    pub paragraph: Option<i32>,
+    pub text: String,
+    pub amount_sek: Option<i64>,
+    pub insats_id: Option<i32>,
+}
+
+/// recordDecision: a decision of a meeting, optionally funding an insats of
+/// the same förbund.
+pub async fn record_decision(
+    state: &AppState,
+    caller: &Caller,
+    meeting_id: i32,
+    version: i32,
+    input: NewDecision,
+) -> ApiResult<decision::Model> {
+    let text = input.text.trim().to_string();
+    if text.is_empty() || text.chars().count() > 5_000 {
+        return Err(ApiError::bad_input(
+            "text",
+            "give the decision's text, at most 5 000 characters",
+        ));
+    }
+    if input.amount_sek.is_some_and(|a| a < 0) {
+        return Err(ApiError::bad_input(
+            "amountSek",
+            "an amount of money is not negative",
+        ));
+    }
+    let txn = begin_write(&state.db).await?;
+    let m = meeting::Entity::find_by_id(meeting_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("meeting"))?;
+    let owner = forbund::Entity::find_by_id(m.forbund_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("förbund"))?;
+    policy::require(
+        &caller.principal,
+        Action::EditForbundContent {
+            forbund: &owner.slug,
+        },
+    )?;
+    check_version("meeting", m.version, version)?;
+    if let Some(p) = input.paragraph {
+        let outside =
+            m.paragraph_from.is_some_and(|f| p < f) || m.paragraph_to.is_some_and(|t| p > t);
+        if outside {
+            return Err(ApiError::bad_input(
+                "paragraph",
+                "the meeting's paragraphs do not include it",
+            ));
+        }
+    }
+    if let Some(insats_id) = input.insats_id {
+        let funded = insats::Entity::find_by_id(insats_id).one(&txn).await?;
+        if funded.is_none_or(|i| i.forbund_id != m.forbund_id) {
+            return Err(ApiError::bad_input(
+                "insats",
+                "no insats of this förbund with that id",
+            ));
+        }
+    }
+    let at = now();
+    let row = decision::ActiveModel {
+        meeting_id: Set(meeting_id),
+        paragraph: Set(input.paragraph),
+        text: Set(text),
+        amount_sek: Set(input.amount_sek),
+        insats_id: Set(input.insats_id),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let bumped = meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::Version,
+            sea_orm::sea_query::Expr::value(m.version + 1),
+        )
+        .col_expr(
+            meeting::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(meeting::Column::Id.eq(meeting_id))
+        .filter(meeting::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if bumped.rows_affected != 1 {
+        return Err(ApiError::Conflict(
+            "meeting was changed by someone else; reload and try again".into(),
+        ));
+    }
+    audit::record(
+        &txn,
+        caller,
+        Change::<(), _> {
+            operation: "recordDecision",
+            entity: "Decision",
+            entity_id: row.id.to_string(),
+            forbund_id: Some(m.forbund_id),
+            before: None,
+            after: Some(&row),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
