@@ -119,6 +119,17 @@ pub struct DecisionInput {
     pub insats: Option<ID>,
 }
 
+/// BOARD or INTERIM_BOARD.
+fn meeting_body(body: String) -> crate::error::ApiResult<String> {
+    match body.as_str() {
+        "BOARD" | "INTERIM_BOARD" => Ok(body),
+        _ => Err(crate::error::ApiError::bad_input(
+            "body",
+            "BOARD or INTERIM_BOARD",
+        )),
+    }
+}
+
 fn time(field: &str, v: Option<String>) -> crate::error::ApiResult<Option<NaiveTime>> {
     v.map(|t| {
         NaiveTime::parse_from_str(&t, "%H:%M")
@@ -364,14 +375,7 @@ impl InsatsMutation {
             place: input.place,
             paragraph_from: input.paragraph_from,
             paragraph_to: input.paragraph_to,
-            body: match input.body.as_str() {
-                "BOARD" | "INTERIM_BOARD" => input.body,
-                _ => {
-                    return Err(
-                        crate::error::ApiError::bad_input("body", "BOARD or INTERIM_BOARD").into(),
-                    );
-                }
-            },
+            body: meeting_body(input.body)?,
             note: input.note,
         };
         Ok(Meeting(
