@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use finsam_entity::{
     forbund, insats, insats_budget, insats_extension, insats_goal, insats_outcome, insats_share,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Order, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -165,10 +165,10 @@ impl InsatsFilter {
         if let Some(text) = &self.search {
             let folded = fold(text);
             if !folded.is_empty() {
-                c = c.add(Expr::cust_with_values(
-                    "search_text LIKE ? ESCAPE '\\'",
-                    [like_pattern(&folded)],
-                ));
+                c = c.add(
+                    Expr::col((insats::Entity, insats::Column::SearchText))
+                        .like(LikeExpr::new(like_pattern(&folded)).escape('\\')),
+                );
             }
         }
         Ok(c)
