@@ -50,6 +50,12 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Load a CSV file (see the README for the columns): all rows or none.
+    Import {
+        #[arg(value_enum)]
+        kind: crate::import::Kind,
+        file: PathBuf,
+    },
 }
 
 /// Runs the command line; `main` calls only this.
@@ -91,6 +97,14 @@ pub async fn run() -> anyhow::Result<()> {
                 ttl,
             )?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Import { kind, file } => {
+            crate::telemetry::init(&settings.log);
+            let state = crate::app::prepare_state(settings, Clock::System).await?;
+            let caller = crate::auth::Caller::command_line();
+            let written = crate::import::import(&state, &caller, kind, &file).await?;
+            println!("{}: {written} rows loaded", file.display());
             Ok(())
         }
         Command::Schema => {

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod import;
 pub mod metrics;
 pub mod service;
 pub mod telemetry;

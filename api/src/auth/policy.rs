@@ -94,6 +94,27 @@ const MEMBER: &[Role] = &[Role::Member, Role::Editor, Role::Admin, Role::Dso];
 const EDITOR: &[Role] = &[Role::Editor, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
 
+/// How much of a network comparison a caller sees (DESIGN.md role table:
+/// anonymous callers get the national average and the distribution; members
+/// see their own förbund named among anonymous ranks; analysts and
+/// network_admin see every förbund named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkView {
+    DistributionOnly,
+    OwnNamed(String),
+    AllNamed,
+}
+
+pub fn network_view(principal: &Principal) -> NetworkView {
+    if allows(principal, Action::ReadNetworkIndicators) {
+        NetworkView::AllNamed
+    } else if let (true, Some(own)) = (principal.any_membership(), &principal.forbund) {
+        NetworkView::OwnNamed(own.clone())
+    } else {
+        NetworkView::DistributionOnly
+    }
+}
+
 /// Whether `principal` may perform `action`.
 pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
     if principal.has(Role::NetworkAdmin) {

@@ -10,5 +10,6 @@ pub use org_number::OrgNumber;
 pub use slug::Slug;
 pub mod dso_ring;
 pub mod forbund;
+pub mod indicators;
 pub mod insats;
 pub mod suppression;

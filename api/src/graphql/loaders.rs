@@ -10,7 +10,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use chrono::NaiveDate;
 use finsam_entity::{
     decision, dso_agreement, dso_assignment, forbund, forbund_member, insats_budget,
-    insats_extension, insats_goal, insats_outcome, insats_share, meeting,
+    insats_extension, insats_goal, insats_outcome, insats_share, key_figure, meeting,
 };
 use sea_orm::Condition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -229,6 +229,7 @@ pub struct Loaders {
     pub decisions_by_insats: DataLoader<GroupBy<decision::Entity>, HashMapCache>,
     pub decisions_by_meeting: DataLoader<GroupBy<decision::Entity>, HashMapCache>,
     pub meeting: DataLoader<ById<meeting::Entity>, HashMapCache>,
+    pub key_figures: DataLoader<GroupBy<key_figure::Entity>, HashMapCache>,
 }
 
 /// A per-request loader that remembers what it loaded, so a row asked for
@@ -290,6 +291,12 @@ impl Loaders {
                 order: decision::Column::Id,
             }),
             meeting: loader(ById::new(db)),
+            key_figures: loader(GroupBy::<key_figure::Entity> {
+                db: db.clone(),
+                column: key_figure::Column::ForbundId,
+                key: |k| Some(k.forbund_id),
+                order: key_figure::Column::Year,
+            }),
             forbund: loader(ById::new(db)),
             dso_agreement: loader(ById::new(db)),
             dso_of: DataLoader::with_cache(

@@ -5,8 +5,10 @@
 pub mod audit;
 pub mod dso;
 pub mod forbund;
+pub mod indicator;
 pub mod insats;
 pub mod meeting;
+pub mod population;
 pub mod seed;
 
 use chrono::{DateTime, Utc};

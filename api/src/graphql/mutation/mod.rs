@@ -2,6 +2,7 @@
 
 mod dso;
 mod forbund;
+mod indicator;
 mod insats;
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -9,6 +10,7 @@ pub struct MutationRoot(
     forbund::ForbundMutation,
     dso::DsoMutation,
     insats::InsatsMutation,
+    indicator::IndicatorMutation,
 );
 
 /// Reads an `ID` argument as a row id.

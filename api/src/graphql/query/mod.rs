@@ -1,7 +1,9 @@
 //! Root queries, one module per area, merged into `QueryRoot`.
 
+mod audit;
 mod dso;
 mod forbund;
+mod indicator;
 pub mod insats;
 mod me;
 
@@ -11,4 +13,6 @@ pub struct QueryRoot(
     forbund::ForbundQuery,
     dso::DsoQuery,
     insats::InsatsQuery,
+    indicator::IndicatorQuery,
+    audit::AuditQuery,
 );

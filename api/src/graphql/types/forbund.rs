@@ -209,6 +209,24 @@ impl Forbund {
         crate::graphql::query::insats::insats_page(ctx, filter, order_by, first, after).await
     }
 
+    /// Key figures per year (participants, closures, share to work or studies).
+    async fn key_figures(
+        &self,
+        ctx: &Context<'_>,
+        year: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::indicator::KeyFigures>> {
+        let rows = loaders(ctx)?
+            .key_figures
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .filter(|k| year.is_none_or(|y| k.year == y))
+            .map(super::indicator::KeyFigures)
+            .collect())
+    }
+
     /// The förbund this one merged into.
     async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.successor_id {

@@ -1,9 +1,11 @@
 //! GraphQL object, input and scalar types. Each wraps a model or a service
 //! result; relations resolve through the request's loaders.
 
+pub mod audit;
 mod date;
 pub mod dso;
 mod forbund;
+pub mod indicator;
 pub mod insats;
 pub mod meeting;
 mod principal;

@@ -1,0 +1,59 @@
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Object};
+
+use crate::graphql::pagination::{cursor, page_args};
+use crate::graphql::types::Date;
+use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection, AuditTotal};
+use crate::graphql::{caller, state};
+use crate::service::audit::{AuditFilter, read};
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Who changed what, newest first. A förbund's log is for its admin, the
+    /// DSO serving it that day, and network_admin; the whole log (no
+    /// `forbund`) for network_admin.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        forbund: Option<String>,
+        #[graphql(desc = "Only changes to this kind of entity, e.g. \"Insats\".")] entity: Option<
+            String,
+        >,
+        from: Option<Date>,
+        to: Option<Date>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEntryConnection> {
+        let page = page_args::<i32>(first, after)?;
+        let filter = AuditFilter {
+            forbund,
+            entity,
+            from: from.map(|d| d.0),
+            to: to.map(|d| d.0),
+        };
+        let (mut rows, total) = read(
+            state(ctx)?,
+            &caller(ctx)?.principal,
+            &filter,
+            page.after,
+            page.limit + 1,
+        )
+        .await?;
+        let has_next = rows.len() as u64 > page.limit;
+        rows.truncate(page.limit as usize);
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            AuditTotal { total_count: total },
+        );
+        connection.edges.extend(
+            rows.into_iter()
+                .map(|r| Edge::new(cursor(r.id), AuditEntry(r))),
+        );
+        Ok(connection)
+    }
+}

@@ -1,0 +1,520 @@
+//! National indicators, comparisons and population on benefits.
+
+use async_graphql::{Enum, ID, Object, SimpleObject};
+use finsam_entity::{area, indicator, key_figure};
+
+use super::Forbund;
+use crate::domain::indicators::Distribution as Dist;
+use crate::service::indicator::{
+    self as svc, Comparison, ComparisonRow, Network, NetworkEntry, Shown, TrendPoint,
+};
+use crate::service::population::{BenefitFigures, Support};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::service::indicator::Gender")]
+pub enum Gender {
+    Total,
+    Women,
+    Men,
+}
+
+pub struct Indicator(pub indicator::Model);
+
+#[Object]
+impl Indicator {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Stable code used in imports, e.g. "6".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn number(&self) -> Option<i32> {
+        self.0.number
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// PARTICIPANT, STAFF, ORGANISATION or SOCIETY.
+    async fn level(&self) -> &str {
+        &self.0.level
+    }
+
+    /// PROCESS or EFFECT.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    async fn respondent_group(&self) -> Option<&str> {
+        self.0.respondent_group.as_deref()
+    }
+
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A value that may be hidden because too few answered.
+#[derive(SimpleObject, Clone, Copy)]
+pub struct IndicatorValue {
+    /// 0–100; null when suppressed.
+    pub value: Option<f64>,
+    pub respondents: Option<i32>,
+    /// Fewer answered than `privacy.min_cell` and the caller may not see it in full.
+    pub suppressed: bool,
+}
+
+impl From<Shown> for IndicatorValue {
+    fn from(s: Shown) -> Self {
+        IndicatorValue {
+            value: s.value,
+            respondents: s.respondents,
+            suppressed: s.suppressed,
+        }
+    }
+}
+
+pub struct IndicatorComparisonRow(pub ComparisonRow);
+
+#[Object]
+impl IndicatorComparisonRow {
+    async fn indicator(&self) -> Indicator {
+        Indicator(self.0.indicator.clone())
+    }
+
+    async fn value(&self) -> IndicatorValue {
+        self.0.shown.into()
+    }
+
+    /// Null when no national average is on record.
+    async fn national_average(&self) -> Option<f64> {
+        self.0.row.and_then(|r| r.national)
+    }
+
+    /// Value − national average.
+    async fn difference(&self) -> Option<f64> {
+        self.0.row.and_then(|r| r.difference())
+    }
+
+    async fn at_or_above_national(&self) -> Option<bool> {
+        self.0.row.and_then(|r| r.at_or_above())
+    }
+
+    async fn previous_year(&self) -> Option<IndicatorValue> {
+        self.0.previous.map(Into::into)
+    }
+
+    /// Value − previous year's value.
+    async fn change(&self) -> Option<f64> {
+        self.0.row.and_then(|r| r.change())
+    }
+
+    async fn women(&self) -> Option<IndicatorValue> {
+        self.0.women.map(Into::into)
+    }
+
+    async fn men(&self) -> Option<IndicatorValue> {
+        self.0.men.map(Into::into)
+    }
+
+    /// Women − men.
+    async fn women_men_gap(&self) -> Option<f64> {
+        self.0.gap()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct IndicatorComparisonSummary {
+    pub measured: i32,
+    pub with_national_average: i32,
+    pub at_or_above_national: i32,
+    pub below_national: i32,
+    pub without_national_average: i32,
+    pub with_previous_year: i32,
+    pub higher_than_previous_year: i32,
+    pub lower_than_previous_year: i32,
+    pub unchanged_from_previous_year: i32,
+    pub without_previous_year: i32,
+    /// Measured, but hidden from this caller as small cells (left out of the counts above).
+    pub suppressed: i32,
+}
+
+fn n(v: usize) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+pub struct IndicatorComparison(pub Comparison);
+
+#[Object]
+impl IndicatorComparison {
+    async fn forbund(&self) -> Forbund {
+        Forbund(self.0.forbund.clone())
+    }
+
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    async fn gender(&self) -> Gender {
+        self.0.gender.into()
+    }
+
+    async fn rows(&self) -> Vec<IndicatorComparisonRow> {
+        self.0
+            .rows
+            .iter()
+            .map(|r| IndicatorComparisonRow(clone_row(r)))
+            .collect()
+    }
+
+    async fn summary(&self) -> IndicatorComparisonSummary {
+        let s = &self.0.summary;
+        IndicatorComparisonSummary {
+            measured: n(s.measured),
+            with_national_average: n(s.with_national_average),
+            at_or_above_national: n(s.at_or_above_national),
+            below_national: n(s.below_national),
+            without_national_average: n(s.without_national_average),
+            with_previous_year: n(s.with_previous_year),
+            higher_than_previous_year: n(s.higher_than_previous_year),
+            lower_than_previous_year: n(s.lower_than_previous_year),
+            unchanged_from_previous_year: n(s.unchanged_from_previous_year),
+            without_previous_year: n(s.without_previous_year),
+            suppressed: n(self.0.suppressed),
+        }
+    }
+}
+
+fn clone_row(r: &ComparisonRow) -> ComparisonRow {
+    ComparisonRow {
+        indicator: r.indicator.clone(),
+        shown: r.shown,
+        row: r.row,
+        previous: r.previous,
+        women: r.women,
+        men: r.men,
+    }
+}
+
+/// Minimum, quartiles (linear interpolation), maximum and mean.
+#[derive(SimpleObject)]
+pub struct Distribution {
+    pub count: i32,
+    pub min: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+fn distribution(d: Option<Dist>, count: usize) -> Option<Distribution> {
+    d.map(|d| Distribution {
+        count: n(count),
+        min: d.min,
+        q1: d.q1,
+        median: d.median,
+        q3: d.q3,
+        max: d.max,
+        mean: d.mean,
+    })
+}
+
+pub struct NetworkComparisonEntry(pub NetworkEntry);
+
+#[Object]
+impl NetworkComparisonEntry {
+    /// Null when the caller may not know which förbund this is.
+    async fn forbund(&self) -> Option<Forbund> {
+        self.0.forbund.clone().map(Forbund)
+    }
+
+    /// The caller's own förbund.
+    async fn own(&self) -> bool {
+        self.0.own
+    }
+
+    /// 1 for the highest value; ties share a rank.
+    async fn rank(&self) -> i32 {
+        n(self.0.rank)
+    }
+
+    /// Percent of the förbund at or below this value.
+    async fn percentile(&self) -> f64 {
+        self.0.percentile
+    }
+
+    async fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+
+    async fn respondents(&self) -> Option<i32> {
+        self.0.respondents
+    }
+}
+
+pub struct NetworkComparison(pub Network);
+
+#[Object]
+impl NetworkComparison {
+    async fn indicator(&self) -> Indicator {
+        Indicator(self.0.indicator.clone())
+    }
+
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    async fn gender(&self) -> Gender {
+        self.0.gender.into()
+    }
+
+    async fn national_average(&self) -> Option<f64> {
+        self.0.national.as_ref().map(|a| a.value)
+    }
+
+    /// How many förbund the national average is drawn from.
+    async fn national_average_forbund_count(&self) -> Option<i32> {
+        self.0.national.as_ref().and_then(|a| a.forbund_count)
+    }
+
+    /// How many förbund's values are compared here.
+    async fn forbund_count(&self) -> i32 {
+        n(self.0.forbund_count)
+    }
+
+    /// Ranked entries; empty for anonymous callers.
+    async fn entries(&self) -> Vec<NetworkComparisonEntry> {
+        self.0
+            .entries
+            .iter()
+            .map(|e| {
+                NetworkComparisonEntry(NetworkEntry {
+                    forbund: e.forbund.clone(),
+                    own: e.own,
+                    rank: e.rank,
+                    percentile: e.percentile,
+                    value: e.value,
+                    respondents: e.respondents,
+                })
+            })
+            .collect()
+    }
+
+    async fn distribution(&self) -> Option<Distribution> {
+        distribution(self.0.distribution, self.0.forbund_count)
+    }
+}
+
+/// One year of a förbund's series beside the national average.
+pub struct IndicatorTrendPoint(pub TrendPoint);
+
+#[Object]
+impl IndicatorTrendPoint {
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    /// Null when the förbund has no result that year.
+    async fn value(&self) -> Option<IndicatorValue> {
+        self.0.shown.map(Into::into)
+    }
+
+    async fn national_average(&self) -> Option<f64> {
+        self.0.national
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::service::indicator::Figure")]
+pub enum KeyFigure {
+    Participants,
+    Closures,
+    /// Closures to work or studies, percent.
+    ShareToWorkOrStudies,
+    MeanMonthsInInsats,
+}
+
+/// A förbund's key figures for a year.
+pub struct KeyFigures(pub key_figure::Model);
+
+#[Object]
+impl KeyFigures {
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    async fn participants(&self) -> Option<i32> {
+        self.0.participants
+    }
+
+    async fn closures(&self) -> Option<i32> {
+        self.0.closures
+    }
+
+    async fn share_to_work_or_studies_percent(&self) -> Option<f64> {
+        self.0.share_to_work_or_studies_percent
+    }
+
+    async fn mean_months_in_insats(&self) -> Option<f64> {
+        self.0.mean_months_in_insats
+    }
+
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+}
+
+pub struct KeyFigureComparison(pub svc::FigureComparison);
+
+#[Object]
+impl KeyFigureComparison {
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    async fn figure(&self) -> KeyFigure {
+        self.0.figure.into()
+    }
+
+    async fn forbund_count(&self) -> i32 {
+        n(self.0.forbund_count)
+    }
+
+    async fn entries(&self) -> Vec<NetworkComparisonEntry> {
+        self.0
+            .entries
+            .iter()
+            .map(|e| {
+                NetworkComparisonEntry(NetworkEntry {
+                    forbund: e.forbund.clone(),
+                    own: e.own,
+                    rank: e.rank,
+                    percentile: e.percentile,
+                    value: e.value,
+                    respondents: e.respondents,
+                })
+            })
+            .collect()
+    }
+
+    async fn distribution(&self) -> Option<Distribution> {
+        distribution(self.0.distribution, self.0.forbund_count)
+    }
+}
+
+pub struct Area(pub area::Model);
+
+#[Object]
+impl Area {
+    /// SCB code: "1980" Västerås, "19" Västmanlands län, "00" Sweden.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// MUNICIPALITY, COUNTY or COUNTRY.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+}
+
+/// One benefit's full-year equivalents by gender.
+pub struct BenefitSupport(pub BenefitFigures);
+
+#[Object]
+impl BenefitSupport {
+    /// SICKNESS_BENEFIT, SICKNESS_ACTIVITY_COMPENSATION, UNEMPLOYMENT,
+    /// LABOUR_MARKET_PROGRAMMES, SOCIAL_ASSISTANCE, ESTABLISHMENT_BENEFIT or TOTAL.
+    async fn benefit(&self) -> &str {
+        &self.0.benefit
+    }
+
+    async fn total(&self) -> Option<f64> {
+        self.0.total
+    }
+
+    async fn women(&self) -> Option<f64> {
+        self.0.women
+    }
+
+    async fn men(&self) -> Option<f64> {
+        self.0.men
+    }
+
+    /// Women's share of the total, percent with one decimal.
+    async fn women_share_percent(&self) -> Option<f64> {
+        let (w, t) = (self.0.women?, self.0.total?);
+        (t > 0.0).then(|| crate::domain::insats::round1(w * 100.0 / t))
+    }
+}
+
+pub struct PopulationSupport(pub Support, pub Vec<Support>);
+
+#[Object]
+impl PopulationSupport {
+    async fn area(&self) -> Area {
+        Area(self.0.area.clone())
+    }
+
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    async fn benefits(&self) -> Vec<BenefitSupport> {
+        self.0
+            .benefits
+            .iter()
+            .cloned()
+            .map(BenefitSupport)
+            .collect()
+    }
+
+    /// All benefits, as reported.
+    async fn total(&self) -> BenefitSupport {
+        BenefitSupport(self.0.total.clone())
+    }
+
+    /// People aged 20–64 in the area.
+    #[graphql(name = "population20To64")]
+    async fn population_20_64(&self) -> Option<i32> {
+        self.0.population_20_64
+    }
+
+    /// Share of the population 20–64 on benefits, percent: as reported, or
+    /// computed from the total and the population.
+    async fn share_percent(&self) -> Option<f64> {
+        self.0.share_percent()
+    }
+
+    /// The same year for the area's county and the country.
+    async fn comparison(&self) -> Vec<PopulationSupport> {
+        self.1
+            .iter()
+            .map(|s| {
+                PopulationSupport(
+                    Support {
+                        area: s.area.clone(),
+                        year: s.year,
+                        benefits: s.benefits.clone(),
+                        total: s.total.clone(),
+                        population_20_64: s.population_20_64,
+                        reported_share_percent: s.reported_share_percent,
+                    },
+                    vec![],
+                )
+            })
+            .collect()
+    }
+}

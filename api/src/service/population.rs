@@ -1,0 +1,320 @@
+//! Population on benefits (helårsekvivalenter, people aged 20–64) per area,
+//! year, benefit and gender, with the population 20–64 and the share, for
+//! needs analyses. Loaded from SCB-style files by `finsam import`.
+
+use std::collections::HashMap;
+
+use finsam_entity::{area, area_population, population_support};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+
+use super::audit::{self, Change};
+use super::indicator::{BatchError, Gender};
+use super::{AppState, now};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::domain::text::fold;
+use crate::error::ApiResult;
+
+/// The benefits, in the order of the SCB tables.
+pub const BENEFITS: [&str; 6] = [
+    "SICKNESS_BENEFIT",
+    "SICKNESS_ACTIVITY_COMPENSATION",
+    "UNEMPLOYMENT",
+    "LABOUR_MARKET_PROGRAMMES",
+    "SOCIAL_ASSISTANCE",
+    "ESTABLISHMENT_BENEFIT",
+];
+
+/// An area by SCB code ("1980") or by name, case and diacritics aside ("vasteras").
+pub async fn find_area(db: &DatabaseConnection, key: &str) -> ApiResult<Option<area::Model>> {
+    if let Some(a) = area::Entity::find()
+        .filter(area::Column::Code.eq(key.trim()))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(a));
+    }
+    let wanted = fold(key);
+    Ok(area::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|a| fold(&a.name) == wanted))
+}
+
+/// One benefit's full-year equivalents by gender.
+#[derive(Debug, Clone, Default)]
+pub struct BenefitFigures {
+    pub benefit: String,
+    pub total: Option<f64>,
+    pub women: Option<f64>,
+    pub men: Option<f64>,
+}
+
+pub struct Support {
+    pub area: area::Model,
+    pub year: i32,
+    pub benefits: Vec<BenefitFigures>,
+    /// The reported total over all benefits.
+    pub total: BenefitFigures,
+    pub population_20_64: Option<i32>,
+    pub reported_share_percent: Option<f64>,
+}
+
+impl Support {
+    /// The share on benefits: as reported, else computed from the total and
+    /// the population.
+    pub fn share_percent(&self) -> Option<f64> {
+        self.reported_share_percent.or_else(|| {
+            let (t, p) = (self.total.total?, self.population_20_64?);
+            (p > 0).then(|| crate::domain::insats::round1(t * 100.0 / f64::from(p)))
+        })
+    }
+}
+
+pub async fn support(
+    db: &DatabaseConnection,
+    area: &area::Model,
+    year: i32,
+) -> ApiResult<Option<Support>> {
+    let rows = population_support::Entity::find()
+        .filter(population_support::Column::AreaId.eq(area.id))
+        .filter(population_support::Column::Year.eq(year))
+        .all(db)
+        .await?;
+    let people = area_population::Entity::find()
+        .filter(area_population::Column::AreaId.eq(area.id))
+        .filter(area_population::Column::Year.eq(year))
+        .filter(area_population::Column::Gender.eq(Gender::Total.as_str()))
+        .one(db)
+        .await?;
+    if rows.is_empty() && people.is_none() {
+        return Ok(None);
+    }
+    let figures = |benefit: &str| {
+        let get = |g: Gender| {
+            rows.iter()
+                .find(|r| r.benefit == benefit && r.gender == g.as_str())
+                .map(|r| r.full_year_equivalents)
+        };
+        BenefitFigures {
+            benefit: benefit.to_string(),
+            total: get(Gender::Total),
+            women: get(Gender::Women),
+            men: get(Gender::Men),
+        }
+    };
+    Ok(Some(Support {
+        area: area.clone(),
+        year,
+        benefits: BENEFITS.iter().map(|b| figures(b)).collect(),
+        total: figures("TOTAL"),
+        population_20_64: people.as_ref().and_then(|p| p.population_20_64),
+        reported_share_percent: people.and_then(|p| p.reported_share_percent),
+    }))
+}
+
+/// The years on record for an area.
+pub async fn years(db: &DatabaseConnection, area: &area::Model) -> ApiResult<Vec<i32>> {
+    let mut years: Vec<i32> = population_support::Entity::find()
+        .filter(population_support::Column::AreaId.eq(area.id))
+        .order_by_asc(population_support::Column::Year)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.year)
+        .collect();
+    years.dedup();
+    Ok(years)
+}
+
+/// The area and those above it (its county, the country).
+pub async fn with_parents(
+    db: &DatabaseConnection,
+    area: &area::Model,
+) -> ApiResult<Vec<area::Model>> {
+    let mut chain = vec![area.clone()];
+    let mut at = area.parent_id;
+    while let Some(id) = at {
+        if chain.len() > 8 {
+            break;
+        }
+        match area::Entity::find_by_id(id).one(db).await? {
+            Some(parent) => {
+                at = parent.parent_id;
+                chain.push(parent);
+            }
+            None => break,
+        }
+    }
+    Ok(chain)
+}
+
+/// One row of an SCB-style table: an area, year and gender with each benefit.
+#[derive(Debug, Clone, Serialize)]
+pub struct PopulationRow {
+    pub area: String,
+    pub area_name: String,
+    pub area_kind: String,
+    pub parent: Option<String>,
+    pub year: i32,
+    pub gender: Gender,
+    /// In the order of `BENEFITS`, then the total.
+    pub support: Vec<Option<f64>>,
+    pub population_20_64: Option<i32>,
+    pub share_percent: Option<f64>,
+    pub source: String,
+}
+
+pub const AREA_KINDS: [&str; 3] = ["MUNICIPALITY", "COUNTY", "COUNTRY"];
+
+/// Loads population rows (network_admin, and the command line): all or none.
+pub async fn upsert(
+    state: &AppState,
+    caller: &Caller,
+    rows: &[PopulationRow],
+) -> Result<usize, BatchError> {
+    policy::require(&caller.principal, Action::ManageNetwork)?;
+    let row_error = |row: usize, column: &'static str, message: &str| BatchError::Row {
+        row,
+        column,
+        message: message.to_string(),
+    };
+    for (i, r) in rows.iter().enumerate() {
+        if r.area.trim().is_empty() || r.area.len() > 16 {
+            return Err(row_error(i, "area", "an area code of 1 to 16 characters"));
+        }
+        if r.area_name.trim().is_empty() {
+            return Err(row_error(i, "areaName", "the area's name"));
+        }
+        if !AREA_KINDS.contains(&r.area_kind.as_str()) {
+            return Err(row_error(i, "areaKind", "MUNICIPALITY, COUNTY or COUNTRY"));
+        }
+        if !(1990..=2100).contains(&r.year) {
+            return Err(row_error(i, "year", "a year from 1990 to 2100"));
+        }
+        if r.support
+            .iter()
+            .flatten()
+            .any(|v| !v.is_finite() || *v < 0.0)
+        {
+            return Err(row_error(
+                i,
+                "support",
+                "full-year equivalents are not negative",
+            ));
+        }
+        if r.population_20_64.is_some_and(|p| p < 0) {
+            return Err(row_error(
+                i,
+                "population20To64",
+                "a population is not negative",
+            ));
+        }
+        if r.share_percent.is_some_and(|s| !(0.0..=100.0).contains(&s)) {
+            return Err(row_error(i, "sharePercent", "a percentage is 0 to 100"));
+        }
+        if r.source.trim().is_empty() {
+            return Err(row_error(i, "source", "say where the figures come from"));
+        }
+    }
+    let txn = begin_write(&state.db).await?;
+    let at = now();
+    let mut areas: HashMap<String, i32> = area::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.id))
+        .collect();
+    for (i, r) in rows.iter().enumerate() {
+        let area_id = match areas.get(&r.area) {
+            Some(id) => *id,
+            None => {
+                let parent_id = match &r.parent {
+                    Some(p) if !p.is_empty() => Some(*areas.get(p).ok_or_else(|| {
+                        row_error(i, "parent", "the parent area must come first or exist")
+                    })?),
+                    _ => None,
+                };
+                let a = area::ActiveModel {
+                    code: Set(r.area.trim().to_string()),
+                    name: Set(r.area_name.trim().to_string()),
+                    kind: Set(r.area_kind.clone()),
+                    parent_id: Set(parent_id),
+                    version: Set(1),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                areas.insert(a.code.clone(), a.id);
+                a.id
+            }
+        };
+        let gender = r.gender.as_str();
+        area_population::Entity::delete_many()
+            .filter(area_population::Column::AreaId.eq(area_id))
+            .filter(area_population::Column::Year.eq(r.year))
+            .filter(area_population::Column::Gender.eq(gender))
+            .exec(&txn)
+            .await?;
+        population_support::Entity::delete_many()
+            .filter(population_support::Column::AreaId.eq(area_id))
+            .filter(population_support::Column::Year.eq(r.year))
+            .filter(population_support::Column::Gender.eq(gender))
+            .exec(&txn)
+            .await?;
+        area_population::ActiveModel {
+            area_id: Set(area_id),
+            year: Set(r.year),
+            gender: Set(gender.to_string()),
+            population_20_64: Set(r.population_20_64),
+            reported_share_percent: Set(r.share_percent),
+            source: Set(r.source.trim().to_string()),
+            version: Set(1),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let names = BENEFITS.iter().chain(std::iter::once(&"TOTAL"));
+        for (benefit, value) in names.zip(&r.support) {
+            let Some(value) = value else { continue };
+            population_support::ActiveModel {
+                area_id: Set(area_id),
+                year: Set(r.year),
+                benefit: Set(benefit.to_string()),
+                gender: Set(gender.to_string()),
+                full_year_equivalents: Set(*value),
+                source: Set(r.source.trim().to_string()),
+                version: Set(1),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit::record(
+        &txn,
+        caller,
+        Change::<(), _> {
+            operation: "importPopulationSupport",
+            entity: "PopulationSupport",
+            entity_id: format!("{} rows", rows.len()),
+            forbund_id: None,
+            before: None,
+            after: Some(&rows),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(rows.len())
+}
