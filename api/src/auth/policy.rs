@@ -157,8 +157,18 @@ pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
 /// in (UNAUTHENTICATED), signed-in callers without the right are FORBIDDEN.
 pub fn require(principal: &Principal, action: Action<'_>) -> crate::error::ApiResult<()> {
     if allows(principal, action) {
-        Ok(())
-    } else if principal.is_anonymous() {
+        return Ok(());
+    }
+    // Denials are logged (who and what, never the token), not written to the
+    // audit log: nothing changed.
+    tracing::info!(
+        sub = principal.sub.as_deref().unwrap_or("anonymous"),
+        roles = %principal.roles_claim(),
+        forbund = principal.forbund.as_deref().unwrap_or("-"),
+        action = ?action,
+        "access denied"
+    );
+    if principal.is_anonymous() {
         Err(crate::error::ApiError::Unauthenticated(
             "sign in to do this".into(),
         ))

@@ -1,0 +1,667 @@
+//! Access end to end: every operation of the schema against every role, the
+//! DSO's access derived from the ring, and the audit log's entries.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Spawn, TestApp, error_code};
+use finsam_api::auth::Role;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Member,
+    Editor,
+    Admin,
+    Dso,
+    MemberOther,
+    EditorOther,
+    AdminOther,
+    Analyst,
+    NetworkAdmin,
+}
+
+const EVERYONE: &[Who] = &[
+    Who::Anonymous,
+    Who::Member,
+    Who::Editor,
+    Who::Admin,
+    Who::Dso,
+    Who::MemberOther,
+    Who::EditorOther,
+    Who::AdminOther,
+    Who::Analyst,
+    Who::NetworkAdmin,
+];
+const EDITORS: &[Who] = &[Who::Editor, Who::Admin, Who::NetworkAdmin];
+const ADMINS: &[Who] = &[Who::Admin, Who::NetworkAdmin];
+const NETWORK: &[Who] = &[Who::NetworkAdmin];
+const OWN_READERS: &[Who] = &[
+    Who::Member,
+    Who::Editor,
+    Who::Admin,
+    Who::Dso,
+    Who::NetworkAdmin,
+];
+
+/// The förbund "other" callers belong to.
+const OTHER: &str = "norra-dalarna";
+
+fn token(app: &TestApp, who: Who, own: &str) -> Option<String> {
+    let t = |roles: &[Role], f: Option<&str>| Some(app.token(roles, f));
+    match who {
+        Who::Anonymous => None,
+        Who::Member => t(&[Role::Member], Some(own)),
+        Who::Editor => t(&[Role::Editor], Some(own)),
+        Who::Admin => t(&[Role::Admin], Some(own)),
+        Who::Dso => t(&[Role::Dso], Some(own)),
+        Who::MemberOther => t(&[Role::Member], Some(OTHER)),
+        Who::EditorOther => t(&[Role::Editor], Some(OTHER)),
+        Who::AdminOther => t(&[Role::Admin], Some(OTHER)),
+        Who::Analyst => t(&[Role::Analyst], None),
+        Who::NetworkAdmin => t(&[Role::NetworkAdmin], None),
+    }
+}
+
+/// Ids the operations refer to, looked up in each fresh server.
+struct Ids {
+    min_bok: String,
+    private: String,
+    pima: String,
+    varend_meeting: String,
+    varend_id: String,
+}
+
+async fn setup(app: &TestApp) -> Ids {
+    let admin = app.network_admin();
+    let find = |name: &'static str, forbund: &'static str| {
+        let admin = admin.clone();
+        async move {
+            let data = app
+                .data_as(
+                    Some(&admin),
+                    r#"query($s: String!, $f: [String!]) { insatser(filter: { search: $s, forbund: $f }) { edges { node { id name } } } }"#,
+                    json!({ "s": name, "f": [forbund] }),
+                )
+                .await;
+            data["insatser"]["edges"]
+                .as_array()
+                .and_then(|e| e.iter().find(|e| e["node"]["name"] == name))
+                .and_then(|e| e["node"]["id"].as_str())
+                .expect("insats id")
+                .to_string()
+        }
+    };
+    let varend_editor = app.token(&[Role::Editor], Some("varend"));
+    let private = app
+        .data_as(
+            Some(&varend_editor),
+            r#"mutation { createInsats(input: { forbund: "varend", name: "Intern förstudie", visibility: PRIVATE }) { id } }"#,
+            json!({}),
+        )
+        .await["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    app.data_as(
+        Some(&admin),
+        r#"mutation { defineIndicator(input: { code: "M1", name: "Matrix", level: "STAFF", kind: "PROCESS" }) { code } }"#,
+        json!({}),
+    )
+    .await;
+    let meetings = app
+        .data(r#"{ meetings(from: "2020-06-05", to: "2020-06-05", forbund: ["varend"]) { id } forbund(slug: "varend") { id } }"#, json!({}))
+        .await;
+    Ids {
+        min_bok: find("Min Bok", "varend").await,
+        private,
+        pima: find("PIMA", "vasteras").await,
+        varend_meeting: meetings["meetings"][0]["id"]
+            .as_str()
+            .expect("meeting")
+            .to_string(),
+        varend_id: meetings["forbund"]["id"].as_str().expect("id").to_string(),
+    }
+}
+
+struct Op {
+    name: &'static str,
+    own: &'static str,
+    allowed: &'static [Who],
+    doc: &'static str,
+    vars: fn(&Ids, usize) -> Value,
+}
+
+fn none(_: &Ids, _: usize) -> Value {
+    json!({})
+}
+
+fn ops() -> Vec<Op> {
+    vec![
+        Op {
+            name: "me",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ me { sub } }",
+            vars: none,
+        },
+        Op {
+            name: "forbund",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ forbund(slug: "varend") { name } }"#,
+            vars: none,
+        },
+        Op {
+            name: "forbundList",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ forbundList { totalCount } }",
+            vars: none,
+        },
+        Op {
+            name: "insats",
+            own: "varend",
+            allowed: OWN_READERS,
+            doc: "query($id: ID!) { insats(id: $id) { name } }",
+            vars: |i, _| json!({ "id": i.private }),
+        },
+        Op {
+            name: "insatser",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ insatser { totalCount } }",
+            vars: none,
+        },
+        Op {
+            name: "meetings",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ meetings(from: "2020-01-01", to: "2020-12-31") { id } }"#,
+            vars: none,
+        },
+        Op {
+            name: "dsoRing",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ dsoRing(on: "2021-03-01") { complete } }"#,
+            vars: none,
+        },
+        Op {
+            name: "dsoFor",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ dsoFor(forbund: "vasteras", on: "2021-03-01") { contact } }"#,
+            vars: none,
+        },
+        Op {
+            name: "dsoServedBy",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ dsoServedBy(forbund: "vasteras", on: "2021-03-01") { contact } }"#,
+            vars: none,
+        },
+        Op {
+            name: "dsoSchedule",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ dsoSchedule(from: "2021-01-01", to: "2021-12-31") { from } }"#,
+            vars: none,
+        },
+        Op {
+            name: "dsoLeavePreview",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ dsoLeavePreview(forbund: "vasteras", noticeReceivedOn: "2021-08-31") { lastDay } }"#,
+            vars: none,
+        },
+        Op {
+            name: "indicators",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ indicators { code } }",
+            vars: none,
+        },
+        Op {
+            name: "indicatorComparison",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ indicatorComparison(forbund: "varend", year: 2020) { year } }"#,
+            vars: none,
+        },
+        Op {
+            name: "networkComparison",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ networkComparison(indicator: "M1", year: 2020) { forbundCount } }"#,
+            vars: none,
+        },
+        Op {
+            name: "indicatorTrend",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ indicatorTrend(forbund: "varend", indicator: "M1", from: 2019, to: 2020) { year } }"#,
+            vars: none,
+        },
+        Op {
+            name: "keyFigureComparison",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ keyFigureComparison(year: 2020, figure: CLOSURES) { forbundCount } }",
+            vars: none,
+        },
+        Op {
+            name: "populationSupport",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ populationSupport(area: "1980", year: 2018) { sharePercent } }"#,
+            vars: none,
+        },
+        Op {
+            name: "populationSupportSeries",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ populationSupportSeries(area: "1980") { year } }"#,
+            vars: none,
+        },
+        Op {
+            name: "auditLog",
+            own: "varend",
+            allowed: ADMINS,
+            doc: r#"{ auditLog(forbund: "varend") { totalCount } }"#,
+            vars: none,
+        },
+        Op {
+            name: "createForbund",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation($s: String!) { createForbund(input: { slug: $s, name: "Test", county: "Uppsala" }) { id } }"#,
+            vars: |_, k| json!({ "s": format!("matrix-{k}") }),
+        },
+        Op {
+            name: "updateForbund",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation($id: ID!) { updateForbund(input: { id: $id, version: 1, notes: "x" }) { id } }"#,
+            vars: |i, _| json!({ "id": i.varend_id }),
+        },
+        Op {
+            name: "createInsats",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($n: String!) { createInsats(input: { forbund: "varend", name: $n }) { id } }"#,
+            vars: |_, k| json!({ "n": format!("Matrix {k}") }),
+        },
+        Op {
+            name: "updateInsats",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { updateInsats(id: $id, version: 1, input: { description: "x" }) { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
+            name: "extendInsats",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { extendInsats(id: $id, version: 1, newEndsOn: "2021-12-31") { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
+            name: "setInsatsBudget",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { setInsatsBudget(id: $id, version: 1, year: 2020, budgetSek: 1000) { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
+            name: "recordInsatsOutcome",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { recordInsatsOutcome(id: $id, version: 1, outcome: { periodTo: "2020-12-31", participants: 5 }) { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
+            name: "addInsatsGoal",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { addInsatsGoal(id: $id, version: 1, description: "x") { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
+            name: "shareInsats",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { shareInsats(id: $id, version: 1, visibility: PUBLIC) { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
+            name: "carryOverInsats",
+            own: "vasteras",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { carryOverInsats(id: $id, version: 1, to: "vastmanland") { id } }"#,
+            vars: |i, _| json!({ "id": i.pima }),
+        },
+        Op {
+            name: "createMeeting",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($d: Date!) { createMeeting(input: { forbund: "varend", heldOn: $d }) { id } }"#,
+            vars: |_, k| json!({ "d": format!("2030-01-{:02}", k + 1) }),
+        },
+        Op {
+            name: "recordDecision",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($m: ID!) { recordDecision(meeting: $m, version: 1, input: { text: "x" }) { id } }"#,
+            vars: |i, _| json!({ "m": i.varend_meeting }),
+        },
+        Op {
+            name: "createDsoAgreement",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation { createDsoAgreement(input: { name: "x", startsOn: "2030-01-01", initialEndsOn: "2030-12-31", members: [] }) { id } }"#,
+            vars: none,
+        },
+        Op {
+            name: "joinDsoRing",
+            own: "varend",
+            allowed: ADMINS,
+            doc: r#"mutation { joinDsoRing(forbund: "varend", from: "2022-01-01", after: "sodra-dalarna", contact: "DSO, Värend") { joinedOn } }"#,
+            vars: none,
+        },
+        Op {
+            name: "leaveDsoRing",
+            own: "sodertalje",
+            allowed: ADMINS,
+            doc: r#"mutation { leaveDsoRing(forbund: "sodertalje", noticeReceivedOn: "2021-08-31") { lastDay } }"#,
+            vars: none,
+        },
+        Op {
+            name: "setDsoAssignmentScope",
+            own: "sodertalje",
+            allowed: ADMINS,
+            doc: r#"mutation { setDsoAssignmentScope(forbund: "sodertalje", scopePercent: 2.0, from: "2022-01-01") { applied } }"#,
+            vars: none,
+        },
+        Op {
+            name: "rearrangeDsoRing",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation { rearrangeDsoRing(from: "2022-01-01", order: ["sodra-dalarna", "sollentuna", "norra-dalarna", "vasteras", "sodertalje", "sundbyberg"]) { complete } }"#,
+            vars: none,
+        },
+        Op {
+            name: "defineIndicator",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation($c: String!) { defineIndicator(input: { code: $c, name: "x", level: "STAFF", kind: "PROCESS" }) { code } }"#,
+            vars: |_, k| json!({ "c": format!("X{k}") }),
+        },
+        Op {
+            name: "upsertIndicatorResults",
+            own: "varend",
+            allowed: ADMINS,
+            doc: r#"mutation { upsertIndicatorResults(forbund: "varend", rows: [{ indicator: "M1", year: 2020, value: 50 }]) }"#,
+            vars: none,
+        },
+        Op {
+            name: "upsertNationalAverages",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation { upsertNationalAverages(rows: [{ indicator: "M1", year: 2020, value: 50 }]) }"#,
+            vars: none,
+        },
+        Op {
+            name: "setKeyFigures",
+            own: "varend",
+            allowed: ADMINS,
+            doc: r#"mutation { setKeyFigures(input: { forbund: "varend", year: 2020, participants: 10 }) { year } }"#,
+            vars: none,
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_operation_against_every_role() {
+    let ops = ops();
+    // The table must cover the schema: a new operation without a rule fails here.
+    let app = TestApp::spawn().await;
+    let schema = app
+        .data(
+            "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    let from_schema: BTreeSet<String> = ["queryType", "mutationType"]
+        .iter()
+        .flat_map(|t| {
+            schema["__schema"][t]["fields"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect();
+    let in_table: BTreeSet<String> = ops.iter().map(|o| o.name.to_string()).collect();
+    assert_eq!(
+        from_schema, in_table,
+        "every operation needs a row in the access matrix"
+    );
+
+    for op in &ops {
+        let app = TestApp::spawn().await;
+        let ids = setup(&app).await;
+        // What a missing row looks like, for reads that must not reveal one.
+        let missing = app
+            .gql_as(
+                Some(&app.token(&[Role::Member], Some(OTHER))),
+                "query($id: ID!) { insats(id: $id) { name } }",
+                json!({ "id": "999999" }),
+            )
+            .await;
+        for (k, who) in EVERYONE.iter().enumerate() {
+            let token = token(&app, *who, op.own);
+            let body = app
+                .gql_as(token.as_deref(), op.doc, (op.vars)(&ids, k))
+                .await;
+            let code = body["errors"][0]["extensions"]["code"].as_str();
+            let refused_by_error = matches!(code, Some("FORBIDDEN") | Some("UNAUTHENTICATED"));
+            let hidden = op.name == "insats" && body["data"]["insats"].is_null();
+            let allowed = op.allowed.contains(who);
+            if allowed {
+                assert!(
+                    !refused_by_error && !hidden,
+                    "{} as {who:?} should be allowed: {body}",
+                    op.name
+                );
+            } else if op.name == "insats" {
+                assert!(
+                    hidden,
+                    "{} as {who:?} should not see the row: {body}",
+                    op.name
+                );
+                assert_eq!(body, missing, "a hidden row answers like a missing one");
+            } else {
+                assert!(
+                    refused_by_error,
+                    "{} as {who:?} should be refused: {body}",
+                    op.name
+                );
+                let expected = if *who == Who::Anonymous {
+                    "UNAUTHENTICATED"
+                } else {
+                    "FORBIDDEN"
+                };
+                assert_eq!(code, Some(expected), "{} as {who:?}", op.name);
+            }
+        }
+    }
+}
+
+const AUDIT: &str = r#"query($f: String) { auditLog(forbund: $f, first: 50) { totalCount edges { node {
+    operation entity entityId before after requestId actor { sub roles forbund } forbund { slug } } } } }"#;
+
+#[tokio::test]
+async fn the_dso_reads_the_log_of_the_forbund_it_serves_that_day() {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let app = TestApp::spawn_with(Spawn {
+        today: day("2021-03-01"),
+        ..Default::default()
+    })
+    .await;
+    let dso = app.token(&[Role::Dso], Some("vasteras"));
+    let served = app
+        .gql_as(Some(&dso), AUDIT, json!({ "f": "sundbyberg" }))
+        .await;
+    assert!(
+        served.get("errors").is_none(),
+        "Västerås's DSO serves Sundbyberg: {served}"
+    );
+    let not_served = app
+        .gql_as(Some(&dso), AUDIT, json!({ "f": "sodertalje" }))
+        .await;
+    assert_eq!(error_code(&not_served), "FORBIDDEN");
+    let member = app.token(&[Role::Member], Some("vasteras"));
+    assert_eq!(
+        error_code(
+            &app.gql_as(Some(&member), AUDIT, json!({ "f": "sundbyberg" }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+
+    // Västerås leaves: notice received 2021-03-01, last day 2021-07-01.
+    let admin = app.token(&[Role::Admin], Some("vasteras"));
+    let left = app
+        .data_as(Some(&admin), r#"mutation { leaveDsoRing(forbund: "vasteras", noticeReceivedOn: "2021-03-01") { lastDay } }"#, json!({}))
+        .await;
+    assert_eq!(left["leaveDsoRing"]["lastDay"], "2021-07-01");
+
+    // The same database, seen on the last day and on the day after.
+    let url = app.settings.database.url.clone();
+    for (today, allowed) in [("2021-07-01", true), ("2021-07-02", false)] {
+        let url = url.clone();
+        let later = TestApp::spawn_with(Spawn {
+            today: day(today),
+            configure: Some(Box::new(move |s| s.database.url = url)),
+            ..Default::default()
+        })
+        .await;
+        let body = later
+            .gql_as(
+                Some(&later.token(&[Role::Dso], Some("vasteras"))),
+                AUDIT,
+                json!({ "f": "sundbyberg" }),
+            )
+            .await;
+        if allowed {
+            assert!(body.get("errors").is_none(), "{today}: {body}");
+        } else {
+            assert_eq!(error_code(&body), "FORBIDDEN", "{today}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn changes_are_audited_with_before_and_after_and_refusals_leave_none() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let created = app
+        .data_as(Some(&editor), r#"mutation { createInsats(input: { forbund: "varend", name: "Granskad insats", visibility: NETWORK }) { id } }"#, json!({}))
+        .await;
+    let id = created["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let update = r#"mutation($id: ID!, $v: Int!, $d: String) { updateInsats(id: $id, version: $v, input: { description: $d }) { version } }"#;
+    app.data_as(
+        Some(&editor),
+        update,
+        json!({ "id": id, "v": 1, "d": "Första" }),
+    )
+    .await;
+    let stale = app
+        .gql_as(
+            Some(&editor),
+            update,
+            json!({ "id": id, "v": 1, "d": "Andra" }),
+        )
+        .await;
+    assert_eq!(error_code(&stale), "CONFLICT");
+    let outsider = app.token(&[Role::Editor], Some("vasteras"));
+    let refused = app
+        .gql_as(
+            Some(&outsider),
+            update,
+            json!({ "id": id, "v": 2, "d": "Tredje" }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+
+    let admin = app.token(&[Role::Admin], Some("varend"));
+    let log = app
+        .data_as(Some(&admin), AUDIT, json!({ "f": "varend" }))
+        .await;
+    let entries = log["auditLog"]["edges"].as_array().expect("entries");
+    assert_eq!(
+        log["auditLog"]["totalCount"], 2,
+        "the create and the update; neither refusal wrote"
+    );
+    let (update_entry, create_entry) = (&entries[0]["node"], &entries[1]["node"]);
+    assert_eq!(update_entry["operation"], "updateInsats");
+    assert_eq!(create_entry["operation"], "createInsats");
+    assert_eq!(create_entry["before"], Value::Null);
+    assert!(
+        create_entry["after"]
+            .as_str()
+            .is_some_and(|a| a.contains("Granskad insats"))
+    );
+    let before: Value =
+        serde_json::from_str(update_entry["before"].as_str().expect("before")).expect("json");
+    let after: Value =
+        serde_json::from_str(update_entry["after"].as_str().expect("after")).expect("json");
+    assert_eq!(before["description"], Value::Null);
+    assert_eq!(after["description"], "Första");
+    assert_eq!(after["version"], 2);
+    assert_eq!(
+        update_entry["actor"],
+        json!({ "sub": "test-user", "roles": ["editor"], "forbund": "varend" })
+    );
+    assert_eq!(update_entry["forbund"]["slug"], "varend");
+    assert!(
+        update_entry["requestId"]
+            .as_str()
+            .is_some_and(|r| r.len() >= 32)
+    );
+    assert_eq!(
+        error_code(
+            &app.gql_as(Some(&editor), AUDIT, json!({ "f": "varend" }))
+                .await
+        ),
+        "FORBIDDEN",
+        "editors do not read the log"
+    );
+    assert_eq!(
+        error_code(&app.gql_as(Some(&admin), AUDIT, json!({ "f": null })).await),
+        "FORBIDDEN",
+        "the whole log is network_admin's"
+    );
+
+    // A DSO change refused whole leaves no entry.
+    let network = app.network_admin();
+    let before_count = app
+        .data_as(Some(&network), AUDIT, json!({ "f": null }))
+        .await["auditLog"]["totalCount"]
+        .clone();
+    let broken = app
+        .gql_as(Some(&network), r#"mutation { rearrangeDsoRing(from: "2022-01-01", order: ["sodra-dalarna", "vasteras"]) { complete } }"#, json!({}))
+        .await;
+    assert_eq!(error_code(&broken), "DSO_RING_INVALID");
+    let after_count = app
+        .data_as(Some(&network), AUDIT, json!({ "f": null }))
+        .await["auditLog"]["totalCount"]
+        .clone();
+    assert_eq!(before_count, after_count);
+}
