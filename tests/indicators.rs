@@ -95,7 +95,7 @@ async fn load_indicators(app: &TestApp) {
 const COMPARISON: &str = r#"query { indicatorComparison(forbund: "sodra-dalarna", year: 2020) {
   summary { measured withNationalAverage atOrAboveNational belowNational withoutNationalAverage
             withPreviousYear higherThanPreviousYear lowerThanPreviousYear unchangedFromPreviousYear withoutPreviousYear suppressed }
-  rows { indicator { code } value { value suppressed } nationalAverage difference atOrAboveNational
+  rows { indicator { code } value { value suppressed synthetic } nationalAverage difference atOrAboveNational
          previousYear { value } change women { value suppressed } men { value } womenMenGap }
 } }"#;
 
@@ -122,6 +122,10 @@ async fn a_board_reads_its_comparison_worked_out_by_hand() {
         })
     );
     let i1 = row(&data, "I1");
+    assert_eq!(
+        i1["value"]["synthetic"], false,
+        "recorded without a synthetic source"
+    );
     assert_eq!(i1["difference"], 10.0);
     assert_eq!(i1["change"], -2.0);
     assert_eq!(i1["atOrAboveNational"], true);

@@ -9,7 +9,7 @@ use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use chrono::NaiveDate;
 use finsam_entity::{
-    decision, dso_agreement, dso_assignment, forbund, forbund_member, insats_budget,
+    decision, dso_agreement, dso_assignment, dso_member, forbund, forbund_member, insats_budget,
     insats_extension, insats_goal, insats_outcome, insats_share, key_figure, meeting,
 };
 use sea_orm::Condition;
@@ -215,6 +215,7 @@ impl Loader<i32> for SharedWith {
 pub struct Loaders {
     pub forbund: DataLoader<ById<forbund::Entity>, HashMapCache>,
     pub dso_agreement: DataLoader<ById<dso_agreement::Entity>, HashMapCache>,
+    pub dso_members: DataLoader<GroupBy<dso_member::Entity>, HashMapCache>,
     pub dso_of: DataLoader<DsoOnDay, HashMapCache>,
     pub dso_serves: DataLoader<DsoOnDay, HashMapCache>,
     pub members_by_forbund: DataLoader<GroupBy<forbund_member::Entity>, HashMapCache>,
@@ -299,6 +300,12 @@ impl Loaders {
             }),
             forbund: loader(ById::new(db)),
             dso_agreement: loader(ById::new(db)),
+            dso_members: loader(GroupBy::<dso_member::Entity> {
+                db: db.clone(),
+                column: dso_member::Column::AgreementId,
+                key: |m| Some(m.agreement_id),
+                order: dso_member::Column::Id,
+            }),
             dso_of: DataLoader::with_cache(
                 DsoOnDay {
                     db: db.clone(),

@@ -553,6 +553,14 @@ pub struct Shown {
     pub value: Option<f64>,
     pub respondents: Option<i32>,
     pub suppressed: bool,
+    /// The source marks the value as an invented example.
+    pub synthetic: bool,
+}
+
+/// A source that begins with "synthetic" marks an invented example (the
+/// convention of the import files and the API).
+pub fn is_synthetic(source: &str) -> bool {
+    source.trim_start().to_lowercase().starts_with("synthetic")
 }
 
 fn shown(r: &indicator_result::Model, full: bool, min_cell: i64) -> Shown {
@@ -562,6 +570,7 @@ fn shown(r: &indicator_result::Model, full: bool, min_cell: i64) -> Shown {
         value: (!hide).then_some(r.value),
         respondents: r.respondents,
         suppressed: hide,
+        synthetic: is_synthetic(&r.source),
     }
 }
 
@@ -681,6 +690,7 @@ pub async fn comparison(
     }))
 }
 
+#[derive(Clone)]
 pub struct NetworkEntry {
     /// `None` when the caller may not see which förbund it is.
     pub forbund: Option<forbund::Model>,

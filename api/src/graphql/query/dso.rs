@@ -13,6 +13,26 @@ fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
     id.map(|i| parse_id("agreement", &i)).transpose()
 }
 
+/// The assignment that serves the förbund (its DSO), or that its DSO serves.
+async fn assignment(
+    ctx: &Context<'_>,
+    slug: &str,
+    on: Option<Date>,
+    as_provider: bool,
+) -> async_graphql::Result<Option<DsoAssignment>> {
+    let db = &state(ctx)?.db;
+    let day = today(ctx, on).await?;
+    let Some(f) = service::forbund::by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let found = if as_provider {
+        service::dso::served_by(db, f.id, day).await?
+    } else {
+        service::dso::dso_for(db, f.id, day).await?
+    };
+    Ok(found.map(DsoAssignment))
+}
+
 #[Object]
 impl DsoQuery {
     /// The ring of an agreement on `on` (default today): members in ring
@@ -43,14 +63,7 @@ impl DsoQuery {
         forbund: String,
         on: Option<Date>,
     ) -> async_graphql::Result<Option<DsoAssignment>> {
-        let db = &state(ctx)?.db;
-        let day = today(ctx, on).await?;
-        let Some(f) = service::forbund::by_slug(db, &forbund).await? else {
-            return Ok(None);
-        };
-        Ok(service::dso::dso_for(db, f.id, day)
-            .await?
-            .map(DsoAssignment))
+        assignment(ctx, &forbund, on, false).await
     }
 
     /// Whom this förbund's DSO serves on `on` (default today); null if nobody.
@@ -60,14 +73,7 @@ impl DsoQuery {
         forbund: String,
         on: Option<Date>,
     ) -> async_graphql::Result<Option<DsoAssignment>> {
-        let db = &state(ctx)?.db;
-        let day = today(ctx, on).await?;
-        let Some(f) = service::forbund::by_slug(db, &forbund).await? else {
-            return Ok(None);
-        };
-        Ok(service::dso::served_by(db, f.id, day)
-            .await?
-            .map(DsoAssignment))
+        assignment(ctx, &forbund, on, true).await
     }
 
     /// The periods between `from` and `to` in which the ring stays the same.

@@ -1,4 +1,5 @@
 use async_graphql::connection::{Connection, Edge};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
 use crate::graphql::pagination::{cursor, page_args};
@@ -138,91 +139,30 @@ async fn prefetch(
         .collect();
     let wants = |name: &str| node.field(name).exists();
     futures_util::try_join!(
-        async {
-            if wants("budgets") {
-                loaders
-                    .budgets
-                    .load_many(ids.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("goals") {
-                loaders.goals.load_many(ids.iter().copied()).await.map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("outcomes") {
-                loaders
-                    .outcomes
-                    .load_many(ids.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("extensions") {
-                loaders
-                    .extensions
-                    .load_many(ids.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("sharedWith") {
-                loaders
-                    .shared_with
-                    .load_many(ids.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("decisions") {
-                loaders
-                    .decisions_by_insats
-                    .load_many(ids.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("carriedOverTo") {
-                loaders
-                    .carried_over_to
-                    .load_many(ids.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
-        async {
-            if wants("carriedOverFrom") && !from.is_empty() {
-                loaders
-                    .insats
-                    .load_many(from.iter().copied())
-                    .await
-                    .map(drop)
-            } else {
-                Ok(())
-            }
-        },
+        warm(wants("budgets"), &loaders.budgets, &ids),
+        warm(wants("goals"), &loaders.goals, &ids),
+        warm(wants("outcomes"), &loaders.outcomes, &ids),
+        warm(wants("extensions"), &loaders.extensions, &ids),
+        warm(wants("sharedWith"), &loaders.shared_with, &ids),
+        warm(wants("decisions"), &loaders.decisions_by_insats, &ids),
+        warm(wants("carriedOverTo"), &loaders.carried_over_to, &ids),
+        warm(wants("carriedOverFrom"), &loaders.insats, &from),
     )?;
+    Ok(())
+}
+
+/// Loads `ids` into a loader's cache in one batch, when the field is wanted.
+async fn warm<T>(
+    wanted: bool,
+    loader: &DataLoader<T, HashMapCache>,
+    ids: &[i32],
+) -> async_graphql::Result<()>
+where
+    T: Loader<i32, Error = async_graphql::Error>,
+{
+    if wanted && !ids.is_empty() {
+        loader.load_many(ids.iter().copied()).await?;
+    }
     Ok(())
 }
 

@@ -19,6 +19,18 @@ async fn forbund_by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Forb
         .ok_or_else(|| async_graphql::Error::new("förbund not found"))
 }
 
+/// The förbund of `order`, in that order, in one batch.
+async fn in_order(ctx: &Context<'_>, order: &[i32]) -> async_graphql::Result<Vec<Forbund>> {
+    let found = loaders(ctx)?
+        .forbund
+        .load_many(order.iter().copied())
+        .await?;
+    Ok(order
+        .iter()
+        .filter_map(|id| found.get(id).cloned().map(Forbund))
+        .collect())
+}
+
 pub(crate) async fn today(ctx: &Context<'_>, on: Option<Date>) -> async_graphql::Result<NaiveDate> {
     Ok(match on {
         Some(d) => d.0,
@@ -86,13 +98,12 @@ impl DsoAgreement {
 
     /// Everyone who signed, joined, gave notice or left.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DsoMember>> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let rows = dso_member::Entity::find()
-            .filter(dso_member::Column::AgreementId.eq(self.0.id))
-            .order_by_asc(dso_member::Column::Id)
-            .all(&state(ctx)?.db)
-            .await?;
-        Ok(rows.into_iter().map(DsoMember).collect())
+        let rows = loaders(ctx)?.dso_members.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(DsoMember)
+            .collect())
     }
 
     async fn version(&self) -> i32 {
@@ -223,16 +234,7 @@ impl DsoRing {
 
     /// The members in ring order: each serves the next, the last the first.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forbund>> {
-        let found = loaders(ctx)?
-            .forbund
-            .load_many(self.0.order.iter().copied())
-            .await?;
-        Ok(self
-            .0
-            .order
-            .iter()
-            .filter_map(|id| found.get(id).cloned().map(Forbund))
-            .collect())
+        in_order(ctx, &self.0.order).await
     }
 
     /// The day's assignments, in ring order of their providers.
@@ -286,16 +288,7 @@ impl DsoRingPeriod {
     }
 
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forbund>> {
-        let found = loaders(ctx)?
-            .forbund
-            .load_many(self.0.order.iter().copied())
-            .await?;
-        Ok(self
-            .0
-            .order
-            .iter()
-            .filter_map(|id| found.get(id).cloned().map(Forbund))
-            .collect())
+        in_order(ctx, &self.0.order).await
     }
 
     async fn assignments(&self) -> Vec<DsoAssignment> {

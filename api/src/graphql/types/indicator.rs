@@ -70,6 +70,8 @@ pub struct IndicatorValue {
     pub respondents: Option<i32>,
     /// Fewer answered than `privacy.min_cell` and the caller may not see it in full.
     pub suppressed: bool,
+    /// An invented example (its source says "synthetic"), not a reported result.
+    pub synthetic: bool,
 }
 
 impl From<Shown> for IndicatorValue {
@@ -78,6 +80,7 @@ impl From<Shown> for IndicatorValue {
             value: s.value,
             respondents: s.respondents,
             suppressed: s.suppressed,
+            synthetic: s.synthetic,
         }
     }
 }
@@ -296,16 +299,8 @@ impl NetworkComparison {
         self.0
             .entries
             .iter()
-            .map(|e| {
-                NetworkComparisonEntry(NetworkEntry {
-                    forbund: e.forbund.clone(),
-                    own: e.own,
-                    rank: e.rank,
-                    percentile: e.percentile,
-                    value: e.value,
-                    respondents: e.respondents,
-                })
-            })
+            .cloned()
+            .map(NetworkComparisonEntry)
             .collect()
     }
 
@@ -393,16 +388,8 @@ impl KeyFigureComparison {
         self.0
             .entries
             .iter()
-            .map(|e| {
-                NetworkComparisonEntry(NetworkEntry {
-                    forbund: e.forbund.clone(),
-                    own: e.own,
-                    rank: e.rank,
-                    percentile: e.percentile,
-                    value: e.value,
-                    respondents: e.respondents,
-                })
-            })
+            .cloned()
+            .map(NetworkComparisonEntry)
             .collect()
     }
 

@@ -1,0 +1,203 @@
+//! A rerunnable benchmark of finsam-graph's request paths: the real server
+//! in-process on a random port, a fresh database with the demo dataset plus
+//! generated insatser, and real HTTP. Reports the median and 90th percentile
+//! latency per scenario, SQL statements per request, and the ratio of a
+//! 100-row page to a 10-row page (which should stay near the ratio of the
+//! bytes sent, not of the rows' relations: statements do not grow).
+//!
+//! `cargo run --release -p finsam-bench -- --iterations 200`
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use finsam_api::auth::Role;
+use finsam_api::{Application, Settings};
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+struct Args {
+    /// Timed requests per scenario (after a warm-up of a tenth as many).
+    #[arg(long, default_value_t = 200)]
+    iterations: usize,
+    /// Insatser generated beside the demo dataset.
+    #[arg(long, default_value_t = 400)]
+    insatser: usize,
+    /// A database URL to run against instead of a fresh SQLite file.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+const PAGE: &str = r#"query($first: Int) { insatser(first: $first) { totalCount edges { node {
+    name forbund { slug } budgets { year budgetSek utilisationPercent } goals { description }
+    outcomes { participants { value } } sharedWith { slug } carriedOverFrom { name } carriedOverTo { name } } } } }"#;
+
+struct Scenario {
+    name: &'static str,
+    query: &'static str,
+    variables: Value,
+}
+
+fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario {
+            name: "insatser, page of 10, all relations",
+            query: PAGE,
+            variables: json!({ "first": 10 }),
+        },
+        Scenario {
+            name: "insatser, page of 100, all relations",
+            query: PAGE,
+            variables: json!({ "first": 100 }),
+        },
+        Scenario {
+            name: "search \"vasteras\"",
+            query: r#"{ insatser(filter: { search: "vasteras" }) { totalCount edges { node { name } } } }"#,
+            variables: json!({}),
+        },
+        Scenario {
+            name: "dsoFor + dsoServedBy",
+            query: r#"{ dsoFor(forbund: "sundbyberg", on: "2021-03-01") { contact provider { name } } dsoServedBy(forbund: "sundbyberg", on: "2021-03-01") { recipient { name } } }"#,
+            variables: json!({}),
+        },
+        Scenario {
+            name: "directory with each förbund's DSO",
+            query: r#"{ forbundList(first: 100) { edges { node { slug dso(on: "2021-03-01") { provider { slug } } members { name } } } } }"#,
+            variables: json!({}),
+        },
+        Scenario {
+            name: "DSO schedule 2020–2030",
+            query: r#"{ dsoSchedule(from: "2020-01-01", to: "2030-12-31") { from members { slug } } }"#,
+            variables: json!({}),
+        },
+    ]
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+async fn statements(client: &reqwest::Client, base: &str) -> anyhow::Result<u64> {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    Ok(text
+        .lines()
+        .find(|l| l.starts_with("finsam_db_statements_total "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut settings = Settings::load(None)?;
+    settings.server.port = 0;
+    settings.database.seed_on_empty = true;
+    settings.database.url = match &args.database_url {
+        Some(url) => url.clone(),
+        None => format!(
+            "sqlite://{}",
+            std::env::temp_dir()
+                .join(format!("finsam-bench-{}.db", uuid::Uuid::new_v4()))
+                .display()
+        ),
+    };
+    settings.log.filter = "warn".into();
+    let app = Application::build(settings.clone()).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let token = finsam_api::auth::jwt::mint_dev_token(
+        &settings.auth,
+        "bench",
+        None,
+        &[Role::NetworkAdmin],
+        Duration::from_secs(3600),
+    )?;
+
+    // Generated insatser, in batches of 100 mutations per request.
+    let create = r#"mutation($input: CreateInsatsInput!) { createInsats(input: $input) { id } }"#;
+    for chunk in (0..args.insatser).collect::<Vec<_>>().chunks(100) {
+        let batch: Vec<Value> = chunk
+            .iter()
+            .map(|i| {
+                let forbund = ["varend", "vasteras", "sodra-dalarna"][i % 3];
+                json!({ "query": create, "variables": { "input": {
+                    "forbund": forbund,
+                    "name": format!("Benchmark insats {i:05}"),
+                    "description": "Generated for the benchmark",
+                    "visibility": "NETWORK", "status": "ACTIVE"
+                } } })
+            })
+            .collect();
+        let answers: Vec<Value> = client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(&token)
+            .json(&batch)
+            .send()
+            .await?
+            .json()
+            .await?;
+        anyhow::ensure!(
+            answers.iter().all(|a| a.get("errors").is_none()),
+            "setup failed: {:?}",
+            answers.first()
+        );
+    }
+
+    println!(
+        "{:<40} {:>10} {:>10} {:>12}",
+        "scenario", "median", "p90", "statements"
+    );
+    let mut medians = Vec::new();
+    for s in scenarios() {
+        let body = json!({ "query": s.query, "variables": s.variables });
+        for _ in 0..(args.iterations / 10).max(1) {
+            client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await?
+                .bytes()
+                .await?;
+        }
+        let before = statements(&client, &base).await?;
+        let mut times = Vec::with_capacity(args.iterations);
+        for _ in 0..args.iterations {
+            let started = Instant::now();
+            let answer: Value = client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await?
+                .json()
+                .await?;
+            times.push(started.elapsed());
+            anyhow::ensure!(answer.get("errors").is_none(), "{}: {answer}", s.name);
+        }
+        let per_request =
+            (statements(&client, &base).await? - before) as f64 / args.iterations as f64;
+        times.sort();
+        let median = percentile(&times, 0.5);
+        println!(
+            "{:<40} {:>8.2}ms {:>8.2}ms {:>12.1}",
+            s.name,
+            median.as_secs_f64() * 1e3,
+            percentile(&times, 0.9).as_secs_f64() * 1e3,
+            per_request
+        );
+        medians.push(median);
+    }
+    println!(
+        "\npage of 100 / page of 10, median latency: {:.2}×",
+        medians[1].as_secs_f64() / medians[0].as_secs_f64()
+    );
+    Ok(())
+}
