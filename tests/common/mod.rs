@@ -14,6 +14,8 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
 pub struct TestApp {
+    /// The SQLite file this app created for itself, removed when it goes.
+    own_file: Option<String>,
     pub address: String,
     pub client: reqwest::Client,
     pub settings: Settings,
@@ -67,7 +69,8 @@ impl TestApp {
     pub async fn spawn_with(options: Spawn) -> TestApp {
         let mut settings = Settings::load(None).expect("settings");
         settings.server.port = 0;
-        settings.database.url = fresh_database_url().await;
+        let fresh = fresh_database_url().await;
+        settings.database.url = fresh.clone();
         settings.database.max_connections = 4;
         settings.database.seed_on_empty = !options.empty;
         if let Some(configure) = options.configure {
@@ -80,7 +83,11 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
+        let own_file = (settings.database.url == fresh)
+            .then(|| fresh.strip_prefix("sqlite://").map(str::to_owned))
+            .flatten();
         TestApp {
+            own_file,
             address,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
@@ -142,6 +149,18 @@ impl TestApp {
             .send()
             .await
             .expect("send the request")
+    }
+}
+
+impl Drop for TestApp {
+    /// A test's SQLite file goes with it (PostgreSQL test databases go with
+    /// the server `.ci/run` starts and removes).
+    fn drop(&mut self) {
+        if let Some(path) = &self.own_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
     }
 }
 

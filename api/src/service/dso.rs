@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_assignment, dso_member, forbund};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -489,7 +489,12 @@ pub async fn leave(
     notice_on: NaiveDate,
     apply: bool,
 ) -> ApiResult<RingChange> {
-    let txn = begin_write(&state.db).await?;
+    // A preview only reads: it takes no write lock and is rolled back.
+    let txn = if apply {
+        begin_write(&state.db).await?
+    } else {
+        state.db.begin().await?
+    };
     let leaver = super::forbund::require_slug(&txn, slug, "forbund").await?;
     if apply {
         policy::require(

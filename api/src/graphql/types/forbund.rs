@@ -189,7 +189,8 @@ impl Forbund {
             .map(super::dso::DsoAssignment))
     }
 
-    /// The insatser of this förbund the caller may see.
+    /// The insatser of this förbund the caller may see (a `forbund` in the
+    /// filter is replaced by this one).
     async fn insatser(
         &self,
         ctx: &Context<'_>,
