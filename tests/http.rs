@@ -281,3 +281,34 @@ async fn unknown_roles_in_a_token_are_ignored() {
         .await;
     assert_eq!(data["me"]["roles"], json!(["MEMBER"]));
 }
+
+#[tokio::test]
+async fn malformed_input_is_bad_user_input_naming_the_argument() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let body = app
+        .gql_as(
+            Some(&editor),
+            "mutation($i: CreateInsatsInput!) { createInsats(input: $i) { id } }",
+            json!({ "i": { "forbund": "varend", "name": "x", "ageMin": "old" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "input.ageMin");
+    let date = app
+        .gql(
+            r#"{ dsoFor(forbund: "vasteras", on: "2021-13-01") { contact } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&date), "BAD_USER_INPUT");
+    assert!(
+        date["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("YYYY-MM-DD"))
+    );
+    let unknown = app
+        .gql("{ forbund(slug: \"varend\") { nope } }", json!({}))
+        .await;
+    assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
+}

@@ -46,6 +46,14 @@ fn with_code(mut err: ServerError, code: &str) -> ServerError {
     err
 }
 
+/// The argument a library input error names ("Invalid value for argument
+/// \"input.ageMin\", …"), so clients get `extensions.field` as for rule errors.
+fn argument_named(message: &str) -> Option<String> {
+    let rest = message.split_once("argument \"")?.1;
+    let name = rest.split_once('"')?.0;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
@@ -73,6 +81,21 @@ fn document_aliases(doc: &ExecutableDocument) -> usize {
     in_operations + in_fragments
 }
 
+#[cfg(test)]
+mod tests {
+    use super::argument_named;
+
+    #[test]
+    fn input_errors_name_their_argument() {
+        assert_eq!(
+            argument_named(r#"Invalid value for argument "input.ageMin", expected type "Int""#)
+                .as_deref(),
+            Some("input.ageMin")
+        );
+        assert_eq!(argument_named("Unknown field \"x\""), None);
+    }
+}
+
 #[async_trait::async_trait]
 impl Extension for LimitsExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
@@ -89,6 +112,12 @@ impl Extension for LimitsExtension {
                     "BAD_USER_INPUT"
                 };
                 *err = with_code(err.clone(), code);
+                if let Some(field) = argument_named(&err.message) {
+                    let ext = err
+                        .extensions
+                        .get_or_insert_with(ErrorExtensionValues::default);
+                    ext.set("field", field);
+                }
             }
             let code = match err.extensions.as_ref().and_then(|e| e.get("code")) {
                 Some(Value::String(code)) => code.clone(),
