@@ -190,6 +190,13 @@ fn ops() -> Vec<Op> {
             vars: none,
         },
         Op {
+            name: "dsoAgreements",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ dsoAgreements { name } }",
+            vars: none,
+        },
+        Op {
             name: "dsoFor",
             own: "varend",
             allowed: EVERYONE,

@@ -119,6 +119,17 @@ async fn the_facts_ring_answers_who_serves_whom() {
 }
 
 #[tokio::test]
+async fn the_agreements_are_listed() {
+    let app = TestApp::spawn().await;
+    let data = app.data("{ dsoAgreements { name startsOn initialEndsOn renewalMonths noticeMonths maxScopePercent } }", json!({})).await;
+    assert_eq!(
+        data["dsoAgreements"],
+        json!([{ "name": "DSO-ring: samverkansavtal om dataskyddsombud", "startsOn": "2020-10-01", "initialEndsOn": "2021-12-31",
+                 "renewalMonths": 12, "noticeMonths": 4, "maxScopePercent": 2.5 }])
+    );
+}
+
+#[tokio::test]
 async fn periods_renew_yearly_with_notice_four_months_before() {
     let app = TestApp::spawn().await;
     let may = app.data(RING, json!({ "on": "2021-05-01" })).await;

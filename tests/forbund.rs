@@ -311,3 +311,29 @@ async fn an_empty_database_is_seeded_by_the_seed_function() {
         11
     );
 }
+
+#[tokio::test]
+async fn allocations_are_money_and_shown_only_to_signed_in_callers() {
+    let app = TestApp::spawn().await;
+    let q = r#"{ forbund(slug: "sodra-dalarna") { allocations { year amountSek kind note } } }"#;
+    assert_eq!(
+        app.data(q, json!({})).await["forbund"]["allocations"],
+        Value::Null
+    );
+    let member = app.token(&[Role::Member], Some("varend"));
+    let data = app.data_as(Some(&member), q, json!({})).await;
+    assert_eq!(data["forbund"]["allocations"][0]["year"], 2020);
+    assert_eq!(data["forbund"]["allocations"][0]["amountSek"], 7_000_000);
+    assert_eq!(data["forbund"]["allocations"][0]["kind"], "TOTAL");
+    let data = app
+        .data_as(
+            Some(&member),
+            r#"{ forbund(slug: "vastmanland") { allocations { year amountSek kind } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["forbund"]["allocations"],
+        json!([{ "year": 2024, "amountSek": 9_519_000, "kind": "STATE_PRELIMINARY" }])
+    );
+}

@@ -115,6 +115,22 @@ async fn deep_queries_and_alias_floods_are_too_complex() {
 }
 
 #[tokio::test]
+async fn a_page_of_pages_is_too_complex_while_one_full_page_is_fine() {
+    let app = TestApp::spawn().await;
+    let nested = app
+        .gql(
+            "{ forbundList(first: 100) { edges { node { insatser(first: 100) { edges { node { name goals { description } } } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&nested), "QUERY_TOO_COMPLEX");
+    let page = app
+        .gql("{ insatser(first: 100) { edges { node { name forbund { slug } goals { description } decisions { amountSek } } } } }", json!({}))
+        .await;
+    assert!(page.get("errors").is_none(), "{page}");
+}
+
+#[tokio::test]
 async fn an_oversized_body_is_refused() {
     let app = TestApp::spawn_with(Spawn {
         configure: Some(Box::new(|s| s.server.body_limit_bytes = 1024)),

@@ -81,21 +81,6 @@ fn document_aliases(doc: &ExecutableDocument) -> usize {
     in_operations + in_fragments
 }
 
-#[cfg(test)]
-mod tests {
-    use super::argument_named;
-
-    #[test]
-    fn input_errors_name_their_argument() {
-        assert_eq!(
-            argument_named(r#"Invalid value for argument "input.ageMin", expected type "Int""#)
-                .as_deref(),
-            Some("input.ageMin")
-        );
-        assert_eq!(argument_named("Unknown field \"x\""), None);
-    }
-}
-
 #[async_trait::async_trait]
 impl Extension for LimitsExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
@@ -153,5 +138,20 @@ impl Extension for LimitsExtension {
             ));
         }
         Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::argument_named;
+
+    #[test]
+    fn input_errors_name_their_argument() {
+        assert_eq!(
+            argument_named(r#"Invalid value for argument "input.ageMin", expected type "Int""#)
+                .as_deref(),
+            Some("input.ageMin")
+        );
+        assert_eq!(argument_named("Unknown field \"x\""), None);
     }
 }

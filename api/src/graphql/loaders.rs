@@ -9,8 +9,9 @@ use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use chrono::NaiveDate;
 use finsam_entity::{
-    decision, dso_agreement, dso_assignment, dso_member, forbund, forbund_member, insats_budget,
-    insats_extension, insats_goal, insats_outcome, insats_share, key_figure, meeting,
+    decision, dso_agreement, dso_assignment, dso_member, forbund, forbund_allocation,
+    forbund_member, insats_budget, insats_extension, insats_goal, insats_outcome, insats_share,
+    key_figure, meeting,
 };
 use sea_orm::Condition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -231,6 +232,7 @@ pub struct Loaders {
     pub decisions_by_meeting: DataLoader<GroupBy<decision::Entity>, HashMapCache>,
     pub meeting: DataLoader<ById<meeting::Entity>, HashMapCache>,
     pub key_figures: DataLoader<GroupBy<key_figure::Entity>, HashMapCache>,
+    pub allocations: DataLoader<GroupBy<forbund_allocation::Entity>, HashMapCache>,
 }
 
 /// A per-request loader that remembers what it loaded, so a row asked for
@@ -292,6 +294,12 @@ impl Loaders {
                 order: decision::Column::Id,
             }),
             meeting: loader(ById::new(db)),
+            allocations: loader(GroupBy::<forbund_allocation::Entity> {
+                db: db.clone(),
+                column: forbund_allocation::Column::ForbundId,
+                key: |a| Some(a.forbund_id),
+                order: forbund_allocation::Column::Year,
+            }),
             key_figures: loader(GroupBy::<key_figure::Entity> {
                 db: db.clone(),
                 column: key_figure::Column::ForbundId,

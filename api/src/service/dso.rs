@@ -21,6 +21,15 @@ use crate::db::begin_write;
 use crate::domain::dso_ring::{self, Id, JoinError, LeaveError, Link, Member};
 use crate::error::{ApiError, ApiResult};
 
+/// Every agreement, oldest first (a handful: one per ring).
+pub async fn agreements(db: &DatabaseConnection) -> ApiResult<Vec<dso_agreement::Model>> {
+    Ok(dso_agreement::Entity::find()
+        .order_by_asc(dso_agreement::Column::StartsOn)
+        .order_by_asc(dso_agreement::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// The agreement asked for, or the one in force on `day` (the latest to have
 /// started), or the first.
 pub async fn resolve_agreement<C: ConnectionTrait>(

@@ -15,6 +15,7 @@ impl AuditQuery {
     /// Who changed what, newest first. A förbund's log is for its admin, the
     /// DSO serving it that day, and network_admin; the whole log (no
     /// `forbund`) for network_admin.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn audit_log(
         &self,

@@ -3,7 +3,9 @@ use async_graphql::{Context, ID, Object};
 use super::super::mutation::parse_id;
 use crate::graphql::state;
 use crate::graphql::types::Date;
-use crate::graphql::types::dso::{DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today};
+use crate::graphql::types::dso::{
+    DsoAgreement, DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today,
+};
 use crate::service;
 
 #[derive(Default)]
@@ -54,6 +56,12 @@ impl DsoQuery {
         )
         .await?;
         Ok(view.map(DsoRing))
+    }
+
+    /// The DSO-ring agreements, oldest first.
+    async fn dso_agreements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DsoAgreement>> {
+        let rows = service::dso::agreements(&state(ctx)?.db).await?;
+        Ok(rows.into_iter().map(DsoAgreement).collect())
     }
 
     /// Who is this förbund's DSO on `on` (default today); null if none.

@@ -23,6 +23,7 @@ impl ForbundQuery {
     }
 
     /// The directory of förbund in slug order; public.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn forbund_list(
         &self,
         ctx: &Context<'_>,

@@ -181,6 +181,7 @@ impl InsatsQuery {
     }
 
     /// The insatser the caller may see, across förbund.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn insatser(
         &self,
         ctx: &Context<'_>,

@@ -54,6 +54,30 @@ pub struct FundingGroupShare {
     reported_percent: Option<f64>,
 }
 
+/// Money allocated to a förbund for a year (medelstilldelning).
+pub struct ForbundAllocation(pub finsam_entity::forbund_allocation::Model);
+
+#[Object]
+impl ForbundAllocation {
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    /// Whole SEK.
+    async fn amount_sek(&self) -> i64 {
+        self.0.amount_sek
+    }
+
+    /// TOTAL (all parties together) or STATE_PRELIMINARY (the state's preliminary share).
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
 /// A samordningsförbund.
 pub struct Forbund(pub forbund::Model);
 
@@ -127,6 +151,30 @@ impl Forbund {
             .collect())
     }
 
+    /// Money allocated per year; null for anonymous callers, like all money.
+    async fn allocations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<ForbundAllocation>>> {
+        let principal = &crate::graphql::caller(ctx)?.principal;
+        let allowed = crate::auth::policy::allows(
+            principal,
+            crate::auth::policy::Action::ReadInsatsMoney {
+                owner: &self.0.slug,
+            },
+        );
+        if !allowed {
+            return Ok(None);
+        }
+        let rows = loaders(ctx)?.allocations.load_one(self.0.id).await?;
+        Ok(Some(
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(ForbundAllocation)
+                .collect(),
+        ))
+    }
+
     /// The three statutory funding groups with the shares reported for them.
     async fn funding(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FundingGroupShare>> {
         use domain::forbund::FundingGroup;
@@ -191,6 +239,7 @@ impl Forbund {
 
     /// The insatser of this förbund the caller may see (a `forbund` in the
     /// filter is replaced by this one).
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn insatser(
         &self,
         ctx: &Context<'_>,
