@@ -337,3 +337,32 @@ async fn allocations_are_money_and_shown_only_to_signed_in_callers() {
         json!([{ "year": 2024, "amountSek": 9_519_000, "kind": "STATE_PRELIMINARY" }])
     );
 }
+
+#[tokio::test]
+async fn successors_cannot_go_round_in_a_circle() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let data = app
+        .data(
+            r#"{ forbund(slug: "vastmanland") { id version } }"#,
+            json!({}),
+        )
+        .await;
+    let body = app
+        .gql_as(
+            Some(&admin),
+            UPDATE,
+            json!({ "input": { "id": data["forbund"]["id"], "version": 1, "successor": "vasteras" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "successor");
+    let body = app
+        .gql_as(
+            Some(&admin),
+            UPDATE,
+            json!({ "input": { "id": data["forbund"]["id"], "version": 1, "successor": "vastmanland" } }),
+        )
+        .await;
+    assert_eq!(error_field(&body), "successor", "nor succeed itself");
+}

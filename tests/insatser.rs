@@ -738,3 +738,50 @@ async fn a_page_costs_the_same_statements_for_10_or_100_insatser() {
     assert_eq!(ten, hundred, "statements do not grow with the page");
     assert!(hundred <= 8, "{hundred} statements");
 }
+
+#[tokio::test]
+async fn of_concurrent_saves_on_one_version_exactly_one_wins() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let created = app
+        .data_as(Some(&editor), CREATE, new_insats("Samtidigt sparad"))
+        .await;
+    let id = created["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let saves = (0..8).map(|i| {
+        let (app, editor, id) = (&app, editor.clone(), id.clone());
+        async move {
+            app.gql_as(
+                Some(&editor),
+                UPDATE,
+                json!({ "id": id, "version": 1, "input": { "targetGroup": format!("Version {i}") } }),
+            )
+            .await
+        }
+    });
+    let answers = futures_util::future::join_all(saves).await;
+    let won: Vec<&Value> = answers
+        .iter()
+        .filter(|a| a.get("errors").is_none())
+        .collect();
+    let conflicts = answers
+        .iter()
+        .filter(|a| a["errors"][0]["extensions"]["code"] == "CONFLICT")
+        .count();
+    assert_eq!(won.len(), 1, "{answers:?}");
+    assert_eq!(conflicts, 7, "every other save is told it changed under it");
+    let stored = app
+        .data_as(
+            Some(&editor),
+            r#"query($id: ID!) { insats(id: $id) { version targetGroup } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(stored["insats"]["version"], 2);
+    assert_eq!(
+        stored["insats"]["targetGroup"],
+        won[0]["data"]["updateInsats"]["targetGroup"]
+    );
+}

@@ -334,11 +334,23 @@ pub async fn update(
         let successor_id = match successor {
             Some(s) => {
                 let target = require_slug(&txn, s, "successor").await?;
-                if target.id == id {
-                    return Err(ApiError::bad_input(
-                        "successor",
-                        "a förbund cannot succeed itself",
-                    ));
+                // Following the successors from the new one must not lead back here.
+                let mut at = Some(target.clone());
+                let mut steps = 0;
+                while let Some(f) = at {
+                    if f.id == id {
+                        return Err(ApiError::bad_input(
+                            "successor",
+                            "successors would go round in a circle",
+                        ));
+                    }
+                    steps += 1;
+                    at = match f.successor_id {
+                        Some(next) if steps < 100 => {
+                            forbund::Entity::find_by_id(next).one(&txn).await?
+                        }
+                        _ => None,
+                    };
                 }
                 Some(target.id)
             }
