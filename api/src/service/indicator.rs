@@ -574,6 +574,7 @@ fn shown(r: &indicator_result::Model, full: bool, min_cell: i64) -> Shown {
     }
 }
 
+#[derive(Clone)]
 pub struct ComparisonRow {
     pub indicator: indicator::Model,
     pub shown: Shown,

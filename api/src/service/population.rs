@@ -55,6 +55,7 @@ pub struct BenefitFigures {
     pub men: Option<f64>,
 }
 
+#[derive(Clone)]
 pub struct Support {
     pub area: area::Model,
     pub year: i32,

@@ -174,7 +174,8 @@ impl IndicatorComparison {
         self.0
             .rows
             .iter()
-            .map(|r| IndicatorComparisonRow(clone_row(r)))
+            .cloned()
+            .map(IndicatorComparisonRow)
             .collect()
     }
 
@@ -193,17 +194,6 @@ impl IndicatorComparison {
             without_previous_year: n(s.without_previous_year),
             suppressed: n(self.0.suppressed),
         }
-    }
-}
-
-fn clone_row(r: &ComparisonRow) -> ComparisonRow {
-    ComparisonRow {
-        indicator: r.indicator.clone(),
-        shown: r.shown,
-        row: r.row,
-        previous: r.previous,
-        women: r.women,
-        men: r.men,
     }
 }
 
@@ -489,19 +479,8 @@ impl PopulationSupport {
     async fn comparison(&self) -> Vec<PopulationSupport> {
         self.1
             .iter()
-            .map(|s| {
-                PopulationSupport(
-                    Support {
-                        area: s.area.clone(),
-                        year: s.year,
-                        benefits: s.benefits.clone(),
-                        total: s.total.clone(),
-                        population_20_64: s.population_20_64,
-                        reported_share_percent: s.reported_share_percent,
-                    },
-                    vec![],
-                )
-            })
+            .cloned()
+            .map(|s| PopulationSupport(s, vec![]))
             .collect()
     }
 }
