@@ -328,3 +328,40 @@ async fn malformed_input_is_bad_user_input_naming_the_argument() {
         .await;
     assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn browsers_from_allowed_origins_may_call_the_api() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.server.cors_origins = vec!["https://app.example.org".into()]
+        })),
+        ..Default::default()
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let allowed = preflight("https://app.example.org")
+        .await
+        .expect("preflight");
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("https://app.example.org")
+    );
+    let other = preflight("https://evil.example.com")
+        .await
+        .expect("preflight");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}

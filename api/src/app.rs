@@ -88,6 +88,7 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
     let schema = build_schema(state.clone());
     let body_limit = state.settings.server.body_limit_bytes;
     let graphiql = state.settings.server.graphiql;
+    let origins = state.settings.server.cors_origins.clone();
     let server = HttpServer::new(move || {
         let metrics = state.metrics.clone();
         let mut app = App::new()
@@ -119,6 +120,7 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
                     Ok(res)
                 }
             })
+            .wrap(cors(&origins))
             .wrap(TracingLogger::default())
             .route("/graphql", web::post().to(graphql))
             .route("/schema.graphql", web::get().to(schema_sdl))
@@ -133,6 +135,24 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// CORS for browser frontends: the configured origins may POST GraphQL with
+/// an Authorization header. No credentials (cookies) are involved.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
 }
 
 /// An error response in GraphQL's shape, for failures before execution.

@@ -24,6 +24,9 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
     pub graphiql: bool,
+    /// Origins allowed by CORS; "*" for any.
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,6 +104,7 @@ impl Settings {
                     .separator("__")
                     .list_separator(",")
                     .with_list_parse_key("auth.algorithms")
+                    .with_list_parse_key("server.cors_origins")
                     .try_parsing(true),
             )
             .build()?;
