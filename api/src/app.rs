@@ -18,7 +18,7 @@ use crate::auth::jwt::TokenValidator;
 use crate::auth::{Caller, Principal};
 use crate::config::Settings;
 use crate::error::ApiError;
-use crate::graphql::{FinsamSchema, Loaders, build_schema};
+use crate::graphql::{FinsamSchema, Loaders, Reader, build_schema};
 use crate::metrics::Metrics;
 use crate::service::{AppState, Clock, seed};
 
@@ -74,9 +74,20 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     let counter = metrics.db_statements.clone();
     let db = crate::db::connect(&settings.database, Some(Box::new(move || counter.inc()))).await?;
     crate::db::migrate(&db).await?;
+    // The replica is migrated through its primary, never here.
+    let read_db = match &settings.database.read_url {
+        Some(url) => {
+            let mut replica = settings.database.clone();
+            replica.url = url.clone();
+            let counter = metrics.db_statements.clone();
+            crate::db::connect(&replica, Some(Box::new(move || counter.inc()))).await?
+        }
+        None => db.clone(),
+    };
     let tokens = TokenValidator::from_settings(&settings.auth)?;
     Ok(AppState {
         db,
+        read_db,
         settings,
         tokens,
         metrics,
@@ -220,9 +231,16 @@ async fn graphql(
             ));
         }
     };
-    let loaders = Arc::new(Loaders::new(&state.db, &principal));
+    // Requests that write read from the primary too, so a mutation's answer
+    // shows its own change; the rest may read from a replica.
+    let reader = if state.settings.database.read_url.is_some() && !has_mutation(&batch) {
+        state.read_db.clone()
+    } else {
+        state.db.clone()
+    };
+    let loaders = Arc::new(Loaders::new(&reader, &principal));
     let caller = Caller::new(principal, Some(request_id.to_string()));
-    let batch = batch.data(caller).data(loaders);
+    let batch = batch.data(caller).data(loaders).data(Reader(reader));
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
     let response = match tokio::time::timeout(timeout, schema.execute_batch(batch)).await {
         Ok(response) => response,
@@ -243,6 +261,26 @@ async fn graphql(
         }
     };
     Either::Right(GraphQLResponse::from(response))
+}
+
+/// Whether any operation the batch will run is a mutation. Unparsable
+/// documents count as writes: they go to the primary and fail there.
+fn has_mutation(batch: &BatchRequest) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    batch
+        .iter()
+        .any(|req| match async_graphql::parser::parse_query(&req.query) {
+            Err(_) => true,
+            Ok(doc) => match &doc.operations {
+                DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+                DocumentOperations::Multiple(ops) => match &req.operation_name {
+                    Some(name) => ops
+                        .get(name.as_str())
+                        .is_none_or(|op| op.node.ty == OperationType::Mutation),
+                    None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
+                },
+            },
+        })
 }
 
 async fn graphiql_page() -> HttpResponse {
@@ -266,9 +304,13 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().body("ok")
 }
 
-/// Ready when the database answers.
+/// Ready when the database (and the replica, if any) answers.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match state.db.ping().await {
+    let ping = match state.db.ping().await {
+        Ok(()) => state.read_db.ping().await,
+        err => err,
+    };
+    match ping {
         Ok(()) => HttpResponse::Ok().body("ready"),
         Err(err) => {
             tracing::warn!(error = %err, "database not reachable");

@@ -32,6 +32,9 @@ pub struct ServerSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     pub url: String,
+    /// A read replica for queries; mutations (and their answers) use `url`.
+    #[serde(default)]
+    pub read_url: Option<String>,
     pub max_connections: u32,
     pub busy_timeout_ms: u64,
     pub seed_on_empty: bool,

@@ -57,6 +57,17 @@ pub(crate) fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Caller>
     ctx.data::<Caller>()
 }
 
+/// The connection a request reads through: a replica for requests that only
+/// read (when one is configured), else the primary.
+#[derive(Clone)]
+pub struct Reader(pub sea_orm::DatabaseConnection);
+
+pub(crate) fn reader<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
+    Ok(&ctx.data::<Reader>()?.0)
+}
+
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
     Ok(ctx.data::<Arc<Loaders>>()?.as_ref())
 }

@@ -73,6 +73,7 @@ pub struct AuditFilter {
 /// it is lost the day the ring changes). No förbund: network_admin only.
 async fn authorise(
     state: &super::AppState,
+    db: &sea_orm::DatabaseConnection,
     principal: &crate::auth::Principal,
     filter: &AuditFilter,
 ) -> crate::error::ApiResult<Option<i32>> {
@@ -81,10 +82,10 @@ async fn authorise(
         policy::require(principal, Action::ReadAllAuditLogs)?;
         return Ok(None);
     };
-    let target = super::forbund::require_slug(&state.db, slug, "forbund").await?;
+    let target = super::forbund::require_slug(db, slug, "forbund").await?;
     let served_by_caller = match (&principal.forbund, principal.has(crate::auth::Role::Dso)) {
-        (Some(own), true) => match super::forbund::by_slug(&state.db, own).await? {
-            Some(provider) => super::dso::served_by(&state.db, provider.id, state.clock.today())
+        (Some(own), true) => match super::forbund::by_slug(db, own).await? {
+            Some(provider) => super::dso::served_by(db, provider.id, state.clock.today())
                 .await?
                 .is_some_and(|a| a.recipient_id == target.id),
             None => false,
@@ -104,13 +105,14 @@ async fn authorise(
 /// One page of the log, newest first, after the entry with id `before_id`.
 pub async fn read(
     state: &super::AppState,
+    db: &sea_orm::DatabaseConnection,
     principal: &crate::auth::Principal,
     filter: &AuditFilter,
     before_id: Option<i32>,
     limit: u64,
 ) -> crate::error::ApiResult<(Vec<audit_log::Model>, u64)> {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-    let forbund_id = authorise(state, principal, filter).await?;
+    let forbund_id = authorise(state, db, principal, filter).await?;
     let mut query = audit_log::Entity::find();
     if let Some(id) = forbund_id {
         query = query.filter(audit_log::Column::ForbundId.eq(id));
@@ -128,14 +130,14 @@ pub async fn read(
     {
         query = query.filter(audit_log::Column::OccurredAt.lt(to.and_utc()));
     }
-    let total = query.clone().count(&state.db).await?;
+    let total = query.clone().count(db).await?;
     if let Some(before) = before_id {
         query = query.filter(audit_log::Column::Id.lt(before));
     }
     let rows = query
         .order_by_desc(audit_log::Column::Id)
         .limit(limit)
-        .all(&state.db)
+        .all(db)
         .await?;
     Ok((rows, total))
 }

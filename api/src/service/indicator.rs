@@ -606,12 +606,12 @@ pub struct Comparison {
 /// year, against the national average and its own previous year.
 pub async fn comparison(
     state: &AppState,
+    db: &DatabaseConnection,
     principal: &Principal,
     slug: &str,
     year: i32,
     gender: Gender,
 ) -> ApiResult<Option<Comparison>> {
-    let db = &state.db;
     let Some(f) = super::forbund::by_slug(db, slug).await? else {
         return Ok(None);
     };
@@ -716,12 +716,12 @@ pub struct Network {
 /// ranked, as much named as the caller may see.
 pub async fn network(
     state: &AppState,
+    db: &DatabaseConnection,
     principal: &Principal,
     code: &str,
     year: i32,
     gender: Gender,
 ) -> ApiResult<Option<Network>> {
-    let db = &state.db;
     let Some(ind) = indicator::Entity::find()
         .filter(indicator::Column::Code.eq(code))
         .one(db)
@@ -810,6 +810,7 @@ pub struct TrendPoint {
 #[allow(clippy::too_many_arguments)]
 pub async fn trend(
     state: &AppState,
+    db: &DatabaseConnection,
     principal: &Principal,
     slug: &str,
     code: &str,
@@ -823,7 +824,6 @@ pub async fn trend(
             "a range of at most 50 years, not backwards",
         ));
     }
-    let db = &state.db;
     let f = super::forbund::require_slug(db, slug, "forbund").await?;
     let ind = indicator::Entity::find()
         .filter(indicator::Column::Code.eq(code))

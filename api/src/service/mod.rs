@@ -16,7 +16,10 @@ use chrono::{DateTime, Utc};
 /// The state every request shares: database, settings, token rules, metrics
 /// and the clock.
 pub struct AppState {
+    /// The primary: every write, and reads in requests that write.
     pub db: sea_orm::DatabaseConnection,
+    /// Where requests that only read go: a replica, or the primary again.
+    pub read_db: sea_orm::DatabaseConnection,
     pub settings: crate::config::Settings,
     pub tokens: crate::auth::jwt::TokenValidator,
     pub metrics: crate::metrics::Metrics,

@@ -3,7 +3,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use super::parse_id;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
-use crate::graphql::{caller, state};
+use crate::graphql::{caller, reader, state};
 use crate::service;
 use crate::service::dso::{JoinInput, NewAgreement, NewAgreementMember};
 
@@ -160,7 +160,7 @@ impl DsoMutation {
             &order,
         )
         .await?;
-        let view = service::dso::ring(&state(ctx)?.db, Some(agreement_row.id), from.0, None)
+        let view = service::dso::ring(reader(ctx)?, Some(agreement_row.id), from.0, None)
             .await?
             .ok_or_else(|| async_graphql::Error::new("agreement vanished"))?;
         Ok(DsoRing(view))

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object};
 use crate::graphql::pagination::{cursor, page_args};
 use crate::graphql::types::Date;
 use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection, AuditTotal};
-use crate::graphql::{caller, state};
+use crate::graphql::{caller, reader, state};
 use crate::service::audit::{AuditFilter, read};
 
 #[derive(Default)]
@@ -38,6 +38,7 @@ impl AuditQuery {
         };
         let (mut rows, total) = read(
             state(ctx)?,
+            reader(ctx)?,
             &caller(ctx)?.principal,
             &filter,
             page.after,

@@ -1,11 +1,11 @@
 use async_graphql::{Context, ID, Object};
 
 use super::super::mutation::parse_id;
-use crate::graphql::state;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{
     DsoAgreement, DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today,
 };
+use crate::graphql::{reader, state};
 use crate::service;
 
 #[derive(Default)]
@@ -22,7 +22,7 @@ async fn assignment(
     on: Option<Date>,
     as_provider: bool,
 ) -> async_graphql::Result<Option<DsoAssignment>> {
-    let db = &state(ctx)?.db;
+    let db = reader(ctx)?;
     let day = today(ctx, on).await?;
     let Some(f) = service::forbund::by_slug(db, slug).await? else {
         return Ok(None);
@@ -48,19 +48,14 @@ impl DsoQuery {
         #[graphql(desc = "Slug of the member to list first.")] from: Option<String>,
     ) -> async_graphql::Result<Option<DsoRing>> {
         let day = today(ctx, on).await?;
-        let view = service::dso::ring(
-            &state(ctx)?.db,
-            optional_id(agreement)?,
-            day,
-            from.as_deref(),
-        )
-        .await?;
+        let view =
+            service::dso::ring(reader(ctx)?, optional_id(agreement)?, day, from.as_deref()).await?;
         Ok(view.map(DsoRing))
     }
 
     /// The DSO-ring agreements, oldest first.
     async fn dso_agreements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DsoAgreement>> {
-        let rows = service::dso::agreements(&state(ctx)?.db).await?;
+        let rows = service::dso::agreements(reader(ctx)?).await?;
         Ok(rows.into_iter().map(DsoAgreement).collect())
     }
 
@@ -93,7 +88,7 @@ impl DsoQuery {
         to: Date,
     ) -> async_graphql::Result<Vec<DsoRingPeriod>> {
         let periods =
-            service::dso::schedule(&state(ctx)?.db, optional_id(agreement)?, from.0, to.0).await?;
+            service::dso::schedule(reader(ctx)?, optional_id(agreement)?, from.0, to.0).await?;
         Ok(periods.into_iter().map(DsoRingPeriod).collect())
     }
 

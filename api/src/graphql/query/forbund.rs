@@ -2,7 +2,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object};
 
 use crate::graphql::pagination::{cursor, page_args};
-use crate::graphql::state;
+use crate::graphql::reader;
 use crate::graphql::types::{Forbund, ForbundConnection, ForbundListTotal};
 use crate::service;
 
@@ -17,7 +17,7 @@ impl ForbundQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Forbund>> {
-        Ok(service::forbund::by_slug(&state(ctx)?.db, &slug)
+        Ok(service::forbund::by_slug(reader(ctx)?, &slug)
             .await?
             .map(Forbund))
     }
@@ -33,7 +33,7 @@ impl ForbundQuery {
         county: Option<String>,
     ) -> async_graphql::Result<ForbundConnection> {
         let page = page_args::<String>(first, after)?;
-        let db = &state(ctx)?.db;
+        let db = reader(ctx)?;
         let mut rows =
             service::forbund::list(db, county.as_deref(), page.after.as_deref(), page.limit + 1)
                 .await?;

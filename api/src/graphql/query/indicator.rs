@@ -4,7 +4,7 @@ use crate::graphql::types::indicator::{
     Gender, Indicator, IndicatorComparison, IndicatorTrendPoint, KeyFigure, KeyFigureComparison,
     NetworkComparison, PopulationSupport,
 };
-use crate::graphql::{caller, state};
+use crate::graphql::{caller, reader, state};
 use crate::service::{self, indicator::Gender as G};
 
 fn gender(g: Option<Gender>) -> G {
@@ -18,7 +18,7 @@ pub struct IndicatorQuery;
 impl IndicatorQuery {
     /// The indicator definitions (the national set and any others).
     async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
-        Ok(service::indicator::definitions(&state(ctx)?.db)
+        Ok(service::indicator::definitions(reader(ctx)?)
             .await?
             .into_iter()
             .map(Indicator)
@@ -36,6 +36,7 @@ impl IndicatorQuery {
     ) -> async_graphql::Result<Option<IndicatorComparison>> {
         let c = service::indicator::comparison(
             state(ctx)?,
+            reader(ctx)?,
             &caller(ctx)?.principal,
             &forbund,
             year,
@@ -56,6 +57,7 @@ impl IndicatorQuery {
     ) -> async_graphql::Result<Option<NetworkComparison>> {
         let n = service::indicator::network(
             state(ctx)?,
+            reader(ctx)?,
             &caller(ctx)?.principal,
             &indicator,
             year,
@@ -78,6 +80,7 @@ impl IndicatorQuery {
     ) -> async_graphql::Result<Vec<IndicatorTrendPoint>> {
         let points = service::indicator::trend(
             state(ctx)?,
+            reader(ctx)?,
             &caller(ctx)?.principal,
             &forbund,
             &indicator,
@@ -97,7 +100,7 @@ impl IndicatorQuery {
         figure: KeyFigure,
     ) -> async_graphql::Result<KeyFigureComparison> {
         let c = service::indicator::key_figure_comparison(
-            &state(ctx)?.db,
+            reader(ctx)?,
             &caller(ctx)?.principal,
             year,
             figure.into(),
@@ -114,7 +117,7 @@ impl IndicatorQuery {
         area: String,
         year: i32,
     ) -> async_graphql::Result<Option<PopulationSupport>> {
-        let db = &state(ctx)?.db;
+        let db = reader(ctx)?;
         let Some(found) = service::population::find_area(db, &area).await? else {
             return Ok(None);
         };
@@ -140,7 +143,7 @@ impl IndicatorQuery {
         ctx: &Context<'_>,
         area: String,
     ) -> async_graphql::Result<Vec<PopulationSupport>> {
-        let db = &state(ctx)?.db;
+        let db = reader(ctx)?;
         let Some(found) = service::population::find_area(db, &area).await? else {
             return Ok(vec![]);
         };

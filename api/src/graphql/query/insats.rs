@@ -8,7 +8,7 @@ use crate::graphql::types::insats::{
     Category, Insats, InsatsConnection, InsatsListTotal, Orientation, Status,
 };
 use crate::graphql::types::meeting::Meeting;
-use crate::graphql::{caller, state};
+use crate::graphql::{caller, reader};
 use crate::service;
 use crate::service::insats::{Direction, InsatsCursor, InsatsFilter as Filter, OrderField};
 
@@ -96,7 +96,7 @@ pub async fn insats_page(
     };
     let principal = &caller(ctx)?.principal;
     let mut rows = service::insats::list(
-        &state(ctx)?.db,
+        reader(ctx)?,
         principal,
         &filter,
         field,
@@ -176,7 +176,7 @@ impl InsatsQuery {
         let Ok(id) = id.parse::<i32>() else {
             return Ok(None);
         };
-        let row = service::insats::get(&state(ctx)?.db, &caller(ctx)?.principal, id).await?;
+        let row = service::insats::get(reader(ctx)?, &caller(ctx)?.principal, id).await?;
         Ok(row.map(Insats::from))
     }
 
@@ -208,7 +208,7 @@ impl InsatsQuery {
         to: Date,
         forbund: Option<Vec<String>>,
     ) -> async_graphql::Result<Vec<Meeting>> {
-        let rows = service::meeting::calendar(&state(ctx)?.db, from.0, to.0, forbund).await?;
+        let rows = service::meeting::calendar(reader(ctx)?, from.0, to.0, forbund).await?;
         Ok(rows.into_iter().map(Meeting).collect())
     }
 }

@@ -7,7 +7,7 @@ use finsam_entity::{forbund, forbund_member};
 
 use super::Date;
 use crate::domain;
-use crate::graphql::{loaders, state};
+use crate::graphql::{loaders, reader, state};
 use crate::service;
 
 /// The kind of party that is a member of a förbund.
@@ -301,7 +301,7 @@ pub struct ForbundListTotal {
 impl ForbundListTotal {
     /// How many förbund match, on all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(service::forbund::count(&state(ctx)?.db, self.county.as_deref()).await?)
+        Ok(service::forbund::count(reader(ctx)?, self.county.as_deref()).await?)
     }
 }
 

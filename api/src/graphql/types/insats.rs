@@ -10,7 +10,7 @@ use super::meeting::Decision;
 use super::{Date, Forbund};
 use crate::auth::policy::{self, Action};
 use crate::domain::insats as rules;
-use crate::graphql::{caller, loaders, state};
+use crate::graphql::{caller, loaders, reader, state};
 use crate::service;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -525,7 +525,7 @@ pub struct InsatsListTotal {
 impl InsatsListTotal {
     /// How many insatser match, on all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(service::insats::count(&state(ctx)?.db, &caller(ctx)?.principal, &self.filter).await?)
+        Ok(service::insats::count(reader(ctx)?, &caller(ctx)?.principal, &self.filter).await?)
     }
 }
 

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object};
 
 use super::Forbund;
 use crate::auth::{Principal, Role};
-use crate::graphql::state;
+use crate::graphql::reader;
 use crate::service;
 
 pub struct PrincipalObject(pub Principal);
@@ -22,7 +22,7 @@ impl PrincipalObject {
         let Some(slug) = &self.0.forbund else {
             return Ok(None);
         };
-        Ok(service::forbund::by_slug(&state(ctx)?.db, slug)
+        Ok(service::forbund::by_slug(reader(ctx)?, slug)
             .await?
             .map(Forbund))
     }
