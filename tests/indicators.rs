@@ -489,3 +489,43 @@ async fn key_figures_of_the_facts_and_their_comparison() {
     assert_eq!(c["entries"][1]["rank"], 2);
     assert_eq!(c["distribution"]["median"], 46.8);
 }
+
+#[tokio::test]
+async fn recording_again_replaces_the_value() {
+    let app = TestApp::spawn().await;
+    load_indicators(&app).await;
+    let sodra_admin = app.token(&[Role::Admin], Some("sodra-dalarna"));
+    app.data_as(
+        Some(&sodra_admin),
+        r#"mutation { upsertIndicatorResults(forbund: "sodra-dalarna", rows: [{ indicator: "I1", year: 2020, value: 73.5, respondents: 31 }]) }"#,
+        json!({}),
+    )
+    .await;
+    app.data_as(
+        Some(&app.network_admin()),
+        r#"mutation { upsertNationalAverages(rows: [{ indicator: "I1", year: 2020, value: 61.0, forbundCount: 37 }]) }"#,
+        json!({}),
+    )
+    .await;
+    let member = app.token(&[Role::Member], Some("sodra-dalarna"));
+    let data = app.data_as(Some(&member), COMPARISON, json!({})).await;
+    let i1 = row(&data, "I1");
+    assert_eq!(i1["value"]["value"], 73.5);
+    assert_eq!(i1["nationalAverage"], 61.0);
+    assert_eq!(i1["difference"], 12.5);
+    assert_eq!(
+        data["indicatorComparison"]["summary"]["measured"], 14,
+        "replaced, not added"
+    );
+    use finsam_entity::indicator_result;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let stored = indicator_result::Entity::find()
+        .filter(indicator_result::Column::Year.eq(2020))
+        .filter(indicator_result::Column::Value.eq(73.5))
+        .one(&app.state.db)
+        .await
+        .expect("query")
+        .expect("the replaced row");
+    assert_eq!(stored.version, 2, "a replaced row's version moves on");
+    assert_eq!(stored.respondents, Some(31));
+}

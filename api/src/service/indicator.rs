@@ -283,6 +283,38 @@ pub async fn define(
     Ok(after)
 }
 
+/// Inserts `models`, or where a row with the same `key` exists, updates its
+/// `update` columns and bumps its version: one statement per 500 rows (an
+/// import of thousands of rows does not read each row first).
+async fn upsert<A, K, U>(
+    txn: &sea_orm::DatabaseTransaction,
+    models: Vec<A>,
+    key: K,
+    update: U,
+    version: <A::Entity as sea_orm::EntityTrait>::Column,
+) -> ApiResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    K: IntoIterator<Item = <A::Entity as sea_orm::EntityTrait>::Column> + Clone,
+    U: IntoIterator<Item = <A::Entity as sea_orm::EntityTrait>::Column> + Clone,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    let mut models = models;
+    while !models.is_empty() {
+        let rest = models.split_off(models.len().min(500));
+        let mut conflict = OnConflict::columns(key.clone());
+        conflict
+            .update_columns(update.clone())
+            .value(version, Expr::col((A::Entity::default(), version)).add(1));
+        <A::Entity as sea_orm::EntityTrait>::insert_many(models)
+            .on_conflict(conflict)
+            .exec_without_returning(txn)
+            .await?;
+        models = rest;
+    }
+    Ok(())
+}
+
 /// One result to record.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultRow {
@@ -384,43 +416,33 @@ pub async fn upsert_results(
         checked.push((f.id, ind, r, source));
     }
     let at = now();
-    for (forbund_id, indicator_id, r, source) in &checked {
-        let existing = indicator_result::Entity::find()
-            .filter(indicator_result::Column::ForbundId.eq(*forbund_id))
-            .filter(indicator_result::Column::IndicatorId.eq(*indicator_id))
-            .filter(indicator_result::Column::Year.eq(r.year))
-            .filter(indicator_result::Column::Gender.eq(r.gender.as_str()))
-            .one(&txn)
-            .await?;
-        match existing {
-            Some(old) => {
-                let mut a: indicator_result::ActiveModel = old.clone().into();
-                a.value = Set(r.value);
-                a.respondents = Set(r.respondents);
-                a.source = Set(source.clone());
-                a.version = Set(old.version + 1);
-                a.updated_at = Set(at);
-                a.update(&txn).await?;
-            }
-            None => {
-                indicator_result::ActiveModel {
-                    forbund_id: Set(*forbund_id),
-                    indicator_id: Set(*indicator_id),
-                    year: Set(r.year),
-                    gender: Set(r.gender.as_str().to_string()),
-                    value: Set(r.value),
-                    respondents: Set(r.respondents),
-                    source: Set(source.clone()),
-                    version: Set(1),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
-        }
-    }
+    let models: Vec<indicator_result::ActiveModel> = checked
+        .iter()
+        .map(
+            |(forbund_id, indicator_id, r, source)| indicator_result::ActiveModel {
+                forbund_id: Set(*forbund_id),
+                indicator_id: Set(*indicator_id),
+                year: Set(r.year),
+                gender: Set(r.gender.as_str().to_string()),
+                value: Set(r.value),
+                respondents: Set(r.respondents),
+                source: Set(source.clone()),
+                version: Set(1),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            },
+        )
+        .collect();
+    use indicator_result::Column as R;
+    upsert(
+        &txn,
+        models,
+        [R::ForbundId, R::IndicatorId, R::Year, R::Gender],
+        [R::Value, R::Respondents, R::Source, R::UpdatedAt],
+        R::Version,
+    )
+    .await?;
     // One audit entry per förbund whose results changed.
     let mut by_forbund: HashMap<i32, Vec<&ResultRow>> = HashMap::new();
     for (forbund_id, _, r, _) in &checked {
@@ -494,41 +516,30 @@ pub async fn upsert_averages(
         checked.push((ind, r, source));
     }
     let at = now();
-    for (indicator_id, r, source) in &checked {
-        let existing = national_average::Entity::find()
-            .filter(national_average::Column::IndicatorId.eq(*indicator_id))
-            .filter(national_average::Column::Year.eq(r.year))
-            .filter(national_average::Column::Gender.eq(r.gender.as_str()))
-            .one(&txn)
-            .await?;
-        match existing {
-            Some(old) => {
-                let mut a: national_average::ActiveModel = old.clone().into();
-                a.value = Set(r.value);
-                a.forbund_count = Set(r.forbund_count);
-                a.source = Set(source.clone());
-                a.version = Set(old.version + 1);
-                a.updated_at = Set(at);
-                a.update(&txn).await?;
-            }
-            None => {
-                national_average::ActiveModel {
-                    indicator_id: Set(*indicator_id),
-                    year: Set(r.year),
-                    gender: Set(r.gender.as_str().to_string()),
-                    value: Set(r.value),
-                    forbund_count: Set(r.forbund_count),
-                    source: Set(source.clone()),
-                    version: Set(1),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
-        }
-    }
+    let models: Vec<national_average::ActiveModel> = checked
+        .iter()
+        .map(|(indicator_id, r, source)| national_average::ActiveModel {
+            indicator_id: Set(*indicator_id),
+            year: Set(r.year),
+            gender: Set(r.gender.as_str().to_string()),
+            value: Set(r.value),
+            forbund_count: Set(r.forbund_count),
+            source: Set(source.clone()),
+            version: Set(1),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        })
+        .collect();
+    use national_average::Column as N;
+    upsert(
+        &txn,
+        models,
+        [N::IndicatorId, N::Year, N::Gender],
+        [N::Value, N::ForbundCount, N::Source, N::UpdatedAt],
+        N::Version,
+    )
+    .await?;
     let logged: Vec<&AverageRow> = checked.iter().map(|(_, r, _)| *r).collect();
     audit::record(
         &txn,
