@@ -199,5 +199,85 @@ async fn main() -> anyhow::Result<()> {
         "\npage of 100 / page of 10, median latency: {:.2}×",
         medians[1].as_secs_f64() / medians[0].as_secs_f64()
     );
+    import_scenario(&base, &client, &token, &settings).await
+}
+
+/// Times a CSV import of indicator results: 15 indicators × 11 förbund ×
+/// 3 genders × `years` years, through the command line's code path.
+async fn import_scenario(
+    base: &str,
+    client: &reqwest::Client,
+    token: &str,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let define = r#"mutation($c: String!) { defineIndicator(input: { code: $c, name: "Benchmark", level: "STAFF", kind: "PROCESS" }) { code } }"#;
+    for i in 1..=15 {
+        client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": define, "variables": { "c": format!("B{i}") } }))
+            .send()
+            .await?;
+    }
+    let forbund = [
+        "vasteras",
+        "sodra-dalarna",
+        "varend",
+        "vastmanland",
+        "norra-vastmanland",
+        "vastra-malardalen",
+        "norra-dalarna",
+        "sundbyberg",
+        "sodertalje",
+        "sollentuna",
+        "vasterdalarna",
+    ];
+    let years = 2000..2030;
+    let mut csv = String::from("forbund,indicator,year,gender,value,respondents,source\n");
+    let mut rows = 0;
+    for f in forbund {
+        for i in 1..=15 {
+            for y in years.clone() {
+                for g in ["TOTAL", "WOMEN", "MEN"] {
+                    csv.push_str(&format!(
+                        "{f},B{i},{y},{g},{}.5,40,synthetic benchmark\n",
+                        (i * 7 + y) % 90
+                    ));
+                    rows += 1;
+                }
+            }
+        }
+    }
+    let path = std::env::temp_dir().join(format!("finsam-bench-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(&path, csv)?;
+    let state =
+        finsam_api::app::prepare_state(settings.clone(), finsam_api::service::Clock::System)
+            .await?;
+    let caller = finsam_api::auth::Caller::command_line();
+    let started = Instant::now();
+    let written = finsam_api::import::import(
+        &state,
+        &caller,
+        finsam_api::import::Kind::IndicatorResults,
+        &path,
+    )
+    .await?;
+    let first = started.elapsed();
+    let started = Instant::now();
+    finsam_api::import::import(
+        &state,
+        &caller,
+        finsam_api::import::Kind::IndicatorResults,
+        &path,
+    )
+    .await?;
+    let again = started.elapsed();
+    std::fs::remove_file(&path).ok();
+    println!(
+        "import of {rows} indicator results: {:.0} ms new, {:.0} ms replacing ({written} rows, {:.0} rows/s)",
+        first.as_secs_f64() * 1e3,
+        again.as_secs_f64() * 1e3,
+        rows as f64 / first.as_secs_f64()
+    );
     Ok(())
 }
