@@ -80,15 +80,14 @@ async fn me(app: &TestApp, token: &str) -> Value {
         .await
 }
 
-#[tokio::test]
-async fn public_key_tokens_are_chosen_by_kid_and_checked() {
-    let keys = generate();
+/// A server that takes RS256, ES256 and EdDSA keys from PEM files, by kid.
+async fn production_app(keys: &Keys) -> TestApp {
     let paths = [
-        ("rsa-1", "RS256", write(&keys, "rsa.pem", &keys.rsa_public)),
-        ("ec-1", "ES256", write(&keys, "ec.pem", &keys.ec_public)),
-        ("ed-1", "EdDSA", write(&keys, "ed.pem", &keys.ed_public)),
+        ("rsa-1", "RS256", write(keys, "rsa.pem", &keys.rsa_public)),
+        ("ec-1", "ES256", write(keys, "ec.pem", &keys.ec_public)),
+        ("ed-1", "EdDSA", write(keys, "ed.pem", &keys.ed_public)),
     ];
-    let app = TestApp::spawn_with(Spawn {
+    TestApp::spawn_with(Spawn {
         configure: Some(Box::new(move |s| {
             s.auth.algorithms = ["HS256", "RS256", "ES256", "EdDSA"]
                 .map(String::from)
@@ -104,11 +103,28 @@ async fn public_key_tokens_are_chosen_by_kid_and_checked() {
         })),
         ..Default::default()
     })
-    .await;
+    .await
+}
+
+fn refused(body: &Value) -> String {
+    assert_eq!(error_code(body), "UNAUTHENTICATED", "{body}");
+    body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn rs256_es256_and_eddsa_tokens_are_chosen_by_kid() {
+    let keys = generate();
+    let app = production_app(&keys).await;
     let c = claims(&app);
-    let rsa_key = EncodingKey::from_rsa_pem(keys.rsa_private.as_bytes()).expect("rsa");
     for (alg, kid, key) in [
-        (Algorithm::RS256, "rsa-1", rsa_key.clone()),
+        (
+            Algorithm::RS256,
+            "rsa-1",
+            EncodingKey::from_rsa_pem(keys.rsa_private.as_bytes()).expect("rsa"),
+        ),
         (
             Algorithm::ES256,
             "ec-1",
@@ -124,28 +140,69 @@ async fn public_key_tokens_are_chosen_by_kid_and_checked() {
         assert_eq!(body["data"]["me"]["sub"], "prod-user", "{alg:?}: {body}");
         assert_eq!(body["data"]["me"]["roles"], json!(["ANALYST"]));
     }
+    std::fs::remove_dir_all(&keys.dir).ok();
+}
 
-    let refused = |body: &Value| {
-        assert_eq!(error_code(body), "UNAUTHENTICATED");
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
-    let unknown = me(&app, &sign(Algorithm::RS256, Some("rsa-9"), &rsa_key, &c)).await;
-    assert!(refused(&unknown).contains("unknown key id"));
-    let other_key = EncodingKey::from_rsa_pem(keys.other_rsa_private.as_bytes()).expect("rsa");
-    let forged = me(&app, &sign(Algorithm::RS256, Some("rsa-1"), &other_key, &c)).await;
-    assert!(refused(&forged).contains("bad signature"));
+#[tokio::test]
+async fn an_unknown_kid_is_refused() {
+    let keys = generate();
+    let app = production_app(&keys).await;
+    let key = EncodingKey::from_rsa_pem(keys.rsa_private.as_bytes()).expect("rsa");
+    let body = me(
+        &app,
+        &sign(Algorithm::RS256, Some("rsa-9"), &key, &claims(&app)),
+    )
+    .await;
+    assert!(refused(&body).contains("unknown key id"));
+    std::fs::remove_dir_all(&keys.dir).ok();
+}
+
+#[tokio::test]
+async fn a_token_signed_by_another_key_is_refused() {
+    let keys = generate();
+    let app = production_app(&keys).await;
+    let other = EncodingKey::from_rsa_pem(keys.other_rsa_private.as_bytes()).expect("rsa");
+    let body = me(
+        &app,
+        &sign(Algorithm::RS256, Some("rsa-1"), &other, &claims(&app)),
+    )
+    .await;
+    assert!(refused(&body).contains("bad signature"));
+    std::fs::remove_dir_all(&keys.dir).ok();
+}
+
+#[tokio::test]
+async fn an_hs256_token_signed_with_a_public_key_is_refused() {
+    let keys = generate();
+    let app = production_app(&keys).await;
     // The classic confusion: HS256 "signed" with the RSA public key's bytes.
     let confused = EncodingKey::from_secret(keys.rsa_public.as_bytes());
-    let with_kid = me(&app, &sign(Algorithm::HS256, Some("rsa-1"), &confused, &c)).await;
+    let with_kid = me(
+        &app,
+        &sign(Algorithm::HS256, Some("rsa-1"), &confused, &claims(&app)),
+    )
+    .await;
     assert!(refused(&with_kid).contains("algorithm not allowed"));
-    let without_kid = me(&app, &sign(Algorithm::HS256, None, &confused, &c)).await;
+    let without_kid = me(
+        &app,
+        &sign(Algorithm::HS256, None, &confused, &claims(&app)),
+    )
+    .await;
     assert!(refused(&without_kid).contains("bad signature"));
-    // A key used with another algorithm than its own.
-    let wrong_alg = me(&app, &sign(Algorithm::RS384, Some("rsa-1"), &rsa_key, &c)).await;
-    assert!(refused(&wrong_alg).contains("algorithm not allowed"));
+    std::fs::remove_dir_all(&keys.dir).ok();
+}
+
+#[tokio::test]
+async fn a_key_used_with_another_algorithm_is_refused() {
+    let keys = generate();
+    let app = production_app(&keys).await;
+    let key = EncodingKey::from_rsa_pem(keys.rsa_private.as_bytes()).expect("rsa");
+    let body = me(
+        &app,
+        &sign(Algorithm::RS384, Some("rsa-1"), &key, &claims(&app)),
+    )
+    .await;
+    assert!(refused(&body).contains("algorithm not allowed"));
     std::fs::remove_dir_all(&keys.dir).ok();
 }
 

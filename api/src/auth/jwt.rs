@@ -26,7 +26,10 @@ pub struct Claims {
     pub roles: Vec<String>,
     pub iss: String,
     pub aud: String,
+    /// Required: a missing one is refused by the validation (not read as 0).
+    #[serde(default)]
     pub exp: i64,
+    #[serde(default)]
     pub iat: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
