@@ -37,7 +37,7 @@ pub struct Spawn {
 }
 
 /// A database of its own for one test.
-async fn fresh_database_url() -> String {
+pub async fn fresh_database_url() -> String {
     match std::env::var("FINSAM_TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {
             let name = format!("finsam_test_{}", uuid::Uuid::new_v4().simple());

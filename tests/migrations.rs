@@ -1,0 +1,49 @@
+//! The migrations run up, down and up again, on SQLite and (in `.ci/run`)
+//! PostgreSQL, and leave every table of the domain in place.
+
+mod common;
+
+use finsam_migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Statement};
+
+/// Tables of the schema, without the migrations' own bookkeeping.
+async fn tables(db: &sea_orm::DatabaseConnection) -> i64 {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'"
+        }
+        _ => {
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'seaql_migrations'"
+        }
+    };
+    let statement = Statement::from_string(db.get_database_backend(), sql);
+    let row = db
+        .query_one_raw(statement)
+        .await
+        .expect("count")
+        .expect("a row");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_again() {
+    let url = common::fresh_database_url().await;
+    let mut settings = finsam_api::Settings::load(None).expect("settings");
+    settings.database.url = url.clone();
+    let db = finsam_api::db::connect(&settings.database, None)
+        .await
+        .expect("connect");
+    Migrator::up(&db, None).await.expect("up");
+    assert_eq!(tables(&db).await, 22, "the whole domain");
+    Migrator::down(&db, None).await.expect("down");
+    assert_eq!(tables(&db).await, 0, "down removes every table");
+    Migrator::up(&db, None).await.expect("up again");
+    assert_eq!(tables(&db).await, 22);
+    let pending = Migrator::get_pending_migrations(&db).await.expect("status");
+    assert!(pending.is_empty());
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+}
