@@ -404,3 +404,29 @@ async fn browsers_from_allowed_origins_may_call_the_api() {
         .expect("preflight");
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn a_request_running_past_the_timeout_is_stopped() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.server.request_timeout_secs = 0)),
+        ..Default::default()
+    })
+    .await;
+    let body = app
+        .gql(
+            "{ insatser(first: 100) { totalCount edges { node { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("longer than"))
+    );
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "the server goes on"
+    );
+}

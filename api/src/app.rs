@@ -166,12 +166,17 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     cors
 }
 
-/// An error response in GraphQL's shape, for failures before execution.
-fn error_response(status: actix_web::http::StatusCode, err: ApiError) -> HttpResponse {
+/// A GraphQL response carrying one error, for failures outside execution.
+fn error_body(err: ApiError) -> Response {
     let gql = err.extend();
     let mut server_error = ServerError::new(gql.message, None);
     server_error.extensions = gql.extensions;
-    HttpResponse::build(status).json(Response::from_errors(vec![server_error]))
+    Response::from_errors(vec![server_error])
+}
+
+/// An error response in GraphQL's shape, for failures before execution.
+fn error_response(status: actix_web::http::StatusCode, err: ApiError) -> HttpResponse {
+    HttpResponse::build(status).json(error_body(err))
 }
 
 /// The caller from the `Authorization` header: none is anonymous; a bad one
@@ -254,10 +259,7 @@ async fn graphql(
                 .graphql_errors
                 .with_label_values(&[err.code()])
                 .inc();
-            let gql = err.extend();
-            let mut server_error = ServerError::new(gql.message, None);
-            server_error.extensions = gql.extensions;
-            BatchResponse::Single(Response::from_errors(vec![server_error]))
+            BatchResponse::Single(error_body(err))
         }
     };
     Either::Right(GraphQLResponse::from(response))
