@@ -337,6 +337,13 @@ fn ops() -> Vec<Op> {
             vars: |i, _| json!({ "id": i.min_bok }),
         },
         Op {
+            name: "removeInsatsGoal",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { removeInsatsGoal(id: $id, version: 1, goal: "1") { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
             name: "shareInsats",
             own: "varend",
             allowed: EDITORS,

@@ -785,3 +785,44 @@ async fn of_concurrent_saves_on_one_version_exactly_one_wins() {
         won[0]["data"]["updateInsats"]["targetGroup"]
     );
 }
+
+#[tokio::test]
+async fn a_goal_can_be_added_and_removed() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let created = app
+        .data_as(Some(&editor), CREATE, new_insats("Målstyrt team"))
+        .await;
+    let id = created["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let added = app
+        .data_as(
+            Some(&editor),
+            r#"mutation($id: ID!) { addInsatsGoal(id: $id, version: 1, description: "Stegförflyttning", targetPercent: 80, horizonMonths: 6) {
+                version goals { id description targetPercent horizonMonths } } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    let goal = &added["addInsatsGoal"]["goals"][0];
+    assert_eq!(goal["targetPercent"], 80.0);
+    assert_eq!(goal["horizonMonths"], 6);
+    let removed = app
+        .data_as(
+            Some(&editor),
+            r#"mutation($id: ID!, $g: ID!) { removeInsatsGoal(id: $id, version: 2, goal: $g) { version goals { id } } }"#,
+            json!({ "id": id, "g": goal["id"] }),
+        )
+        .await;
+    assert_eq!(removed["removeInsatsGoal"]["version"], 3);
+    assert_eq!(removed["removeInsatsGoal"]["goals"], json!([]));
+    let again = app
+        .gql_as(
+            Some(&editor),
+            r#"mutation($id: ID!, $g: ID!) { removeInsatsGoal(id: $id, version: 3, goal: $g) { version } }"#,
+            json!({ "id": id, "g": goal["id"] }),
+        )
+        .await;
+    assert_eq!(error_field(&again), "goal");
+}

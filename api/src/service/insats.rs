@@ -1194,3 +1194,26 @@ pub fn outcome_views(
     }
     views
 }
+
+/// removeInsatsGoal: drops one of the insats's goals.
+pub async fn remove_goal(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+    goal_id: i32,
+) -> ApiResult<InsatsRow> {
+    let txn = begin_write(&state.db).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let goal = insats_goal::Entity::find_by_id(goal_id)
+        .filter(insats_goal::Column::InsatsId.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::bad_input("goal", "the insats has no such goal"))?;
+    insats_goal::Entity::delete_by_id(goal.id)
+        .exec(&txn)
+        .await?;
+    let after = save(&txn, &before, before.clone()).await?;
+    finish(txn, caller, "removeInsatsGoal", &before, &(&after, &goal)).await?;
+    Ok((after, owner))
+}

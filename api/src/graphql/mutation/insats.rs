@@ -324,6 +324,21 @@ impl InsatsMutation {
         Ok(Insats::from(row))
     }
 
+    /// Removes a goal.
+    async fn remove_insats_goal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        goal: ID,
+    ) -> async_graphql::Result<Insats> {
+        let id = parse_id("id", &id)?;
+        let goal = parse_id("goal", &goal)?;
+        Ok(Insats::from(
+            service::insats::remove_goal(state(ctx)?, caller(ctx)?, id, version, goal).await?,
+        ))
+    }
+
     /// Sets who may see the insats, and the förbund it is shared with by name.
     async fn share_insats(
         &self,
