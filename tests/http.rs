@@ -430,3 +430,37 @@ async fn a_request_running_past_the_timeout_is_stopped() {
         "the server goes on"
     );
 }
+
+#[tokio::test]
+async fn a_batch_over_the_limit_is_refused_whole() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.graphql.max_batch = 3)),
+        ..Default::default()
+    })
+    .await;
+    let batch = |n: usize| {
+        json!(
+            (0..n)
+                .map(|_| json!({ "query": "{ me { sub } }" }))
+                .collect::<Vec<_>>()
+        )
+    };
+    let ok = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&batch(3))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ok.status(), 200);
+    let too_many = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&batch(4))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(too_many.status(), 400);
+    let body: Value = too_many.json().await.expect("json");
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+}

@@ -236,6 +236,25 @@ async fn graphql(
             ));
         }
     };
+    let operations = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(requests) => requests.len(),
+    };
+    if operations > state.settings.graphql.max_batch {
+        let err = ApiError::QueryTooComplex(format!(
+            "a batch may hold at most {} operations",
+            state.settings.graphql.max_batch
+        ));
+        state
+            .metrics
+            .graphql_errors
+            .with_label_values(&[err.code()])
+            .inc();
+        return Either::Left(error_response(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            err,
+        ));
+    }
     // Requests that write read from the primary too, so a mutation's answer
     // shows its own change; the rest may read from a replica.
     let reader = if state.settings.database.read_url.is_some() && !has_mutation(&batch) {

@@ -66,6 +66,7 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_aliases: usize,
+    pub max_batch: usize,
     pub introspection: bool,
     pub suggestions: bool,
 }
