@@ -365,6 +365,13 @@ fn ops() -> Vec<Op> {
             vars: |_, k| json!({ "d": format!("2030-01-{:02}", k + 1) }),
         },
         Op {
+            name: "updateMeeting",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($m: ID!) { updateMeeting(id: $m, version: 1, input: { forbund: "varend", heldOn: "2020-06-05", place: "Växjö" }) { id } }"#,
+            vars: |i, _| json!({ "m": i.varend_meeting }),
+        },
+        Op {
             name: "recordDecision",
             own: "varend",
             allowed: EDITORS,

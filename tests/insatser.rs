@@ -826,3 +826,49 @@ async fn a_goal_can_be_added_and_removed() {
         .await;
     assert_eq!(error_field(&again), "goal");
 }
+
+#[tokio::test]
+async fn a_meeting_is_corrected_on_its_version() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let meeting = app
+        .data(
+            r#"{ meetings(from: "2020-09-04", to: "2020-09-04") { id version place } }"#,
+            json!({}),
+        )
+        .await;
+    let id = meeting["meetings"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(meeting["meetings"][0]["place"], "Alvesta");
+    let update = r#"mutation($id: ID!, $v: Int!, $f: String!) { updateMeeting(id: $id, version: $v, input: {
+        forbund: $f, heldOn: "2020-09-04", startsAt: "09:00", endsAt: "12:00", place: "Alvesta kommunhus" }) { version place startsAt } }"#;
+    let done = app
+        .data_as(
+            Some(&editor),
+            update,
+            json!({ "id": id, "v": 1, "f": "varend" }),
+        )
+        .await;
+    assert_eq!(
+        done["updateMeeting"],
+        json!({ "version": 2, "place": "Alvesta kommunhus", "startsAt": "09:00" })
+    );
+    let stale = app
+        .gql_as(
+            Some(&editor),
+            update,
+            json!({ "id": id, "v": 1, "f": "varend" }),
+        )
+        .await;
+    assert_eq!(error_code(&stale), "CONFLICT");
+    let moved = app
+        .gql_as(
+            Some(&editor),
+            update,
+            json!({ "id": id, "v": 2, "f": "vasteras" }),
+        )
+        .await;
+    assert_eq!(error_field(&moved), "forbund");
+}

@@ -70,12 +70,8 @@ pub struct NewMeeting {
     pub note: Option<String>,
 }
 
-/// createMeeting: the förbund's editor or admin.
-pub async fn create(
-    state: &AppState,
-    caller: &Caller,
-    input: NewMeeting,
-) -> ApiResult<meeting::Model> {
+/// The rules of a meeting's fields; returns the trimmed place.
+fn check(input: &NewMeeting) -> ApiResult<Option<String>> {
     if let (Some(s), Some(e)) = (input.starts_at, input.ends_at)
         && e < s
     {
@@ -98,11 +94,22 @@ pub async fn create(
     }
     let place = input
         .place
+        .as_ref()
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
     if place.as_ref().is_some_and(|p| p.chars().count() > 300) {
         return Err(ApiError::bad_input("place", "at most 300 characters"));
     }
+    Ok(place)
+}
+
+/// createMeeting: the förbund's editor or admin.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: NewMeeting,
+) -> ApiResult<meeting::Model> {
+    let place = check(&input)?;
     let txn = begin_write(&state.db).await?;
     let owner = super::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     policy::require(
@@ -269,4 +276,91 @@ pub async fn record_decision(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// updateMeeting: corrects a meeting (all its fields; the förbund stays),
+/// based on the `version` read.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+    input: NewMeeting,
+) -> ApiResult<meeting::Model> {
+    let place = check(&input)?;
+    let txn = begin_write(&state.db).await?;
+    let before = meeting::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("meeting"))?;
+    let owner = forbund::Entity::find_by_id(before.forbund_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("förbund"))?;
+    policy::require(
+        &caller.principal,
+        Action::EditForbundContent {
+            forbund: &owner.slug,
+        },
+    )?;
+    check_version("meeting", before.version, version)?;
+    if input.forbund != owner.slug {
+        return Err(ApiError::bad_input(
+            "forbund",
+            "a meeting stays with its förbund",
+        ));
+    }
+    let clash = meeting::Entity::find()
+        .filter(meeting::Column::ForbundId.eq(owner.id))
+        .filter(meeting::Column::HeldOn.eq(input.held_on))
+        .filter(meeting::Column::Id.ne(id))
+        .count(&txn)
+        .await?;
+    if clash > 0 {
+        return Err(ApiError::bad_input(
+            "heldOn",
+            "the förbund already has a meeting that day",
+        ));
+    }
+    let mut row: meeting::ActiveModel = before.clone().into();
+    row.held_on = Set(input.held_on);
+    row.starts_at = Set(input.starts_at);
+    row.ends_at = Set(input.ends_at);
+    row.place = Set(place);
+    row.paragraph_from = Set(input.paragraph_from);
+    row.paragraph_to = Set(input.paragraph_to);
+    row.body = Set(input.body);
+    row.note = Set(input.note);
+    row.version = Set(before.version + 1);
+    row.updated_at = Set(now());
+    let result = meeting::Entity::update_many()
+        .set(row)
+        .filter(meeting::Column::Id.eq(id))
+        .filter(meeting::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(ApiError::Conflict(
+            "meeting was changed by someone else; reload and try again".into(),
+        ));
+    }
+    let after = meeting::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("meeting"))?;
+    audit::record(
+        &txn,
+        caller,
+        Change {
+            operation: "updateMeeting",
+            entity: "Meeting",
+            entity_id: id.to_string(),
+            forbund_id: Some(owner.id),
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
 }

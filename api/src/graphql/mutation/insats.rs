@@ -119,6 +119,22 @@ pub struct DecisionInput {
     pub insats: Option<ID>,
 }
 
+fn meeting_fields(
+    input: CreateMeetingInput,
+) -> crate::error::ApiResult<service::meeting::NewMeeting> {
+    Ok(service::meeting::NewMeeting {
+        forbund: input.forbund,
+        held_on: input.held_on.0,
+        starts_at: time("startsAt", input.starts_at)?,
+        ends_at: time("endsAt", input.ends_at)?,
+        place: input.place,
+        paragraph_from: input.paragraph_from,
+        paragraph_to: input.paragraph_to,
+        body: meeting_body(input.body)?,
+        note: input.note,
+    })
+}
+
 /// BOARD or INTERIM_BOARD.
 fn meeting_body(body: String) -> crate::error::ApiResult<String> {
     match body.as_str() {
@@ -382,19 +398,25 @@ impl InsatsMutation {
         ctx: &Context<'_>,
         input: CreateMeetingInput,
     ) -> async_graphql::Result<Meeting> {
-        let new = service::meeting::NewMeeting {
-            forbund: input.forbund,
-            held_on: input.held_on.0,
-            starts_at: time("startsAt", input.starts_at)?,
-            ends_at: time("endsAt", input.ends_at)?,
-            place: input.place,
-            paragraph_from: input.paragraph_from,
-            paragraph_to: input.paragraph_to,
-            body: meeting_body(input.body)?,
-            note: input.note,
-        };
+        let new = meeting_fields(input)?;
         Ok(Meeting(
             service::meeting::create(state(ctx)?, caller(ctx)?, new).await?,
+        ))
+    }
+
+    /// Corrects a meeting (all its fields; its förbund stays), based on the
+    /// `version` read.
+    async fn update_meeting(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        input: CreateMeetingInput,
+    ) -> async_graphql::Result<Meeting> {
+        let id = parse_id("id", &id)?;
+        let fields = meeting_fields(input)?;
+        Ok(Meeting(
+            service::meeting::update(state(ctx)?, caller(ctx)?, id, version, fields).await?,
         ))
     }
 
