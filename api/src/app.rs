@@ -12,6 +12,7 @@ use actix_web::{App, Either, HttpMessage, HttpRequest, HttpResponse, HttpServer,
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions, Response, ServerError};
 use async_graphql_actix_web::GraphQLResponse;
+use futures_util::FutureExt;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::jwt::TokenValidator;
@@ -266,8 +267,21 @@ async fn graphql(
     let caller = Caller::new(principal, Some(request_id.to_string()));
     let batch = batch.data(caller).data(loaders).data(Reader(reader));
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
-    let response = match tokio::time::timeout(timeout, schema.execute_batch(batch)).await {
-        Ok(response) => response,
+    // A panic while resolving is a bug, not the caller's fault: it becomes
+    // INTERNAL for this request and the worker goes on serving.
+    let execution = std::panic::AssertUnwindSafe(schema.execute_batch(batch)).catch_unwind();
+    let response = match tokio::time::timeout(timeout, execution).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => {
+            let err = ApiError::Internal(anyhow::anyhow!("a resolver panicked"));
+            tracing::error!("a GraphQL request panicked");
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[err.code()])
+                .inc();
+            BatchResponse::Single(error_body(err))
+        }
         Err(_) => {
             let err = ApiError::QueryTooComplex(format!(
                 "the request ran longer than {} s and was stopped",

@@ -67,6 +67,44 @@ fn count_aliases(set: &SelectionSet) -> usize {
         .sum()
 }
 
+/// Whether a value holds a NUL character anywhere: PostgreSQL cannot store
+/// one in text, so such input is refused up front instead of failing deep down.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::List(items) => items.iter().any(has_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+fn selection_has_nul(set: &SelectionSet) -> bool {
+    set.items.iter().any(|item| match &item.node {
+        Selection::Field(f) => {
+            f.node.arguments.iter().any(|(_, v)| {
+                v.node
+                    .clone()
+                    .into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null))
+                    .is_ok_and(|c| has_nul(&c))
+            }) || selection_has_nul(&f.node.selection_set.node)
+        }
+        Selection::InlineFragment(f) => selection_has_nul(&f.node.selection_set.node),
+        Selection::FragmentSpread(_) => false,
+    })
+}
+
+fn document_has_nul(doc: &ExecutableDocument, variables: &Variables) -> bool {
+    variables.iter().any(|(_, v)| has_nul(v))
+        || doc
+            .operations
+            .iter()
+            .any(|(_, op)| selection_has_nul(&op.node.selection_set.node))
+        || doc
+            .fragments
+            .values()
+            .any(|f| selection_has_nul(&f.node.selection_set.node))
+}
+
 fn document_aliases(doc: &ExecutableDocument) -> usize {
     let in_operations: usize = doc
         .operations
@@ -124,6 +162,12 @@ impl Extension for LimitsExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
+        if document_has_nul(&doc, variables) {
+            return Err(with_code(
+                ServerError::new("text input may not contain NUL characters", None),
+                "BAD_USER_INPUT",
+            ));
+        }
         let aliases = document_aliases(&doc);
         if aliases > self.max_aliases {
             return Err(with_code(

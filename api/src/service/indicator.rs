@@ -630,7 +630,7 @@ pub async fn comparison(
     let min_cell = state.settings.privacy.min_cell;
     let results = indicator_result::Entity::find()
         .filter(indicator_result::Column::ForbundId.eq(f.id))
-        .filter(indicator_result::Column::Year.is_in([year, year - 1]))
+        .filter(indicator_result::Column::Year.is_in([year, year.saturating_sub(1)]))
         .all(db)
         .await?;
     let averages = national_average::Entity::find()
@@ -664,7 +664,8 @@ pub async fn comparison(
             continue;
         };
         let now_shown = shown(r, full, min_cell);
-        let previous = find(r.indicator_id, year - 1, gender).map(|p| shown(p, full, min_cell));
+        let previous =
+            find(r.indicator_id, year.saturating_sub(1), gender).map(|p| shown(p, full, min_cell));
         let national = averages
             .iter()
             .find(|a| a.indicator_id == r.indicator_id)
@@ -829,7 +830,7 @@ pub async fn trend(
     to: i32,
     gender: Gender,
 ) -> ApiResult<Vec<TrendPoint>> {
-    if to < from || to - from > 50 {
+    if to < from || i64::from(to) - i64::from(from) > 50 {
         return Err(ApiError::bad_input(
             "to",
             "a range of at most 50 years, not backwards",

@@ -73,6 +73,10 @@ pub fn visible(principal: &Principal) -> Condition {
     }
 }
 
+/// The longest search accepted (SQLite refuses very long LIKE patterns, and
+/// nobody types more).
+const SEARCH_LIMIT: usize = 200;
+
 #[derive(Debug, Clone, Default)]
 pub struct InsatsFilter {
     pub forbund: Option<Vec<String>>,
@@ -163,6 +167,12 @@ impl InsatsFilter {
                 );
         }
         if let Some(text) = &self.search {
+            if text.chars().count() > SEARCH_LIMIT {
+                return Err(ApiError::bad_input(
+                    "search",
+                    format!("a search is at most {SEARCH_LIMIT} characters"),
+                ));
+            }
             let folded = fold(text);
             if !folded.is_empty() {
                 c = c.add(

@@ -1,0 +1,151 @@
+//! Odd and hostile input never breaks the server: every answer is a clear
+//! GraphQL error or a result, never INTERNAL, and the server goes on.
+
+mod common;
+
+use common::TestApp;
+use finsam_api::auth::Role;
+use serde_json::{Value, json};
+
+fn codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("none")
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn odd_strings_are_answered_without_internal_errors() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let strings = [
+        String::new(),
+        "\u{0}".to_string(),
+        "a\u{0}b".to_string(),
+        "' OR 1=1 --".to_string(),
+        "%_\\\\".to_string(),
+        "x".repeat(100_000),
+        "🙂🚀".repeat(50),
+        "\u{202e}ögat".to_string(),
+        "Va\u{308}stera\u{30a}s".to_string(),
+    ];
+    for s in &strings {
+        for (query, variables) in [
+            (
+                "query($s: String!) { insatser(filter: { search: $s }) { totalCount } }",
+                json!({ "s": s }),
+            ),
+            (
+                "query($s: String!) { forbund(slug: $s) { name } }",
+                json!({ "s": s }),
+            ),
+            (
+                "query($s: String!) { dsoFor(forbund: $s) { contact } }",
+                json!({ "s": s }),
+            ),
+            (
+                "query($s: String!) { populationSupport(area: $s, year: 2018) { sharePercent } }",
+                json!({ "s": s }),
+            ),
+            (
+                "query($s: String!) { insats(id: $s) { name } }",
+                json!({ "s": s }),
+            ),
+            (
+                "query($s: String) { forbundList(after: $s) { totalCount } }",
+                json!({ "s": s }),
+            ),
+            (
+                "mutation($s: String!) { createInsats(input: { forbund: \"varend\", name: $s, description: $s }) { id } }",
+                json!({ "s": s }),
+            ),
+        ] {
+            let body = app.gql_as(Some(&editor), query, variables).await;
+            let codes = codes(&body);
+            assert!(
+                !codes.iter().any(|c| c == "INTERNAL" || c == "none"),
+                "{query} with {:?}: {body}",
+                &s[..s.len().min(20)]
+            );
+        }
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn extreme_numbers_and_inline_nul_are_answered_without_internal_errors() {
+    let app = TestApp::spawn().await;
+    let analyst = app.token(&[Role::Analyst], None);
+    for (query, variables) in [
+        (
+            r#"{ insatser(filter: { search: "\u0000" }) { totalCount } }"#,
+            json!({}),
+        ),
+        (
+            "query($y: Int!) { indicatorComparison(forbund: \"varend\", year: $y) { year } }",
+            json!({ "y": i32::MIN }),
+        ),
+        (
+            "query($y: Int!) { indicatorComparison(forbund: \"varend\", year: $y) { year } }",
+            json!({ "y": i32::MAX }),
+        ),
+        (
+            "query($a: Int!, $b: Int!) { indicatorTrend(forbund: \"varend\", indicator: \"6\", from: $a, to: $b) { year } }",
+            json!({ "a": i32::MIN, "b": i32::MAX }),
+        ),
+        (
+            "query($y: Int!) { networkComparison(indicator: \"6\", year: $y) { forbundCount } }",
+            json!({ "y": i32::MIN }),
+        ),
+        (
+            "query($y: Int!) { keyFigureComparison(year: $y, figure: CLOSURES) { forbundCount } }",
+            json!({ "y": i32::MAX }),
+        ),
+        (
+            "query($y: Int!) { populationSupport(area: \"00\", year: $y) { sharePercent } }",
+            json!({ "y": i32::MIN }),
+        ),
+        (
+            "query($n: Int!) { insatser(first: $n) { totalCount } }",
+            json!({ "n": i32::MIN }),
+        ),
+        (
+            "query($n: Int!) { insatser(filter: { age: $n }) { totalCount } }",
+            json!({ "n": i32::MAX }),
+        ),
+        (
+            r#"{ dsoRing(on: "262142-12-31") { complete periodEndsOn noticeDeadline } }"#,
+            json!({}),
+        ),
+        (
+            r#"{ dsoSchedule(from: "0001-01-01", to: "262142-12-31") { from } }"#,
+            json!({}),
+        ),
+        (
+            r#"{ dsoLeavePreview(forbund: "vasteras", noticeReceivedOn: "262142-12-31") { lastDay } }"#,
+            json!({}),
+        ),
+        (
+            r#"{ meetings(from: "0001-01-01", to: "262142-12-31") { id } }"#,
+            json!({}),
+        ),
+    ] {
+        let body = app.gql_as(Some(&analyst), query, variables).await;
+        let codes = codes(&body);
+        assert!(
+            !codes.iter().any(|c| c == "INTERNAL" || c == "none"),
+            "{query}: {body}"
+        );
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
