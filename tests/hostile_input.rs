@@ -149,3 +149,42 @@ async fn extreme_numbers_and_inline_nul_are_answered_without_internal_errors() {
     }
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn extreme_counts_and_money_in_changes_get_clear_answers() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let created = app
+        .data_as(
+            Some(&editor),
+            r#"mutation { createInsats(input: { forbund: "varend", name: "Gränsfall" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    let id = created["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let max = i32::MAX;
+    let outcome = app
+        .gql_as(
+            Some(&editor),
+            r#"mutation($id: ID!, $n: Int!) { recordInsatsOutcome(id: $id, version: 1, outcome: {
+                periodTo: "2026-06-30", participants: $n, participantsWomen: $n, participantsMen: $n,
+                closures: $n, closuresWork: $n, closuresStudies: $n,
+                municipalities: [{ municipality: "A", participants: $n }, { municipality: "B", participants: $n }] }) { version } }"#,
+            json!({ "id": id, "n": max }),
+        )
+        .await;
+    assert_eq!(codes(&outcome), ["BAD_USER_INPUT"], "{outcome}");
+    let budget = app
+        .gql_as(
+            Some(&editor),
+            r#"mutation($id: ID!, $b: Int!) { setInsatsBudget(id: $id, version: 1, year: 2026, budgetSek: $b, spentSek: $b) {
+                budgetTotalSek budgets { utilisationPercent } } }"#,
+            json!({ "id": id, "b": i64::MAX }),
+        )
+        .await;
+    assert!(!codes(&budget).iter().any(|c| c == "INTERNAL"), "{budget}");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}

@@ -154,8 +154,12 @@ impl Closures {
         ]
     }
 
-    fn reported_sum(&self) -> i32 {
-        self.reasons().iter().filter_map(|(_, v)| *v).sum()
+    /// In i64: counts come from callers and may be as large as an i32 goes.
+    fn reported_sum(&self) -> i64 {
+        self.reasons()
+            .iter()
+            .filter_map(|(_, v)| v.map(i64::from))
+            .sum()
     }
 }
 
@@ -189,7 +193,11 @@ pub fn check_outcome(o: &Outcome) -> Result<(), Invalid> {
         check_count(field, v)?;
     }
     if let Some(total) = o.participants {
-        if o.women.unwrap_or(0) + o.men.unwrap_or(0) > total {
+        let (women, men) = (
+            i64::from(o.women.unwrap_or(0)),
+            i64::from(o.men.unwrap_or(0)),
+        );
+        if women + men > i64::from(total) {
             return Err(invalid(
                 "participantsMen",
                 "women and men add up to more than the participants",
@@ -201,11 +209,11 @@ pub fn check_outcome(o: &Outcome) -> Result<(), Invalid> {
     }
     let reasons = o.by_reason.reported_sum();
     match o.closures {
-        Some(c) if reasons > c => Err(invalid(
+        Some(c) if reasons > i64::from(c) => Err(invalid(
             "closures",
             "the closures by reason add up to more than the closures",
         )),
-        None if o.participants.is_some_and(|p| reasons > p) => Err(invalid(
+        None if o.participants.is_some_and(|p| reasons > i64::from(p)) => Err(invalid(
             "closures",
             "the closures add up to more than the participants",
         )),
@@ -218,7 +226,7 @@ pub fn share_to_work_or_studies(o: &Outcome) -> Option<f64> {
     let closures = o.closures.filter(|c| *c > 0)?;
     let (work, studies) = (o.by_reason.work?, o.by_reason.studies?);
     Some(round1(
-        f64::from(work + studies) * 100.0 / f64::from(closures),
+        (f64::from(work) + f64::from(studies)) * 100.0 / f64::from(closures),
     ))
 }
 
@@ -286,6 +294,14 @@ mod tests {
         assert_eq!(
             check_outcome(&o).map_err(|e| e.field),
             Err("participantsMen")
+        );
+        let mut o = halsoframjande();
+        o.women = Some(i32::MAX);
+        o.men = Some(i32::MAX);
+        assert_eq!(
+            check_outcome(&o).map_err(|e| e.field),
+            Err("participantsMen"),
+            "no overflow"
         );
         let mut o = halsoframjande();
         o.women = Some(-1);

@@ -801,7 +801,7 @@ pub async fn record_outcome(
         ));
     }
     let note = check_optional_text("note", &input.note, 2_000)?;
-    let mut sums = (0, 0, 0);
+    let mut sums = (0i64, 0i64, 0i64);
     for (i, m) in input.municipalities.iter().enumerate() {
         check_text("municipalities.municipality", &m.municipality, 100)?;
         let part = Outcome {
@@ -813,16 +813,16 @@ pub async fn record_outcome(
         rules::check_outcome(&part).map_err(|e| {
             ApiError::bad_input(format!("municipalities[{i}].{}", e.field), e.message)
         })?;
-        sums.0 += m.participants.unwrap_or(0);
-        sums.1 += m.women.unwrap_or(0);
-        sums.2 += m.men.unwrap_or(0);
+        sums.0 += i64::from(m.participants.unwrap_or(0));
+        sums.1 += i64::from(m.women.unwrap_or(0));
+        sums.2 += i64::from(m.men.unwrap_or(0));
     }
     for (field, sum, total) in [
         ("municipalities", sums.0, o.participants),
         ("municipalities", sums.1, o.women),
         ("municipalities", sums.2, o.men),
     ] {
-        if total.is_some_and(|t| sum > t) {
+        if total.is_some_and(|t| sum > i64::from(t)) {
             return Err(ApiError::bad_input(
                 field,
                 "the kommuner add up to more than the whole",
