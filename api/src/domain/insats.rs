@@ -63,6 +63,17 @@ impl Status {
     }
 }
 
+/// The folded text `insatser(filter: {search})` matches against.
+pub fn search_text(name: &str, description: Option<&str>, target_group: Option<&str>) -> String {
+    crate::domain::text::fold(
+        &[Some(name), description, target_group]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 /// The oldest and youngest a target group can be.
 pub const AGE_LIMIT: i32 = 120;
 

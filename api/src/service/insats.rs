@@ -455,7 +455,7 @@ fn apply(row: &mut insats::Model, f: &InsatsFields) -> ApiResult<()> {
         rules::check_money("allocatedSek", v)?;
         row.allocated_sek = v;
     }
-    row.search_text = super::seed::insats_search_text(
+    row.search_text = rules::search_text(
         &row.name,
         row.description.as_deref(),
         row.target_group.as_deref(),

@@ -20,7 +20,6 @@ use serde::Deserialize;
 
 use super::now;
 use crate::db::begin_write;
-use crate::domain::text::fold;
 
 const FORBUND: &str = include_str!("../../../data/seed/forbund.toml");
 const INSATSER: &str = include_str!("../../../data/seed/insatser.toml");
@@ -436,21 +435,6 @@ async fn load_forbund<C: ConnectionTrait>(
     Ok(slugs)
 }
 
-/// The folded text `insatser(filter: {search})` matches against.
-pub fn insats_search_text(
-    name: &str,
-    description: Option<&str>,
-    target_group: Option<&str>,
-) -> String {
-    fold(
-        &[Some(name), description, target_group]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
 async fn load_insatser<C: ConnectionTrait>(
     conn: &C,
     file: &InsatsFile,
@@ -505,7 +489,7 @@ async fn load_insatser<C: ConnectionTrait>(
                 (!s.budgets.is_empty()).then(|| s.budgets.iter().map(|b| b.budget_sek).sum())
             ),
             carried_over_from_id: Set(carried_over_from_id),
-            search_text: Set(insats_search_text(
+            search_text: Set(crate::domain::insats::search_text(
                 &s.name,
                 s.description.as_deref(),
                 s.target_group.as_deref(),
