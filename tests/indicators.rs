@@ -529,3 +529,42 @@ async fn recording_again_replaces_the_value() {
     assert_eq!(stored.version, 2, "a replaced row's version moves on");
     assert_eq!(stored.respondents, Some(31));
 }
+
+#[tokio::test]
+async fn a_definition_changes_only_on_its_version() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let define = r#"mutation($v: Int, $n: String!) { defineIndicator(input: { code: "6", number: 6, name: $n, level: "PARTICIPANT", kind: "EFFECT" }, version: $v) { name version } }"#;
+    let first = app
+        .data_as(
+            Some(&admin),
+            define,
+            json!({ "n": "Övergång efter avslut" }),
+        )
+        .await;
+    assert_eq!(first["defineIndicator"]["version"], 1);
+    let unversioned = app
+        .gql_as(Some(&admin), define, json!({ "n": "Utan version" }))
+        .await;
+    assert_eq!(error_code(&unversioned), "CONFLICT");
+    let changed = app
+        .data_as(
+            Some(&admin),
+            define,
+            json!({ "v": 1, "n": "The transition after closure" }),
+        )
+        .await;
+    assert_eq!(
+        changed["defineIndicator"],
+        json!({ "name": "The transition after closure", "version": 2 })
+    );
+    let stale = app
+        .gql_as(Some(&admin), define, json!({ "v": 1, "n": "Gammal" }))
+        .await;
+    assert_eq!(error_code(&stale), "CONFLICT");
+    let listed = app.data("{ indicators { code name } }", json!({})).await;
+    assert_eq!(
+        listed["indicators"],
+        json!([{ "code": "6", "name": "The transition after closure" }])
+    );
+}

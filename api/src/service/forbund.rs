@@ -368,19 +368,15 @@ pub async fn update(
     row.version = Set(before.version + 1);
     row.updated_at = Set(now());
 
-    // The version in the WHERE clause makes the check and the write one step:
-    // of two concurrent writers only one matches.
-    let result = forbund::Entity::update_many()
-        .set(row)
-        .filter(forbund::Column::Id.eq(id))
-        .filter(forbund::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(ApiError::Conflict(
-            "förbund was changed by someone else; reload and try again".into(),
-        ));
-    }
+    super::write_versioned(
+        &txn,
+        "förbund",
+        row,
+        id,
+        version,
+        "a förbund with this organisation number exists",
+    )
+    .await?;
     let after = forbund::Entity::find_by_id(id)
         .one(&txn)
         .await?

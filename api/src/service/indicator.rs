@@ -229,17 +229,15 @@ pub async fn define(
             a.respondent_group = Set(d.respondent_group);
             a.version = Set(old.version + 1);
             a.updated_at = Set(at);
-            let result = indicator::Entity::update_many()
-                .set(a)
-                .filter(indicator::Column::Id.eq(old.id))
-                .filter(indicator::Column::Version.eq(old.version))
-                .exec(&txn)
-                .await?;
-            if result.rows_affected != 1 {
-                return Err(ApiError::Conflict(
-                    "indicator was changed by someone else".into(),
-                ));
-            }
+            super::write_versioned(
+                &txn,
+                "indicator",
+                a,
+                old.id,
+                old.version,
+                "an indicator with this code exists",
+            )
+            .await?;
             let new = indicator::Entity::find_by_id(old.id)
                 .one(&txn)
                 .await?

@@ -583,20 +583,15 @@ async fn save(
     // except the key.
     let mut active: insats::ActiveModel = insats::ActiveModel::from(after.clone()).reset_all();
     active.not_set(insats::Column::Id);
-    let result = insats::Entity::update_many()
-        .set(active)
-        .filter(insats::Column::Id.eq(before.id))
-        .filter(insats::Column::Version.eq(before.version))
-        .exec(txn)
-        .await
-        .map_err(|e| {
-            ApiError::from_db_unique(e, "the förbund already has an insats with this name")
-        })?;
-    if result.rows_affected != 1 {
-        return Err(ApiError::Conflict(
-            "insats was changed by someone else; reload and try again".into(),
-        ));
-    }
+    super::write_versioned(
+        txn,
+        "insats",
+        active,
+        before.id,
+        before.version,
+        "the förbund already has an insats with this name",
+    )
+    .await?;
     Ok(after)
 }
 

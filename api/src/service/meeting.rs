@@ -243,24 +243,20 @@ pub async fn record_decision(
     }
     .insert(&txn)
     .await?;
-    let bumped = meeting::Entity::update_many()
-        .col_expr(
-            meeting::Column::Version,
-            sea_orm::sea_query::Expr::value(m.version + 1),
-        )
-        .col_expr(
-            meeting::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(at),
-        )
-        .filter(meeting::Column::Id.eq(meeting_id))
-        .filter(meeting::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if bumped.rows_affected != 1 {
-        return Err(ApiError::Conflict(
-            "meeting was changed by someone else; reload and try again".into(),
-        ));
-    }
+    let bump = meeting::ActiveModel {
+        version: Set(m.version + 1),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    super::write_versioned(
+        &txn,
+        "meeting",
+        bump,
+        meeting_id,
+        version,
+        "the meeting clashes with another",
+    )
+    .await?;
     audit::record(
         &txn,
         caller,
@@ -333,17 +329,15 @@ pub async fn update(
     row.note = Set(input.note);
     row.version = Set(before.version + 1);
     row.updated_at = Set(now());
-    let result = meeting::Entity::update_many()
-        .set(row)
-        .filter(meeting::Column::Id.eq(id))
-        .filter(meeting::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(ApiError::Conflict(
-            "meeting was changed by someone else; reload and try again".into(),
-        ));
-    }
+    super::write_versioned(
+        &txn,
+        "meeting",
+        row,
+        id,
+        version,
+        "the förbund already has a meeting that day",
+    )
+    .await?;
     let after = meeting::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -56,3 +56,57 @@ pub(crate) fn check_version(entity: &str, stored: i32, given: i32) -> crate::err
     }
     Ok(())
 }
+
+/// Entities whose rows carry `version` for optimistic concurrency.
+pub(crate) trait Versioned: sea_orm::EntityTrait {
+    fn id_column() -> Self::Column;
+    fn version_column() -> Self::Column;
+}
+
+macro_rules! versioned {
+    ($($module:ident),* $(,)?) => {$(
+        impl Versioned for finsam_entity::$module::Entity {
+            fn id_column() -> Self::Column {
+                finsam_entity::$module::Column::Id
+            }
+            fn version_column() -> Self::Column {
+                finsam_entity::$module::Column::Version
+            }
+        }
+    )*};
+}
+versioned!(forbund, insats, meeting, indicator);
+
+/// Writes `row` (which sets the bumped version) over row `id` only while the
+/// stored row is still at `version`. Check and write are one statement, so of
+/// two concurrent writers exactly one matches and the other is a CONFLICT,
+/// never a silent overwrite (DESIGN.md, "Storage"). A unique-key clash is a
+/// CONFLICT saying `unique`.
+pub(crate) async fn write_versioned<A, C>(
+    conn: &C,
+    entity: &str,
+    row: A,
+    id: i32,
+    version: i32,
+    unique: &str,
+) -> crate::error::ApiResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    A::Entity: Versioned,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let result = A::Entity::update_many()
+        .set(row)
+        .filter(<A::Entity as Versioned>::id_column().eq(id))
+        .filter(<A::Entity as Versioned>::version_column().eq(version))
+        .exec(conn)
+        .await
+        .map_err(|e| crate::error::ApiError::from_db_unique(e, unique))?;
+    if result.rows_affected != 1 {
+        return Err(crate::error::ApiError::Conflict(format!(
+            "{entity} was changed by someone else; reload and try again"
+        )));
+    }
+    Ok(())
+}
