@@ -67,6 +67,16 @@ impl ApiError {
         }
     }
 
+    /// For the command line, which shows causes to the operator: the whole
+    /// chain of an internal failure, the message otherwise.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            ApiError::Database(e) => anyhow::Error::new(e),
+            ApiError::Internal(e) => e,
+            other => anyhow::anyhow!(other.message()),
+        }
+    }
+
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {

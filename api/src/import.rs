@@ -172,7 +172,7 @@ fn at_line(path: &Path, lines: &[u64], err: BatchError) -> ImportError {
             column: column.to_string(),
             message,
         },
-        BatchError::Other(e) => ImportError::Other(e.message()),
+        BatchError::Other(e) => ImportError::Other(format!("{:#}", e.into_anyhow())),
     }
 }
 

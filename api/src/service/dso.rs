@@ -128,6 +128,15 @@ impl RingData {
         })
     }
 
+    /// A new agreement: nothing stored under it yet.
+    pub fn empty(agreement: dso_agreement::Model) -> Self {
+        RingData {
+            agreement,
+            members: vec![],
+            assignments: vec![],
+        }
+    }
+
     pub fn domain_members(&self) -> Vec<Member> {
         self.members.iter().map(to_domain_member).collect()
     }
@@ -390,7 +399,7 @@ fn ring_invalid(err: dso_ring::RingError, names: &HashMap<Id, String>) -> ApiErr
 
 /// Diffs the new assignments against the stored ones and writes the
 /// difference; unchanged assignments keep their rows.
-async fn write_links<C: ConnectionTrait>(
+pub(crate) async fn write_links<C: ConnectionTrait>(
     conn: &C,
     data: &RingData,
     new: &[Link],
@@ -1074,12 +1083,7 @@ pub async fn create_agreement(
         .insert(&txn)
         .await?;
     }
-    let empty = RingData {
-        agreement: agreement.clone(),
-        members: vec![],
-        assignments: vec![],
-    };
-    write_links(&txn, &empty, &links).await?;
+    write_links(&txn, &RingData::empty(agreement.clone()), &links).await?;
     audit::record(
         &txn,
         caller,

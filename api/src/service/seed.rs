@@ -8,9 +8,9 @@ use std::fmt;
 
 use chrono::{NaiveDate, NaiveTime};
 use finsam_entity::{
-    area, area_population, decision, dso_agreement, dso_assignment, dso_member, forbund,
-    forbund_allocation, forbund_member, insats, insats_budget, insats_extension, insats_goal,
-    insats_outcome, key_figure, meeting, population_support,
+    area, area_population, decision, dso_agreement, dso_member, forbund, forbund_allocation,
+    forbund_member, insats, insats_budget, insats_extension, insats_goal, insats_outcome,
+    key_figure, meeting, population_support,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -694,24 +694,10 @@ async fn load_dso<C: ConnectionTrait>(
             .insert(conn)
             .await?;
         }
-        for l in &derived {
-            added += 1;
-            dso_assignment::ActiveModel {
-                agreement_id: Set(agreement.id),
-                provider_id: Set(l.provider),
-                recipient_id: Set(l.recipient),
-                valid_from: Set(l.from),
-                valid_to: Set(l.to),
-                scope_percent: Set(l.scope),
-                contact: Set(l.contact.clone()),
-                version: Set(1),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
-            }
-            .insert(conn)
-            .await?;
-        }
+        added += derived.len();
+        super::dso::write_links(conn, &super::dso::RingData::empty(agreement), &derived)
+            .await
+            .map_err(crate::error::ApiError::into_anyhow)?;
     }
     report.add("DSO agreements, members and assignments", added);
     Ok(())
