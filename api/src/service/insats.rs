@@ -251,12 +251,16 @@ fn keyset(after: &InsatsCursor) -> ApiResult<Condition> {
         Some(key) => {
             let v = key_value(after.field, key)?;
             let beyond: SimpleExpr = match after.direction {
-                Direction::Asc => Expr::col(col).gt(v.clone()),
-                Direction::Desc => Expr::col(col).lt(v.clone()),
+                Direction::Asc => Expr::col((insats::Entity, col)).gt(v.clone()),
+                Direction::Desc => Expr::col((insats::Entity, col)).lt(v.clone()),
             };
             Condition::any()
                 .add(beyond)
-                .add(Condition::all().add(Expr::col(col).eq(v)).add(after_id))
+                .add(
+                    Condition::all()
+                        .add(Expr::col((insats::Entity, col)).eq(v))
+                        .add(after_id),
+                )
                 .add(col.is_null())
         }
     })
