@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Spawn, TestApp, error_code};
+use common::{Spawn, TestApp, error_code, error_field};
 use finsam_api::auth::Role;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -162,6 +162,108 @@ async fn a_body_that_is_not_graphql_is_bad_user_input() {
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.expect("json");
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+/// POSTs a valid GraphQL body with the given headers.
+async fn post_with_headers(app: &TestApp, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .body(r#"{"query":"{ __typename }"}"#);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("send")
+}
+
+#[tokio::test]
+async fn bodies_the_server_cannot_read_are_unsupported_media() {
+    let app = TestApp::spawn().await;
+    for headers in [
+        vec![],
+        vec![("content-type", "image/png")],
+        vec![("content-type", "text/plain")],
+        vec![("content-type", "application/x-www-form-urlencoded")],
+        vec![
+            ("content-type", "application/json"),
+            ("content-encoding", "br2"),
+        ],
+        vec![
+            ("content-type", "application/json"),
+            ("content-encoding", "gzip, deflate7"),
+        ],
+    ] {
+        let response = post_with_headers(&app, &headers).await;
+        assert_eq!(response.status(), 415, "{headers:?}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{headers:?}");
+        let field = error_field(&body);
+        assert!(field.starts_with("Content-"), "{headers:?}: {field}");
+    }
+    for headers in [
+        vec![("content-type", "application/json")],
+        vec![("content-type", "application/json; charset=utf-8")],
+        vec![("content-type", "Application/JSON")],
+        vec![("content-type", "application/graphql-response+json")],
+        vec![
+            ("content-type", "application/json"),
+            ("content-encoding", "identity"),
+        ],
+    ] {
+        let response = post_with_headers(&app, &headers).await;
+        assert_eq!(response.status(), 200, "{headers:?}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["data"]["__typename"], "QueryRoot", "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_gzipped_body_is_read() {
+    use std::io::Write;
+    let app = TestApp::spawn().await;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(br#"{"query":"{ forbund(slug: \"varend\") { slug } }"}"#)
+        .expect("gzip");
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(encoder.finish().expect("gzip"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["forbund"]["slug"], "varend");
+
+    // A few kilobytes that inflate past the body limit are refused as they
+    // inflate, in GraphQL's shape.
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    bomb.write_all(br#"{"query":"{ __typename }","x":""#)
+        .expect("gzip");
+    bomb.write_all(&vec![b' '; 50 * 1024 * 1024]).expect("gzip");
+    let bomb = bomb.finish().expect("gzip");
+    assert!(bomb.len() < 100 * 1024);
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(bomb)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("body_limit_bytes")
+    );
 }
 
 /// Signs claims with the development secret unless told otherwise.

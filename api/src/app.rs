@@ -98,13 +98,11 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
 
 fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server> {
     let schema = build_schema(state.clone());
-    let body_limit = state.settings.server.body_limit_bytes;
     let graphiql = state.settings.server.graphiql;
     let origins = state.settings.server.cors_origins.clone();
     let server = HttpServer::new(move || {
         let metrics = state.metrics.clone();
         let mut app = App::new()
-            .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::Data::new(schema.clone()))
             .app_data(web::Data::from(state.clone()))
             .wrap_fn(move |req, srv| {
@@ -180,6 +178,45 @@ fn error_response(status: actix_web::http::StatusCode, err: ApiError) -> HttpRes
     HttpResponse::build(status).json(error_body(err))
 }
 
+/// The request body, decoded (gzip) and counted against the limit as it
+/// arrives, so neither a large body nor a small one that inflates (a gzip
+/// bomb) is held whole; a broken stream is the client's fault, answered in
+/// GraphQL's shape like every other refusal.
+async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, (actix_web::http::StatusCode, ApiError)> {
+    use futures_util::StreamExt;
+    let mut payload = actix_web::dev::Decompress::from_headers(payload.into_inner(), req.headers());
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            (
+                actix_web::http::StatusCode::BAD_REQUEST,
+                ApiError::bad_input("body", format!("the body could not be read: {e}")),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err((
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::bad_input(
+                    "body",
+                    format!("the body is larger than {limit} bytes (server.body_limit_bytes)"),
+                ),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Counts a refusal before execution and answers it.
+fn refuse(state: &AppState, status: actix_web::http::StatusCode, err: ApiError) -> HttpResponse {
+    state.metrics.count_error(err.code());
+    error_response(status, err)
+}
+
 /// The caller from the `Authorization` header: none is anonymous; a bad one
 /// is refused with the reason. The token itself is never logged.
 fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
@@ -199,39 +236,97 @@ fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiErr
     })
 }
 
+/// Media types a GraphQL POST body may have. `application/json` is what the
+/// GraphQL-over-HTTP spec requires; `application/graphql-response+json` is
+/// accepted from clients that send it for both directions. `text/plain` is
+/// refused on purpose: it is the type a browser sends cross-origin without a
+/// CORS preflight, and no GraphQL client needs it.
+const BODY_TYPES: [&str; 2] = ["application/json", "application/graphql-response+json"];
+
+/// Encodings the server decodes (actix-web decodes gzip before the handler
+/// sees the body); anything else would be read as if it were plain JSON.
+const BODY_ENCODINGS: [&str; 3] = ["identity", "gzip", "x-gzip"];
+
+/// `415 Unsupported Media Type` for a body the server cannot read as
+/// GraphQL: a missing or other `Content-Type`, or an unknown
+/// `Content-Encoding` (GraphQL over HTTP, "Media Types").
+fn unsupported_media(req: &HttpRequest) -> Option<ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match content_type {
+        None => {
+            return Some(ApiError::bad_input(
+                "Content-Type",
+                "a GraphQL POST needs Content-Type: application/json",
+            ));
+        }
+        Some(t) if !BODY_TYPES.contains(&t.as_str()) => {
+            return Some(ApiError::bad_input(
+                "Content-Type",
+                format!("unsupported Content-Type {t}: send application/json"),
+            ));
+        }
+        Some(_) => {}
+    }
+    for value in req.headers().get_all(header::CONTENT_ENCODING) {
+        let encodings = value.to_str().unwrap_or("?");
+        for encoding in encodings.split(',').map(|e| e.trim().to_ascii_lowercase()) {
+            if !BODY_ENCODINGS.contains(&encoding.as_str()) {
+                return Some(ApiError::bad_input(
+                    "Content-Encoding",
+                    format!("unsupported Content-Encoding {encoding}: send gzip or none"),
+                ));
+            }
+        }
+    }
+    None
+}
+
 #[tracing::instrument(name = "graphql", skip_all)]
 async fn graphql(
     schema: web::Data<FinsamSchema>,
     state: web::Data<AppState>,
     req: HttpRequest,
     request_id: RequestId,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Either<HttpResponse, GraphQLResponse> {
+    if let Some(err) = unsupported_media(&req) {
+        return Either::Left(refuse(
+            &state,
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            err,
+        ));
+    }
     let principal = match authenticate(&state, &req) {
         Ok(p) => p,
         Err(err) => {
-            state
-                .metrics
-                .graphql_errors
-                .with_label_values(&[err.code()])
-                .inc();
-            return Either::Left(error_response(
+            return Either::Left(refuse(
+                &state,
                 actix_web::http::StatusCode::UNAUTHORIZED,
                 err,
             ));
         }
+    };
+    let body = match read_body(&req, payload, state.settings.server.body_limit_bytes).await {
+        Ok(body) => body,
+        Err((status, err)) => return Either::Left(refuse(&state, status, err)),
     };
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
             let err =
                 ApiError::bad_input("body", format!("the body is not a GraphQL request: {e}"));
-            state
-                .metrics
-                .graphql_errors
-                .with_label_values(&[err.code()])
-                .inc();
-            return Either::Left(error_response(
+            return Either::Left(refuse(
+                &state,
                 actix_web::http::StatusCode::BAD_REQUEST,
                 err,
             ));
@@ -246,19 +341,17 @@ async fn graphql(
             "a batch may hold at most {} operations",
             state.settings.graphql.max_batch
         ));
-        state
-            .metrics
-            .graphql_errors
-            .with_label_values(&[err.code()])
-            .inc();
-        return Either::Left(error_response(
+        return Either::Left(refuse(
+            &state,
             actix_web::http::StatusCode::BAD_REQUEST,
             err,
         ));
     }
     // Requests that write read from the primary too, so a mutation's answer
     // shows its own change; the rest may read from a replica.
-    let reader = if state.settings.database.read_url.is_some() && !has_mutation(&batch) {
+    let reader = if state.settings.database.read_url.is_some()
+        && !has_mutation(&batch, state.settings.graphql.max_value_depth)
+    {
         state.read_db.clone()
     } else {
         state.db.clone()
@@ -275,11 +368,7 @@ async fn graphql(
         Ok(Err(_)) => {
             let err = ApiError::Internal(anyhow::anyhow!("a resolver panicked"));
             tracing::error!("a GraphQL request panicked");
-            state
-                .metrics
-                .graphql_errors
-                .with_label_values(&[err.code()])
-                .inc();
+            state.metrics.count_error(err.code());
             BatchResponse::Single(error_body(err))
         }
         Err(_) => {
@@ -287,11 +376,7 @@ async fn graphql(
                 "the request ran longer than {} s and was stopped",
                 timeout.as_secs()
             ));
-            state
-                .metrics
-                .graphql_errors
-                .with_label_values(&[err.code()])
-                .inc();
+            state.metrics.count_error(err.code());
             BatchResponse::Single(error_body(err))
         }
     };
@@ -299,12 +384,15 @@ async fn graphql(
 }
 
 /// Whether any operation the batch will run is a mutation. Unparsable
-/// documents count as writes: they go to the primary and fail there.
-fn has_mutation(batch: &BatchRequest) -> bool {
+/// documents count as writes: they go to the primary and fail there (a
+/// document nested too deeply for the parser is not parsed here either).
+fn has_mutation(batch: &BatchRequest, max_value_depth: usize) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
-    batch
-        .iter()
-        .any(|req| match async_graphql::parser::parse_query(&req.query) {
+    batch.iter().any(|req| {
+        if crate::graphql::nesting::check(&req.query, max_value_depth).is_err() {
+            return true;
+        }
+        match async_graphql::parser::parse_query(&req.query) {
             Err(_) => true,
             Ok(doc) => match &doc.operations {
                 DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
@@ -315,7 +403,8 @@ fn has_mutation(batch: &BatchRequest) -> bool {
                     None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
                 },
             },
-        })
+        }
+    })
 }
 
 async fn graphiql_page() -> HttpResponse {

@@ -64,6 +64,8 @@ pub struct PublicKeySettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct GraphqlSettings {
     pub max_depth: usize,
+    /// How deeply list and input-object literals may nest in a document.
+    pub max_value_depth: usize,
     pub max_complexity: usize,
     pub max_aliases: usize,
     pub max_batch: usize,

@@ -49,6 +49,11 @@ impl Metrics {
         })
     }
 
+    /// One GraphQL error with this `extensions.code`.
+    pub fn count_error(&self, code: &str) {
+        self.graphql_errors.with_label_values(&[code]).inc();
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut buffer = Vec::new();

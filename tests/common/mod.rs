@@ -60,6 +60,44 @@ pub async fn fresh_database_url() -> String {
     }
 }
 
+/// Panics seen on the server's own threads (actix workers and the tasks
+/// they run) during this test binary: the suite's check that no request ever
+/// panicked a worker, whatever the test it belongs to asserts.
+static SERVER_PANICS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Installs, once per test binary, a panic hook that writes every panic to
+/// stderr as before and records those raised outside the tests' own threads.
+fn watch_server_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            let name = thread.name().unwrap_or("unnamed");
+            // Test functions run on threads named after the test (or "main");
+            // actix names its workers and arbiters, tokio its pool threads.
+            if (name.starts_with("actix") || name.starts_with("tokio"))
+                && let Ok(mut panics) = SERVER_PANICS.lock()
+            {
+                panics.push(format!("{name}: {info}"));
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// Fails when any server thread of this binary has panicked so far.
+pub fn assert_no_server_panics() {
+    let panics = SERVER_PANICS
+        .lock()
+        .map(|p| p.clone())
+        .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
+    assert!(
+        panics.is_empty(),
+        "the server panicked while serving: {panics:#?}"
+    );
+}
+
 impl TestApp {
     /// A server with the demo dataset loaded.
     pub async fn spawn() -> TestApp {
@@ -67,6 +105,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Spawn) -> TestApp {
+        watch_server_panics();
         let mut settings = Settings::load(None).expect("settings");
         settings.server.port = 0;
         let fresh = fresh_database_url().await;
@@ -156,6 +195,9 @@ impl Drop for TestApp {
     /// A test's SQLite file goes with it (PostgreSQL test databases go with
     /// the server `.ci/run` starts and removes).
     fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert_no_server_panics();
+        }
         if let Some(path) = &self.own_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));

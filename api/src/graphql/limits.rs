@@ -14,6 +14,7 @@ use crate::metrics::Metrics;
 
 pub struct Limits {
     pub max_aliases: usize,
+    pub max_value_depth: usize,
     pub metrics: Metrics,
 }
 
@@ -21,6 +22,7 @@ impl ExtensionFactory for Limits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(LimitsExtension {
             max_aliases: self.max_aliases,
+            max_value_depth: self.max_value_depth,
             metrics: self.metrics.clone(),
         })
     }
@@ -28,6 +30,7 @@ impl ExtensionFactory for Limits {
 
 struct LimitsExtension {
     max_aliases: usize,
+    max_value_depth: usize,
     metrics: Metrics,
 }
 
@@ -146,10 +149,7 @@ impl Extension for LimitsExtension {
                 Some(Value::String(code)) => code.clone(),
                 _ => "INTERNAL".to_string(),
             };
-            self.metrics
-                .graphql_errors
-                .with_label_values(&[&code])
-                .inc();
+            self.metrics.count_error(&code);
         }
         response
     }
@@ -161,6 +161,13 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // Before the parser, which recurses over value literals unbounded.
+        if let Err(too_deep) = super::nesting::check(query, self.max_value_depth) {
+            return Err(with_code(
+                ServerError::new(too_deep.message(), None),
+                "BAD_USER_INPUT",
+            ));
+        }
         let doc = next.run(ctx, query, variables).await?;
         if document_has_nul(&doc, variables) {
             return Err(with_code(

@@ -4,6 +4,7 @@
 mod limits;
 pub mod loaders;
 mod mutation;
+pub mod nesting;
 mod pagination;
 pub(crate) mod query;
 pub mod types;
@@ -32,6 +33,7 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
     .limit_recursive_depth(64)
     .extension(limits::Limits {
         max_aliases: gql.max_aliases,
+        max_value_depth: gql.max_value_depth,
         metrics: state.metrics.clone(),
     })
     .data(state);
