@@ -128,6 +128,14 @@ pub fn check_percent(field: &'static str, v: Option<f64>) -> Result<(), Invalid>
     }
 }
 
+/// A duration in months (time in an insats): finite and not negative.
+pub fn check_months(field: &'static str, v: Option<f64>) -> Result<(), Invalid> {
+    match v {
+        Some(m) if !m.is_finite() || m < 0.0 => Err(invalid(field, "must not be negative")),
+        _ => Ok(()),
+    }
+}
+
 pub fn check_money(field: &'static str, v: Option<i64>) -> Result<(), Invalid> {
     match v {
         Some(m) if m < 0 => Err(invalid(field, "an amount of money is not negative")),

@@ -1,6 +1,6 @@
-//! The audit log (DESIGN.md, "Audit log"): who changed what, before and after,
-//! written inside the transaction of the change so neither exists without the
-//! other.
+//! Writing the audit log (DESIGN.md, "Audit log"): who changed what, before
+//! and after, inside the transaction of the change so neither exists without
+//! the other. Reading it is `audit_log`'s.
 
 use finsam_entity::audit_log;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
@@ -18,6 +18,72 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
     pub forbund_id: Option<i32>,
     pub before: Option<&'a B>,
     pub after: Option<&'a A>,
+}
+
+impl<'a, A: Serialize> Change<'a, (), A> {
+    /// A row that did not exist before.
+    pub fn created(
+        operation: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+        forbund_id: Option<i32>,
+        after: &'a A,
+    ) -> Self {
+        Change::upserted(operation, entity, entity_id, forbund_id, None, after)
+    }
+}
+
+impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
+    /// A row as it was and as it is.
+    pub fn updated(
+        operation: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+        forbund_id: Option<i32>,
+        before: &'a B,
+        after: &'a A,
+    ) -> Self {
+        Change::upserted(
+            operation,
+            entity,
+            entity_id,
+            forbund_id,
+            Some(before),
+            after,
+        )
+    }
+}
+
+impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
+    /// A row written whether or not it existed: `before` is what was there.
+    pub fn upserted(
+        operation: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+        forbund_id: Option<i32>,
+        before: Option<&'a B>,
+        after: &'a A,
+    ) -> Self {
+        Change {
+            operation,
+            entity,
+            entity_id: entity_id.to_string(),
+            forbund_id,
+            before,
+            after: Some(after),
+        }
+    }
+}
+
+/// Records `change` in the transaction of the change and commits both.
+pub async fn commit<B: Serialize, A: Serialize>(
+    txn: sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    change: Change<'_, B, A>,
+) -> ApiResult<()> {
+    record(&txn, caller, change).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub async fn record<C, B, A>(conn: &C, caller: &Caller, change: Change<'_, B, A>) -> ApiResult<()>
@@ -57,87 +123,4 @@ where
     .insert(conn)
     .await?;
     Ok(())
-}
-
-/// Which audit entries to read.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub forbund: Option<String>,
-    pub entity: Option<String>,
-    pub from: Option<chrono::NaiveDate>,
-    pub to: Option<chrono::NaiveDate>,
-}
-
-/// The förbund whose log is asked for, after the access check: an admin of
-/// it, network_admin, or the DSO serving it today (derived from the ring, so
-/// it is lost the day the ring changes). No förbund: network_admin only.
-async fn authorise(
-    state: &super::AppState,
-    db: &sea_orm::DatabaseConnection,
-    principal: &crate::auth::Principal,
-    filter: &AuditFilter,
-) -> crate::error::ApiResult<Option<i32>> {
-    use crate::auth::policy::{self, Action};
-    let Some(slug) = &filter.forbund else {
-        policy::require(principal, Action::ReadAllAuditLogs)?;
-        return Ok(None);
-    };
-    let target = super::forbund::require_slug(db, slug, "forbund").await?;
-    let served_by_caller = match (&principal.forbund, principal.has(crate::auth::Role::Dso)) {
-        (Some(own), true) => match super::forbund::by_slug(db, own).await? {
-            Some(provider) => super::dso::served_by(db, provider.id, state.clock.today())
-                .await?
-                .is_some_and(|a| a.recipient_id == target.id),
-            None => false,
-        },
-        _ => false,
-    };
-    policy::require(
-        principal,
-        Action::ReadAuditLog {
-            forbund: &target.slug,
-            served_by_caller,
-        },
-    )?;
-    Ok(Some(target.id))
-}
-
-/// One page of the log, newest first, after the entry with id `before_id`.
-pub async fn read(
-    state: &super::AppState,
-    db: &sea_orm::DatabaseConnection,
-    principal: &crate::auth::Principal,
-    filter: &AuditFilter,
-    before_id: Option<i32>,
-    limit: u64,
-) -> crate::error::ApiResult<(Vec<audit_log::Model>, u64)> {
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-    let forbund_id = authorise(state, db, principal, filter).await?;
-    let mut query = audit_log::Entity::find();
-    if let Some(id) = forbund_id {
-        query = query.filter(audit_log::Column::ForbundId.eq(id));
-    }
-    if let Some(entity) = &filter.entity {
-        query = query.filter(audit_log::Column::Entity.eq(entity.as_str()));
-    }
-    if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-        query = query.filter(audit_log::Column::OccurredAt.gte(from.and_utc()));
-    }
-    if let Some(to) = filter
-        .to
-        .and_then(|d| d.succ_opt())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
-        query = query.filter(audit_log::Column::OccurredAt.lt(to.and_utc()));
-    }
-    let total = query.clone().count(db).await?;
-    if let Some(before) = before_id {
-        query = query.filter(audit_log::Column::Id.lt(before));
-    }
-    let rows = query
-        .order_by_desc(audit_log::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
 }

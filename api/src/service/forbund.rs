@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use finsam_entity::{forbund, forbund_member};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -180,17 +180,17 @@ async fn replace_members<C: ConnectionTrait>(
     let at = now();
     let mut out = Vec::with_capacity(members.len());
     for m in members {
-        let row = forbund_member::ActiveModel {
-            forbund_id: Set(forbund_id),
-            name: Set(m.name.clone()),
-            kind: Set(m.kind.as_str().to_string()),
-            funding_share_percent: Set(m.funding_share_percent),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(conn)
+        let row = crate::service::insert_new(
+            conn,
+            at,
+            forbund_member::ActiveModel {
+                forbund_id: Set(forbund_id),
+                name: Set(m.name.clone()),
+                kind: Set(m.kind.as_str().to_string()),
+                funding_share_percent: Set(m.funding_share_percent),
+                ..Default::default()
+            },
+        )
         .await?;
         out.push(row);
     }
@@ -248,43 +248,41 @@ pub async fn create(
         None => None,
     };
     let at = now();
-    let row = forbund::ActiveModel {
-        slug: Set(slug.to_string()),
-        name: Set(name),
-        org_number: Set(org_number),
-        county: Set(county),
-        founded_on: Set(input.founded_on),
-        dissolved_on: Set(input.dissolved_on),
-        successor_id: Set(successor_id),
-        notes: Set(input.notes),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let row = crate::service::insert_new(
+        &txn,
+        at,
+        forbund::ActiveModel {
+            slug: Set(slug.to_string()),
+            name: Set(name),
+            org_number: Set(org_number),
+            county: Set(county),
+            founded_on: Set(input.founded_on),
+            dissolved_on: Set(input.dissolved_on),
+            successor_id: Set(successor_id),
+            notes: Set(input.notes),
+            ..Default::default()
+        },
+    )
     .await
     .map_err(|e| {
         ApiError::from_db_unique(e, "a förbund with this slug or organisation number exists")
     })?;
     let members = replace_members(&txn, row.id, &members).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         caller,
-        Change::<(), _> {
-            operation: "createForbund",
-            entity: "Forbund",
-            entity_id: row.id.to_string(),
-            forbund_id: Some(row.id),
-            before: None,
-            after: Some(&Snapshot {
+        Change::created(
+            "createForbund",
+            "Forbund",
+            row.id,
+            Some(row.id),
+            &Snapshot {
                 forbund: &row,
                 members: &members,
-            }),
-        },
+            },
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(row)
 }
 
@@ -368,7 +366,7 @@ pub async fn update(
     row.version = Set(before.version + 1);
     row.updated_at = Set(now());
 
-    super::write_versioned(
+    let after = crate::service::write_versioned_then_read(
         &txn,
         "förbund",
         row,
@@ -377,33 +375,28 @@ pub async fn update(
         "a förbund with this organisation number exists",
     )
     .await?;
-    let after = forbund::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("förbund"))?;
     let after_members = match members {
         Some(m) => replace_members(&txn, id, &m).await?,
         None => before_members.clone(),
     };
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         caller,
-        Change {
-            operation: "updateForbund",
-            entity: "Forbund",
-            entity_id: id.to_string(),
-            forbund_id: Some(id),
-            before: Some(&Snapshot {
+        Change::updated(
+            "updateForbund",
+            "Forbund",
+            id,
+            Some(id),
+            &Snapshot {
                 forbund: &before,
                 members: &before_members,
-            }),
-            after: Some(&Snapshot {
+            },
+            &Snapshot {
                 forbund: &after,
                 members: &after_members,
-            }),
-        },
+            },
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(after)
 }

@@ -5,8 +5,7 @@ use chrono::{NaiveDate, NaiveTime};
 use finsam_entity::{decision, forbund, insats, meeting};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::audit::{self, Change};
@@ -130,38 +129,30 @@ pub async fn create(
         ));
     }
     let at = now();
-    let row = meeting::ActiveModel {
-        forbund_id: Set(owner.id),
-        held_on: Set(input.held_on),
-        starts_at: Set(input.starts_at),
-        ends_at: Set(input.ends_at),
-        place: Set(place),
-        paragraph_from: Set(input.paragraph_from),
-        paragraph_to: Set(input.paragraph_to),
-        body: Set(input.body),
-        note: Set(input.note),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
-    audit::record(
+    let row = crate::service::insert_new(
         &txn,
-        caller,
-        Change::<(), _> {
-            operation: "createMeeting",
-            entity: "Meeting",
-            entity_id: row.id.to_string(),
-            forbund_id: Some(owner.id),
-            before: None,
-            after: Some(&row),
+        at,
+        meeting::ActiveModel {
+            forbund_id: Set(owner.id),
+            held_on: Set(input.held_on),
+            starts_at: Set(input.starts_at),
+            ends_at: Set(input.ends_at),
+            place: Set(place),
+            paragraph_from: Set(input.paragraph_from),
+            paragraph_to: Set(input.paragraph_to),
+            body: Set(input.body),
+            note: Set(input.note),
+            ..Default::default()
         },
     )
+    .await
+    .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
+    audit::commit(
+        txn,
+        caller,
+        Change::created("createMeeting", "Meeting", row.id, Some(owner.id), &row),
+    )
     .await?;
-    txn.commit().await?;
     Ok(row)
 }
 
@@ -195,21 +186,7 @@ pub async fn record_decision(
         ));
     }
     let txn = begin_write(&state.db).await?;
-    let m = meeting::Entity::find_by_id(meeting_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("meeting"))?;
-    let owner = forbund::Entity::find_by_id(m.forbund_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("förbund"))?;
-    policy::require(
-        &caller.principal,
-        Action::EditForbundContent {
-            forbund: &owner.slug,
-        },
-    )?;
-    check_version("meeting", m.version, version)?;
+    let (m, _) = load_for_edit(&txn, caller, meeting_id, version).await?;
     if let Some(p) = input.paragraph {
         let outside =
             m.paragraph_from.is_some_and(|f| p < f) || m.paragraph_to.is_some_and(|t| p > t);
@@ -230,25 +207,25 @@ pub async fn record_decision(
         }
     }
     let at = now();
-    let row = decision::ActiveModel {
-        meeting_id: Set(meeting_id),
-        paragraph: Set(input.paragraph),
-        text: Set(text),
-        amount_sek: Set(input.amount_sek),
-        insats_id: Set(input.insats_id),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let row = crate::service::insert_new(
+        &txn,
+        at,
+        decision::ActiveModel {
+            meeting_id: Set(meeting_id),
+            paragraph: Set(input.paragraph),
+            text: Set(text),
+            amount_sek: Set(input.amount_sek),
+            insats_id: Set(input.insats_id),
+            ..Default::default()
+        },
+    )
     .await?;
     let bump = meeting::ActiveModel {
         version: Set(m.version + 1),
         updated_at: Set(at),
         ..Default::default()
     };
-    super::write_versioned(
+    crate::service::write_versioned(
         &txn,
         "meeting",
         bump,
@@ -257,21 +234,46 @@ pub async fn record_decision(
         "the meeting clashes with another",
     )
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         caller,
-        Change::<(), _> {
-            operation: "recordDecision",
-            entity: "Decision",
-            entity_id: row.id.to_string(),
-            forbund_id: Some(m.forbund_id),
-            before: None,
-            after: Some(&row),
-        },
+        Change::created(
+            "recordDecision",
+            "Decision",
+            row.id,
+            Some(m.forbund_id),
+            &row,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(row)
+}
+
+/// The meeting to change with its förbund, checked: the caller may edit the
+/// förbund's content, and the meeting is at the version the change is based
+/// on.
+async fn load_for_edit(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+) -> ApiResult<(meeting::Model, forbund::Model)> {
+    let meeting = meeting::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("meeting"))?;
+    let owner = forbund::Entity::find_by_id(meeting.forbund_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("förbund"))?;
+    policy::require(
+        &caller.principal,
+        Action::EditForbundContent {
+            forbund: &owner.slug,
+        },
+    )?;
+    check_version("meeting", meeting.version, version)?;
+    Ok((meeting, owner))
 }
 
 /// updateMeeting: corrects a meeting (all its fields; the förbund stays),
@@ -285,21 +287,7 @@ pub async fn update(
 ) -> ApiResult<meeting::Model> {
     let place = check(&input)?;
     let txn = begin_write(&state.db).await?;
-    let before = meeting::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("meeting"))?;
-    let owner = forbund::Entity::find_by_id(before.forbund_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("förbund"))?;
-    policy::require(
-        &caller.principal,
-        Action::EditForbundContent {
-            forbund: &owner.slug,
-        },
-    )?;
-    check_version("meeting", before.version, version)?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     if input.forbund != owner.slug {
         return Err(ApiError::bad_input(
             "forbund",
@@ -329,7 +317,7 @@ pub async fn update(
     row.note = Set(input.note);
     row.version = Set(before.version + 1);
     row.updated_at = Set(now());
-    super::write_versioned(
+    let after = crate::service::write_versioned_then_read(
         &txn,
         "meeting",
         row,
@@ -338,23 +326,18 @@ pub async fn update(
         "the förbund already has a meeting that day",
     )
     .await?;
-    let after = meeting::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("meeting"))?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         caller,
-        Change {
-            operation: "updateMeeting",
-            entity: "Meeting",
-            entity_id: id.to_string(),
-            forbund_id: Some(owner.id),
-            before: Some(&before),
-            after: Some(&after),
-        },
+        Change::updated(
+            "updateMeeting",
+            "Meeting",
+            id,
+            Some(owner.id),
+            &before,
+            &after,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(after)
 }

@@ -3,15 +3,18 @@
 //! that same transaction — the API and the command line both come through here.
 
 pub mod audit;
+pub mod audit_log;
 pub mod dso;
 pub mod forbund;
 pub mod indicator;
 pub mod insats;
 pub mod meeting;
 pub mod population;
+mod rows;
 pub mod seed;
 
 use chrono::{DateTime, Utc};
+pub(crate) use rows::{insert_new, stamp_new};
 
 /// The state every request shares: database, settings, token rules, metrics
 /// and the clock.
@@ -109,4 +112,28 @@ where
         )));
     }
     Ok(())
+}
+
+/// `write_versioned`, then the row as stored, for the answer and the audit
+/// log's `after`.
+pub(crate) async fn write_versioned_then_read<A, C>(
+    conn: &C,
+    entity: &str,
+    row: A,
+    id: i32,
+    version: i32,
+    unique: &str,
+) -> crate::error::ApiResult<<A::Entity as sea_orm::EntityTrait>::Model>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    A::Entity: Versioned,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    write_versioned(conn, entity, row, id, version, unique).await?;
+    A::Entity::find()
+        .filter(<A::Entity as Versioned>::id_column().eq(id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| crate::error::ApiError::not_found(entity))
 }

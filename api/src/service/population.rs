@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 
 use finsam_entity::{area, area_population, population_support};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use super::audit::{self, Change};
@@ -28,6 +26,12 @@ pub const BENEFITS: [&str; 6] = [
     "SOCIAL_ASSISTANCE",
     "ESTABLISHMENT_BENEFIT",
 ];
+
+/// The benefit columns of the SCB tables and of the files: each benefit,
+/// then the total.
+pub fn benefits_then_total() -> impl Iterator<Item = &'static str> {
+    BENEFITS.iter().copied().chain(["TOTAL"])
+}
 
 /// An area by SCB code ("1980") or by name, case and diacritics aside ("vasteras").
 pub async fn find_area(db: &DatabaseConnection, key: &str) -> ApiResult<Option<area::Model>> {
@@ -241,17 +245,17 @@ pub async fn upsert(
                     })?),
                     _ => None,
                 };
-                let a = area::ActiveModel {
-                    code: Set(r.area.trim().to_string()),
-                    name: Set(r.area_name.trim().to_string()),
-                    kind: Set(r.area_kind.clone()),
-                    parent_id: Set(parent_id),
-                    version: Set(1),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                    ..Default::default()
-                }
-                .insert(&txn)
+                let a = crate::service::insert_new(
+                    &txn,
+                    at,
+                    area::ActiveModel {
+                        code: Set(r.area.trim().to_string()),
+                        name: Set(r.area_name.trim().to_string()),
+                        kind: Set(r.area_kind.clone()),
+                        parent_id: Set(parent_id),
+                        ..Default::default()
+                    },
+                )
                 .await?;
                 areas.insert(a.code.clone(), a.id);
                 a.id
@@ -270,52 +274,50 @@ pub async fn upsert(
             .filter(population_support::Column::Gender.eq(gender))
             .exec(&txn)
             .await?;
-        area_population::ActiveModel {
-            area_id: Set(area_id),
-            year: Set(r.year),
-            gender: Set(gender.to_string()),
-            population_20_64: Set(r.population_20_64),
-            reported_share_percent: Set(r.share_percent),
-            source: Set(r.source.trim().to_string()),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let names = BENEFITS.iter().chain(std::iter::once(&"TOTAL"));
-        for (benefit, value) in names.zip(&r.support) {
-            let Some(value) = value else { continue };
-            population_support::ActiveModel {
+        crate::service::insert_new(
+            &txn,
+            at,
+            area_population::ActiveModel {
                 area_id: Set(area_id),
                 year: Set(r.year),
-                benefit: Set(benefit.to_string()),
                 gender: Set(gender.to_string()),
-                full_year_equivalents: Set(*value),
+                population_20_64: Set(r.population_20_64),
+                reported_share_percent: Set(r.share_percent),
                 source: Set(r.source.trim().to_string()),
-                version: Set(1),
-                created_at: Set(at),
-                updated_at: Set(at),
                 ..Default::default()
-            }
-            .insert(&txn)
+            },
+        )
+        .await?;
+        let names = benefits_then_total();
+        for (benefit, value) in names.zip(&r.support) {
+            let Some(value) = value else { continue };
+            crate::service::insert_new(
+                &txn,
+                at,
+                population_support::ActiveModel {
+                    area_id: Set(area_id),
+                    year: Set(r.year),
+                    benefit: Set(benefit.to_string()),
+                    gender: Set(gender.to_string()),
+                    full_year_equivalents: Set(*value),
+                    source: Set(r.source.trim().to_string()),
+                    ..Default::default()
+                },
+            )
             .await?;
         }
     }
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         caller,
-        Change::<(), _> {
-            operation: "importPopulationSupport",
-            entity: "PopulationSupport",
-            entity_id: format!("{} rows", rows.len()),
-            forbund_id: None,
-            before: None,
-            after: Some(&rows),
-        },
+        Change::created(
+            "importPopulationSupport",
+            "PopulationSupport",
+            format!("{} rows", rows.len()),
+            None,
+            &rows,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(rows.len())
 }

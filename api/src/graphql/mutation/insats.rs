@@ -5,7 +5,7 @@ use super::parse_id;
 use crate::domain::insats as rules;
 use crate::graphql::types::Date;
 use crate::graphql::types::insats::{Category, Insats, Orientation, Status, Visibility};
-use crate::graphql::types::meeting::{Decision, Meeting};
+use crate::graphql::types::{Decision, Meeting};
 use crate::graphql::{caller, state};
 use crate::service;
 use crate::service::insats::{InsatsFields, MunicipalityCount, OutcomeInput};

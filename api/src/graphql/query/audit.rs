@@ -5,7 +5,7 @@ use crate::graphql::pagination::{cursor, page_args};
 use crate::graphql::types::Date;
 use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection, AuditTotal};
 use crate::graphql::{caller, reader, state};
-use crate::service::audit::{AuditFilter, read};
+use crate::service::audit_log::{AuditFilter, read};
 
 #[derive(Default)]
 pub struct AuditQuery;

@@ -6,8 +6,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use finsam_entity::{forbund, insats, insats_budget, insats_extension, insats_goal};
 
-use super::meeting::Decision;
-use super::{Date, Forbund};
+use super::{Date, Decision, Forbund};
 use crate::auth::policy::{self, Action};
 use crate::domain::insats as rules;
 use crate::graphql::{caller, loaders, reader, state};

@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod date;
+mod decision;
 pub mod dso;
 mod forbund;
 pub mod indicator;
@@ -11,5 +12,8 @@ pub mod meeting;
 mod principal;
 
 pub use date::Date;
+pub use decision::Decision;
 pub use forbund::{Forbund, ForbundConnection, ForbundListTotal, MemberKind};
+pub use insats::Insats;
+pub use meeting::Meeting;
 pub use principal::PrincipalObject;

@@ -1,0 +1,148 @@
+//! What a change does to the ring (the member's dates, the assignments
+//! that end and begin) and the checks every change passes: the whole
+//! derived schedule, the scope limit and the contact address.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use finsam_entity::{dso_agreement, dso_assignment};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use serde::Serialize;
+
+use super::{RingData, names, to_link};
+use crate::domain::dso_ring::{self, Id, Link, Member};
+use crate::error::{ApiError, ApiResult};
+use crate::service::now;
+
+/// What a change does to the ring: the member's dates and the assignments
+/// that end or begin.
+#[derive(Debug, Clone, Serialize)]
+pub struct RingChange {
+    pub agreement_id: i32,
+    pub forbund_id: i32,
+    pub joined_on: Option<NaiveDate>,
+    pub notice_received_on: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    /// Assignments cut short, with their new last day.
+    #[serde(skip)]
+    pub ended: Vec<Link>,
+    /// Assignments that begin.
+    #[serde(skip)]
+    pub started: Vec<Link>,
+    /// For a leave: who serves the leaver's recipient from the day after.
+    pub taken_over_by: Option<Id>,
+    pub handed_over: Option<Id>,
+    pub period_ends_on: NaiveDate,
+    pub notice_deadline: NaiveDate,
+    /// False for a preview.
+    pub applied: bool,
+}
+
+pub(super) fn ring_invalid(err: dso_ring::RingError, names: &HashMap<Id, String>) -> ApiError {
+    let name = names
+        .get(&err.violation.forbund())
+        .cloned()
+        .unwrap_or_else(|| format!("förbund {}", err.violation.forbund()));
+    ApiError::DsoRingInvalid(format!("{} from {}", err.violation.describe(&name), err.on))
+}
+
+/// Diffs the new assignments against the stored ones and writes the
+/// difference; unchanged assignments keep their rows.
+pub(crate) async fn write_links<C: ConnectionTrait>(
+    conn: &C,
+    data: &RingData,
+    new: &[Link],
+) -> ApiResult<(Vec<Link>, Vec<Link>)> {
+    let at = now();
+    let mut ended = Vec::new();
+    let mut started = Vec::new();
+    let mut matched = vec![false; new.len()];
+    for row in &data.assignments {
+        let old = to_link(row);
+        let same_start = new.iter().enumerate().find(|(i, l)| {
+            !matched[*i]
+                && l.provider == old.provider
+                && l.recipient == old.recipient
+                && l.from == old.from
+        });
+        match same_start {
+            Some((i, l)) => {
+                matched[i] = true;
+                if *l != old {
+                    if l.to != old.to {
+                        ended.push(l.clone());
+                    }
+                    let mut active: dso_assignment::ActiveModel = row.clone().into();
+                    active.valid_to = Set(l.to);
+                    active.scope_percent = Set(l.scope);
+                    active.contact = Set(l.contact.clone());
+                    active.version = Set(row.version + 1);
+                    active.updated_at = Set(at);
+                    active.update(conn).await?;
+                }
+            }
+            None => {
+                dso_assignment::Entity::delete_by_id(row.id)
+                    .exec(conn)
+                    .await?;
+            }
+        }
+    }
+    for (link, _) in new.iter().zip(&matched).filter(|(_, m)| !**m) {
+        started.push(link.clone());
+        crate::service::insert_new(
+            conn,
+            at,
+            dso_assignment::ActiveModel {
+                agreement_id: Set(data.agreement.id),
+                provider_id: Set(link.provider),
+                recipient_id: Set(link.recipient),
+                valid_from: Set(link.from),
+                valid_to: Set(link.to),
+                scope_percent: Set(link.scope),
+                contact: Set(link.contact.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok((ended, started))
+}
+
+/// Checks the derived schedule from `from` on; refuses with the member at fault.
+pub(super) async fn check<C: ConnectionTrait>(
+    conn: &C,
+    members: &[Member],
+    links: &[Link],
+    from: NaiveDate,
+) -> ApiResult<()> {
+    if let Err(err) = dso_ring::check_schedule(members, links, from) {
+        let names = names(conn, &[err.violation.forbund()]).await?;
+        return Err(ring_invalid(err, &names));
+    }
+    Ok(())
+}
+
+pub(super) fn check_scope(scope: f64, agreement: &dso_agreement::Model) -> ApiResult<()> {
+    if !scope.is_finite() || scope <= 0.0 || scope > agreement.max_scope_percent {
+        return Err(ApiError::bad_input(
+            "scopePercent",
+            format!(
+                "scope must be above 0 and at most {} % of a full-time position",
+                agreement.max_scope_percent
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn check_contact(contact: &str) -> ApiResult<String> {
+    let c = contact.trim();
+    if c.is_empty() || c.chars().count() > 300 {
+        return Err(ApiError::bad_input(
+            "contact",
+            "give the DSO function's address, at most 300 characters",
+        ));
+    }
+    Ok(c.to_string())
+}

@@ -1,0 +1,154 @@
+//! joinDsoRing: a förbund joins on a day, placed after a named member.
+
+use chrono::NaiveDate;
+use finsam_entity::dso_member;
+use sea_orm::{ActiveModelTrait, Set};
+
+use super::{RingChange, RingData, agreement_on, check, check_contact, check_scope, write_links};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::domain::dso_ring::{self, JoinError, Member};
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{AppState, now};
+
+pub struct JoinInput {
+    pub agreement: Option<i32>,
+    pub forbund: String,
+    pub from: NaiveDate,
+    pub after: Option<String>,
+    pub contact: String,
+    pub scope_percent: Option<f64>,
+}
+
+/// joinDsoRing: the förbund joins on `from`, placed after `after`.
+pub async fn join(state: &AppState, caller: &Caller, input: JoinInput) -> ApiResult<RingChange> {
+    let txn = begin_write(&state.db).await?;
+    let joiner = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
+    policy::require(
+        &caller.principal,
+        Action::ManageDsoMembership {
+            forbund: &joiner.slug,
+        },
+    )?;
+    let agreement = agreement_on(&txn, input.agreement, input.from).await?;
+    let data = RingData::load(&txn, agreement).await?;
+    let scope = input
+        .scope_percent
+        .unwrap_or(data.agreement.max_scope_percent);
+    check_scope(scope, &data.agreement)?;
+    let contact = check_contact(&input.contact)?;
+    if input.from < data.agreement.starts_on {
+        return Err(ApiError::bad_input(
+            "from",
+            format!("the agreement starts on {}", data.agreement.starts_on),
+        ));
+    }
+    let after = match &input.after {
+        Some(slug) => Some(crate::service::forbund::require_slug(&txn, slug, "after").await?),
+        None => None,
+    };
+    let mut members = data.domain_members();
+    let joiner_member = Member {
+        forbund: joiner.id,
+        joined_on: Some(input.from),
+        last_day: None,
+        notice_received_on: None,
+        withdrew: false,
+        position: 0.0,
+        contact: contact.clone(),
+        scope,
+    };
+    dso_ring::join(&mut members, joiner_member, after.as_ref().map(|a| a.id)).map_err(
+        |e| match e {
+            JoinError::AlreadyMember => ApiError::bad_input(
+                "forbund",
+                format!("{} is already a member of the ring", joiner.name),
+            ),
+            JoinError::AfterNotActive(_) => ApiError::bad_input(
+                "after",
+                "that förbund is not an active member on the joining day",
+            ),
+            JoinError::AfterRequired => {
+                ApiError::bad_input("after", "name the member after which to join")
+            }
+        },
+    )?;
+    let new_links = dso_ring::regenerate(&data.domain_links(), &members, input.from);
+    check(&txn, &members, &new_links, data.agreement.starts_on).await?;
+    let position = members
+        .iter()
+        .find(|m| m.forbund == joiner.id)
+        .map(|m| m.position);
+    let at = now();
+    let existing = data
+        .members
+        .iter()
+        .find(|m| m.forbund_id == joiner.id)
+        .cloned();
+    let row = match &existing {
+        Some(old) => {
+            let mut active: dso_member::ActiveModel = old.clone().into();
+            active.joined_on = Set(Some(input.from));
+            active.notice_received_on = Set(None);
+            active.last_day = Set(None);
+            active.withdrew_before_start = Set(false);
+            active.ring_position = Set(position);
+            active.contact = Set(Some(contact.clone()));
+            active.scope_percent = Set(Some(scope));
+            active.version = Set(old.version + 1);
+            active.updated_at = Set(at);
+            active.update(&txn).await?
+        }
+        None => {
+            crate::service::insert_new(
+                &txn,
+                at,
+                dso_member::ActiveModel {
+                    agreement_id: Set(data.agreement.id),
+                    forbund_id: Set(joiner.id),
+                    signed: Set(true),
+                    joined_on: Set(Some(input.from)),
+                    notice_received_on: Set(None),
+                    last_day: Set(None),
+                    withdrew_before_start: Set(false),
+                    ring_position: Set(position),
+                    contact: Set(Some(contact.clone())),
+                    scope_percent: Set(Some(scope)),
+                    ..Default::default()
+                },
+            )
+            .await?
+        }
+    };
+    let (ended, started) = write_links(&txn, &data, &new_links).await?;
+    let change = RingChange {
+        agreement_id: data.agreement.id,
+        forbund_id: joiner.id,
+        joined_on: Some(input.from),
+        notice_received_on: None,
+        last_day: None,
+        ended,
+        started,
+        taken_over_by: None,
+        handed_over: None,
+        period_ends_on: data.period_end(input.from),
+        notice_deadline: data.notice_deadline(input.from),
+        applied: true,
+    };
+    audit::commit(
+        txn,
+        caller,
+        Change::upserted(
+            "joinDsoRing",
+            "DsoMember",
+            row.id,
+            Some(joiner.id),
+            existing.as_ref(),
+            &(&row, &change),
+        ),
+    )
+    .await?;
+    Ok(change)
+}

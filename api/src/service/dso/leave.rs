@@ -1,0 +1,163 @@
+//! leaveDsoRing and its preview: the last day from the notice, and who
+//! takes over the leaver's recipient from the day after.
+
+use chrono::NaiveDate;
+use finsam_entity::dso_member;
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+
+use super::{RingChange, RingData, check, months, require_agreement, write_links};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::domain::dso_ring::{self, LeaveError, Link};
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{AppState, now};
+
+/// leaveDsoRing and its preview: notice received on `notice_on`.
+pub async fn leave(
+    state: &AppState,
+    caller: &Caller,
+    agreement_id: Option<i32>,
+    slug: &str,
+    notice_on: NaiveDate,
+    apply: bool,
+) -> ApiResult<RingChange> {
+    // A preview only reads: it takes no write lock and is rolled back.
+    let txn = if apply {
+        begin_write(&state.db).await?
+    } else {
+        state.db.begin().await?
+    };
+    let leaver = crate::service::forbund::require_slug(&txn, slug, "forbund").await?;
+    if apply {
+        policy::require(
+            &caller.principal,
+            Action::ManageDsoMembership {
+                forbund: &leaver.slug,
+            },
+        )?;
+    }
+    let agreement = require_agreement(&txn, agreement_id, Some(leaver.id)).await?;
+    let data = RingData::load(&txn, agreement).await?;
+    let mut members = data.domain_members();
+    let last = dso_ring::leave(
+        &mut members,
+        leaver.id,
+        notice_on,
+        months(data.agreement.notice_months),
+    )
+    .map_err(|e| match e {
+        LeaveError::NotAMember => ApiError::bad_input(
+            "forbund",
+            format!("{} is not a member of this DSO-ring", leaver.name),
+        ),
+        LeaveError::AlreadyGaveNotice(day) => ApiError::bad_input(
+            "noticeReceivedOn",
+            format!("{} has already given notice (last day {day})", leaver.name),
+        ),
+        LeaveError::NoticeBeforeJoining(joined) => ApiError::bad_input(
+            "noticeReceivedOn",
+            format!("notice cannot be received before the member joined on {joined}"),
+        ),
+    })?;
+    let day_after = last
+        .succ_opt()
+        .ok_or_else(|| ApiError::bad_input("noticeReceivedOn", "date out of range"))?;
+    let new_links = dso_ring::regenerate(&data.domain_links(), &members, day_after);
+    check(
+        &txn,
+        &members,
+        &new_links,
+        data.agreement.starts_on.min(notice_on),
+    )
+    .await?;
+
+    let provider_on_last = data
+        .domain_links()
+        .into_iter()
+        .find(|l| l.recipient == leaver.id && l.active_on(last))
+        .map(|l| l.provider);
+    let takeover = new_links
+        .iter()
+        .find(|l| l.from == day_after && Some(l.provider) == provider_on_last);
+    let mut change = RingChange {
+        agreement_id: data.agreement.id,
+        forbund_id: leaver.id,
+        joined_on: members
+            .iter()
+            .find(|m| m.forbund == leaver.id)
+            .and_then(|m| m.joined_on),
+        notice_received_on: Some(notice_on),
+        last_day: Some(last),
+        ended: vec![],
+        started: vec![],
+        taken_over_by: takeover.map(|l| l.provider),
+        handed_over: takeover.map(|l| l.recipient),
+        period_ends_on: data.period_end(notice_on),
+        notice_deadline: data.notice_deadline(notice_on),
+        applied: apply,
+    };
+    if !apply {
+        let (ended, started) = diff_only(&data, &new_links);
+        change.ended = ended;
+        change.started = started;
+        txn.rollback().await?;
+        return Ok(change);
+    }
+    let row = data
+        .members
+        .iter()
+        .find(|m| m.forbund_id == leaver.id)
+        .cloned()
+        .ok_or_else(|| ApiError::bad_input("forbund", "not a member"))?;
+    let mut active: dso_member::ActiveModel = row.clone().into();
+    active.notice_received_on = Set(Some(notice_on));
+    active.last_day = Set(Some(last));
+    active.version = Set(row.version + 1);
+    active.updated_at = Set(now());
+    let after = active.update(&txn).await?;
+    let (ended, started) = write_links(&txn, &data, &new_links).await?;
+    change.ended = ended;
+    change.started = started;
+    audit::commit(
+        txn,
+        caller,
+        Change::updated(
+            "leaveDsoRing",
+            "DsoMember",
+            row.id,
+            Some(leaver.id),
+            &row,
+            &(&after, &change),
+        ),
+    )
+    .await?;
+    Ok(change)
+}
+
+/// The assignments that would end and begin, without writing.
+fn diff_only(data: &RingData, new: &[Link]) -> (Vec<Link>, Vec<Link>) {
+    let old = data.domain_links();
+    let ended = new
+        .iter()
+        .filter(|l| {
+            old.iter().any(|o| {
+                o.provider == l.provider
+                    && o.recipient == l.recipient
+                    && o.from == l.from
+                    && o.to != l.to
+            })
+        })
+        .cloned()
+        .collect();
+    let started = new
+        .iter()
+        .filter(|l| {
+            !old.iter()
+                .any(|o| o.provider == l.provider && o.recipient == l.recipient && o.from == l.from)
+        })
+        .cloned()
+        .collect();
+    (ended, started)
+}

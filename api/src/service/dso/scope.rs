@@ -1,0 +1,88 @@
+//! setDsoAssignmentScope: the share of full time a member provides, from a
+//! day on, within the agreement's maximum.
+
+use chrono::NaiveDate;
+use finsam_entity::dso_member;
+use sea_orm::{ActiveModelTrait, Set};
+
+use super::{RingChange, RingData, check, check_scope, require_agreement, write_links};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::domain::dso_ring::{self};
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{AppState, now};
+
+/// setDsoAssignmentScope: the scope of what `slug` provides, from `from` on.
+pub async fn set_scope(
+    state: &AppState,
+    caller: &Caller,
+    agreement_id: Option<i32>,
+    slug: &str,
+    scope: f64,
+    from: NaiveDate,
+) -> ApiResult<RingChange> {
+    let txn = begin_write(&state.db).await?;
+    let provider = crate::service::forbund::require_slug(&txn, slug, "forbund").await?;
+    policy::require(
+        &caller.principal,
+        Action::ManageDsoMembership {
+            forbund: &provider.slug,
+        },
+    )?;
+    let agreement = require_agreement(&txn, agreement_id, Some(provider.id)).await?;
+    let data = RingData::load(&txn, agreement).await?;
+    check_scope(scope, &data.agreement)?;
+    let row = data
+        .members
+        .iter()
+        .find(|m| m.forbund_id == provider.id && m.joined_on.is_some())
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::bad_input(
+                "forbund",
+                format!("{} is not a member of this DSO-ring", provider.name),
+            )
+        })?;
+    let mut members = data.domain_members();
+    if let Some(m) = members.iter_mut().find(|m| m.forbund == provider.id) {
+        m.scope = scope;
+    }
+    let new_links = dso_ring::regenerate(&data.domain_links(), &members, from);
+    check(&txn, &members, &new_links, data.agreement.starts_on).await?;
+    let mut active: dso_member::ActiveModel = row.clone().into();
+    active.scope_percent = Set(Some(scope));
+    active.version = Set(row.version + 1);
+    active.updated_at = Set(now());
+    let after = active.update(&txn).await?;
+    let (ended, started) = write_links(&txn, &data, &new_links).await?;
+    let change = RingChange {
+        agreement_id: data.agreement.id,
+        forbund_id: provider.id,
+        joined_on: row.joined_on,
+        notice_received_on: row.notice_received_on,
+        last_day: row.last_day,
+        ended,
+        started,
+        taken_over_by: None,
+        handed_over: None,
+        period_ends_on: data.period_end(from),
+        notice_deadline: data.notice_deadline(from),
+        applied: true,
+    };
+    audit::commit(
+        txn,
+        caller,
+        Change::updated(
+            "setDsoAssignmentScope",
+            "DsoMember",
+            row.id,
+            Some(provider.id),
+            &row,
+            &after,
+        ),
+    )
+    .await?;
+    Ok(change)
+}

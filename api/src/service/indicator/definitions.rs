@@ -1,0 +1,198 @@
+//! Indicator definitions: the list, the rules a definition meets, and
+//! defining or importing them (network_admin).
+
+use finsam_entity::indicator;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{BatchError, row_error};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{AppState, check_version, now};
+
+pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Model>> {
+    Ok(indicator::Entity::find()
+        .order_by_asc(indicator::Column::Number)
+        .order_by_asc(indicator::Column::Code)
+        .all(db)
+        .await?)
+}
+
+pub const LEVELS: [&str; 4] = ["PARTICIPANT", "STAFF", "ORGANISATION", "SOCIETY"];
+pub const KINDS: [&str; 2] = ["PROCESS", "EFFECT"];
+
+pub struct Definition {
+    pub code: String,
+    pub number: Option<i32>,
+    pub name: String,
+    pub description: Option<String>,
+    pub level: String,
+    pub kind: String,
+    pub respondent_group: Option<String>,
+}
+
+/// The rules of a definition: the field at fault and why.
+fn check_definition(d: &Definition) -> Result<(String, String), (&'static str, String)> {
+    let code = d.code.trim().to_string();
+    if code.is_empty() || code.len() > 32 {
+        return Err(("code", "1 to 32 characters".into()));
+    }
+    let name = d.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 300 {
+        return Err(("name", "1 to 300 characters".into()));
+    }
+    if !LEVELS.contains(&d.level.as_str()) {
+        return Err(("level", format!("one of {}", LEVELS.join(", "))));
+    }
+    if !KINDS.contains(&d.kind.as_str()) {
+        return Err(("kind", "PROCESS or EFFECT".into()));
+    }
+    if d.number.is_some_and(|n| n < 1) {
+        return Err(("number", "indicators are numbered from 1".into()));
+    }
+    Ok((code, name))
+}
+
+/// Definitions from a file (network_admin, the command line): each code is
+/// created or replaced; all rows or none.
+pub async fn import_definitions(
+    state: &AppState,
+    caller: &Caller,
+    rows: &[Definition],
+) -> Result<usize, BatchError> {
+    policy::require(&caller.principal, Action::ManageNetwork)?;
+    let mut checked = Vec::with_capacity(rows.len());
+    for (i, d) in rows.iter().enumerate() {
+        let (code, name) =
+            check_definition(d).map_err(|(column, message)| row_error(i, column, message))?;
+        checked.push((code, name, d));
+    }
+    let txn = begin_write(&state.db).await?;
+    let at = now();
+    for (code, name, d) in &checked {
+        let existing = indicator::Entity::find()
+            .filter(indicator::Column::Code.eq(code))
+            .one(&txn)
+            .await?;
+        let mut a = match &existing {
+            Some(old) => {
+                let mut a: indicator::ActiveModel = old.clone().into();
+                a.version = Set(old.version + 1);
+                a
+            }
+            None => indicator::ActiveModel {
+                code: Set(code.clone()),
+                version: Set(1),
+                created_at: Set(at),
+                ..Default::default()
+            },
+        };
+        a.number = Set(d.number);
+        a.name = Set(name.clone());
+        a.description = Set(d.description.clone());
+        a.level = Set(d.level.clone());
+        a.kind = Set(d.kind.clone());
+        a.respondent_group = Set(d.respondent_group.clone());
+        a.updated_at = Set(at);
+        a.save(&txn).await?;
+    }
+    let codes: Vec<&String> = checked.iter().map(|(c, _, _)| c).collect();
+    audit::commit(
+        txn,
+        caller,
+        Change::created(
+            "importIndicators",
+            "Indicator",
+            format!("{} rows", codes.len()),
+            None,
+            &codes,
+        ),
+    )
+    .await?;
+    Ok(checked.len())
+}
+
+/// defineIndicator (network_admin): a new definition, or a change to the one
+/// with this code at `version`.
+pub async fn define(
+    state: &AppState,
+    caller: &Caller,
+    d: Definition,
+    version: Option<i32>,
+) -> ApiResult<indicator::Model> {
+    policy::require(&caller.principal, Action::ManageNetwork)?;
+    let (code, name) =
+        check_definition(&d).map_err(|(field, message)| ApiError::bad_input(field, message))?;
+    let txn = begin_write(&state.db).await?;
+    let existing = indicator::Entity::find()
+        .filter(indicator::Column::Code.eq(&code))
+        .one(&txn)
+        .await?;
+    let at = now();
+    let (before, after) = match existing {
+        Some(old) => {
+            let v = version.ok_or_else(|| {
+                ApiError::Conflict(format!(
+                    "indicator {code} exists; pass its version to change it"
+                ))
+            })?;
+            check_version("indicator", old.version, v)?;
+            let mut a: indicator::ActiveModel = old.clone().into();
+            a.number = Set(d.number);
+            a.name = Set(name);
+            a.description = Set(d.description);
+            a.level = Set(d.level);
+            a.kind = Set(d.kind);
+            a.respondent_group = Set(d.respondent_group);
+            a.version = Set(old.version + 1);
+            a.updated_at = Set(at);
+            let new = crate::service::write_versioned_then_read(
+                &txn,
+                "indicator",
+                a,
+                old.id,
+                old.version,
+                "an indicator with this code exists",
+            )
+            .await?;
+            (Some(old), new)
+        }
+        None => {
+            let new = crate::service::insert_new(
+                &txn,
+                at,
+                indicator::ActiveModel {
+                    code: Set(code),
+                    number: Set(d.number),
+                    name: Set(name),
+                    description: Set(d.description),
+                    level: Set(d.level),
+                    kind: Set(d.kind),
+                    respondent_group: Set(d.respondent_group),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| ApiError::from_db_unique(e, "an indicator with this code exists"))?;
+            (None, new)
+        }
+    };
+    audit::commit(
+        txn,
+        caller,
+        Change::upserted(
+            "defineIndicator",
+            "Indicator",
+            after.id,
+            None,
+            before.as_ref(),
+            &after,
+        ),
+    )
+    .await?;
+    Ok(after)
+}

@@ -1,0 +1,112 @@
+//! setKeyFigures: the key figures a förbund reports for a year.
+
+use finsam_entity::key_figure;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use super::{check_source, check_year};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{AppState, now};
+
+pub struct KeyFigureInput {
+    pub forbund: String,
+    pub year: i32,
+    pub participants: Option<i32>,
+    pub closures: Option<i32>,
+    pub share_to_work_or_studies_percent: Option<f64>,
+    pub mean_months_in_insats: Option<f64>,
+    pub source: String,
+}
+
+/// setKeyFigures: a förbund's key figures for a year (its admin, or
+/// network_admin), replacing what was recorded for that year.
+pub async fn set_key_figures(
+    state: &AppState,
+    caller: &Caller,
+    input: KeyFigureInput,
+) -> ApiResult<key_figure::Model> {
+    let txn = begin_write(&state.db).await?;
+    let f = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
+    policy::require(
+        &caller.principal,
+        Action::WriteIndicatorResults { forbund: &f.slug },
+    )?;
+    check_year(0, input.year)
+        .map_err(|_| ApiError::bad_input("year", "a year from 2000 to 2100"))?;
+    for (field, v) in [
+        ("participants", input.participants),
+        ("closures", input.closures),
+    ] {
+        if v.is_some_and(|n| n < 0) {
+            return Err(ApiError::bad_input(field, "a count is not negative"));
+        }
+    }
+    if let (Some(p), Some(c)) = (input.participants, input.closures)
+        && c > p
+    {
+        return Err(ApiError::bad_input(
+            "closures",
+            "more closures than participants",
+        ));
+    }
+    crate::domain::insats::check_percent(
+        "shareToWorkOrStudiesPercent",
+        input.share_to_work_or_studies_percent,
+    )?;
+    crate::domain::insats::check_months("meanMonthsInInsats", input.mean_months_in_insats)?;
+    let source = check_source(0, &input.source)
+        .map_err(|_| ApiError::bad_input("source", "say where the figures come from"))?;
+    let existing = key_figure::Entity::find()
+        .filter(key_figure::Column::ForbundId.eq(f.id))
+        .filter(key_figure::Column::Year.eq(input.year))
+        .one(&txn)
+        .await?;
+    let at = now();
+    let after = match &existing {
+        Some(old) => {
+            let mut a: key_figure::ActiveModel = old.clone().into();
+            a.participants = Set(input.participants);
+            a.closures = Set(input.closures);
+            a.share_to_work_or_studies_percent = Set(input.share_to_work_or_studies_percent);
+            a.mean_months_in_insats = Set(input.mean_months_in_insats);
+            a.source = Set(source);
+            a.version = Set(old.version + 1);
+            a.updated_at = Set(at);
+            a.update(&txn).await?
+        }
+        None => {
+            crate::service::insert_new(
+                &txn,
+                at,
+                key_figure::ActiveModel {
+                    forbund_id: Set(f.id),
+                    year: Set(input.year),
+                    participants: Set(input.participants),
+                    closures: Set(input.closures),
+                    share_to_work_or_studies_percent: Set(input.share_to_work_or_studies_percent),
+                    mean_months_in_insats: Set(input.mean_months_in_insats),
+                    source: Set(source),
+                    ..Default::default()
+                },
+            )
+            .await?
+        }
+    };
+    audit::commit(
+        txn,
+        caller,
+        Change::upserted(
+            "setKeyFigures",
+            "KeyFigure",
+            after.id,
+            Some(f.id),
+            existing.as_ref(),
+            &after,
+        ),
+    )
+    .await?;
+    Ok(after)
+}

@@ -1,0 +1,104 @@
+//! National indicators: definitions (data, not code), results per förbund,
+//! national averages, and the comparisons boards and the national network
+//! read. Batches are all-or-nothing and name the row at fault.
+//!
+//! `definitions`; `results` (results and national averages, batched
+//! upserts); `shown` (a value as a caller may see it); `comparison` (a
+//! förbund against the national average and its previous year), `network`
+//! (every förbund on one indicator), `trend` (a series over the years);
+//! `key_figure_comparison` and `key_figures` (reading and recording the
+//! key figures).
+
+mod comparison;
+mod definitions;
+mod key_figure_comparison;
+mod key_figures;
+mod network;
+mod results;
+mod shown;
+mod trend;
+
+pub use comparison::*;
+pub use definitions::*;
+pub use key_figure_comparison::*;
+pub use key_figures::*;
+pub use network::*;
+pub use results::*;
+pub use shown::*;
+pub use trend::*;
+
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// TOTAL, WOMEN or MEN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Gender {
+    Total,
+    Women,
+    Men,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Total => "TOTAL",
+            Gender::Women => "WOMEN",
+            Gender::Men => "MEN",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "TOTAL" => Some(Gender::Total),
+            "WOMEN" => Some(Gender::Women),
+            "MEN" => Some(Gender::Men),
+            _ => None,
+        }
+    }
+}
+
+/// A batch refused at one row; `column` is the field's name in the API and
+/// in the CSV files.
+#[derive(Debug)]
+pub enum BatchError {
+    Row {
+        row: usize,
+        column: &'static str,
+        message: String,
+    },
+    Other(ApiError),
+}
+
+impl From<ApiError> for BatchError {
+    fn from(e: ApiError) -> Self {
+        BatchError::Other(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for BatchError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        BatchError::Other(e.into())
+    }
+}
+
+impl From<BatchError> for ApiError {
+    fn from(e: BatchError) -> Self {
+        match e {
+            BatchError::Row {
+                row,
+                column,
+                message,
+            } => ApiError::bad_input(format!("rows[{row}].{column}"), message),
+            BatchError::Other(e) => e,
+        }
+    }
+}
+
+fn row_error(row: usize, column: &'static str, message: impl Into<String>) -> BatchError {
+    BatchError::Row {
+        row,
+        column,
+        message: message.into(),
+    }
+}

@@ -1,0 +1,289 @@
+//! Indicator results per förbund and national averages, written in
+//! all-or-nothing batches of upserts (one statement per 500 rows) that name
+//! the row and column at fault.
+
+use std::collections::HashMap;
+
+use finsam_entity::{forbund, indicator, indicator_result, national_average};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use serde::Serialize;
+
+use super::{BatchError, Gender, row_error};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::error::ApiResult;
+use crate::service::audit::{self, Change};
+use crate::service::{AppState, now};
+
+/// Inserts `models`, or where a row with the same `key` exists, updates its
+/// `update` columns and bumps its version: one statement per 500 rows (an
+/// import of thousands of rows does not read each row first).
+async fn upsert<A, K, U>(
+    txn: &sea_orm::DatabaseTransaction,
+    models: Vec<A>,
+    key: K,
+    update: U,
+    version: <A::Entity as sea_orm::EntityTrait>::Column,
+) -> ApiResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    K: IntoIterator<Item = <A::Entity as sea_orm::EntityTrait>::Column> + Clone,
+    U: IntoIterator<Item = <A::Entity as sea_orm::EntityTrait>::Column> + Clone,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    let mut models = models;
+    while !models.is_empty() {
+        let rest = models.split_off(models.len().min(500));
+        let mut conflict = OnConflict::columns(key.clone());
+        conflict
+            .update_columns(update.clone())
+            .value(version, Expr::col((A::Entity::default(), version)).add(1));
+        <A::Entity as sea_orm::EntityTrait>::insert_many(models)
+            .on_conflict(conflict)
+            .exec_without_returning(txn)
+            .await?;
+        models = rest;
+    }
+    Ok(())
+}
+
+/// One result to record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultRow {
+    pub forbund: String,
+    pub indicator: String,
+    pub year: i32,
+    pub gender: Gender,
+    pub value: f64,
+    pub respondents: Option<i32>,
+    pub source: String,
+}
+
+pub(super) fn check_year(row: usize, year: i32) -> Result<(), BatchError> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(row_error(row, "year", "a year from 2000 to 2100"))
+    }
+}
+
+fn check_value(row: usize, value: f64) -> Result<(), BatchError> {
+    if value.is_finite() && (0.0..=100.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(row_error(row, "value", "a value from 0 to 100"))
+    }
+}
+
+pub(super) fn check_source(row: usize, source: &str) -> Result<String, BatchError> {
+    let s = source.trim();
+    if s.is_empty() || s.chars().count() > 200 {
+        return Err(row_error(
+            row,
+            "source",
+            "say where the figure comes from (at most 200 characters)",
+        ));
+    }
+    Ok(s.to_string())
+}
+
+async fn indicator_ids<C: ConnectionTrait>(conn: &C) -> ApiResult<HashMap<String, i32>> {
+    Ok(indicator::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, i.id))
+        .collect())
+}
+
+async fn forbund_ids<C: ConnectionTrait>(conn: &C) -> ApiResult<HashMap<String, forbund::Model>> {
+    Ok(forbund::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.slug.clone(), f))
+        .collect())
+}
+
+/// upsertIndicatorResults: all rows or none. Each förbund's admin may record
+/// its own; network_admin (and the command line) any.
+pub async fn upsert_results(
+    state: &AppState,
+    caller: &Caller,
+    rows: &[ResultRow],
+) -> Result<usize, BatchError> {
+    let txn = begin_write(&state.db).await?;
+    let indicators = indicator_ids(&txn).await?;
+    let forbund = forbund_ids(&txn).await?;
+    let mut seen = HashMap::new();
+    let mut checked = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let f = forbund
+            .get(&r.forbund)
+            .ok_or_else(|| row_error(i, "forbund", format!("no förbund {:?}", r.forbund)))?;
+        policy::require(
+            &caller.principal,
+            Action::WriteIndicatorResults { forbund: &f.slug },
+        )?;
+        let ind = *indicators.get(&r.indicator).ok_or_else(|| {
+            row_error(
+                i,
+                "indicator",
+                format!("no indicator with code {:?}", r.indicator),
+            )
+        })?;
+        check_year(i, r.year)?;
+        check_value(i, r.value)?;
+        if r.respondents.is_some_and(|n| n < 0) {
+            return Err(row_error(i, "respondents", "a count is not negative"));
+        }
+        let source = check_source(i, &r.source)?;
+        if let Some(first) = seen.insert((f.id, ind, r.year, r.gender), i) {
+            return Err(row_error(
+                i,
+                "indicator",
+                format!("the same result as row {first}"),
+            ));
+        }
+        checked.push((f.id, ind, r, source));
+    }
+    let at = now();
+    let models: Vec<indicator_result::ActiveModel> = checked
+        .iter()
+        .map(|(forbund_id, indicator_id, r, source)| {
+            let mut row = indicator_result::ActiveModel {
+                forbund_id: Set(*forbund_id),
+                indicator_id: Set(*indicator_id),
+                year: Set(r.year),
+                gender: Set(r.gender.as_str().to_string()),
+                value: Set(r.value),
+                respondents: Set(r.respondents),
+                source: Set(source.clone()),
+                ..Default::default()
+            };
+            crate::service::stamp_new(&mut row, at);
+            row
+        })
+        .collect();
+    use indicator_result::Column as R;
+    upsert(
+        &txn,
+        models,
+        [R::ForbundId, R::IndicatorId, R::Year, R::Gender],
+        [R::Value, R::Respondents, R::Source, R::UpdatedAt],
+        R::Version,
+    )
+    .await?;
+    // One audit entry per förbund whose results changed.
+    let mut by_forbund: HashMap<i32, Vec<&ResultRow>> = HashMap::new();
+    for (forbund_id, _, r, _) in &checked {
+        by_forbund.entry(*forbund_id).or_default().push(r);
+    }
+    for (forbund_id, rows) in by_forbund {
+        audit::record(
+            &txn,
+            caller,
+            Change::created(
+                "upsertIndicatorResults",
+                "IndicatorResult",
+                format!("{} rows", rows.len()),
+                Some(forbund_id),
+                &rows,
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(checked.len())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AverageRow {
+    pub indicator: String,
+    pub year: i32,
+    pub gender: Gender,
+    pub value: f64,
+    pub forbund_count: Option<i32>,
+    pub source: String,
+}
+
+/// upsertNationalAverages (network_admin): all rows or none.
+pub async fn upsert_averages(
+    state: &AppState,
+    caller: &Caller,
+    rows: &[AverageRow],
+) -> Result<usize, BatchError> {
+    policy::require(&caller.principal, Action::ManageNetwork)?;
+    let txn = begin_write(&state.db).await?;
+    let indicators = indicator_ids(&txn).await?;
+    let mut seen = HashMap::new();
+    let mut checked = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let ind = *indicators.get(&r.indicator).ok_or_else(|| {
+            row_error(
+                i,
+                "indicator",
+                format!("no indicator with code {:?}", r.indicator),
+            )
+        })?;
+        check_year(i, r.year)?;
+        check_value(i, r.value)?;
+        if r.forbund_count.is_some_and(|n| n < 1) {
+            return Err(row_error(
+                i,
+                "forbundCount",
+                "at least one förbund is behind an average",
+            ));
+        }
+        let source = check_source(i, &r.source)?;
+        if let Some(first) = seen.insert((ind, r.year, r.gender), i) {
+            return Err(row_error(
+                i,
+                "indicator",
+                format!("the same average as row {first}"),
+            ));
+        }
+        checked.push((ind, r, source));
+    }
+    let at = now();
+    let models: Vec<national_average::ActiveModel> = checked
+        .iter()
+        .map(|(indicator_id, r, source)| {
+            let mut row = national_average::ActiveModel {
+                indicator_id: Set(*indicator_id),
+                year: Set(r.year),
+                gender: Set(r.gender.as_str().to_string()),
+                value: Set(r.value),
+                forbund_count: Set(r.forbund_count),
+                source: Set(source.clone()),
+                ..Default::default()
+            };
+            crate::service::stamp_new(&mut row, at);
+            row
+        })
+        .collect();
+    use national_average::Column as N;
+    upsert(
+        &txn,
+        models,
+        [N::IndicatorId, N::Year, N::Gender],
+        [N::Value, N::ForbundCount, N::Source, N::UpdatedAt],
+        N::Version,
+    )
+    .await?;
+    let logged: Vec<&AverageRow> = checked.iter().map(|(_, r, _)| *r).collect();
+    audit::commit(
+        txn,
+        caller,
+        Change::created(
+            "upsertNationalAverages",
+            "NationalAverage",
+            format!("{} rows", logged.len()),
+            None,
+            &logged,
+        ),
+    )
+    .await?;
+    Ok(checked.len())
+}

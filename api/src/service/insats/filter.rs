@@ -1,0 +1,124 @@
+//! The catalogue's filters (förbund, orientation, category, status, the day
+//! it runs, an age in its target group, folded search) as one SQL condition.
+
+use chrono::NaiveDate;
+use finsam_entity::{forbund, insats};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{ColumnTrait, Condition};
+
+use super::forbund_ids_of;
+use crate::domain::insats::{self as rules, Category, Orientation, Status};
+use crate::domain::text::{fold, like_pattern};
+use crate::error::{ApiError, ApiResult};
+
+/// The longest search accepted (SQLite refuses very long LIKE patterns, and
+/// nobody types more).
+const SEARCH_LIMIT: usize = 200;
+
+#[derive(Debug, Clone, Default)]
+pub struct InsatsFilter {
+    pub forbund: Option<Vec<String>>,
+    /// With `forbund`: also the insatser of the förbund that merged into them.
+    pub include_predecessors: bool,
+    pub orientation: Option<Vec<Orientation>>,
+    pub category: Option<Vec<Category>>,
+    pub status: Option<Vec<Status>>,
+    pub active_on: Option<NaiveDate>,
+    pub age: Option<i32>,
+    pub search: Option<String>,
+}
+
+impl InsatsFilter {
+    pub(super) fn condition(&self) -> ApiResult<Condition> {
+        let mut c = Condition::all();
+        if let Some(slugs) = &self.forbund {
+            let own = insats::Column::ForbundId.in_subquery(forbund_ids_of(slugs.clone()));
+            c = if self.include_predecessors {
+                let predecessors = insats::Column::ForbundId.in_subquery(
+                    Query::select()
+                        .column(forbund::Column::Id)
+                        .from(forbund::Entity)
+                        .and_where(
+                            forbund::Column::SuccessorId.in_subquery(forbund_ids_of(slugs.clone())),
+                        )
+                        .to_owned(),
+                );
+                c.add(Condition::any().add(own).add(predecessors))
+            } else {
+                c.add(own)
+            };
+        }
+        if let Some(v) = &self.orientation {
+            c = c.add(insats::Column::Orientation.is_in(v.iter().map(|o| o.as_str())));
+        }
+        if let Some(v) = &self.category {
+            c = c.add(insats::Column::Category.is_in(v.iter().map(|o| o.as_str())));
+        }
+        if let Some(v) = &self.status {
+            c = c.add(insats::Column::Status.is_in(v.iter().map(|o| o.as_str())));
+        }
+        if let Some(day) = self.active_on {
+            // Inside the period, extensions included (ends_on is the current
+            // end); an open bound is open. A planned or cancelled insats runs
+            // on no day.
+            let running: Vec<&str> = Status::ALL
+                .iter()
+                .filter(|s| s.runs())
+                .map(|s| s.as_str())
+                .collect();
+            c = c
+                .add(
+                    Condition::any()
+                        .add(insats::Column::StartsOn.is_null())
+                        .add(insats::Column::StartsOn.lte(day)),
+                )
+                .add(
+                    Condition::any()
+                        .add(insats::Column::EndsOn.is_null())
+                        .add(insats::Column::EndsOn.gte(day)),
+                )
+                .add(insats::Column::Status.is_in(running));
+        }
+        if let Some(age) = self.age {
+            if !(0..=rules::AGE_LIMIT).contains(&age) {
+                return Err(ApiError::bad_input(
+                    "age",
+                    format!("an age is 0 to {}", rules::AGE_LIMIT),
+                ));
+            }
+            // Only insatser that state an age range take part.
+            c = c
+                .add(
+                    Condition::any()
+                        .add(insats::Column::AgeMin.is_not_null())
+                        .add(insats::Column::AgeMax.is_not_null()),
+                )
+                .add(
+                    Condition::any()
+                        .add(insats::Column::AgeMin.is_null())
+                        .add(insats::Column::AgeMin.lte(age)),
+                )
+                .add(
+                    Condition::any()
+                        .add(insats::Column::AgeMax.is_null())
+                        .add(insats::Column::AgeMax.gte(age)),
+                );
+        }
+        if let Some(text) = &self.search {
+            if text.chars().count() > SEARCH_LIMIT {
+                return Err(ApiError::bad_input(
+                    "search",
+                    format!("a search is at most {SEARCH_LIMIT} characters"),
+                ));
+            }
+            let folded = fold(text);
+            if !folded.is_empty() {
+                c = c.add(
+                    Expr::col((insats::Entity, insats::Column::SearchText))
+                        .like(LikeExpr::new(like_pattern(&folded)).escape('\\')),
+                );
+            }
+        }
+        Ok(c)
+    }
+}

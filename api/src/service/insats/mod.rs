@@ -1,0 +1,54 @@
+//! Insatser: the shared catalogue, its money and its results (DESIGN.md,
+//! "Insats"). Reads are filtered in SQL by what the caller may see
+//! (`policy::insats_scope`), so pages and counts never include a row the caller
+//! may not read, and a hidden row answers as a missing one. Every change takes
+//! the insats's `version`, bumps it, and is audited in its transaction.
+//!
+//! The read side: `visibility` (who may read which rows, as SQL), `filter`,
+//! `cursor` (keyset order) and `read` (pages, counts, single rows). The write
+//! side: `fields` (the rules a row must meet), `write` (create, update,
+//! extend, budgets), `goals`, `sharing` (visibility, shares, carry-over).
+//! Outcomes: `outcome_record` (validating and storing a period's report) and
+//! `outcome_view` (small-cell suppression of what a caller sees).
+
+mod cursor;
+mod fields;
+mod filter;
+mod goals;
+mod outcome_record;
+mod outcome_view;
+mod read;
+mod sharing;
+mod visibility;
+mod write;
+
+pub use cursor::*;
+pub use fields::*;
+pub use filter::*;
+pub use goals::*;
+pub use outcome_record::*;
+pub use outcome_view::*;
+pub use read::*;
+pub use sharing::*;
+pub use visibility::*;
+pub use write::*;
+
+use finsam_entity::{forbund, insats};
+
+use crate::domain::insats::Invalid;
+use crate::error::ApiError;
+
+impl From<Invalid> for ApiError {
+    fn from(e: Invalid) -> Self {
+        ApiError::bad_input(e.field, e.message)
+    }
+}
+
+/// An insats with its owning förbund, read in one statement.
+pub type InsatsRow = (insats::Model, forbund::Model);
+
+fn with_owner(rows: Vec<(insats::Model, Option<forbund::Model>)>) -> Vec<InsatsRow> {
+    rows.into_iter()
+        .filter_map(|(i, f)| f.map(|f| (i, f)))
+        .collect()
+}

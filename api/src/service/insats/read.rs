@@ -1,0 +1,102 @@
+//! Reading insatser: a page in keyset order, the count for a filter, one
+//! row, and rows by id for the loaders; each with its owning förbund.
+
+use finsam_entity::{forbund, insats};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::{
+    Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, keyset, order_column, visible,
+    with_owner,
+};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+
+pub async fn list(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    filter: &InsatsFilter,
+    field: OrderField,
+    direction: Direction,
+    after: Option<&InsatsCursor>,
+    limit: u64,
+) -> ApiResult<Vec<InsatsRow>> {
+    let col = order_column(field);
+    let mut query = insats::Entity::find()
+        .filter(visible(principal))
+        .filter(filter.condition()?);
+    if let Some(after) = after {
+        if after.field != field || after.direction != direction {
+            return Err(ApiError::bad_input(
+                "after",
+                "the cursor is from a list in another order",
+            ));
+        }
+        query = query.filter(keyset(after)?);
+    }
+    let order = match direction {
+        Direction::Asc => Order::Asc,
+        Direction::Desc => Order::Desc,
+    };
+    let rows = query
+        .order_by(Expr::col((insats::Entity, col)).is_null(), Order::Asc)
+        .order_by(col, order)
+        .order_by_asc(insats::Column::Id)
+        .limit(limit)
+        .find_also_related(forbund::Entity)
+        .all(db)
+        .await?;
+    Ok(with_owner(rows))
+}
+
+pub async fn count(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    filter: &InsatsFilter,
+) -> ApiResult<u64> {
+    Ok(insats::Entity::find()
+        .filter(visible(principal))
+        .filter(filter.condition()?)
+        .count(db)
+        .await?)
+}
+
+/// One insats, if the caller may see it; a hidden one is `None` like a missing one.
+pub async fn get(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    id: i32,
+) -> ApiResult<Option<InsatsRow>> {
+    let row = insats::Entity::find_by_id(id)
+        .filter(visible(principal))
+        .find_also_related(forbund::Entity)
+        .one(db)
+        .await?;
+    Ok(row.and_then(|(i, f)| f.map(|f| (i, f))))
+}
+
+/// Insatser by id, or by the insats they were carried over from, that
+/// `visible` lets through; with their owners. One statement (loaders).
+pub async fn visible_by<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    visible: Condition,
+    by_carried_over_from: bool,
+    keys: &[i32],
+) -> ApiResult<Vec<InsatsRow>> {
+    let column = if by_carried_over_from {
+        insats::Column::CarriedOverFromId
+    } else {
+        insats::Column::Id
+    };
+    let rows = insats::Entity::find()
+        .filter(visible)
+        .filter(column.is_in(keys.iter().copied()))
+        .order_by_asc(insats::Column::Id)
+        .find_also_related(forbund::Entity)
+        .all(conn)
+        .await?;
+    Ok(with_owner(rows))
+}

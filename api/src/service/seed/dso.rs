@@ -1,0 +1,164 @@
+//! DSO agreements and their rings. The facts list the assignments; the seed
+//! places the members on the ring in the order of that cycle, derives the
+//! assignments with the ring's own rules (`domain::dso_ring::derive`) and
+//! refuses to load unless they equal the facts, then writes the derived ones
+//! through the DSO service's writer.
+
+use std::collections::HashMap;
+
+use finsam_entity::{dso_agreement, dso_member};
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Set};
+
+use super::files::{SeedAgreement, SeedAssignment};
+use super::loader::Loader;
+use super::{Slugs, id_of};
+use crate::domain::dso_ring::{self, Member};
+
+const KIND: &str = "DSO agreements, members and assignments";
+
+pub(super) async fn load<C: ConnectionTrait>(
+    loader: &mut Loader<'_, C>,
+    file: &super::files::DsoFile,
+    slugs: &Slugs,
+) -> anyhow::Result<()> {
+    for a in &file.agreement {
+        let (agreement_id, new) = loader
+            .row(
+                KIND,
+                a,
+                |a| {
+                    Ok(dso_agreement::Column::Name
+                        .eq(&a.name)
+                        .and(dso_agreement::Column::StartsOn.eq(a.starts_on)))
+                },
+                |a| {
+                    Ok(dso_agreement::ActiveModel {
+                        name: Set(a.name.clone()),
+                        decided_on: Set(a.decided_on),
+                        starts_on: Set(a.starts_on),
+                        initial_ends_on: Set(a.initial_ends_on),
+                        renewal_months: Set(a.renewal_months),
+                        notice_months: Set(a.notice_months),
+                        max_scope_percent: Set(a.max_scope_percent),
+                        ..Default::default()
+                    })
+                },
+            )
+            .await?;
+        // A ring is loaded whole with its agreement, never row by row: its
+        // assignments only hold together as a cycle.
+        if !new {
+            continue;
+        }
+        let (members, positions) = ring_of(a, slugs)?;
+        let derived = dso_ring::derive(&members, a.starts_on);
+        check_against_facts(a, slugs, &derived)?;
+        loader
+            .rows(
+                KIND,
+                &members,
+                |m| {
+                    Ok(dso_member::Column::AgreementId
+                        .eq(agreement_id)
+                        .and(dso_member::Column::ForbundId.eq(m.forbund)))
+                },
+                |m| {
+                    Ok(dso_member::ActiveModel {
+                        agreement_id: Set(agreement_id),
+                        forbund_id: Set(m.forbund),
+                        signed: Set(true),
+                        joined_on: Set(m.joined_on),
+                        notice_received_on: Set(None),
+                        last_day: Set(None),
+                        withdrew_before_start: Set(m.withdrew),
+                        ring_position: Set(positions.get(&m.forbund).copied()),
+                        contact: Set((!m.contact.is_empty()).then(|| m.contact.clone())),
+                        scope_percent: Set((!m.withdrew).then_some(m.scope)),
+                        ..Default::default()
+                    })
+                },
+            )
+            .await?;
+        let agreement = dso_agreement::Entity::find_by_id(agreement_id)
+            .one(loader.conn())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("DSO agreement {} vanished", a.name))?;
+        crate::service::dso::write_links(
+            loader.conn(),
+            &crate::service::dso::RingData::empty(agreement),
+            &derived,
+        )
+        .await
+        .map_err(crate::error::ApiError::into_anyhow)?;
+        loader.count(KIND, derived.len());
+    }
+    Ok(())
+}
+
+/// The members with their places on the ring, following the facts' cycle
+/// from its first member.
+fn ring_of(a: &SeedAgreement, slugs: &Slugs) -> anyhow::Result<(Vec<Member>, HashMap<i32, f64>)> {
+    let mut provider_of: HashMap<i32, &SeedAssignment> = HashMap::new();
+    let mut next: HashMap<i32, i32> = HashMap::new();
+    for s in &a.assignments {
+        let p = id_of(slugs, &s.provider)?;
+        next.insert(p, id_of(slugs, &s.recipient)?);
+        provider_of.insert(p, s);
+    }
+    let mut positions: HashMap<i32, f64> = HashMap::new();
+    if let Some(first) = a.members.iter().find(|m| !m.withdrew_before_start) {
+        let start = id_of(slugs, &first.forbund)?;
+        let mut at = start;
+        loop {
+            positions.insert(at, positions.len() as f64 + 1.0);
+            at = *next
+                .get(&at)
+                .ok_or_else(|| anyhow::anyhow!("seed ring is not a cycle"))?;
+            if at == start {
+                break;
+            }
+        }
+    }
+    let mut members = Vec::new();
+    for m in &a.members {
+        let forbund_id = id_of(slugs, &m.forbund)?;
+        let provides = provider_of.get(&forbund_id);
+        members.push(Member {
+            forbund: forbund_id,
+            joined_on: m.joined_on,
+            last_day: None,
+            notice_received_on: None,
+            withdrew: m.withdrew_before_start,
+            position: positions.get(&forbund_id).copied().unwrap_or(0.0),
+            contact: provides.map(|s| s.contact.clone()).unwrap_or_default(),
+            scope: provides.map_or(a.max_scope_percent, |s| s.scope_percent),
+        });
+    }
+    Ok((members, positions))
+}
+
+/// The facts' assignments must be exactly the ones the rules derive.
+fn check_against_facts(
+    a: &SeedAgreement,
+    slugs: &Slugs,
+    derived: &[dso_ring::Link],
+) -> anyhow::Result<()> {
+    for s in &a.assignments {
+        let (p, r) = (id_of(slugs, &s.provider)?, id_of(slugs, &s.recipient)?);
+        anyhow::ensure!(
+            derived.iter().any(|l| l.provider == p
+                && l.recipient == r
+                && l.from == s.valid_from
+                && l.to == s.valid_to),
+            "seed assignment {} → {} does not follow from the ring",
+            s.provider,
+            s.recipient
+        );
+    }
+    anyhow::ensure!(
+        derived.len() == a.assignments.len(),
+        "seed ring has assignments the facts do not"
+    );
+    Ok(())
+}

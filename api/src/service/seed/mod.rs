@@ -1,0 +1,91 @@
+//! The demo dataset (`data/seed/*.toml`, built from the facts of public board
+//! papers), compiled into the binary so `cargo run` needs nothing else.
+//! Loading is idempotent: every row is found by its natural key first
+//! (`loader`), so a second load changes nothing. One file a table group:
+//! `forbund`, `insatser`, `dso` (which also checks the facts' assignments
+//! against the ring the rules derive), `meetings` and `statistics`.
+
+mod dso;
+mod files;
+mod forbund;
+mod insatser;
+mod loader;
+mod meetings;
+mod statistics;
+
+use std::collections::HashMap;
+
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+use crate::db::begin_write;
+pub use loader::SeedReport;
+
+const FORBUND: &str = include_str!("../../../../data/seed/forbund.toml");
+const INSATSER: &str = include_str!("../../../../data/seed/insatser.toml");
+const DSO: &str = include_str!("../../../../data/seed/dso.toml");
+const MEETINGS: &str = include_str!("../../../../data/seed/meetings.toml");
+const STATISTICS: &str = include_str!("../../../../data/seed/statistics.toml");
+
+/// Where a value without a source of its own comes from.
+const DEFAULT_SOURCE: &str = "Board papers of the förbund (demo dataset)";
+
+/// True when no förbund exists yet (a fresh database).
+pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    Ok(finsam_entity::forbund::Entity::find().count(db).await? == 0)
+}
+
+/// Loads the whole demo dataset in one transaction.
+pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
+    let forbund_file: files::ForbundFile = toml::from_str(FORBUND)?;
+    let insats_file: files::InsatsFile = toml::from_str(INSATSER)?;
+    let dso_file: files::DsoFile = toml::from_str(DSO)?;
+    let meeting_file: files::MeetingFile = toml::from_str(MEETINGS)?;
+    let statistics: files::StatisticsFile = toml::from_str(STATISTICS)?;
+
+    let txn = begin_write(db).await?;
+    let mut loader = loader::Loader::new(&txn, super::now());
+    let slugs = forbund::load(&mut loader, &forbund_file).await?;
+    let insatser = insatser::load(&mut loader, &insats_file, &slugs).await?;
+    dso::load(&mut loader, &dso_file, &slugs).await?;
+    meetings::load(&mut loader, &meeting_file, &slugs, &insatser).await?;
+    statistics::load(&mut loader, &statistics, &slugs).await?;
+    let report = loader.report;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// Förbund ids by slug, as the tables that refer to förbund look them up.
+type Slugs = HashMap<String, i32>;
+
+fn id_of(slugs: &Slugs, slug: &str) -> anyhow::Result<i32> {
+    slugs
+        .get(slug)
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("seed refers to unknown förbund {slug:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_files_parse_and_hold_the_facts() {
+        let f: files::ForbundFile = toml::from_str(FORBUND).expect("forbund.toml");
+        assert_eq!(f.forbund.len(), 11);
+        for forbund in &f.forbund {
+            if let Some(org) = &forbund.org_number {
+                assert!(crate::domain::OrgNumber::parse(org).is_ok(), "{org}");
+            }
+        }
+        let d: files::DsoFile = toml::from_str(DSO).expect("dso.toml");
+        assert_eq!(d.agreement[0].assignments.len(), 6);
+        let _: files::InsatsFile = toml::from_str(INSATSER).expect("insatser.toml");
+        let _: files::MeetingFile = toml::from_str(MEETINGS).expect("meetings.toml");
+        let s: files::StatisticsFile = toml::from_str(STATISTICS).expect("statistics.toml");
+        assert!(
+            s.population
+                .iter()
+                .all(|p| p.support.len() == crate::service::population::BENEFITS.len() + 1)
+        );
+    }
+}
