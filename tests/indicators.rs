@@ -9,11 +9,12 @@ use finsam_api::auth::{Caller, Role};
 use finsam_api::import::{Kind, import};
 use serde_json::{Value, json};
 
-/// 2020 values, 2020 national averages (none for I14), 2019 values (none for I13).
-const V2020: [f64; 14] = [
+/// Hand-made values in years the demo dataset does not use: 2030 values, 2030
+/// national averages (none for I14), 2029 values (none for I13).
+const V2030: [f64; 14] = [
     70.0, 65.0, 80.0, 55.0, 60.0, 75.0, 90.0, 50.0, 62.0, 58.0, 71.0, 66.0, 64.0, 77.0,
 ];
-const NAT2020: [Option<f64>; 14] = [
+const NAT2030: [Option<f64>; 14] = [
     Some(60.0),
     Some(65.0),
     Some(70.0),
@@ -29,7 +30,7 @@ const NAT2020: [Option<f64>; 14] = [
     Some(60.0),
     None,
 ];
-const V2019: [Option<f64>; 14] = [
+const V2029: [Option<f64>; 14] = [
     Some(72.0),
     Some(60.0),
     Some(85.0),
@@ -60,16 +61,16 @@ async fn load_indicators(app: &TestApp) {
     let mut rows = Vec::new();
     for i in 0..14 {
         let code = format!("I{}", i + 1);
-        rows.push(json!({ "indicator": code, "year": 2020, "value": V2020[i], "respondents": 30 }));
-        if let Some(v) = V2019[i] {
-            rows.push(json!({ "indicator": code, "year": 2019, "value": v, "respondents": 28 }));
+        rows.push(json!({ "indicator": code, "year": 2030, "value": V2030[i], "respondents": 30 }));
+        if let Some(v) = V2029[i] {
+            rows.push(json!({ "indicator": code, "year": 2029, "value": v, "respondents": 28 }));
         }
     }
     // Women and men for two indicators; few women answered I6.
-    rows.push(json!({ "indicator": "I6", "year": 2020, "gender": "WOMEN", "value": 80.0, "respondents": 3 }));
-    rows.push(json!({ "indicator": "I6", "year": 2020, "gender": "MEN", "value": 68.0, "respondents": 27 }));
-    rows.push(json!({ "indicator": "I4", "year": 2020, "gender": "WOMEN", "value": 50.0, "respondents": 15 }));
-    rows.push(json!({ "indicator": "I4", "year": 2020, "gender": "MEN", "value": 61.0, "respondents": 15 }));
+    rows.push(json!({ "indicator": "I6", "year": 2030, "gender": "WOMEN", "value": 80.0, "respondents": 3 }));
+    rows.push(json!({ "indicator": "I6", "year": 2030, "gender": "MEN", "value": 68.0, "respondents": 27 }));
+    rows.push(json!({ "indicator": "I4", "year": 2030, "gender": "WOMEN", "value": 50.0, "respondents": 15 }));
+    rows.push(json!({ "indicator": "I4", "year": 2030, "gender": "MEN", "value": 61.0, "respondents": 15 }));
     let sodra_admin = app.token(&[Role::Admin], Some("sodra-dalarna"));
     let written = app
         .data_as(
@@ -79,10 +80,10 @@ async fn load_indicators(app: &TestApp) {
         )
         .await;
     assert_eq!(written["upsertIndicatorResults"], 31);
-    let averages: Vec<Value> = NAT2020
+    let averages: Vec<Value> = NAT2030
         .iter()
         .enumerate()
-        .filter_map(|(i, n)| n.map(|v| json!({ "indicator": format!("I{}", i + 1), "year": 2020, "value": v, "forbundCount": 36 })))
+        .filter_map(|(i, n)| n.map(|v| json!({ "indicator": format!("I{}", i + 1), "year": 2030, "value": v, "forbundCount": 36 })))
         .collect();
     app.data_as(
         Some(&admin),
@@ -92,7 +93,7 @@ async fn load_indicators(app: &TestApp) {
     .await;
 }
 
-const COMPARISON: &str = r#"query { indicatorComparison(forbund: "sodra-dalarna", year: 2020) {
+const COMPARISON: &str = r#"query { indicatorComparison(forbund: "sodra-dalarna", year: 2030) {
   summary { measured withNationalAverage atOrAboveNational belowNational withoutNationalAverage
             withPreviousYear higherThanPreviousYear lowerThanPreviousYear unchangedFromPreviousYear withoutPreviousYear suppressed }
   rows { indicator { code } value { value suppressed synthetic } nationalAverage difference atOrAboveNational
@@ -159,16 +160,16 @@ async fn a_board_reads_its_comparison_worked_out_by_hand() {
 
     let trend = app
         .data(
-            r#"{ indicatorTrend(forbund: "sodra-dalarna", indicator: "I1", from: 2018, to: 2020) { year value { value } nationalAverage } }"#,
+            r#"{ indicatorTrend(forbund: "sodra-dalarna", indicator: "I1", from: 2028, to: 2030) { year value { value } nationalAverage } }"#,
             json!({}),
         )
         .await;
     assert_eq!(
         trend["indicatorTrend"],
         json!([
-            { "year": 2018, "value": null, "nationalAverage": null },
-            { "year": 2019, "value": { "value": 72.0 }, "nationalAverage": null },
-            { "year": 2020, "value": { "value": 70.0 }, "nationalAverage": 60.0 }
+            { "year": 2028, "value": null, "nationalAverage": null },
+            { "year": 2029, "value": { "value": 72.0 }, "nationalAverage": null },
+            { "year": 2030, "value": { "value": 70.0 }, "nationalAverage": 60.0 }
         ])
     );
 }
@@ -185,13 +186,13 @@ async fn load_network(app: &TestApp) {
         app.data_as(
             Some(&admin),
             r#"mutation($f: String!, $rows: [IndicatorResultInput!]!) { upsertIndicatorResults(forbund: $f, rows: $rows) }"#,
-            json!({ "f": slug, "rows": [{ "indicator": "I1", "year": 2020, "value": value, "respondents": respondents }] }),
+            json!({ "f": slug, "rows": [{ "indicator": "I1", "year": 2030, "value": value, "respondents": respondents }] }),
         )
         .await;
     }
 }
 
-const NETWORK: &str = r#"{ networkComparison(indicator: "I1", year: 2020) {
+const NETWORK: &str = r#"{ networkComparison(indicator: "I1", year: 2030) {
   nationalAverage nationalAverageForbundCount forbundCount
   entries { forbund { slug } own rank percentile value respondents }
   distribution { count min q1 median q3 max }
@@ -331,9 +332,9 @@ async fn a_csv_import_with_one_bad_line_loads_nothing_and_names_it() {
     std::fs::write(
         &bad,
         "forbund,indicator,year,gender,value,respondents,source\n\
-         varend,I1,2020,TOTAL,81.5,40,synthetic example\n\
-         varend,I2,2020,TOTAL,abc,40,synthetic example\n\
-         varend,I3,2020,TOTAL,70,40,synthetic example\n",
+         varend,I1,2030,TOTAL,81.5,40,synthetic example\n\
+         varend,I2,2030,TOTAL,abc,40,synthetic example\n\
+         varend,I3,2030,TOTAL,70,40,synthetic example\n",
     )
     .expect("write");
     let err = import(
@@ -354,9 +355,9 @@ async fn a_csv_import_with_one_bad_line_loads_nothing_and_names_it() {
     std::fs::write(
         &out_of_range,
         "forbund,indicator,year,gender,value,respondents,source\n\
-         varend,I1,2020,TOTAL,81.5,40,synthetic example\n\
-         varend,I2,2020,TOTAL,70,40,synthetic example\n\
-         varend,I3,2020,TOTAL,170,40,synthetic example\n",
+         varend,I1,2030,TOTAL,81.5,40,synthetic example\n\
+         varend,I2,2030,TOTAL,70,40,synthetic example\n\
+         varend,I3,2030,TOTAL,170,40,synthetic example\n",
     )
     .expect("write");
     let err = import(
@@ -378,7 +379,7 @@ async fn a_csv_import_with_one_bad_line_loads_nothing_and_names_it() {
     let good = dir.join("good.csv");
     std::fs::write(
         &good,
-        "forbund,indicator,year,gender,value,respondents,source\nvarend,I1,2020,TOTAL,\"81,5\",40,synthetic example\n",
+        "forbund,indicator,year,gender,value,respondents,source\nvarend,I1,2030,TOTAL,\"81,5\",40,synthetic example\n",
     )
     .expect("write");
     let written = import(
@@ -497,13 +498,13 @@ async fn recording_again_replaces_the_value() {
     let sodra_admin = app.token(&[Role::Admin], Some("sodra-dalarna"));
     app.data_as(
         Some(&sodra_admin),
-        r#"mutation { upsertIndicatorResults(forbund: "sodra-dalarna", rows: [{ indicator: "I1", year: 2020, value: 73.5, respondents: 31 }]) }"#,
+        r#"mutation { upsertIndicatorResults(forbund: "sodra-dalarna", rows: [{ indicator: "I1", year: 2030, value: 73.5, respondents: 31 }]) }"#,
         json!({}),
     )
     .await;
     app.data_as(
         Some(&app.network_admin()),
-        r#"mutation { upsertNationalAverages(rows: [{ indicator: "I1", year: 2020, value: 61.0, forbundCount: 37 }]) }"#,
+        r#"mutation { upsertNationalAverages(rows: [{ indicator: "I1", year: 2030, value: 61.0, forbundCount: 37 }]) }"#,
         json!({}),
     )
     .await;
@@ -520,7 +521,7 @@ async fn recording_again_replaces_the_value() {
     use finsam_entity::indicator_result;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let stored = indicator_result::Entity::find()
-        .filter(indicator_result::Column::Year.eq(2020))
+        .filter(indicator_result::Column::Year.eq(2030))
         .filter(indicator_result::Column::Value.eq(73.5))
         .one(&app.state.db)
         .await
@@ -534,7 +535,7 @@ async fn recording_again_replaces_the_value() {
 async fn a_definition_changes_only_on_its_version() {
     let app = TestApp::spawn().await;
     let admin = app.network_admin();
-    let define = r#"mutation($v: Int, $n: String!) { defineIndicator(input: { code: "6", number: 6, name: $n, level: "PARTICIPANT", kind: "EFFECT" }, version: $v) { name version } }"#;
+    let define = r#"mutation($v: Int, $n: String!) { defineIndicator(input: { code: "X6", number: 106, name: $n, level: "PARTICIPANT", kind: "EFFECT" }, version: $v) { name version } }"#;
     let first = app
         .data_as(
             Some(&admin),
@@ -563,8 +564,67 @@ async fn a_definition_changes_only_on_its_version() {
         .await;
     assert_eq!(error_code(&stale), "CONFLICT");
     let listed = app.data("{ indicators { code name } }", json!({})).await;
+    let ours: Vec<&Value> = listed["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .filter(|i| i["code"] == "X6")
+        .collect();
     assert_eq!(
-        listed["indicators"],
-        json!([{ "code": "6", "name": "The transition after closure" }])
+        ours,
+        [&json!({ "code": "X6", "name": "The transition after closure" })]
     );
+}
+
+/// The demo dataset's example values for Södra Dalarna agree with what its
+/// board was told about 2020, which is stored as reported: the summary the
+/// API computes equals the reported one, for anyone who asks.
+#[tokio::test]
+async fn the_summary_computed_from_the_example_values_equals_the_reported_one() {
+    let app = TestApp::spawn().await;
+    let query = r#"{ indicatorComparison(forbund: "sodra-dalarna", year: 2020) {
+        summary { measured withNationalAverage atOrAboveNational lowerThanPreviousYear suppressed }
+        reported { measured atOrAboveNational lowerThanPreviousYear answers answersWomen answersMen source }
+        rows { indicator { code } value { value respondents synthetic } nationalAverage women { respondents } men { respondents } }
+    } }"#;
+    let member = app.token(&[Role::Member], Some("sodra-dalarna"));
+    for token in [None, Some(member.as_str())] {
+        let data = app.data_as(token, query, json!({})).await;
+        let c = &data["indicatorComparison"];
+        let (summary, reported) = (&c["summary"], &c["reported"]);
+        assert_eq!(reported["measured"], 14);
+        assert_eq!(reported["atOrAboveNational"], 12);
+        assert_eq!(reported["lowerThanPreviousYear"], 7);
+        assert_eq!(summary["measured"], reported["measured"]);
+        assert_eq!(summary["withNationalAverage"], reported["measured"]);
+        assert_eq!(summary["atOrAboveNational"], reported["atOrAboveNational"]);
+        assert_eq!(
+            summary["lowerThanPreviousYear"],
+            reported["lowerThanPreviousYear"]
+        );
+        assert_eq!(summary["suppressed"], 0);
+        assert_eq!(
+            (
+                reported["answers"].clone(),
+                reported["answersWomen"].clone(),
+                reported["answersMen"].clone()
+            ),
+            (json!(126), json!(52), json!(41))
+        );
+        let rows = c["rows"].as_array().expect("rows");
+        assert!(
+            rows.iter().all(|r| r["value"]["synthetic"] == true),
+            "every value is an example"
+        );
+        // Indicator 6 far above the national average; participants answered as 52 women, 41 men.
+        let six = rows
+            .iter()
+            .find(|r| r["indicator"]["code"] == "6")
+            .expect("indicator 6");
+        let gap = six["value"]["value"].as_f64().expect("value")
+            - six["nationalAverage"].as_f64().expect("average");
+        assert!(gap > 15.0, "indicator 6 is {gap} above the average");
+        assert_eq!(six["women"]["respondents"], 52);
+        assert_eq!(six["men"]["respondents"], 41);
+    }
 }

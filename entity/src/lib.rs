@@ -12,6 +12,7 @@ pub mod forbund;
 pub mod forbund_allocation;
 pub mod forbund_member;
 pub mod indicator;
+pub mod indicator_report;
 pub mod indicator_result;
 pub mod insats;
 pub mod insats_budget;

@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
 mod m20261123_000002_filter_indexes;
+mod m20261126_000003_indicator_reports;
+mod spec;
 
 pub struct Migrator;
 
@@ -14,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261123_000002_filter_indexes::Migration),
+            Box::new(m20261126_000003_indicator_reports::Migration),
         ]
     }
 }

@@ -150,6 +150,47 @@ pub struct IndicatorComparisonSummary {
     pub suppressed: i32,
 }
 
+/// An indicator summary as a förbund reported it to its board.
+pub struct IndicatorReport(pub finsam_entity::indicator_report::Model);
+
+#[Object]
+impl IndicatorReport {
+    /// Indicators measured.
+    async fn measured(&self) -> Option<i32> {
+        self.0.measured
+    }
+
+    /// Indicators at or above the national average.
+    async fn at_or_above_national(&self) -> Option<i32> {
+        self.0.at_or_above_national
+    }
+
+    /// Indicators lower than the year before.
+    async fn lower_than_previous_year(&self) -> Option<i32> {
+        self.0.lower_than_previous_year
+    }
+
+    /// Survey answers analysed, across respondent groups.
+    async fn answers(&self) -> Option<i32> {
+        self.0.answers
+    }
+
+    /// Participants answering who are women.
+    async fn answers_women(&self) -> Option<i32> {
+        self.0.answers_women
+    }
+
+    /// Participants answering who are men.
+    async fn answers_men(&self) -> Option<i32> {
+        self.0.answers_men
+    }
+
+    /// Where the figures were reported.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+}
+
 fn n(v: usize) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
@@ -177,6 +218,13 @@ impl IndicatorComparison {
             .cloned()
             .map(IndicatorComparisonRow)
             .collect()
+    }
+
+    /// What the förbund's board was told for the year (its own summary and
+    /// survey answers), as reported; null when nothing is on record. Set it
+    /// beside `summary` to see whether the values on record agree.
+    async fn reported(&self) -> Option<IndicatorReport> {
+        self.0.reported.clone().map(IndicatorReport)
     }
 
     async fn summary(&self) -> IndicatorComparisonSummary {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use finsam_entity::{forbund, indicator, indicator_result, national_average};
+use finsam_entity::{forbund, indicator, indicator_report, indicator_result, national_average};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::{Gender, Shown, definitions, shown};
@@ -39,6 +39,8 @@ pub struct Comparison {
     pub summary: Summary,
     /// Measured, but hidden from this caller as small cells.
     pub suppressed: usize,
+    /// What the förbund's board was told for the year, as reported.
+    pub reported: Option<indicator_report::Model>,
 }
 
 /// indicatorComparison: one row per indicator the förbund measured in the
@@ -118,6 +120,12 @@ pub async fn comparison(
             men: find(r.indicator_id, year, Gender::Men).map(|x| shown(x, full, min_cell)),
         });
     }
+    let reported = indicator_report::Entity::find()
+        .filter(indicator_report::Column::ForbundId.eq(f.id))
+        .filter(indicator_report::Column::Year.eq(year))
+        .filter(indicator_report::Column::Gender.eq(gender.as_str()))
+        .one(db)
+        .await?;
     let compared: Vec<Row> = rows.iter().filter_map(|r| r.row).collect();
     let mut summary = maths::summarise(&compared);
     summary.measured = rows.len();
@@ -128,5 +136,6 @@ pub async fn comparison(
         rows,
         summary,
         suppressed,
+        reported,
     }))
 }

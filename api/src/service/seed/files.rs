@@ -236,3 +236,66 @@ pub struct SeedKeyFigure {
     pub mean_months_in_insats: Option<f64>,
     pub source: Option<String>,
 }
+
+#[derive(Deserialize)]
+pub struct IndicatorFile {
+    /// The source of every value that names none: they are examples.
+    pub example_source: String,
+    pub indicator: Vec<SeedIndicator>,
+    pub averages: Vec<SeedAverage>,
+    pub results: Vec<SeedResult>,
+    pub report: Vec<SeedIndicatorReport>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedIndicator {
+    pub code: String,
+    pub number: Option<i32>,
+    pub name: String,
+    pub description: Option<String>,
+    pub level: String,
+    pub kind: String,
+    pub respondent_group: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedAverage {
+    pub indicator: String,
+    pub year: i32,
+    #[serde(default = "total")]
+    pub gender: String,
+    pub value: f64,
+    pub forbund_count: Option<i32>,
+    pub source: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedResult {
+    pub forbund: String,
+    pub indicator: String,
+    pub year: i32,
+    #[serde(default = "total")]
+    pub gender: String,
+    pub value: f64,
+    pub respondents: Option<i32>,
+    pub source: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedIndicatorReport {
+    pub forbund: String,
+    pub year: i32,
+    #[serde(default = "total")]
+    pub gender: String,
+    pub measured: Option<i32>,
+    pub at_or_above_national: Option<i32>,
+    pub lower_than_previous_year: Option<i32>,
+    pub answers: Option<i32>,
+    pub answers_women: Option<i32>,
+    pub answers_men: Option<i32>,
+    pub source: String,
+}
+
+pub fn total() -> String {
+    "TOTAL".into()
+}

@@ -3,11 +3,13 @@
 //! Loading is idempotent: every row is found by its natural key first
 //! (`loader`), so a second load changes nothing. One file a table group:
 //! `forbund`, `insatser`, `dso` (which also checks the facts' assignments
-//! against the ring the rules derive), `meetings` and `statistics`.
+//! against the ring the rules derive), `meetings`, `statistics` and
+//! `indicators`.
 
 mod dso;
 mod files;
 mod forbund;
+mod indicators;
 mod insatser;
 mod loader;
 mod meetings;
@@ -25,6 +27,7 @@ const INSATSER: &str = include_str!("../../../../data/seed/insatser.toml");
 const DSO: &str = include_str!("../../../../data/seed/dso.toml");
 const MEETINGS: &str = include_str!("../../../../data/seed/meetings.toml");
 const STATISTICS: &str = include_str!("../../../../data/seed/statistics.toml");
+const INDICATORS: &str = include_str!("../../../../data/seed/indicators.toml");
 
 /// Where a value without a source of its own comes from.
 const DEFAULT_SOURCE: &str = "Board papers of the förbund (demo dataset)";
@@ -41,6 +44,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     let dso_file: files::DsoFile = toml::from_str(DSO)?;
     let meeting_file: files::MeetingFile = toml::from_str(MEETINGS)?;
     let statistics: files::StatisticsFile = toml::from_str(STATISTICS)?;
+    let indicator_file: files::IndicatorFile = toml::from_str(INDICATORS)?;
 
     let txn = begin_write(db).await?;
     let mut loader = loader::Loader::new(&txn, super::now());
@@ -49,6 +53,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     dso::load(&mut loader, &dso_file, &slugs).await?;
     meetings::load(&mut loader, &meeting_file, &slugs, &insatser).await?;
     statistics::load(&mut loader, &statistics, &slugs).await?;
+    indicators::load(&mut loader, &indicator_file, &slugs).await?;
     let report = loader.report;
     txn.commit().await?;
     Ok(report)
@@ -81,6 +86,22 @@ mod tests {
         assert_eq!(d.agreement[0].assignments.len(), 6);
         let _: files::InsatsFile = toml::from_str(INSATSER).expect("insatser.toml");
         let _: files::MeetingFile = toml::from_str(MEETINGS).expect("meetings.toml");
+        let i: files::IndicatorFile = toml::from_str(INDICATORS).expect("indicators.toml");
+        assert_eq!(
+            i.indicator.len(),
+            15,
+            "the national set has 15 core indicators"
+        );
+        let effect = i.indicator.iter().filter(|d| d.kind == "EFFECT").count();
+        assert_eq!(
+            (effect, 15 - effect),
+            (5, 10),
+            "5 effect and 10 process indicators"
+        );
+        assert!(
+            i.results.iter().all(|r| r.source.is_none()),
+            "results are examples"
+        );
         let s: files::StatisticsFile = toml::from_str(STATISTICS).expect("statistics.toml");
         assert!(
             s.population
