@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{App, Either, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions, Response, ServerError};
 use async_graphql_actix_web::GraphQLResponse;
 use futures_util::FutureExt;
@@ -136,7 +135,8 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
             .route("/schema.graphql", web::get().to(schema_sdl))
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(metrics_text));
+            .route("/metrics", web::get().to(metrics_text))
+            .configure(crate::web::configure);
         if graphiql {
             app = app.route("/graphql", web::get().to(graphiql_page));
         }
@@ -407,15 +407,9 @@ fn has_mutation(batch: &BatchRequest, max_value_depth: usize) -> bool {
     })
 }
 
-async fn graphiql_page() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("finsam-graph")
-                .finish(),
-        )
+/// GraphiQL, from the binary's own copies of its assets (no CDN).
+async fn graphiql_page(req: HttpRequest) -> HttpResponse {
+    crate::web::graphiql(&req)
 }
 
 async fn schema_sdl(schema: web::Data<FinsamSchema>) -> HttpResponse {

@@ -16,6 +16,7 @@ pub mod import;
 pub mod metrics;
 pub mod service;
 pub mod telemetry;
+pub mod web;
 
 pub use app::Application;
 pub use config::Settings;

@@ -1,6 +1,6 @@
-//! The documents fuzzing starts from: the README's examples (what clients
-//! really send), the shapes of the hostile-input tests, and the nested
-//! documents that once aborted the server.
+//! The documents fuzzing starts from: the README's examples and the web
+//! app's operations (what clients really send), the shapes of the
+//! hostile-input tests, and the nested documents that once aborted the server.
 
 pub fn seeds() -> Vec<String> {
     let mut seeds: Vec<String> = [
@@ -29,6 +29,16 @@ pub fn seeds() -> Vec<String> {
     .into_iter()
     .map(String::from)
     .collect();
+    // The web app's own operations, as a browser sends them.
+    let operations = include_str!("../../web/operations.graphql");
+    let starts: Vec<usize> = operations
+        .match_indices("\nquery ")
+        .map(|(i, _)| i + 1)
+        .chain([operations.len()])
+        .collect();
+    for pair in starts.windows(2) {
+        seeds.push(operations[pair[0]..pair[1]].to_string());
+    }
     for levels in [1_600, 5_000] {
         let n = |open: &str, inner: &str, close: &str| {
             format!("{}{inner}{}", open.repeat(levels), close.repeat(levels))

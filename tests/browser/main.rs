@@ -1,0 +1,398 @@
+//! The web app in a real browser: headless Chromium driven over WebDriver
+//! (chromedriver) against the real server on a random port with the demo
+//! dataset. It searches the catalogue, reads the DSO-ring of 2021-03-01 and
+//! Södra Dalarna's comparison, opens an insats as anonymous and again signed
+//! in, checks that no request left the server's origin, and saves a
+//! screenshot of every page at desktop width and at 360 px under
+//! `target/screenshots/` (and the README's two under `docs/screenshots/`).
+//!
+//! Without chromedriver the test says so and passes, unless
+//! `FINSAM_REQUIRE_BROWSER` is set (`.ci/run` sets it): then it fails.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use fantoccini::{Client, ClientBuilder, Locator};
+use finsam_api::auth::Role;
+use serde_json::{Value, json};
+
+/// chromedriver as a child process, stopped with the test.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn start_driver() -> Option<(Driver, PathBuf)> {
+    let driver = find_program(&["chromedriver"]);
+    let browser = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+    let (Some(driver), Some(browser)) = (driver, browser) else {
+        assert!(
+            std::env::var_os("FINSAM_REQUIRE_BROWSER").is_none(),
+            "FINSAM_REQUIRE_BROWSER is set but chromium or chromedriver is missing (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("skipping the browser tests: chromium and chromedriver are not installed");
+        return None;
+    };
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while client.get(format!("{url}/status")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Some((Driver { child, url }, browser))
+}
+
+async fn open_browser(driver: &Driver, browser: &Path) -> Client {
+    let profile = std::env::temp_dir().join(format!("finsam-chromium-{}", uuid::Uuid::new_v4()));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": browser,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--lang=sv-SE",
+                format!("--user-data-dir={}", profile.display()),
+                "--window-size=1280,900"
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session")
+}
+
+/// Loads a page of the app and waits until it has rendered (the "Hämtar"
+/// placeholder is gone).
+async fn open(browser: &Client, base: &str, path: &str) {
+    browser.goto(&format!("{base}{path}")).await.expect("goto");
+    wait_for(browser, "main > :not(.loading)").await;
+}
+
+async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+async fn script(browser: &Client, code: &str) -> Value {
+    browser.execute(code, vec![]).await.expect("script")
+}
+
+async fn text_of(browser: &Client, css: &str) -> String {
+    wait_for(browser, css).await.text().await.expect("text")
+}
+
+/// Every resource the page loaded came from the server itself.
+async fn assert_same_origin(browser: &Client, base: &str, page: &str) {
+    let loaded = script(
+        browser,
+        "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);",
+    )
+    .await;
+    for url in loaded.as_array().expect("a list") {
+        let url = url.as_str().unwrap_or_default();
+        assert!(
+            url.starts_with(base),
+            "{page} loaded {url} from another origin"
+        );
+    }
+}
+
+/// A screenshot of the whole page at `width`, saved as `name`.
+async fn screenshot(browser: &Client, name: &str, width: u32, also: Option<&Path>) {
+    browser.set_window_size(width, 900).await.expect("resize");
+    let height = script(browser, "return document.documentElement.scrollHeight;")
+        .await
+        .as_u64()
+        .unwrap_or(900)
+        .clamp(600, 6000) as u32;
+    browser
+        .set_window_size(width, height + 140)
+        .await
+        .expect("resize");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let png = browser.screenshot().await.expect("screenshot");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    std::fs::write(dir.join(format!("{name}.png")), &png).expect("save");
+    if let Some(path) = also {
+        std::fs::write(path, &png).expect("save the README's screenshot");
+    }
+    browser.set_window_size(1280, 900).await.expect("resize");
+}
+
+async fn both_widths(browser: &Client, name: &str, readme: Option<&str>) {
+    let docs = readme.map(|file| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots")
+            .join(file)
+    });
+    screenshot(browser, &format!("{name}-desktop"), 1280, docs.as_deref()).await;
+    screenshot(browser, &format!("{name}-360"), 360, None).await;
+    // Nothing is wider than a 360 px screen.
+    browser.set_window_size(360, 900).await.expect("resize");
+    let overflow = script(
+        browser,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+    )
+    .await;
+    assert!(
+        overflow.as_i64().unwrap_or(0) <= 1,
+        "{name} scrolls sideways at 360 px ({overflow} px)"
+    );
+    browser.set_window_size(1280, 900).await.expect("resize");
+}
+
+#[tokio::test]
+async fn the_app_in_a_real_browser() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    std::fs::create_dir_all(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"))
+        .expect("docs folder");
+
+    // The start page.
+    open(&browser, &base, "/").await;
+    assert_eq!(
+        text_of(&browser, "h1").await,
+        "Samordningsförbundens gemensamma underlag"
+    );
+    assert_same_origin(&browser, &base, "/").await;
+    both_widths(&browser, "start", None).await;
+
+    // The catalogue: search as you type, with the API's folded search.
+    open(&browser, &base, "/insatser").await;
+    let search = wait_for(&browser, "#search").await;
+    search.send_keys("vasteras").await.expect("type");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//ul[@class='results']/li/a[text()='Samordningsteam Västerås']",
+        ))
+        .await
+        .expect("the search finds Samordningsteam Västerås");
+    let url = browser.current_url().await.expect("url");
+    assert!(
+        url.as_str().ends_with("/insatser?search=vasteras"),
+        "the search is in the URL: {url}"
+    );
+    assert_same_origin(&browser, &base, "/insatser").await;
+    both_widths(&browser, "insatser", None).await;
+    // Reload keeps the search.
+    browser.refresh().await.expect("reload");
+    assert_eq!(
+        wait_for(&browser, "#search")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("vasteras")
+    );
+
+    // The DSO-ring on 2021-03-01: six members, Västerås serving Sundbyberg.
+    open(&browser, &base, "/dso?on=2021-03-01").await;
+    wait_for(&browser, "svg.ring").await;
+    let members = browser
+        .find_all(Locator::Css("svg.ring circle.member"))
+        .await
+        .expect("members");
+    assert_eq!(members.len(), 6, "six members on the ring");
+    browser
+        .find(Locator::Css(
+            "svg.ring line.assignment[data-provider='vasteras'][data-recipient='sundbyberg']",
+        ))
+        .await
+        .expect("an arrow from Västerås to Sundbyberg");
+    let facts = text_of(&browser, "dl.facts").await;
+    assert!(
+        facts.contains("2021-12-31") && facts.contains("2021-08-31"),
+        "{facts}"
+    );
+    assert_same_origin(&browser, &base, "/dso").await;
+    both_widths(&browser, "dso", Some("dso-ring.png")).await;
+
+    // Södra Dalarna's comparison for 2020: 14 bars, 12 of 14, examples marked.
+    open(&browser, &base, "/comparisons/sodra-dalarna?year=2020").await;
+    wait_for(&browser, "svg.bars").await;
+    let bars = browser
+        .find_all(Locator::Css("svg.bars rect.bar[data-indicator]"))
+        .await
+        .expect("bars");
+    assert_eq!(bars.len(), 14, "one bar per indicator measured");
+    let headline = text_of(&browser, ".summary .headline").await;
+    assert!(headline.contains("12 av 14"), "{headline}");
+    let examples = browser
+        .find_all(Locator::Css(".example"))
+        .await
+        .expect("markers");
+    assert!(
+        examples.len() >= 14,
+        "every example value is marked ({} markers)",
+        examples.len()
+    );
+    assert_same_origin(&browser, &base, "/comparisons").await;
+    both_widths(&browser, "comparisons", Some("comparisons.png")).await;
+
+    // The förbund page and the calendar.
+    open(&browser, &base, "/forbund/vastmanland").await;
+    assert!(
+        text_of(&browser, "main")
+            .await
+            .contains("Samordningsförbundet Västerås")
+    );
+    both_widths(&browser, "forbund", None).await;
+    open(
+        &browser,
+        &base,
+        "/meetings?from=2021-01-01&to=2021-12-31&forbund=vasteras",
+    )
+    .await;
+    let meetings = browser
+        .find_all(Locator::Css("ol.meetings > li"))
+        .await
+        .expect("meetings");
+    assert_eq!(meetings.len(), 8, "Västerås's eight board meetings of 2021");
+    both_widths(&browser, "meetings", None).await;
+
+    // An insats as anonymous shows no money; signed in as an editor of its
+    // förbund, the budgets.
+    let id = app
+        .data(
+            r#"{ insatser(filter: { search: "Samordningsteam Västerås" }) { edges { node { id name } } } }"#,
+            json!({}),
+        )
+        .await["insatser"]["edges"]
+        .as_array()
+        .and_then(|edges| edges.iter().find(|e| e["node"]["name"] == "Samordningsteam Västerås"))
+        .map(|e| e["node"]["id"].as_str().expect("id").to_string())
+        .expect("the insats");
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    let anonymous = text_of(&browser, "main").await;
+    assert!(
+        anonymous.contains("Budgetar visas för inloggad personal"),
+        "{anonymous}"
+    );
+    assert!(!anonymous.contains("7 938 090"), "no budget for anonymous");
+    assert!(browser.find(Locator::Css("table.budgets")).await.is_err());
+    both_widths(&browser, "insats-anonymous", None).await;
+
+    let token = app.token(&[Role::Editor], Some("vasteras"));
+    open(&browser, &base, &format!("/login?back=/insatser/{id}")).await;
+    both_widths(&browser, "login", None).await;
+    wait_for(&browser, "#token")
+        .await
+        .send_keys(&token)
+        .await
+        .expect("paste");
+    wait_for(&browser, "form.login button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("sign in");
+    let budgets = wait_for(&browser, "table.budgets")
+        .await
+        .text()
+        .await
+        .expect("budgets");
+    assert!(budgets.contains("7 938 090 kr"), "{budgets}");
+    let url = browser.current_url().await.expect("url");
+    assert!(
+        url.as_str().ends_with(&format!("/insatser/{id}")),
+        "back on the insats: {url}"
+    );
+    let header = text_of(&browser, "header .who").await;
+    assert!(
+        header.contains("redaktör") && header.contains("Samordningsförbundet Västerås"),
+        "{header}"
+    );
+    let stored = script(
+        &browser,
+        "return [sessionStorage.getItem('finsam.token') !== null, document.cookie, location.href];",
+    )
+    .await;
+    assert_eq!(stored[0], true, "the token is kept in sessionStorage");
+    assert_eq!(stored[1], "", "and never in a cookie");
+    assert!(
+        !stored[2].as_str().unwrap_or_default().contains(&token),
+        "nor in a URL"
+    );
+    both_widths(&browser, "insats-signed-in", None).await;
+    assert_same_origin(&browser, &base, "/insatser/{id}").await;
+
+    // Back and forward move between the app's pages, each with its state.
+    wait_for(&browser, "header nav a[href='/dso']")
+        .await
+        .click()
+        .await
+        .expect("to the ring");
+    wait_for(&browser, "svg.ring").await;
+    browser.back().await.expect("back");
+    wait_for(&browser, "table.budgets").await;
+    browser.forward().await.expect("forward");
+    wait_for(&browser, "svg.ring").await;
+    browser.back().await.expect("back again");
+    wait_for(&browser, "table.budgets").await;
+
+    // Signing out hides the money again.
+    wait_for(&browser, "header .who button")
+        .await
+        .click()
+        .await
+        .expect("sign out");
+    wait_for(&browser, "header .who a.button").await;
+    wait_for(&browser, "main article .message").await;
+    assert!(!text_of(&browser, "main").await.contains("7 938 090"));
+
+    browser.close().await.expect("close the browser");
+}

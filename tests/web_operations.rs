@@ -1,0 +1,145 @@
+//! Every GraphQL operation of the web app (`web/operations.graphql`) is in
+//! the committed schema's terms: each runs against the real server, with the
+//! variables of its `# example:` line, without a single error. A schema
+//! change that breaks the app fails here.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{Value, json};
+
+/// The operations of the file: (name, text, example variables).
+fn operations() -> Vec<(String, String, Value)> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/web/operations.graphql"
+    ))
+    .expect("web/operations.graphql");
+    let mut found = Vec::new();
+    let mut example: Option<Value> = None;
+    let mut current: Option<(String, Vec<String>)> = None;
+    for line in text.lines() {
+        if let Some(json) = line.strip_prefix("# example: ") {
+            if let Some((name, body)) = current.take() {
+                found.push((name, body.join("\n"), example.take().expect("an example")));
+            }
+            example = Some(serde_json::from_str(json).expect("the example is JSON"));
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line
+            .strip_prefix("query ")
+            .or_else(|| line.strip_prefix("mutation "))
+        {
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+            current = Some((name, vec![line.to_string()]));
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push(line.to_string());
+        }
+    }
+    if let Some((name, body)) = current {
+        found.push((name, body.join("\n"), example.expect("an example")));
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_operation_of_the_web_app_runs_against_the_schema() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let operations = operations();
+    assert!(
+        operations.len() >= 12,
+        "found {} operations",
+        operations.len()
+    );
+    for (name, query, variables) in &operations {
+        assert!(query.contains(&format!(" {name}")), "{name}");
+        let body = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&admin)
+            .json(&json!({ "query": query, "operationName": name, "variables": variables }))
+            .send()
+            .await
+            .expect("send")
+            .json::<Value>()
+            .await
+            .expect("json");
+        assert!(body.get("errors").is_none(), "{name}: {body:#}");
+        assert!(
+            body["data"]
+                .as_object()
+                .is_some_and(|d| d.values().all(|v| !v.is_null())),
+            "{name} answered null with its example variables: {body:#}"
+        );
+    }
+}
+
+/// The app is served by the binary: its page on every app URL, its modules
+/// and operations, and GraphiQL from the binary's own assets.
+#[tokio::test]
+async fn the_app_and_graphiql_come_from_the_binary() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/",
+        "/insatser?search=x",
+        "/insatser/1",
+        "/forbund/varend",
+        "/dso?on=2021-03-01",
+        "/comparisons/sodra-dalarna?year=2020",
+        "/meetings",
+        "/login",
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        let csp = page.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_string();
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert!(
+            page.text().await.expect("html").contains("/app/js/main.js"),
+            "{path}"
+        );
+    }
+    let module = app.get("/app/js/main.js").await;
+    assert_eq!(
+        module.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let etag = module.headers()["etag"].clone();
+    let again = app
+        .client
+        .get(format!("{}/app/js/main.js", app.address))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.status(), 304);
+    let graphiql = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    assert!(graphiql.contains("/app/vendor/graphiql/graphiql.min.js"));
+    assert!(
+        !graphiql.contains("http://") && !graphiql.contains("https://"),
+        "GraphiQL loads nothing from another host"
+    );
+    assert_eq!(
+        app.get("/app/vendor/graphiql/graphiql.min.js")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.get("/app/../Cargo.toml").await.status(), 404);
+    assert_eq!(app.get("/app/nothing.js").await.status(), 404);
+}

@@ -1,0 +1,126 @@
+// The app's frame: the header with who is signed in, the menu their role may
+// use, and a router that gives every page a shareable URL (reload and
+// back/forward keep the state: everything a page shows is in its URL).
+
+import { h, replace } from "./dom.js";
+import { run, session, ApiError } from "./api.js";
+import { navigate, failure } from "./nav.js";
+import { label } from "./format.js";
+import * as catalogue from "./pages/catalogue.js";
+import * as insats from "./pages/insats.js";
+import * as forbund from "./pages/forbund.js";
+import * as dso from "./pages/dso.js";
+import * as comparisons from "./pages/comparisons.js";
+import * as meetings from "./pages/meetings.js";
+import * as login from "./pages/login.js";
+import * as home from "./pages/home.js";
+
+const routes = [
+  [/^\/$/, home],
+  [/^\/insatser$/, catalogue],
+  [/^\/insatser\/([^/]+)$/, insats],
+  [/^\/forbund\/([^/]+)$/, forbund],
+  [/^\/dso$/, dso],
+  [/^\/comparisons\/([^/]+)$/, comparisons],
+  [/^\/meetings$/, meetings],
+  [/^\/login$/, login],
+];
+
+/** Who is signed in, as the API says (`me`), or null. */
+let principal = null;
+
+async function loadPrincipal() {
+  principal = null;
+  if (!session.token()) return;
+  try {
+    principal = (await run("Me")).me;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "UNAUTHENTICATED") session.signOut();
+  }
+}
+
+function header() {
+  const nav = h(
+    "nav",
+    { "aria-label": "Huvudmeny" },
+    h(
+      "ul",
+      {},
+      h("li", {}, h("a", { href: "/insatser" }, "Insatser")),
+      h("li", {}, h("a", { href: "/dso" }, "DSO-ringen")),
+      h("li", {}, h("a", { href: "/comparisons/sodra-dalarna" }, "Jämförelser")),
+      h("li", {}, h("a", { href: "/meetings" }, "Sammanträden")),
+      principal && principal.forbund
+        ? h("li", {}, h("a", { href: `/forbund/${principal.forbund.slug}` }, "Vårt förbund"))
+        : null,
+    ),
+  );
+  const who = principal
+    ? h(
+        "div",
+        { class: "who" },
+        h("span", {}, principal.sub || "Inloggad"),
+        h(
+          "span",
+          { class: "roles" },
+          principal.roles.map((r) => label("role", r)).join(", ") || "ingen roll",
+          principal.forbund ? ` · ${principal.forbund.name}` : "",
+        ),
+        h("button", { type: "button", onclick: signOut }, "Logga ut"),
+      )
+    : h("div", { class: "who" }, h("a", { href: `/login?back=${encodeURIComponent(location.pathname + location.search)}`, class: "button" }, "Logga in"));
+  return h("div", { class: "bar" }, h("a", { href: "/", class: "brand" }, "finsam"), nav, who);
+}
+
+function signOut() {
+  session.signOut();
+  principal = null;
+  render();
+}
+
+let rendering = 0;
+
+export async function render() {
+  const ticket = ++rendering;
+  await loadPrincipal();
+  if (ticket !== rendering) return;
+  replace(document.querySelector("header"), header());
+  const main = document.querySelector("main");
+  const match = routes.map(([pattern, page]) => [location.pathname.match(pattern), page]).find(([m]) => m);
+  if (!match) {
+    replace(main, h("h1", {}, "Sidan finns inte"), h("p", {}, h("a", { href: "/" }, "Till startsidan")));
+    document.title = "Sidan finns inte – finsam";
+    return;
+  }
+  const [m, page] = match;
+  replace(main, h("p", { class: "loading", role: "status" }, "Hämtar …"));
+  try {
+    const content = await page.render({
+      params: m.slice(1).map(decodeURIComponent),
+      query: new URLSearchParams(location.search),
+      principal,
+    });
+    if (ticket !== rendering) return;
+    replace(main, content);
+    document.title = `${page.title ? page.title(content) : "finsam"} – finsam`;
+  } catch (err) {
+    if (ticket !== rendering) return;
+    replace(main, failure(err));
+  }
+  main.focus({ preventScroll: true });
+}
+
+// Links inside the app change the page without a reload.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href]");
+  if (!link || link.target || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || url.pathname.startsWith("/graphql") || url.pathname.startsWith("/app/")) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+
+window.addEventListener("popstate", render);
+window.addEventListener("finsam:navigate", render);
+render();

@@ -1,0 +1,40 @@
+// Moving between pages: a new URL (a history entry, or the current one
+// replaced), announced to the frame, which renders the page for it.
+
+import { h } from "./dom.js";
+import { ApiError } from "./api.js";
+
+/** Goes to `url` inside the app, as a new history entry unless `replace`. */
+export function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  window.dispatchEvent(new Event("finsam:navigate"));
+}
+
+/** Updates the query string of the current page without a new entry or a new render. */
+export function setQuery(params) {
+  const url = new URL(location.href);
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined || value === "") url.searchParams.delete(key);
+    else url.searchParams.set(key, value);
+  }
+  history.replaceState(null, "", url.pathname + url.search);
+}
+
+/** The current page, for "back where you were" after signing in. */
+export function here() {
+  return location.pathname + location.search;
+}
+
+/** A refusal or a failure, shown as a message with what to do next. */
+export function failure(err) {
+  const message = err instanceof ApiError ? err.message : "Något gick fel i appen.";
+  return h(
+    "div",
+    { class: "message error", role: "alert" },
+    h("p", {}, message),
+    err instanceof ApiError && (err.code === "FORBIDDEN" || err.code === "UNAUTHENTICATED")
+      ? h("p", {}, h("a", { href: `/login?back=${encodeURIComponent(here())}` }, "Logga in med en annan roll"))
+      : null,
+  );
+}

@@ -1,0 +1,136 @@
+// /insatser?search=…&forbund=…&activeOn=…&age=…: the catalogue across
+// förbund. The search runs as you type (the API folds case and diacritics:
+// "vasteras" finds Västerås), the filters and the total follow the URL, and
+// "Visa fler" loads the next page by its cursor.
+
+import { h, replace } from "../dom.js";
+import { run } from "../api.js";
+import { setQuery, failure } from "../nav.js";
+import { label, period, number } from "../format.js";
+
+export const title = () => "Insatser";
+
+const PAGE = 20;
+
+function filterOf(values) {
+  const filter = {};
+  if (values.search) filter.search = values.search;
+  if (values.forbund) filter.forbund = [values.forbund];
+  if (values.activeOn) filter.activeOn = values.activeOn;
+  if (values.age !== "" && values.age !== null && !Number.isNaN(Number(values.age))) filter.age = Number(values.age);
+  return filter;
+}
+
+function item(node) {
+  const ages = node.ageMin !== null || node.ageMax !== null ? `${node.ageMin ?? "…"}–${node.ageMax ?? "…"} år` : null;
+  return h(
+    "li",
+    { class: "insats" },
+    h("a", { href: `/insatser/${node.id}` }, node.name),
+    h(
+      "p",
+      { class: "meta" },
+      h("a", { href: `/forbund/${node.forbund.slug}` }, node.forbund.name),
+      " · ",
+      label("status", node.status),
+      node.category ? ` · ${label("category", node.category)}` : "",
+      ` · ${period(node.startsOn, node.endsOn)}`,
+    ),
+    node.targetGroup || ages ? h("p", { class: "target" }, [node.targetGroup, ages].filter(Boolean).join(" · ")) : null,
+  );
+}
+
+export async function render({ query }) {
+  const values = {
+    search: query.get("search") || "",
+    forbund: query.get("forbund") || "",
+    activeOn: query.get("activeOn") || "",
+    age: query.get("age") || "",
+  };
+  const choices = (await run("ForbundChoices")).forbundList.edges.map((e) => e.node);
+
+  const total = h("p", { class: "total", role: "status", "aria-live": "polite" });
+  const list = h("ul", { class: "results" });
+  const more = h("button", { type: "button", class: "more", hidden: true }, "Visa fler");
+  const problem = h("div");
+  let after = null;
+  let ticket = 0;
+
+  async function load(append) {
+    const mine = ++ticket;
+    try {
+      const data = await run("Catalogue", { filter: filterOf(values), first: PAGE, after: append ? after : null });
+      if (mine !== ticket) return;
+      const page = data.insatser;
+      replace(problem);
+      total.textContent = `${number(page.totalCount)} insatser`;
+      const items = page.edges.map((e) => item(e.node));
+      if (append) list.append(...items);
+      else replace(list, items);
+      after = page.pageInfo.endCursor;
+      more.hidden = !page.pageInfo.hasNextPage;
+    } catch (err) {
+      if (mine === ticket) replace(problem, failure(err));
+    }
+  }
+
+  let typing;
+  function changed(key, value) {
+    values[key] = value;
+    setQuery(values);
+    clearTimeout(typing);
+    typing = setTimeout(() => load(false), key === "search" ? 200 : 0);
+  }
+
+  const search = h("input", {
+    id: "search",
+    type: "search",
+    name: "search",
+    value: values.search,
+    autocomplete: "off",
+    oninput: (e) => changed("search", e.target.value),
+  });
+  const forbund = h(
+    "select",
+    { id: "forbund", name: "forbund", onchange: (e) => changed("forbund", e.target.value) },
+    h("option", { value: "" }, "Alla förbund"),
+    choices.map((f) => h("option", { value: f.slug, selected: f.slug === values.forbund }, f.name)),
+  );
+  const activeOn = h("input", {
+    id: "activeOn",
+    type: "date",
+    name: "activeOn",
+    value: values.activeOn,
+    onchange: (e) => changed("activeOn", e.target.value),
+  });
+  const age = h("input", {
+    id: "age",
+    type: "number",
+    name: "age",
+    min: 0,
+    max: 120,
+    inputmode: "numeric",
+    value: values.age,
+    oninput: (e) => changed("age", e.target.value),
+  });
+  more.addEventListener("click", () => load(true));
+
+  await load(false);
+  return h(
+    "section",
+    {},
+    h("h1", {}, "Insatser"),
+    h(
+      "form",
+      { class: "filters", role: "search", onsubmit: (e) => e.preventDefault() },
+      h("div", { class: "field wide" }, h("label", { for: "search" }, "Sök"), search),
+      h("div", { class: "field" }, h("label", { for: "forbund" }, "Förbund"), forbund),
+      h("div", { class: "field" }, h("label", { for: "activeOn" }, "Pågår dag"), activeOn),
+      h("div", { class: "field" }, h("label", { for: "age" }, "Ålder"), age),
+    ),
+    problem,
+    total,
+    list,
+    more,
+  );
+}

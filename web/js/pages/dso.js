@@ -1,0 +1,132 @@
+// /dso?on=YYYY-MM-DD: the DSO-ring drawn as a circle for the chosen day —
+// every member, an arrow from each provider to the förbund it serves, the
+// contact, the period end and the notice deadline; a timeline of the ring's
+// periods from 2020 to its last planned change; and, for an admin of a
+// member, the leave preview ("if our notice were received on …"), which
+// writes nothing.
+
+import { h, replace } from "../dom.js";
+import { run } from "../api.js";
+import { navigate, failure } from "../nav.js";
+import { today, period } from "../format.js";
+import { figure, ring, timeline, table, shortName } from "../charts.js";
+
+export const title = () => "DSO-ringen";
+
+/** A DSO contact: a function's address; a link where it is an e-mail address. */
+export function contact(address) {
+  return address.includes("@") ? h("a", { href: `mailto:${address}` }, address) : address;
+}
+
+const FIRST = "2020-01-01";
+const HORIZON = "2035-12-31";
+
+function leavePreview(member, day) {
+  const result = h("div", { role: "status", "aria-live": "polite" });
+  const noticeOn = h("input", { id: "notice", type: "date", value: day, required: true });
+  return h(
+    "section",
+    { class: "preview" },
+    h("h2", {}, `Om ${member.name} säger upp sig`),
+    h("p", {}, "Förhandsvisningen ändrar ingenting: den visar vad en uppsägning som tas emot en viss dag skulle innebära."),
+    h(
+      "form",
+      {
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            const p = (await run("DsoLeavePreview", { forbund: member.slug, noticeReceivedOn: noticeOn.value })).dsoLeavePreview;
+            replace(
+              result,
+              h(
+                "dl",
+                { class: "facts" },
+                h("dt", {}, "Sista dag i ringen"),
+                h("dd", {}, p.lastDay),
+                h("dt", {}, "Tar över"),
+                h("dd", {}, p.takenOverBy && p.handedOver ? `${p.takenOverBy.name} blir dataskyddsombud för ${p.handedOver.name}` : "–"),
+                h("dt", {}, "Avtalsperiodens slut"),
+                h("dd", {}, p.periodEndsOn),
+                h("dt", {}, "Sista dag för uppsägning till periodens slut"),
+                h("dd", {}, p.noticeDeadline),
+              ),
+            );
+          } catch (err) {
+            replace(result, failure(err));
+          }
+        },
+      },
+      h("div", { class: "field" }, h("label", { for: "notice" }, "Uppsägningen tas emot"), noticeOn),
+      h("button", { type: "submit" }, "Visa följderna"),
+    ),
+    result,
+  );
+}
+
+export async function render({ query, principal }) {
+  const day = query.get("on") || today();
+  const data = await run("DsoRingPage", { on: day, from: FIRST, to: HORIZON });
+  const r = data.dsoRing;
+  const chosen = h("input", { id: "on", type: "date", value: day, onchange: (e) => e.target.value && navigate(`/dso?on=${e.target.value}`) });
+  const picker = h("form", { class: "filters", onsubmit: (e) => e.preventDefault() }, h("div", { class: "field" }, h("label", { for: "on" }, "Dag"), chosen));
+  if (!r) {
+    return h("section", {}, h("h1", {}, "DSO-ringen"), picker, h("p", {}, "Ingen DSO-ring gäller den dagen."));
+  }
+  const periods = data.dsoSchedule;
+  const lastChange = periods.length ? periods[periods.length - 1].from : day;
+  const until = `${Number(lastChange.slice(0, 4)) + 1}-12-31`;
+  const shown = periods.filter((p) => p.from <= until);
+  const own = principal && principal.forbund && principal.roles.includes("ADMIN") ? r.members.find((m) => m.slug === principal.forbund.slug) : null;
+  return h(
+    "section",
+    {},
+    h("h1", {}, "DSO-ringen"),
+    h("p", {}, `${r.agreement.name}: varje förbund är dataskyddsombud för nästa förbund i ringen och får sitt eget från det föregående.`),
+    picker,
+    r.problem ? h("p", { class: "message error", role: "alert" }, r.problem) : null,
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Medlemmar"),
+      h("dd", {}, String(r.members.length)),
+      h("dt", {}, "Avtalsperioden slutar"),
+      h("dd", {}, r.periodEndsOn),
+      h("dt", {}, "Sista dag för uppsägning"),
+      h("dd", {}, r.noticeDeadline),
+    ),
+    figure(
+      `Ringen den ${r.on}`,
+      `${r.members.length} förbund i ringen: ${r.assignments.map((a) => `${shortName(a.provider.name)} är dataskyddsombud för ${shortName(a.recipient.name)}`).join("; ")}.`,
+      ring(r.members, r.assignments),
+      table(
+        ["Dataskyddsombud från", "För", "Kontakt", "Period", "Omfattning"],
+        r.assignments.map((a) => [a.provider.name, a.recipient.name, a.contact, period(a.validFrom, a.validTo), `${String(a.scopePercent).replace(".", ",")} %`]),
+      ),
+    ),
+    h("h2", {}, "Uppdrag den dagen"),
+    h(
+      "ul",
+      { class: "assignments" },
+      r.assignments.map((a) =>
+        h(
+          "li",
+          {},
+          h("a", { href: `/forbund/${a.provider.slug}` }, a.provider.name),
+          " → ",
+          h("a", { href: `/forbund/${a.recipient.slug}` }, a.recipient.name),
+          ": ",
+          contact(a.contact),
+          a.validTo ? ` (till ${a.validTo})` : "",
+        ),
+      ),
+    ),
+    h("h2", {}, "Ringen över tid"),
+    figure(
+      `Ringens perioder ${FIRST.slice(0, 4)}–${until.slice(0, 4)}`,
+      `${shown.length} perioder: ${shown.map((p) => `från ${p.from} ${p.members.length} medlemmar`).join("; ")}.`,
+      timeline(shown, FIRST, until),
+      table(["Från", "Till", "Medlemmar"], shown.map((p) => [p.from, p.to || "tills vidare", p.members.map((m) => m.name).join(", ")])),
+    ),
+    own ? leavePreview(own, day) : null,
+  );
+}

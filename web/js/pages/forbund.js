@@ -1,0 +1,84 @@
+// /forbund/{slug}: a förbund's page — members and funding shares,
+// predecessors and successor, its DSO today and whom its DSO serves, its
+// insatser, its next board meetings and its key figures.
+
+import { h } from "../dom.js";
+import { run, ApiError } from "../api.js";
+import { label, percent, number, decimal, today, addYears, period, dash } from "../format.js";
+import { table } from "../charts.js";
+import { contact } from "./dso.js";
+
+let pageTitle = "Förbund";
+export const title = () => pageTitle;
+
+export async function render({ params }) {
+  const day = today();
+  const data = await run("ForbundPage", { slug: params[0], today: day, to: addYears(day, 1) });
+  const f = data.forbund;
+  if (!f) throw new ApiError("Förbundet finns inte.", "NOT_FOUND");
+  pageTitle = f.name;
+  return h(
+    "article",
+    {},
+    h("h1", {}, f.name),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Län"),
+      h("dd", {}, f.county),
+      h("dt", {}, "Organisationsnummer"),
+      h("dd", {}, f.orgNumber || dash),
+      h("dt", {}, "Verksamt"),
+      h("dd", {}, period(f.foundedOn, f.dissolvedOn)),
+      f.successor ? [h("dt", {}, "Uppgick i"), h("dd", {}, h("a", { href: `/forbund/${f.successor.slug}` }, f.successor.name))] : null,
+      f.predecessors.length
+        ? [h("dt", {}, "Föregångare"), h("dd", {}, f.predecessors.map((p, i) => [i ? ", " : "", h("a", { href: `/forbund/${p.slug}` }, p.name), p.dissolvedOn ? ` (till ${p.dissolvedOn})` : ""]))]
+        : null,
+    ),
+    f.notes ? h("p", {}, f.notes) : null,
+    h("h2", {}, "Dataskyddsombud i dag"),
+    h(
+      "p",
+      { class: "dso-today" },
+      f.dso
+        ? [
+            "Förbundets dataskyddsombud kommer från ",
+            h("a", { href: `/forbund/${f.dso.provider.slug}` }, f.dso.provider.name),
+            ": ",
+            contact(f.dso.contact),
+            ` (${period(f.dso.validFrom, f.dso.validTo)}).`,
+          ]
+        : "Förbundet har inget dataskyddsombud genom DSO-ringen i dag.",
+    ),
+    f.dsoServes
+      ? h("p", {}, "Förbundets dataskyddsombud tjänar ", h("a", { href: `/forbund/${f.dsoServes.recipient.slug}` }, f.dsoServes.recipient.name), ` (${period(f.dsoServes.validFrom, f.dsoServes.validTo)}).`)
+      : null,
+    h("p", {}, h("a", { href: `/dso?on=${day}` }, "Hela DSO-ringen i dag")),
+    h("h2", {}, "Medlemmar och finansiering"),
+    f.members.length
+      ? table(["Medlem", "Typ", "Andel"], f.members.map((m) => [m.name, label("memberKind", m.kind), percent(m.fundingSharePercent)]))
+      : h("p", {}, "Inga medlemmar registrerade."),
+    f.funding.length
+      ? h("p", { class: "note" }, "Enligt lag (2003:1210): ", f.funding.map((g, i) => [i ? ", " : "", `${g.group} ${percent(g.statutoryPercent)}`]), ".")
+      : null,
+    h("h2", {}, "Insatser"),
+    f.insatser.edges.length
+      ? h("ul", { class: "results" }, f.insatser.edges.map((e) => h("li", {}, h("a", { href: `/insatser/${e.node.id}` }, e.node.name), ` · ${label("status", e.node.status)}`, e.node.forbund.slug !== f.slug ? ` · från ${e.node.forbund.name}` : "")))
+      : h("p", {}, "Inga insatser du får se."),
+    f.insatser.totalCount > f.insatser.edges.length
+      ? h("p", {}, h("a", { href: `/insatser?forbund=${f.slug}` }, `Alla ${f.insatser.totalCount} insatser`))
+      : null,
+    h("h2", {}, "Kommande sammanträden"),
+    data.meetings.length
+      ? h("ul", {}, data.meetings.map((m) => h("li", {}, `${m.heldOn}${m.startsAt ? ` ${m.startsAt}–${m.endsAt || ""}` : ""}`, m.place ? `, ${m.place}` : "", ` (${label("body", m.body)})`)))
+      : h("p", {}, "Inga sammanträden inlagda det närmaste året. ", h("a", { href: `/meetings?forbund=${f.slug}` }, "Alla sammanträden")),
+    h("h2", {}, "Nyckeltal"),
+    f.keyFigures.length
+      ? table(
+          ["År", "Deltagare", "Avslut", "Till arbete eller studier", "Månader i insats"],
+          f.keyFigures.map((k) => [String(k.year), number(k.participants), number(k.closures), percent(k.shareToWorkOrStudiesPercent), decimal(k.meanMonthsInInsats)]),
+        )
+      : h("p", {}, "Inga nyckeltal registrerade."),
+    h("p", {}, h("a", { href: `/comparisons/${f.slug}` }, "Indikatorer och jämförelser")),
+  );
+}

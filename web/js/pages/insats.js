@@ -1,0 +1,152 @@
+// /insatser/{id}: one insats — owner, period with its extensions, target
+// group and ages, goals, yearly budgets with spending (signed in), outcomes
+// per period and kommun with hidden small cells shown as "–", decisions, and
+// where it was carried over from and to.
+
+import { h } from "../dom.js";
+import { run, ApiError } from "../api.js";
+import { label, sek, percent, number, period, date, dash } from "../format.js";
+import { table } from "../charts.js";
+
+let pageTitle = "Insats";
+export const title = () => pageTitle;
+
+function facts(rows) {
+  return h(
+    "dl",
+    { class: "facts" },
+    rows.filter(([, value]) => value !== null && value !== undefined && value !== "").map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
+  );
+}
+
+function cell(count) {
+  return count.suppressed ? dash : number(count.value);
+}
+
+function budgets(insats) {
+  if (insats.budgets === null) {
+    return h("p", { class: "message" }, "Budgetar visas för inloggad personal. ", h("a", { href: `/login?back=/insatser/${insats.id}` }, "Logga in"));
+  }
+  if (!insats.budgets.length) return h("p", {}, "Ingen budget registrerad.");
+  return h(
+    "table",
+    { class: "budgets" },
+    h("thead", {}, h("tr", {}, ["År", "Budget", "Förbrukat", "Nyttjandegrad"].map((x) => h("th", { scope: "col" }, x)))),
+    h(
+      "tbody",
+      {},
+      insats.budgets.map((b) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, String(b.year)),
+          h("td", {}, sek(b.budgetSek)),
+          h("td", {}, b.spentSek === null ? dash : `${sek(b.spentSek)}${b.spentThrough ? ` (t.o.m. ${b.spentThrough})` : ""}`),
+          h(
+            "td",
+            {},
+            b.utilisationPercent === null
+              ? dash
+              : h(
+                  "span",
+                  { class: "utilisation" },
+                  h("meter", { min: 0, max: 100, value: Math.min(100, b.utilisationPercent), "aria-label": `Nyttjandegrad ${percent(b.utilisationPercent)}` }),
+                  ` ${percent(b.utilisationPercent)}`,
+                ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function outcomes(list) {
+  if (!list.length) return h("p", {}, "Inga resultat rapporterade.");
+  const hidden = list.some((o) =>
+    [o.participants, o.participantsWomen, o.participantsMen, o.closures, ...Object.values(o.closuresByReason)].some((c) => c.suppressed),
+  );
+  const rows = list.map((o) => [
+    `${period(o.periodFrom, o.periodTo)}${o.municipality ? ` · ${o.municipality}` : " · alla"}`,
+    cell(o.participants),
+    cell(o.participantsWomen),
+    cell(o.participantsMen),
+    cell(o.closures),
+    cell(o.closuresByReason.work),
+    cell(o.closuresByReason.studies),
+    cell(o.closuresByReason.notInfluenceable),
+    cell(o.closuresByReason.other),
+  ]);
+  return h(
+    "div",
+    { class: "scroll" },
+    table(["Period och kommun", "Deltagare", "Kvinnor", "Män", "Avslut", "Arbete", "Studier", "Ej påverkbart", "Annat"], rows),
+    hidden
+      ? h("p", { class: "note" }, "– = dolt: antal under fem visas inte för andra förbund, och inte heller ett antal som skulle gå att räkna ut ur summan (små tal kan peka ut enskilda personer).")
+      : null,
+  );
+}
+
+export async function render({ params }) {
+  const data = await run("InsatsPage", { id: params[0] });
+  const insats = data.insats;
+  if (!insats) throw new ApiError("Insatsen finns inte, eller så får du inte se den.", "NOT_FOUND");
+  pageTitle = insats.name;
+  const ages = insats.ageMin !== null || insats.ageMax !== null ? `${insats.ageMin ?? "…"}–${insats.ageMax ?? "…"} år` : null;
+  return h(
+    "article",
+    { class: "insats-page" },
+    h("p", { class: "crumbs" }, h("a", { href: "/insatser" }, "Insatser"), " / ", h("a", { href: `/forbund/${insats.forbund.slug}` }, insats.forbund.name)),
+    h("h1", {}, insats.name),
+    insats.description ? h("p", { class: "lead" }, insats.description) : null,
+    facts([
+      ["Förbund", h("a", { href: `/forbund/${insats.forbund.slug}` }, insats.forbund.name)],
+      ["Status", label("status", insats.status)],
+      ["Inriktning", insats.orientation ? label("orientation", insats.orientation) : null],
+      ["Kategori", insats.category ? label("category", insats.category) : null],
+      ["Ägare", insats.ownerOrganisation],
+      ["Utförare", insats.executorOrganisation],
+      ["Period", period(insats.startsOn, insats.endsOn)],
+      ["Ursprungligt slut", insats.extended ? date(insats.originalEndsOn) : null],
+      ["Målgrupp", insats.targetGroup],
+      ["Ålder", ages],
+      ["Årsplatser", insats.capacityYearPlaces === null ? null : number(insats.capacityYearPlaces)],
+      ["Mål antal deltagare", insats.targetParticipants === null ? null : number(insats.targetParticipants)],
+      ["Beviljat", insats.allocatedSek === null ? null : sek(insats.allocatedSek)],
+      ["Synlighet", label("visibility", insats.visibility)],
+    ]),
+    insats.extensions.length
+      ? [h("h2", {}, "Förlängningar"), h("ul", {}, insats.extensions.map((e) => h("li", {}, `${date(e.previousEndsOn)} → ${e.newEndsOn}`, e.decidedOn ? ` (beslut ${e.decidedOn})` : "", e.note ? ` – ${e.note}` : "")))]
+      : null,
+    insats.goals.length
+      ? [
+          h("h2", {}, "Mål"),
+          h("ul", {}, insats.goals.map((g) => h("li", {}, g.description, g.targetPercent !== null ? ` (${percent(g.targetPercent)}${g.horizonMonths ? ` efter ${g.horizonMonths} månader` : ""})` : ""))),
+        ]
+      : null,
+    h("h2", {}, "Budget"),
+    budgets(insats),
+    h("h2", {}, "Resultat"),
+    outcomes(insats.outcomes),
+    insats.decisions.length
+      ? [
+          h("h2", {}, "Beslut"),
+          h(
+            "ul",
+            {},
+            insats.decisions.map((d) =>
+              h("li", {}, d.meeting ? `${d.meeting.heldOn}${d.paragraph ? ` § ${d.paragraph}` : ""}: ` : "", d.text, d.amountSek !== null ? ` (${sek(d.amountSek)})` : ""),
+            ),
+          ),
+        ]
+      : null,
+    insats.carriedOverFrom || insats.carriedOverTo.length
+      ? [
+          h("h2", {}, "Överföring"),
+          insats.carriedOverFrom
+            ? h("p", {}, "Överförd från ", h("a", { href: `/insatser/${insats.carriedOverFrom.id}` }, insats.carriedOverFrom.name), ` (${insats.carriedOverFrom.forbund.name})`)
+            : null,
+          insats.carriedOverTo.map((t) => h("p", {}, "Överförd till ", h("a", { href: `/insatser/${t.id}` }, t.name), ` (${t.forbund.name})`)),
+        ]
+      : null,
+  );
+}

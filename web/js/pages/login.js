@@ -1,0 +1,56 @@
+// Signing in with a development token from `finsam token`: kept in
+// sessionStorage only (never in a URL or a cookie), gone when the tab closes.
+
+import { h } from "../dom.js";
+import { run, session, ApiError } from "../api.js";
+import { navigate } from "../nav.js";
+import { label } from "../format.js";
+
+export const title = () => "Logga in";
+
+/** Where to go after signing in: a path inside the app, never elsewhere. */
+function back(query) {
+  const target = query.get("back") || "/";
+  return target.startsWith("/") && !target.startsWith("//") ? target : "/";
+}
+
+export async function render({ query, principal }) {
+  const status = h("p", { role: "status", class: "form-status" });
+  const field = h("textarea", { id: "token", name: "token", rows: 4, required: true, autocomplete: "off", spellcheck: "false" });
+  const form = h(
+    "form",
+    {
+      class: "login",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const token = field.value.trim();
+        if (!token) return;
+        session.signIn(token);
+        try {
+          const me = (await run("Me")).me;
+          if (!me) throw new ApiError("Token saknar användare.", "UNAUTHENTICATED");
+          navigate(back(query), { replace: true });
+        } catch (err) {
+          session.signOut();
+          status.textContent = err instanceof ApiError ? err.message : "Inloggningen misslyckades.";
+          status.className = "form-status error";
+        }
+      },
+    },
+    h("label", { for: "token" }, "Utvecklingstoken"),
+    h("p", { class: "hint", id: "token-hint" }, "Skapa en med ", h("code", {}, "finsam token --role editor --forbund varend"), " och klistra in den här."),
+    field,
+    h("button", { type: "submit" }, "Logga in"),
+    status,
+  );
+  field.setAttribute("aria-describedby", "token-hint");
+  return h(
+    "section",
+    {},
+    h("h1", {}, "Logga in"),
+    principal
+      ? h("p", { class: "message" }, `Du är inloggad som ${principal.sub} (${principal.roles.map((r) => label("role", r)).join(", ")}).`)
+      : null,
+    form,
+  );
+}

@@ -1,0 +1,91 @@
+// /meetings?from=…&to=…&forbund=…: the board meetings across förbund in one
+// calendar, each with its decisions and the insatser they fund.
+
+import { h } from "../dom.js";
+import { run } from "../api.js";
+import { navigate } from "../nav.js";
+import { label, sek, today, addYears } from "../format.js";
+
+export const title = () => "Sammanträden";
+
+export async function render({ query }) {
+  const day = today();
+  const from = query.get("from") || addYears(day, -6);
+  const to = query.get("to") || addYears(day, 1);
+  const forbund = query.get("forbund") || "";
+  const [data, choices] = await Promise.all([
+    run("Meetings", { from, to, forbund: forbund ? [forbund] : null }),
+    run("ForbundChoices"),
+  ]);
+  const form = h(
+    "form",
+    {
+      class: "filters",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const f = e.target.elements;
+        const params = new URLSearchParams({ from: f.from.value, to: f.to.value });
+        if (f.forbund.value) params.set("forbund", f.forbund.value);
+        navigate(`/meetings?${params}`);
+      },
+    },
+    h("div", { class: "field" }, h("label", { for: "from" }, "Från"), h("input", { id: "from", name: "from", type: "date", value: from })),
+    h("div", { class: "field" }, h("label", { for: "to" }, "Till"), h("input", { id: "to", name: "to", type: "date", value: to })),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "forbund" }, "Förbund"),
+      h(
+        "select",
+        { id: "forbund", name: "forbund" },
+        h("option", { value: "" }, "Alla förbund"),
+        choices.forbundList.edges.map((e) => h("option", { value: e.node.slug, selected: e.node.slug === forbund }, e.node.name)),
+      ),
+    ),
+    h("button", { type: "submit" }, "Visa"),
+  );
+  const meetings = [...data.meetings].sort((a, b) => (a.heldOn < b.heldOn ? 1 : -1));
+  return h(
+    "section",
+    {},
+    h("h1", {}, "Sammanträden"),
+    form,
+    h("p", { role: "status" }, `${meetings.length} sammanträden ${from} – ${to}`),
+    h(
+      "ol",
+      { class: "meetings" },
+      meetings.map((m) =>
+        h(
+          "li",
+          {},
+          h("h2", {}, h("time", { datetime: m.heldOn }, m.heldOn), " ", m.forbund ? h("a", { href: `/forbund/${m.forbund.slug}` }, m.forbund.name) : ""),
+          h(
+            "p",
+            { class: "meta" },
+            label("body", m.body),
+            m.startsAt ? ` · ${m.startsAt}${m.endsAt ? `–${m.endsAt}` : ""}` : "",
+            m.place ? ` · ${m.place}` : "",
+            m.paragraphFrom ? ` · §§ ${m.paragraphFrom}–${m.paragraphTo ?? ""}` : "",
+          ),
+          m.note ? h("p", {}, m.note) : null,
+          m.decisions.length
+            ? h(
+                "ul",
+                { class: "decisions" },
+                m.decisions.map((d) =>
+                  h(
+                    "li",
+                    {},
+                    d.paragraph ? `§ ${d.paragraph}: ` : "",
+                    d.text,
+                    d.amountSek !== null ? ` (${sek(d.amountSek)})` : "",
+                    d.insats ? [" – ", h("a", { href: `/insatser/${d.insats.id}` }, d.insats.name)] : null,
+                  ),
+                ),
+              )
+            : null,
+        ),
+      ),
+    ),
+  );
+}
