@@ -1,4 +1,5 @@
-//! The `finsam` command line: serve (default), migrate, seed, token, schema.
+//! The `finsam` command line: serve (default), migrate, seed, token, schema,
+//! backup, restore, import.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -50,6 +51,12 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Write a consistent copy of the SQLite database to FILE while it serves
+    /// (on PostgreSQL: prints the pg_dump command to use).
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with a checked backup; refuses while a
+    /// server holds it (on PostgreSQL: prints the pg_restore command).
+    Restore { file: PathBuf },
     /// Load a CSV file (see the README for the columns): all rows or none.
     Import {
         #[arg(value_enum)]
@@ -105,6 +112,20 @@ pub async fn run() -> anyhow::Result<()> {
             let caller = crate::auth::Caller::command_line();
             let written = crate::import::import(&state, &caller, kind, &file).await?;
             println!("{}: {written} rows loaded", file.display());
+            Ok(())
+        }
+        Command::Backup { file } => {
+            println!(
+                "{}",
+                crate::backup::backup(&settings.database, &file).await?
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            println!(
+                "{}",
+                crate::backup::restore(&settings.database, &file).await?
+            );
             Ok(())
         }
         Command::Schema => {

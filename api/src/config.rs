@@ -14,6 +14,22 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub privacy: PrivacySettings,
     pub log: LogSettings,
+    pub rate_limit: RateLimitSettings,
+}
+
+/// Token buckets per client (`rate_limit.rs`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    /// Anonymous callers, per client address.
+    pub anonymous_per_second: u32,
+    pub anonymous_burst: u32,
+    /// Signed-in callers, per token subject.
+    pub signed_in_per_second: u32,
+    pub signed_in_burst: u32,
+    /// Proxies (IP addresses) whose `X-Forwarded-For` names the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -23,10 +39,15 @@ pub struct ServerSettings {
     pub port: u16,
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
+    /// How long `/readyz` waits for the database before answering 503.
+    pub readiness_timeout_ms: u64,
     pub graphiql: bool,
     /// Origins allowed by CORS; "*" for any.
     #[serde(default)]
     pub cors_origins: Vec<String>,
+    /// The secret page cursors are sealed with; rotating it makes old
+    /// cursors invalid (a clear BAD_USER_INPUT).
+    pub cursor_secret: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +58,9 @@ pub struct DatabaseSettings {
     pub read_url: Option<String>,
     pub max_connections: u32,
     pub busy_timeout_ms: u64,
+    /// How long a request waits for a pooled connection (and a new
+    /// connection for its handshake) before it fails as SERVICE_UNAVAILABLE.
+    pub acquire_timeout_ms: u64,
     pub seed_on_empty: bool,
 }
 
@@ -111,6 +135,7 @@ impl Settings {
                     .list_separator(",")
                     .with_list_parse_key("auth.algorithms")
                     .with_list_parse_key("server.cors_origins")
+                    .with_list_parse_key("rate_limit.trusted_proxies")
                     .try_parsing(true),
             )
             .build()?;

@@ -29,8 +29,8 @@ pub async fn connect(
     options
         .max_connections(settings.max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+        .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         .sqlx_logging(false);
     let busy = Duration::from_millis(settings.busy_timeout_ms);
     options.map_sqlx_sqlite_opts(move |o| {
@@ -47,7 +47,7 @@ pub async fn connect(
     Ok(db)
 }
 
-fn sqlite_path(url: &str) -> Option<&str> {
+pub(crate) fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

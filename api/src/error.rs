@@ -19,18 +19,66 @@ pub enum ApiError {
     Unauthenticated(String),
     /// Deliberately without detail: a denial reveals nothing about the row.
     Forbidden,
+    /// An argument the caller may not use (ordering by a value it may not
+    /// see); `field` names it. Says nothing about any row.
+    ForbiddenInput {
+        field: String,
+        message: String,
+    },
     NotFound(String),
     Conflict(String),
     DsoRingInvalid(String),
     QueryTooComplex(String),
+    /// Over the caller's rate limit; may ask again after this many seconds.
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// The database did not answer in time (down, or an SQLite file locked
+    /// past its busy timeout): try again later.
+    ServiceUnavailable,
     Database(DbErr),
     Internal(anyhow::Error),
 }
 
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
-        ApiError::Database(err)
+        if unavailable(&err) {
+            tracing::warn!(error = %err, "the database did not answer");
+            ApiError::ServiceUnavailable
+        } else {
+            ApiError::Database(err)
+        }
     }
+}
+
+/// Whether a database error means "not answering now" rather than a fault:
+/// no connection within the pool's acquire timeout, a connection that broke
+/// or was refused, or an SQLite file locked past `busy_timeout`. The driver
+/// reports the last ones only in its message, so they are read from there.
+pub fn unavailable(err: &DbErr) -> bool {
+    if matches!(err, DbErr::ConnectionAcquire(_)) {
+        return true;
+    }
+    let text = err.to_string().to_ascii_lowercase();
+    [
+        "database is locked",
+        "database table is locked",
+        "pool timed out",
+        "pooltimedout",
+        "pool closed",
+        "connection refused",
+        "connection reset",
+        "broken pipe",
+        "terminating connection",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "server closed the connection",
+        "unexpected eof",
+        "error communicating with database",
+        "error occurred while attempting to establish a tls connection",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
 }
 
 impl From<anyhow::Error> for ApiError {
@@ -59,9 +107,16 @@ impl ApiError {
             ApiError::BadUserInput { message, .. } => message.clone(),
             ApiError::Unauthenticated(reason) => format!("not authenticated: {reason}"),
             ApiError::Forbidden => "not allowed".into(),
+            ApiError::ForbiddenInput { message, .. } => message.clone(),
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::Conflict(m) | ApiError::DsoRingInvalid(m) | ApiError::QueryTooComplex(m) => {
                 m.clone()
+            }
+            ApiError::RateLimited { retry_after_secs } => {
+                format!("too many requests: try again in {retry_after_secs} s")
+            }
+            ApiError::ServiceUnavailable => {
+                "the database is not answering just now: try again in a few seconds".into()
             }
             ApiError::Database(_) | ApiError::Internal(_) => "internal error".into(),
         }
@@ -82,11 +137,13 @@ impl ApiError {
         match self {
             ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
             ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
-            ApiError::Forbidden => "FORBIDDEN",
+            ApiError::Forbidden | ApiError::ForbiddenInput { .. } => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::DsoRingInvalid(_) => "DSO_RING_INVALID",
             ApiError::QueryTooComplex(_) => "QUERY_TOO_COMPLEX",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ApiError::Database(_) | ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -116,7 +173,9 @@ impl ErrorExtensions for ApiError {
         };
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", self.code());
-            if let ApiError::BadUserInput { field, .. } = self {
+            if let ApiError::BadUserInput { field, .. } | ApiError::ForbiddenInput { field, .. } =
+                self
+            {
                 ext.set("field", field.as_str());
             }
         })

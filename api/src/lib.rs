@@ -6,14 +6,17 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod endpoint;
 pub mod error;
 pub mod graphql;
 pub mod import;
 pub mod metrics;
+pub mod rate_limit;
 pub mod service;
 pub mod telemetry;
 pub mod web;

@@ -6,6 +6,9 @@
 //! bytes sent, not of the rows' relations: statements do not grow).
 //!
 //! `cargo run --release -p finsam-bench -- --iterations 200`
+//! `cargo run --release -p finsam-bench -- --soak-seconds 600 --clients 64`
+
+mod soak;
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +28,12 @@ struct Args {
     /// A database URL to run against instead of a fresh SQLite file.
     #[arg(long)]
     database_url: Option<String>,
+    /// Run the soak instead: this many seconds of mixed reads and writes.
+    #[arg(long)]
+    soak_seconds: Option<u64>,
+    /// Concurrent clients of the soak.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
 }
 
 const PAGE: &str = r#"query($first: Int) { insatser(first: $first) { totalCount edges { node {
@@ -108,6 +117,9 @@ async fn main() -> anyhow::Result<()> {
         ),
     };
     settings.log.filter = "warn".into();
+    // The benchmark is one client asking as fast as it can, on purpose.
+    settings.rate_limit.enabled = false;
+    settings.database.max_connections = settings.database.max_connections.max(16);
     let app = Application::build(settings.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -121,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
     )?;
 
     // Generated insatser, in batches of 100 mutations per request.
+    let mut ids: Vec<String> = Vec::new();
     let create = r#"mutation($input: CreateInsatsInput!) { createInsats(input: $input) { id } }"#;
     for chunk in (0..args.insatser).collect::<Vec<_>>().chunks(100) {
         let batch: Vec<Value> = chunk
@@ -148,6 +161,21 @@ async fn main() -> anyhow::Result<()> {
             "setup failed: {:?}",
             answers.first()
         );
+        ids.extend(
+            answers
+                .iter()
+                .filter_map(|a| a["data"]["createInsats"]["id"].as_str().map(str::to_string)),
+        );
+    }
+    if let Some(seconds) = args.soak_seconds {
+        return soak::run(
+            &base,
+            &token,
+            &ids,
+            args.clients,
+            Duration::from_secs(seconds),
+        )
+        .await;
     }
 
     println!(

@@ -112,6 +112,9 @@ impl TestApp {
         settings.database.url = fresh.clone();
         settings.database.max_connections = 4;
         settings.database.seed_on_empty = !options.empty;
+        // The suites send thousands of requests from one address; the tests
+        // of the limits themselves turn them on.
+        settings.rate_limit.enabled = false;
         if let Some(configure) = options.configure {
             configure(&mut settings);
         }

@@ -54,6 +54,9 @@ pub enum Action<'a> {
     },
     /// Budgets and spending of an insats the caller may read.
     ReadInsatsMoney { owner: &'a str },
+    /// Ordering insatser by their budget totals: an order reveals the values
+    /// it sorts by, so only for callers who may see money.
+    OrderInsatserByMoney,
     /// Small counts in an insats's breakdowns, unsuppressed.
     ReadInsatsDetailsInFull { owner: &'a str },
     /// Create or change insatser, budgets, outcomes, goals, meetings, shares.
@@ -136,7 +139,7 @@ pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
                     || (shared && own.is_some())
             }
         },
-        Action::ReadInsatsMoney { .. } => !principal.is_anonymous(),
+        Action::ReadInsatsMoney { .. } | Action::OrderInsatserByMoney => !principal.is_anonymous(),
         Action::ReadInsatsDetailsInFull { owner } => principal.tenant(owner, MEMBER),
         Action::EditForbundContent { forbund } => principal.tenant(forbund, EDITOR),
         Action::ReadOwnIndicators { forbund } => {

@@ -5,7 +5,7 @@ mod limits;
 pub mod loaders;
 mod mutation;
 pub mod nesting;
-mod pagination;
+pub mod pagination;
 pub(crate) mod query;
 pub mod types;
 

@@ -27,6 +27,9 @@ pub struct AppState {
     pub tokens: crate::auth::jwt::TokenValidator,
     pub metrics: crate::metrics::Metrics,
     pub clock: Clock,
+    /// Seals and opens page cursors.
+    pub cursors: crate::graphql::pagination::CursorKey,
+    pub rate_limits: crate::rate_limit::RateLimits,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund

@@ -1,7 +1,7 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object};
 
-use crate::graphql::pagination::{cursor, page_args};
+use crate::graphql::pagination::page_args;
 use crate::graphql::types::Date;
 use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection, AuditTotal};
 use crate::graphql::{caller, reader, state};
@@ -29,7 +29,8 @@ impl AuditQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<AuditEntryConnection> {
-        let page = page_args::<i32>(first, after)?;
+        let cursors = &crate::graphql::state(ctx)?.cursors;
+        let page = page_args::<i32>(cursors, "auditLog", first, after)?;
         let filter = AuditFilter {
             forbund,
             entity,
@@ -54,7 +55,7 @@ impl AuditQuery {
         );
         connection.edges.extend(
             rows.into_iter()
-                .map(|r| Edge::new(cursor(r.id), AuditEntry(r))),
+                .map(|r| Edge::new(cursors.seal("auditLog", &r.id), AuditEntry(r))),
         );
         Ok(connection)
     }

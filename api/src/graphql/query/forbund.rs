@@ -1,7 +1,7 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object};
 
-use crate::graphql::pagination::{cursor, page_args};
+use crate::graphql::pagination::page_args;
 use crate::graphql::reader;
 use crate::graphql::types::{Forbund, ForbundConnection, ForbundListTotal};
 use crate::service;
@@ -32,7 +32,8 @@ impl ForbundQuery {
         #[graphql(desc = "Only förbund in this county (län), e.g. \"Västmanland\".")]
         county: Option<String>,
     ) -> async_graphql::Result<ForbundConnection> {
-        let page = page_args::<String>(first, after)?;
+        let cursors = &crate::graphql::state(ctx)?.cursors;
+        let page = page_args::<String>(cursors, "forbundList", first, after)?;
         let db = reader(ctx)?;
         let mut rows =
             service::forbund::list(db, county.as_deref(), page.after.as_deref(), page.limit + 1)
@@ -46,7 +47,7 @@ impl ForbundQuery {
         );
         connection.edges.extend(
             rows.into_iter()
-                .map(|row| Edge::new(cursor(row.slug.clone()), Forbund(row))),
+                .map(|row| Edge::new(cursors.seal("forbundList", &row.slug), Forbund(row))),
         );
         Ok(connection)
     }

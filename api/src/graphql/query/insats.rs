@@ -2,7 +2,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
-use crate::graphql::pagination::{cursor, page_args};
+use crate::graphql::pagination::page_args;
 use crate::graphql::types::Date;
 use crate::graphql::types::insats::{
     Category, Insats, InsatsConnection, InsatsListTotal, Orientation, Status,
@@ -79,7 +79,8 @@ pub async fn insats_page(
     first: Option<i32>,
     after: Option<String>,
 ) -> async_graphql::Result<InsatsConnection> {
-    let page = page_args::<InsatsCursor>(first, after)?;
+    let cursors = &crate::graphql::state(ctx)?.cursors;
+    let page = page_args::<InsatsCursor>(cursors, "insatser", first, after)?;
     let (field, direction) = match order {
         Some(o) => (
             match o.field {
@@ -115,7 +116,7 @@ pub async fn insats_page(
     );
     connection.edges.extend(rows.into_iter().map(|row| {
         Edge::new(
-            cursor(InsatsCursor::of(&row.0, field, direction)),
+            cursors.seal("insatser", &InsatsCursor::of(&row.0, field, direction)),
             Insats::from(row),
         )
     }));

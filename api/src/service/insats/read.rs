@@ -13,6 +13,7 @@ use super::{
     with_owner,
 };
 use crate::auth::Principal;
+use crate::auth::policy::{self, Action};
 use crate::error::{ApiError, ApiResult};
 
 pub async fn list(
@@ -24,6 +25,14 @@ pub async fn list(
     after: Option<&InsatsCursor>,
     limit: u64,
 ) -> ApiResult<Vec<InsatsRow>> {
+    // An order reveals the values it sorts by: by budget only for callers
+    // who may see money (and never through the cursor, which is sealed).
+    if field == OrderField::Budget && !policy::allows(principal, Action::OrderInsatserByMoney) {
+        return Err(ApiError::ForbiddenInput {
+            field: "orderBy.field".into(),
+            message: "ordering by BUDGET needs a signed-in caller: budgets are not public".into(),
+        });
+    }
     let col = order_column(field);
     let mut query = insats::Entity::find()
         .filter(visible(principal))

@@ -1,0 +1,193 @@
+//! How fast one client may ask: a token bucket (governor's GCRA) per key —
+//! the client address for anonymous callers, the token's subject for
+//! signed-in ones — with rates and bursts from `[rate_limit]`. Over the limit
+//! a request is answered 429 with `Retry-After` and `RATE_LIMITED`, before
+//! anything else runs. Health, readiness and metrics are not limited.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+
+use crate::config::RateLimitSettings;
+
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
+
+/// Keys kept before the ones not seen for a while are dropped.
+const PRUNE_AT: usize = 100_000;
+
+/// The limiters of one server.
+pub struct RateLimits {
+    enabled: bool,
+    anonymous: Keyed<IpAddr>,
+    signed_in: Keyed<String>,
+    trusted_proxies: Vec<IpAddr>,
+}
+
+/// Who a request is counted against.
+pub enum Client<'a> {
+    Address(IpAddr),
+    Subject(&'a str),
+}
+
+fn quota(per_second: u32, burst: u32) -> Quota {
+    let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(rate).allow_burst(burst)
+}
+
+impl RateLimits {
+    pub fn from_settings(settings: &RateLimitSettings) -> anyhow::Result<Self> {
+        let trusted_proxies = settings
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                p.parse().map_err(|_| {
+                    anyhow::anyhow!("rate_limit.trusted_proxies: {p:?} is not an IP address")
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(RateLimits {
+            enabled: settings.enabled,
+            anonymous: RateLimiter::keyed(quota(
+                settings.anonymous_per_second,
+                settings.anonymous_burst,
+            )),
+            signed_in: RateLimiter::keyed(quota(
+                settings.signed_in_per_second,
+                settings.signed_in_burst,
+            )),
+            trusted_proxies,
+        })
+    }
+
+    /// `Ok` when `client` may go on, else how long until it may.
+    pub fn check(&self, client: Client<'_>) -> Result<(), Duration> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let clock = DefaultClock::default();
+        let outcome = match client {
+            Client::Address(ip) => {
+                if self.anonymous.len() > PRUNE_AT {
+                    self.anonymous.retain_recent();
+                }
+                self.anonymous.check_key(&ip)
+            }
+            Client::Subject(sub) => {
+                if self.signed_in.len() > PRUNE_AT {
+                    self.signed_in.retain_recent();
+                }
+                self.signed_in.check_key(&sub.to_string())
+            }
+        };
+        outcome.map_err(|not_until| not_until.wait_time_from(clock.now()))
+    }
+
+    /// The client's address: the peer, or — when the peer is a trusted proxy
+    /// — the nearest address in `X-Forwarded-For` that is not one.
+    pub fn client_address(
+        &self,
+        peer: Option<IpAddr>,
+        forwarded_for: Option<&str>,
+    ) -> Option<IpAddr> {
+        client_address(&self.trusted_proxies, peer, forwarded_for)
+    }
+}
+
+/// Walks `X-Forwarded-For` from the right (the hop nearest to us) while the
+/// hops are trusted proxies; a client can write anything on the left, so
+/// nothing beyond the first untrusted hop is believed.
+pub fn client_address(
+    trusted: &[IpAddr],
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+) -> Option<IpAddr> {
+    let mut address = peer?;
+    if !trusted.contains(&address) {
+        return Some(address);
+    }
+    let Some(header) = forwarded_for else {
+        return Some(address);
+    };
+    for hop in header.rsplit(',').take(32) {
+        let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        address = hop;
+        if !trusted.contains(&hop) {
+            break;
+        }
+    }
+    Some(address)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // A client talking to us directly: its own address, whatever it claims.
+        assert_eq!(
+            client_address(&proxies, Some(ip("203.0.113.9")), Some("1.2.3.4")),
+            Some(ip("203.0.113.9"))
+        );
+        // Through our proxy: the address the proxy saw.
+        assert_eq!(
+            client_address(&proxies, Some(ip("10.0.0.1")), Some("198.51.100.7")),
+            Some(ip("198.51.100.7"))
+        );
+        // Through two proxies, with a forged hop on the left.
+        assert_eq!(
+            client_address(
+                &proxies,
+                Some(ip("10.0.0.1")),
+                Some("6.6.6.6, 198.51.100.7, 10.0.0.2")
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        // A proxy without the header, or with garbage.
+        assert_eq!(
+            client_address(&proxies, Some(ip("10.0.0.1")), None),
+            Some(ip("10.0.0.1"))
+        );
+        assert_eq!(
+            client_address(&proxies, Some(ip("10.0.0.1")), Some("nonsense")),
+            Some(ip("10.0.0.1"))
+        );
+    }
+
+    #[test]
+    fn a_burst_then_a_wait() {
+        let limits = RateLimits::from_settings(&RateLimitSettings {
+            enabled: true,
+            anonymous_per_second: 1,
+            anonymous_burst: 3,
+            signed_in_per_second: 1,
+            signed_in_burst: 1,
+            trusted_proxies: vec![],
+        })
+        .expect("limits");
+        let client = ip("192.0.2.1");
+        for _ in 0..3 {
+            assert!(limits.check(Client::Address(client)).is_ok());
+        }
+        let wait = limits
+            .check(Client::Address(client))
+            .expect_err("over the burst");
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1));
+        // Another client and a subject have buckets of their own.
+        assert!(limits.check(Client::Address(ip("192.0.2.2"))).is_ok());
+        assert!(limits.check(Client::Subject("someone")).is_ok());
+        assert!(limits.check(Client::Subject("someone")).is_err());
+    }
+}
