@@ -61,7 +61,13 @@ async fn the_committed_schema_file_matches_the_code() {
 #[tokio::test]
 async fn graphiql_is_served_on_get() {
     let app = TestApp::spawn().await;
-    let page = app.get("/graphql").await;
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("html").contains("graphiql"));
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::jwt::TokenValidator;
@@ -88,9 +88,12 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     let cursors =
         crate::graphql::pagination::CursorKey::from_secret(&settings.server.cursor_secret);
     let rate_limits = crate::rate_limit::RateLimits::from_settings(&settings.rate_limit)?;
+    let persisted_queries =
+        crate::endpoint::request::PersistedQueries::new(settings.graphql.persisted_queries);
     Ok(AppState {
         cursors,
         rate_limits,
+        persisted_queries,
         db,
         read_db,
         settings,
@@ -102,7 +105,6 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
 
 fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server> {
     let schema = build_schema(state.clone());
-    let graphiql = state.settings.server.graphiql;
     let origins = state.settings.server.cors_origins.clone();
     let server = HttpServer::new(move || {
         let metrics = state.metrics.clone();
@@ -142,9 +144,7 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics_text))
             .configure(crate::web::configure);
-        if graphiql {
-            app = app.route("/graphql", web::get().to(graphiql_page));
-        }
+        app = app.route("/graphql", web::get().to(crate::endpoint::get));
         app
     })
     .listen(listener)?
@@ -168,11 +168,6 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         };
     }
     cors
-}
-
-/// GraphiQL, from the binary's own copies of its assets (no CDN).
-async fn graphiql_page(req: HttpRequest) -> HttpResponse {
-    crate::web::graphiql(&req)
 }
 
 async fn schema_sdl(schema: web::Data<FinsamSchema>) -> HttpResponse {

@@ -41,6 +41,8 @@ pub struct ServerSettings {
     pub request_timeout_secs: u64,
     /// How long `/readyz` waits for the database before answering 503.
     pub readiness_timeout_ms: u64,
+    /// `Cache-Control: public, max-age` of an anonymous GET answer.
+    pub public_max_age_secs: u32,
     pub graphiql: bool,
     /// Origins allowed by CORS; "*" for any.
     #[serde(default)]
@@ -93,6 +95,8 @@ pub struct GraphqlSettings {
     pub max_complexity: usize,
     pub max_aliases: usize,
     pub max_batch: usize,
+    /// Persisted queries kept (the least recently used go first).
+    pub persisted_queries: usize,
     pub introspection: bool,
     pub suggestions: bool,
 }

@@ -29,6 +29,8 @@ pub enum ApiError {
     Conflict(String),
     DsoRingInvalid(String),
     QueryTooComplex(String),
+    /// A persisted-query hash the server does not know (yet): send the text.
+    PersistedQueryNotFound,
     /// Over the caller's rate limit; may ask again after this many seconds.
     RateLimited {
         retry_after_secs: u64,
@@ -112,6 +114,7 @@ impl ApiError {
             ApiError::Conflict(m) | ApiError::DsoRingInvalid(m) | ApiError::QueryTooComplex(m) => {
                 m.clone()
             }
+            ApiError::PersistedQueryNotFound => "PersistedQueryNotFound".into(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many requests: try again in {retry_after_secs} s")
             }
@@ -142,6 +145,7 @@ impl ApiError {
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::DsoRingInvalid(_) => "DSO_RING_INVALID",
             ApiError::QueryTooComplex(_) => "QUERY_TOO_COMPLEX",
+            ApiError::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ApiError::Database(_) | ApiError::Internal(_) => "INTERNAL",

@@ -113,11 +113,3 @@ async fn app_page(req: HttpRequest) -> HttpResponse {
 pub fn graphiql(req: &HttpRequest) -> HttpResponse {
     serve(req, "graphiql.html")
 }
-
-/// Whether the request is a browser asking for a page (HTML before JSON).
-pub fn wants_html(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"))
-}

@@ -30,6 +30,8 @@ pub struct AppState {
     /// Seals and opens page cursors.
     pub cursors: crate::graphql::pagination::CursorKey,
     pub rate_limits: crate::rate_limit::RateLimits,
+    /// Automatic persisted queries by hash (bounded).
+    pub persisted_queries: crate::endpoint::request::PersistedQueries,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund

@@ -1,0 +1,361 @@
+//! GraphQL over HTTP, as the specification has it: POST with a JSON body
+//! (one request or a batch), GET with a query string for queries (never
+//! mutations), the response type negotiated from `Accept`, automatic
+//! persisted queries, and cacheable answers for anonymous GETs. Each request
+//! goes the same way: media type, caller (the bearer token), rate limit,
+//! parameters, execution (reader, loaders, limits, timeout, panics
+//! contained), answer.
+//!
+//! `media` says what a body may be and which answer type a client accepts;
+//! `request` checks the parameters and resolves persisted queries;
+//! `response` picks the status and the caching headers.
+
+pub mod media;
+pub mod request;
+mod response;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::{BatchResponse, ErrorExtensions, Response, ServerError};
+use futures_util::FutureExt;
+use tracing_actix_web::RequestId;
+
+use crate::auth::{Caller, Principal};
+use crate::error::ApiError;
+use crate::graphql::{FinsamSchema, Loaders, Reader};
+use crate::rate_limit::Client;
+use crate::service::AppState;
+use media::Answer;
+use request::Params;
+
+/// A GraphQL response carrying one error, for failures outside execution.
+pub fn error_body(err: ApiError) -> Response {
+    let gql = err.extend();
+    let mut server_error = ServerError::new(gql.message, None);
+    server_error.extensions = gql.extensions;
+    Response::from_errors(vec![server_error])
+}
+
+/// Counts a refusal before execution and answers it in GraphQL's shape.
+fn refuse(state: &AppState, status: StatusCode, err: ApiError, answer: Answer) -> HttpResponse {
+    state.metrics.count_error(err.code());
+    response::refusal(status, &error_body(err), answer)
+}
+
+/// The request body, decoded (gzip) and counted against the limit as it
+/// arrives, so neither a large body nor a small one that inflates (a gzip
+/// bomb) is held whole; a broken stream is the client's fault.
+async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, (StatusCode, ApiError)> {
+    use futures_util::StreamExt;
+    let mut payload = actix_web::dev::Decompress::from_headers(payload.into_inner(), req.headers());
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            (
+                StatusCode::BAD_REQUEST,
+                ApiError::bad_input("body", format!("the body could not be read: {e}")),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::bad_input(
+                    "body",
+                    format!("the body is larger than {limit} bytes (server.body_limit_bytes)"),
+                ),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The caller from the `Authorization` header: none is anonymous; a bad one
+/// is refused with the reason. The token itself is never logged.
+fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(Principal::anonymous());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated("malformed authorization header".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::Unauthenticated("authorization must be a Bearer token".into()))?;
+    state.tokens.validate(token.trim()).map_err(|reason| {
+        tracing::info!(%reason, "refused a bearer token");
+        ApiError::Unauthenticated(reason.to_string())
+    })
+}
+
+/// Counts the request against the caller's rate limit: the token's subject
+/// when signed in, else the client address.
+fn over_limit(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: Option<&Principal>,
+    answer: Answer,
+) -> Option<HttpResponse> {
+    let client = match principal.and_then(|p| p.sub.as_deref()) {
+        Some(sub) => Client::Subject(sub),
+        None => {
+            let forwarded = req
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            let peer = req.peer_addr().map(|a| a.ip());
+            Client::Address(state.rate_limits.client_address(peer, forwarded)?)
+        }
+    };
+    let wait = state.rate_limits.check(client).err()?;
+    let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = refuse(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        ApiError::RateLimited { retry_after_secs },
+        answer,
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(retry_after_secs.max(1)),
+    );
+    Some(response)
+}
+
+/// What every request checks first: an acceptable answer type, a valid
+/// caller, and the rate limit. The caller, or the refusal (boxed: a refusal
+/// is the rare path).
+fn admit(state: &AppState, req: &HttpRequest) -> Result<(Principal, Answer), Box<HttpResponse>> {
+    let Some(answer) = media::negotiate(req) else {
+        let err = ApiError::bad_input(
+            "Accept",
+            "this server answers application/graphql-response+json or application/json",
+        );
+        return Err(Box::new(refuse(state, StatusCode::NOT_ACCEPTABLE, err, Answer::Json)));
+    };
+    let principal = match authenticate(state, req) {
+        Ok(p) => p,
+        Err(err) => {
+            // Refused tokens count against the address: guessing is limited too.
+            if let Some(limited) = over_limit(state, req, None, answer) {
+                return Err(Box::new(limited));
+            }
+            return Err(Box::new(refuse(state, StatusCode::UNAUTHORIZED, err, answer)));
+        }
+    };
+    if let Some(limited) = over_limit(state, req, Some(&principal), answer) {
+        return Err(Box::new(limited));
+    }
+    Ok((principal, answer))
+}
+
+#[tracing::instrument(name = "graphql", skip_all)]
+pub async fn post(
+    schema: web::Data<FinsamSchema>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    request_id: RequestId,
+    payload: web::Payload,
+) -> HttpResponse {
+    if let Some(err) = media::unsupported_body(&req) {
+        let answer = media::negotiate(&req).unwrap_or(Answer::Json);
+        return refuse(&state, StatusCode::UNSUPPORTED_MEDIA_TYPE, err, answer);
+    }
+    let (principal, answer) = match admit(&state, &req) {
+        Ok(admitted) => admitted,
+        Err(refused) => return *refused,
+    };
+    let body = match read_body(&req, payload, state.settings.server.body_limit_bytes).await {
+        Ok(body) => body,
+        Err((status, err)) => return refuse(&state, status, err, answer),
+    };
+    let (params, batched) = match request::from_body(&body) {
+        Ok(parsed) => parsed,
+        Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err, answer),
+    };
+    if params.len() > state.settings.graphql.max_batch {
+        let err = ApiError::QueryTooComplex(format!(
+            "a batch may hold at most {} operations",
+            state.settings.graphql.max_batch
+        ));
+        return refuse(&state, StatusCode::BAD_REQUEST, err, answer);
+    }
+    let mut queries = Vec::with_capacity(params.len());
+    for mut p in params {
+        match request::query_text(&mut p, &state.persisted_queries) {
+            Ok(query) => queries.push(Ok((query, p))),
+            // A request without a usable query is malformed: 400 whatever
+            // the answer type. An unknown persisted hash is answered as a
+            // GraphQL error, which Apollo clients take as "send the text".
+            Err(ApiError::PersistedQueryNotFound) => {
+                queries.push(Err(ApiError::PersistedQueryNotFound))
+            }
+            Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err, answer),
+        }
+    }
+    let responses = execute(&schema, &state, principal, request_id, queries).await;
+    let response = if batched {
+        BatchResponse::Batch(responses)
+    } else {
+        BatchResponse::Single(responses.into_iter().next().unwrap_or_default())
+    };
+    response::reply(&req, &response, answer, None)
+}
+
+/// GET /graphql: a query in the query string (never a mutation), or, for a
+/// browser asking for a page without one, GraphiQL.
+#[tracing::instrument(name = "graphql_get", skip_all)]
+pub async fn get(
+    schema: web::Data<FinsamSchema>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    request_id: RequestId,
+) -> HttpResponse {
+    let query_string = req.query_string();
+    let has_request = url::form_urlencoded::parse(query_string.as_bytes())
+        .any(|(key, _)| key == "query" || key == "extensions");
+    if !has_request && media::wants_html(&req) && state.settings.server.graphiql {
+        return crate::web::graphiql(&req);
+    }
+    let (principal, answer) = match admit(&state, &req) {
+        Ok(admitted) => admitted,
+        Err(refused) => return *refused,
+    };
+    let mut params = match Params::from_query_string(query_string) {
+        Ok(params) => params,
+        Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err, answer),
+    };
+    let query = match request::query_text(&mut params, &state.persisted_queries) {
+        Ok(query) => Ok(query),
+        Err(ApiError::PersistedQueryNotFound) => Err(ApiError::PersistedQueryNotFound),
+        Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err, answer),
+    };
+    if let Ok(query) = &query
+        && operation_kind(
+            query,
+            params.operation_name.as_deref(),
+            state.settings.graphql.max_value_depth,
+        ) == Some(true)
+    {
+        let err = ApiError::bad_input("query", "a mutation is sent with POST, never with GET");
+        let mut refused = refuse(&state, StatusCode::METHOD_NOT_ALLOWED, err, answer);
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return refused;
+    }
+    // Anonymous answers hold only what the public may see, so browsers and
+    // proxies may keep them; a signed-in caller's never.
+    let cache = principal
+        .is_anonymous()
+        .then_some(state.settings.server.public_max_age_secs);
+    let responses = execute(
+        &schema,
+        &state,
+        principal,
+        request_id,
+        vec![query.map(|q| (q, params))],
+    )
+    .await;
+    let response = BatchResponse::Single(responses.into_iter().next().unwrap_or_default());
+    response::reply(&req, &response, answer, cache)
+}
+
+/// Runs each request for `principal` with the request's reader and loaders,
+/// within the request timeout; a panic is contained as INTERNAL. A request
+/// that could not be resolved to a query answers with its error.
+async fn execute(
+    schema: &FinsamSchema,
+    state: &AppState,
+    principal: Principal,
+    request_id: RequestId,
+    requests: Vec<Result<(String, Params), ApiError>>,
+) -> Vec<Response> {
+    // Requests that write read from the primary too, so a mutation's answer
+    // shows its own change; the rest may read from a replica.
+    let writes = requests.iter().any(|r| match r {
+        Ok((query, params)) => operation_kind(
+            query,
+            params.operation_name.as_deref(),
+            state.settings.graphql.max_value_depth,
+        )
+        .unwrap_or(true),
+        Err(_) => false,
+    });
+    let reader = if state.settings.database.read_url.is_some() && !writes {
+        state.read_db.clone()
+    } else {
+        state.db.clone()
+    };
+    let loaders = Arc::new(Loaders::new(&reader, &principal));
+    let caller = Caller::new(principal, Some(request_id.to_string()));
+    let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
+    let mut responses = Vec::with_capacity(requests.len());
+    for request in requests {
+        let (query, params) = match request {
+            Ok(found) => found,
+            Err(err) => {
+                state.metrics.count_error(err.code());
+                responses.push(error_body(err));
+                continue;
+            }
+        };
+        let request = request::to_request(query, params)
+            .data(caller.clone())
+            .data(loaders.clone())
+            .data(Reader(reader.clone()));
+        // A panic while resolving is a bug, not the caller's fault: it
+        // becomes INTERNAL for this request and the worker goes on serving.
+        let execution = std::panic::AssertUnwindSafe(schema.execute(request)).catch_unwind();
+        let response = match tokio::time::timeout(timeout, execution).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(_)) => {
+                let err = ApiError::Internal(anyhow::anyhow!("a resolver panicked"));
+                tracing::error!("a GraphQL request panicked");
+                state.metrics.count_error(err.code());
+                error_body(err)
+            }
+            Err(_) => {
+                let err = ApiError::QueryTooComplex(format!(
+                    "the request ran longer than {} s and was stopped",
+                    timeout.as_secs()
+                ));
+                state.metrics.count_error(err.code());
+                error_body(err)
+            }
+        };
+        responses.push(response);
+    }
+    responses
+}
+
+/// Whether the operation a request will run is a mutation; `None` when the
+/// document does not parse (or nests too deeply to be parsed at all): such a
+/// request goes to the primary and fails there with its parse error.
+pub fn operation_kind(
+    query: &str,
+    operation_name: Option<&str>,
+    max_value_depth: usize,
+) -> Option<bool> {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    crate::graphql::nesting::check(query, max_value_depth).ok()?;
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    Some(match &doc.operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(ops) => match operation_name {
+            Some(name) => ops
+                .get(name)
+                .is_none_or(|op| op.node.ty == OperationType::Mutation),
+            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
+        },
+    })
+}
