@@ -154,6 +154,23 @@ fn ops() -> Vec<Op> {
             doc: r#"{ forbund(slug: "varend") { name } }"#,
             vars: none,
         },
+        // The federation entry points are open to any caller; what each
+        // entity shows follows the rules of its root field
+        // (tests/federation_entities.rs).
+        Op {
+            name: "_service",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "{ _service { sdl } }",
+            vars: none,
+        },
+        Op {
+            name: "_entities",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: r#"{ _entities(representations: [{ __typename: "Forbund", slug: "varend" }]) { ... on Forbund { name } } }"#,
+            vars: none,
+        },
         Op {
             name: "forbundList",
             own: "varend",

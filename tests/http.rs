@@ -59,6 +59,36 @@ async fn the_committed_schema_file_matches_the_code() {
 }
 
 #[tokio::test]
+async fn the_committed_federation_sdl_matches_what_the_subgraph_serves() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .data("{ _service { sdl } }", serde_json::json!({}))
+        .await;
+    let served = body["_service"]["sdl"].as_str().expect("sdl").to_string();
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema.federation.graphql"
+    ))
+    .expect("schema.federation.graphql at the repository root");
+    assert!(
+        served == committed,
+        "schema.federation.graphql is out of date: run `cargo run -- schema --federation > schema.federation.graphql`"
+    );
+    for key in [
+        r#"type Forbund @key(fields: "slug")"#,
+        r#"type Insats @key(fields: "id")"#,
+        r#"type Indicator @key(fields: "code")"#,
+        r#"type DsoAgreement @key(fields: "id")"#,
+    ] {
+        assert!(served.contains(key), "{key} in {served}");
+    }
+    assert!(
+        served.contains("url: \"https://specs.apollo.dev/federation/v2"),
+        "a Federation 2 subgraph"
+    );
+}
+
+#[tokio::test]
 async fn graphiql_is_served_on_get() {
     let app = TestApp::spawn().await;
     let page = app

@@ -49,8 +49,12 @@ pub enum Command {
         #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
         ttl: Duration,
     },
-    /// Print the GraphQL schema (SDL).
-    Schema,
+    /// Print the GraphQL schema (SDL); with --federation the Apollo
+    /// Federation 2 subgraph SDL (`schema.federation.graphql`).
+    Schema {
+        #[arg(long)]
+        federation: bool,
+    },
     /// Write a consistent copy of the SQLite database to FILE while it serves
     /// (on PostgreSQL: prints the pg_dump command to use).
     Backup { file: PathBuf },
@@ -128,12 +132,14 @@ pub async fn run() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Schema => {
+        Command::Schema { federation } => {
             let state = crate::app::prepare_state(in_memory(settings), Clock::System).await?;
-            print!(
-                "{}",
-                crate::graphql::sdl(&crate::graphql::build_schema(Arc::new(state)))
-            );
+            let schema = crate::graphql::build_schema(Arc::new(state));
+            if federation {
+                print!("{}", crate::graphql::federation_sdl(&schema));
+            } else {
+                print!("{}", crate::graphql::sdl(&schema));
+            }
             Ok(())
         }
     }

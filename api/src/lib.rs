@@ -14,6 +14,7 @@ pub mod domain;
 pub mod endpoint;
 pub mod error;
 pub mod graphql;
+pub mod ics;
 pub mod import;
 pub mod metrics;
 pub mod rate_limit;

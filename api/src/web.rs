@@ -1,8 +1,9 @@
 //! The web app, served by the same binary: its HTML, CSS, JavaScript modules
 //! and GraphQL operations (`web/`, embedded at build time, so `cargo run
 //! --release` on a fresh machine serves it and nothing comes from another
-//! host), the page every app URL answers with, and GraphiQL from the
-//! embedded copies of its assets.
+//! host), the page every app URL answers with, GraphiQL from the embedded
+//! copies of its assets, and the calendar feeds (`/calendar/{slug}.ics`,
+//! `/calendar/dso.ics`).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -34,6 +35,7 @@ pub const APP_ROUTES: [&str; 8] = [
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/{path:.*}", web::get().to(asset));
+    cfg.route("/calendar/{file}", web::get().to(calendar));
     for route in APP_ROUTES {
         cfg.route(route, web::get().to(app_page));
     }
@@ -112,4 +114,89 @@ async fn app_page(req: HttpRequest) -> HttpResponse {
 /// GraphiQL, for a browser asking for HTML.
 pub fn graphiql(req: &HttpRequest) -> HttpResponse {
     serve(req, "graphiql.html")
+}
+
+/// A calendar feed: `dso.ics` for the whole ring, `{slug}.ics` for a
+/// förbund. Public data only, so any calendar client may subscribe without
+/// signing in; cacheable like any public answer, and rate limited like one.
+async fn calendar(
+    req: HttpRequest,
+    state: web::Data<crate::service::AppState>,
+    file: web::Path<String>,
+) -> HttpResponse {
+    use sha2::{Digest, Sha256};
+    let Some(name) = file.strip_suffix(".ics") else {
+        return HttpResponse::NotFound().finish();
+    };
+    let peer = req.peer_addr().map(|a| a.ip());
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    if let Some(client) = state.rate_limits.client_address(peer, forwarded)
+        && let Err(wait) = state
+            .rate_limits
+            .check(crate::rate_limit::Client::Address(client))
+    {
+        return HttpResponse::TooManyRequests()
+            .insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()))
+            .body("too many requests");
+    }
+    let today = state.clock.today();
+    let feed = if name == "dso" {
+        crate::service::calendar::ring_feed(&state.read_db, today)
+            .await
+            .map(|entries| Some(crate::ics::render("DSO-ringen", &entries)))
+    } else {
+        crate::service::calendar::forbund_feed(&state.read_db, name, today)
+            .await
+            .map(|found| found.map(|(f, entries)| crate::ics::render(&f.name, &entries)))
+    };
+    match feed {
+        Ok(Some(text)) => {
+            let hex = format!("{:x}", Sha256::digest(text.as_bytes()));
+            let etag = format!("\"{}\"", &hex[..32]);
+            let unchanged = req
+                .headers()
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
+            let mut response = if unchanged {
+                HttpResponse::NotModified()
+            } else {
+                HttpResponse::Ok()
+            };
+            response.insert_header((header::ETAG, etag)).insert_header((
+                header::CACHE_CONTROL,
+                format!(
+                    "public, max-age={}",
+                    state.settings.server.public_max_age_secs
+                ),
+            ));
+            if unchanged {
+                return response.finish();
+            }
+            response
+                .content_type("text/calendar; charset=utf-8")
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{name}.ics\""),
+                ))
+                .body(text)
+        }
+        Ok(None) => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("no such förbund"),
+        Err(err) => {
+            let unavailable = matches!(err, crate::error::ApiError::ServiceUnavailable);
+            tracing::error!(error = ?err, "a calendar feed failed");
+            if unavailable {
+                HttpResponse::ServiceUnavailable()
+                    .insert_header((header::RETRY_AFTER, "5"))
+                    .body("the database is not answering")
+            } else {
+                HttpResponse::InternalServerError().body("internal error")
+            }
+        }
+    }
 }

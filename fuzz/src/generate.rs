@@ -26,6 +26,8 @@ pub struct Input {
     /// bodies the HTTP layer refuses before GraphQL, which still must not
     /// crash but may answer in another shape).
     pub graphql_answer_due: bool,
+    /// Sent as GET with this query string instead of a POST body.
+    pub get: Option<String>,
 }
 
 impl Input {
@@ -35,6 +37,35 @@ impl Input {
             body: serde_json::to_vec(body).unwrap_or_default(),
             principal,
             graphql_answer_due: true,
+            get: None,
+        }
+    }
+
+    /// The same request as a GET: parameters in the query string.
+    pub fn as_get(
+        query: &str,
+        variables: &Value,
+        extensions: Option<&Value>,
+        principal: Option<usize>,
+    ) -> Input {
+        let mut pairs = vec![
+            ("query".to_string(), query.to_string()),
+            ("variables".to_string(), variables.to_string()),
+        ];
+        if let Some(extensions) = extensions {
+            pairs.push(("extensions".to_string(), extensions.to_string()));
+        }
+        let encoded = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        Input {
+            headers: vec![("accept".into(), "application/graphql-response+json".into())],
+            body: Vec::new(),
+            principal,
+            graphql_answer_due: true,
+            get: Some(encoded),
         }
     }
 
@@ -419,6 +450,7 @@ impl Generator<'_> {
                     body,
                     principal,
                     graphql_answer_due: true,
+                    get: None,
                 }
             }
             5 => {
@@ -454,6 +486,7 @@ impl Generator<'_> {
                     body: body.into_bytes(),
                     principal,
                     graphql_answer_due: true,
+                    get: None,
                 }
             }
         }
@@ -489,4 +522,17 @@ impl Generator<'_> {
             Some(self.rng.gen_range(0..crate::PRINCIPALS.len() + 1))
         }
     }
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved kept).
+fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

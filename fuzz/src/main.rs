@@ -192,7 +192,7 @@ impl Stats {
         self.documents += 1;
         match outcome {
             Ok((status, body)) if *status < 300 && body.get("errors").is_none() => self.data += 1,
-            Ok((status, _)) if *status == 413 || *status == 415 => self.http_refusals += 1,
+            Ok((status, _)) if [405, 406, 413, 415].contains(status) => self.http_refusals += 1,
             _ => self.coded += 1,
         }
     }
@@ -228,9 +228,21 @@ fn next_input(generator: &mut Generator<'_>, corpus: &[String]) -> Input {
             }
             input
         }
-        85..95 => {
+        85..92 => {
             let query = corpus[generator.rng.gen_range(0..corpus.len())].clone();
             generator.raw(&query)
+        }
+        92..96 => {
+            // Over GET, sometimes as a persisted query by hash only.
+            let query = if generator.rng.gen_bool(0.5) {
+                generator.document()
+            } else {
+                let seed = &corpus[generator.rng.gen_range(0..corpus.len())];
+                generator.mutate(seed)
+            };
+            let hash = json!({ "persistedQuery": { "version": 1, "sha256Hash": format!("{:064x}", generator.rng.r#gen::<u128>()) } });
+            let extensions = generator.rng.gen_bool(0.2).then_some(&hash);
+            Input::as_get(&query, &json!({}), extensions, principal)
         }
         _ => {
             let query = corpus[generator.rng.gen_range(0..corpus.len())].clone();
@@ -245,9 +257,12 @@ async fn send(
     tokens: &[String],
     input: &Input,
 ) -> Result<(u16, Value), String> {
-    let mut request = client
-        .post(format!("{base}/graphql"))
-        .body(input.body.clone());
+    let mut request = match &input.get {
+        Some(query_string) => client.get(format!("{base}/graphql?{query_string}")),
+        None => client
+            .post(format!("{base}/graphql"))
+            .body(input.body.clone()),
+    };
     for (name, value) in &input.headers {
         request = request.header(name, value);
     }
@@ -280,6 +295,7 @@ fn check(input: &Input, outcome: &Result<(u16, Value), String>) -> Result<(), St
         return Err(format!("the server panicked: {panics:?}"));
     }
     let (status, body) = outcome.as_ref().map_err(Clone::clone)?;
+    // A mutation over GET is refused with 405, in GraphQL's shape.
     if *status >= 500 {
         return Err(format!("status {status}: {body}"));
     }
@@ -324,6 +340,9 @@ fn describe(input: &Input) -> Vec<u8> {
         input.headers
     )
     .into_bytes();
+    if let Some(query_string) = &input.get {
+        text.extend_from_slice(format!("GET /graphql?{query_string}\n").as_bytes());
+    }
     text.extend_from_slice(&input.body);
     text
 }

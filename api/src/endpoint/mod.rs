@@ -140,7 +140,12 @@ fn admit(state: &AppState, req: &HttpRequest) -> Result<(Principal, Answer), Box
             "Accept",
             "this server answers application/graphql-response+json or application/json",
         );
-        return Err(Box::new(refuse(state, StatusCode::NOT_ACCEPTABLE, err, Answer::Json)));
+        return Err(Box::new(refuse(
+            state,
+            StatusCode::NOT_ACCEPTABLE,
+            err,
+            Answer::Json,
+        )));
     };
     let principal = match authenticate(state, req) {
         Ok(p) => p,
@@ -149,7 +154,12 @@ fn admit(state: &AppState, req: &HttpRequest) -> Result<(Principal, Answer), Box
             if let Some(limited) = over_limit(state, req, None, answer) {
                 return Err(Box::new(limited));
             }
-            return Err(Box::new(refuse(state, StatusCode::UNAUTHORIZED, err, answer)));
+            return Err(Box::new(refuse(
+                state,
+                StatusCode::UNAUTHORIZED,
+                err,
+                answer,
+            )));
         }
     };
     if let Some(limited) = over_limit(state, req, Some(&principal), answer) {

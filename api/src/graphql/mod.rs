@@ -31,6 +31,7 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
     .limit_depth(gql.max_depth)
     .limit_complexity(gql.max_complexity)
     .limit_recursive_depth(64)
+    .enable_federation()
     .extension(limits::Limits {
         max_aliases: gql.max_aliases,
         max_value_depth: gql.max_value_depth,
@@ -49,6 +50,17 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
 /// The SDL clients and `schema.graphql` see.
 pub fn sdl(schema: &FinsamSchema) -> String {
     schema.sdl()
+}
+
+/// The Apollo Federation 2 subgraph SDL (`schema.federation.graphql`), as
+/// `_service { sdl }` answers it: with `@key`, `@shareable` and
+/// `@inaccessible`, for composing into a supergraph.
+pub fn federation_sdl(schema: &FinsamSchema) -> String {
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<AppState>> {

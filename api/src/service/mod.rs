@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod audit_log;
+pub mod calendar;
 pub mod dso;
 pub mod forbund;
 pub mod indicator;

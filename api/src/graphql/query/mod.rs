@@ -2,6 +2,7 @@
 
 mod audit;
 mod dso;
+mod federation;
 mod forbund;
 mod indicator;
 pub mod insats;
@@ -15,4 +16,5 @@ pub struct QueryRoot(
     insats::InsatsQuery,
     indicator::IndicatorQuery,
     audit::AuditQuery,
+    federation::EntityQuery,
 );

@@ -83,6 +83,9 @@ pub struct Forbund(pub forbund::Model);
 
 #[Object]
 impl Forbund {
+    /// The förbund's id in this service; in a federated graph förbund are
+    /// known by `slug`, so the supergraph does not expose it.
+    #[graphql(inaccessible)]
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -92,6 +95,9 @@ impl Forbund {
         &self.0.slug
     }
 
+    /// The förbund's name; other subgraphs of a federated graph may
+    /// resolve it too.
+    #[graphql(shareable)]
     async fn name(&self) -> &str {
         &self.0.name
     }
