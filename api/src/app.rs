@@ -84,7 +84,10 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
         }
         None => db.clone(),
     };
-    let tokens = TokenValidator::from_settings(&settings.auth)?;
+    let tokens = TokenValidator::with_providers(&settings.auth, &metrics)?;
+    // Each provider's keys are fetched in the background: a provider that is
+    // down does not keep the server from starting.
+    tokens.providers.start();
     let cursors =
         crate::graphql::pagination::CursorKey::from_secret(&settings.server.cursor_secret);
     let rate_limits = crate::rate_limit::RateLimits::from_settings(&settings.rate_limit)?;

@@ -77,6 +77,62 @@ pub struct AuthSettings {
     pub keys: Vec<PublicKeySettings>,
     #[serde(default)]
     pub jwks_file: Option<PathBuf>,
+    /// Development tokens (HS256, `finsam token`); off in production.
+    #[serde(default = "yes")]
+    pub dev_tokens: bool,
+    /// OpenID Connect providers whose tokens are accepted.
+    #[serde(default)]
+    pub providers: Vec<ProviderSettings>,
+    /// The least time between two refetches of a provider's keys for an
+    /// unknown `kid`.
+    #[serde(default = "thirty")]
+    pub jwks_min_refetch_secs: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn thirty() -> u64 {
+    30
+}
+
+fn roles_claim() -> String {
+    "roles".into()
+}
+
+fn forbund_claim() -> String {
+    "forbund".into()
+}
+
+fn groups_claim() -> String {
+    "groups".into()
+}
+
+/// One OpenID Connect provider (`[[auth.providers]]`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProviderSettings {
+    /// What the sign-in page calls it, e.g. "Samordningsförbundet Värend".
+    pub name: String,
+    /// Must equal the token's `iss`; discovery is `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// The token's `aud` (a string or an array) must contain one of these.
+    pub audiences: Vec<String>,
+    /// Förbund whose roles this provider may grant; `["*"]` for a national
+    /// provider (which alone may grant analyst and network_admin).
+    pub grants: Vec<String>,
+    #[serde(default = "roles_claim")]
+    pub roles_claim: String,
+    #[serde(default = "forbund_claim")]
+    pub forbund_claim: String,
+    #[serde(default = "groups_claim")]
+    pub groups_claim: String,
+    /// Provider group ids → `role@förbund` (or a national `role`).
+    #[serde(default)]
+    pub groups: std::collections::HashMap<String, String>,
+    /// The web app's public client at this provider.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 /// One verification key for asymmetric tokens, picked by the token's `kid`.

@@ -3,7 +3,8 @@
 //! start several servers in one process read their own counts.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 #[derive(Clone)]
@@ -13,6 +14,9 @@ pub struct Metrics {
     pub latency: HistogramVec,
     pub graphql_errors: IntCounterVec,
     pub db_statements: IntCounter,
+    /// 1 while an identity provider answers, 0 when its last fetch failed.
+    pub oidc_provider_up: IntGaugeVec,
+    pub oidc_jwks_fetches: IntCounterVec,
 }
 
 impl Metrics {
@@ -40,12 +44,30 @@ impl Metrics {
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(graphql_errors.clone()))?;
         registry.register(Box::new(db_statements.clone()))?;
+        let oidc_provider_up = IntGaugeVec::new(
+            Opts::new(
+                "oidc_provider_up",
+                "Whether an identity provider answered its last fetch",
+            ),
+            &["issuer"],
+        )?;
+        let oidc_jwks_fetches = IntCounterVec::new(
+            Opts::new(
+                "oidc_jwks_fetches_total",
+                "Key sets fetched from identity providers",
+            ),
+            &["issuer"],
+        )?;
+        registry.register(Box::new(oidc_provider_up.clone()))?;
+        registry.register(Box::new(oidc_jwks_fetches.clone()))?;
         Ok(Metrics {
             registry,
             requests,
             latency,
             graphql_errors,
             db_statements,
+            oidc_provider_up,
+            oidc_jwks_fetches,
         })
     }
 

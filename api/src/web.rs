@@ -16,13 +16,25 @@ use rust_embed::RustEmbed;
 struct Assets;
 
 /// What a browser may load on the app's pages: only this origin (scripts,
-/// styles, data, fonts), never a frame or another host.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
-     base-uri 'self'; form-action 'self'";
+/// styles, data, fonts), never a frame or another host; it may talk to the
+/// configured identity providers' token endpoints (signing in) and nothing
+/// else.
+fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> String {
+    let origins: Vec<String> = providers
+        .iter()
+        .filter_map(|p| url::Url::parse(&p.issuer).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; font-src 'self' data:; connect-src 'self'{}; frame-ancestors 'none'; \
+         base-uri 'self'; form-action 'self'",
+        origins.iter().map(|o| format!(" {o}")).collect::<String>()
+    )
+}
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 8] = [
+pub const APP_ROUTES: [&str; 9] = [
     "/",
     "/insatser",
     "/insatser/{id}",
@@ -31,11 +43,13 @@ pub const APP_ROUTES: [&str; 8] = [
     "/comparisons/{slug}",
     "/meetings",
     "/login",
+    "/auth/callback",
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/{path:.*}", web::get().to(asset));
     cfg.route("/calendar/{file}", web::get().to(calendar));
+    cfg.route("/auth/providers", web::get().to(providers));
     for route in APP_ROUTES {
         cfg.route(route, web::get().to(app_page));
     }
@@ -58,6 +72,10 @@ fn content_type(path: &str) -> &'static str {
 /// with the same tag answers 304. Browsers revalidate (`no-cache`), so a
 /// new build is picked up at once.
 fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
+    let providers = req
+        .app_data::<web::Data<crate::service::AppState>>()
+        .map(|state| state.settings.auth.providers.clone())
+        .unwrap_or_default();
     let Some(file) = Assets::get(path) else {
         return HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")
@@ -87,7 +105,10 @@ fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
         .insert_header(("X-Content-Type-Options", "nosniff"));
     if path.ends_with(".html") {
         response
-            .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                content_security_policy(&providers),
+            ))
             .insert_header(("Referrer-Policy", "same-origin"));
     }
     if cached {
@@ -199,4 +220,28 @@ async fn calendar(
             }
         }
     }
+}
+
+/// The identity providers the web app offers for signing in, from config
+/// with their discovered endpoints (null while a provider has not answered),
+/// and whether development tokens may be pasted.
+async fn providers(state: web::Data<crate::service::AppState>) -> HttpResponse {
+    let mut list = Vec::new();
+    for p in state.tokens.providers.all() {
+        let Some(client_id) = &p.settings.client_id else {
+            continue;
+        };
+        let metadata = p.metadata().await;
+        list.push(serde_json::json!({
+            "name": p.settings.name,
+            "issuer": p.settings.issuer,
+            "clientId": client_id,
+            "authorizationEndpoint": metadata.as_ref().and_then(|m| m.authorization_endpoint.clone()),
+            "tokenEndpoint": metadata.as_ref().and_then(|m| m.token_endpoint.clone()),
+            "endSessionEndpoint": metadata.as_ref().and_then(|m| m.end_session_endpoint.clone()),
+        }));
+    }
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .json(serde_json::json!({ "devTokens": state.settings.auth.dev_tokens, "providers": list }))
 }

@@ -396,3 +396,137 @@ async fn the_app_in_a_real_browser() {
 
     browser.close().await.expect("close the browser");
 }
+
+/// Signing in as förbund staff do: an insats of Värend as anonymous (no
+/// money), "Logga in", Värend's provider, its own login page, back on the
+/// same insats with its budgets; signing out at the provider hides them again.
+#[tokio::test]
+async fn signing_in_through_the_forbunds_own_provider() {
+    let Some(modules) = common::oidc::node_modules() else {
+        return;
+    };
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let (varend_port, national_port) = (common::oidc::free_port(), common::oidc::free_port());
+    let app = TestApp::spawn_with(common::Spawn {
+        configure: Some(Box::new(move |s| {
+            s.auth.providers = vec![
+                common::oidc::settings("Samordningsförbundet Värend", varend_port, &["varend"]),
+                common::oidc::settings("Nationella nätverket", national_port, &["*"]),
+            ];
+        })),
+        ..Default::default()
+    })
+    .await;
+    let base = app.address.clone();
+    let _varend =
+        common::oidc::OidcProvider::start(&modules, "varend", varend_port, &[&base]).await;
+    let _national =
+        common::oidc::OidcProvider::start(&modules, "national", national_port, &[&base]).await;
+
+    // An insats of Värend with a budget.
+    let admin = app.network_admin();
+    let insats = app
+        .data_as(
+            Some(&admin),
+            r#"mutation { createInsats(input: { forbund: "varend", name: "Inloggningsprovet", visibility: PUBLIC, status: ACTIVE }) { id version } }"#,
+            json!({}),
+        )
+        .await["createInsats"]
+        .clone();
+    let id = insats["id"].as_str().expect("id").to_string();
+    app.data_as(
+        Some(&admin),
+        "mutation($id: ID!, $v: Int!) { setInsatsBudget(id: $id, version: $v, year: 2026, budgetSek: 412500) { id } }",
+        json!({ "id": id, "v": insats["version"] }),
+    )
+    .await;
+
+    let browser = open_browser(&driver, &chromium).await;
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    assert!(
+        !text_of(&browser, "main").await.contains("412 500"),
+        "no money for anonymous"
+    );
+    wait_for(&browser, "header .who a.button")
+        .await
+        .click()
+        .await
+        .expect("Logga in");
+    let choice = wait_for(&browser, "ul.providers button.provider").await;
+    assert_eq!(
+        choice.text().await.expect("text"),
+        "Logga in via Samordningsförbundet Värend"
+    );
+    screenshot(&browser, "login-providers-desktop", 1280, None).await;
+    choice.click().await.expect("choose Värend's provider");
+
+    // The provider's own login page.
+    let login = wait_for(&browser, "input[name='login']").await;
+    let url = browser.current_url().await.expect("url");
+    assert!(
+        url.as_str().starts_with(&common::oidc::issuer(varend_port)),
+        "on the provider: {url}"
+    );
+    screenshot(&browser, "provider-login-desktop", 1280, None).await;
+    login.send_keys("editor-varend").await.expect("user");
+    wait_for(&browser, "input[name='password']")
+        .await
+        .send_keys("secret")
+        .await
+        .expect("password");
+    wait_for(&browser, "button[type='submit']")
+        .await
+        .click()
+        .await
+        .expect("sign in");
+
+    // Back on the same insats, signed in, with its budgets.
+    let budgets = wait_for(&browser, "table.budgets")
+        .await
+        .text()
+        .await
+        .expect("budgets");
+    assert!(budgets.contains("412 500 kr"), "{budgets}");
+    let url = browser.current_url().await.expect("url");
+    assert!(
+        url.as_str().ends_with(&format!("/insatser/{id}")),
+        "back on the insats: {url}"
+    );
+    let who = text_of(&browser, "header .who").await;
+    assert!(
+        who.contains("editor-varend") && who.contains("redaktör") && who.contains("Värend"),
+        "{who}"
+    );
+    let stored = script(
+        &browser,
+        "return [document.cookie, location.href, sessionStorage.getItem('finsam.token') !== null];",
+    )
+    .await;
+    assert_eq!(stored[0], "", "no token in a cookie of the app");
+    assert_eq!(stored[2], true, "the token is in sessionStorage");
+    screenshot(&browser, "insats-via-provider-desktop", 1280, None).await;
+
+    // Signing out ends the session at the provider, then no money again.
+    wait_for(&browser, "header .who button")
+        .await
+        .click()
+        .await
+        .expect("Logga ut");
+    if let Ok(confirm) = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("button[name='logout'], button[value='yes']"))
+        .await
+    {
+        confirm.click().await.expect("confirm at the provider");
+    }
+    wait_for(&browser, "header .who a.button").await;
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    assert!(
+        !text_of(&browser, "main").await.contains("412 500"),
+        "no money after signing out"
+    );
+    browser.close().await.expect("close");
+}

@@ -14,6 +14,8 @@ import * as comparisons from "./pages/comparisons.js";
 import * as meetings from "./pages/meetings.js";
 import * as login from "./pages/login.js";
 import * as home from "./pages/home.js";
+import * as callback from "./pages/callback.js";
+import { expired, signOut as signOutEverywhere } from "./oidc.js";
 
 const routes = [
   [/^\/$/, home],
@@ -24,13 +26,21 @@ const routes = [
   [/^\/comparisons\/([^/]+)$/, comparisons],
   [/^\/meetings$/, meetings],
   [/^\/login$/, login],
+  [/^\/auth\/callback$/, callback],
 ];
 
 /** Who is signed in, as the API says (`me`), or null. */
 let principal = null;
 
+/** Set when a sign-in ran out: the page shows it, then renders as anonymous. */
+let lapsed = false;
+
 async function loadPrincipal() {
   principal = null;
+  if (session.token() && expired()) {
+    session.signOut();
+    lapsed = true;
+  }
   if (!session.token()) return;
   try {
     principal = (await run("Me")).me;
@@ -73,9 +83,9 @@ function header() {
 }
 
 function signOut() {
-  session.signOut();
   principal = null;
-  render();
+  // At the provider too, when signed in through one (it sends us back).
+  if (!signOutEverywhere()) render();
 }
 
 let rendering = 0;
@@ -94,6 +104,15 @@ export async function render() {
   }
   const [m, page] = match;
   replace(main, h("p", { class: "loading", role: "status" }, "Hämtar …"));
+  const notice = lapsed
+    ? h(
+        "p",
+        { class: "message", role: "status" },
+        "Din inloggning har gått ut, så sidan visas som för allmänheten. ",
+        h("a", { href: `/login?back=${encodeURIComponent(location.pathname + location.search)}` }, "Logga in igen"),
+      )
+    : null;
+  lapsed = false;
   try {
     const content = await page.render({
       params: m.slice(1).map(decodeURIComponent),
@@ -101,7 +120,7 @@ export async function render() {
       principal,
     });
     if (ticket !== rendering) return;
-    replace(main, content);
+    replace(main, notice, content);
     document.title = `${page.title ? page.title(content) : "finsam"} – finsam`;
   } catch (err) {
     if (ticket !== rendering) return;

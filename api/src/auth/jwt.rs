@@ -1,8 +1,15 @@
-//! Bearer-token validation (DESIGN.md, "Access"): an algorithm allow-list from
-//! config, `iss`, `aud` and `exp` always checked, `nbf` honoured, `alg: none`
-//! and unknown `kid` refused. HS256 with a configured secret is for
-//! development; RS256/ES256/EdDSA public keys come from PEM files or a JWKS
-//! file and are chosen by `kid`. Tokens are never logged.
+//! Bearer-token validation (DESIGN.md, "Access"): `iss`, `aud` and `exp`
+//! always checked, `nbf` honoured, `alg: none` and unknown `kid` refused.
+//!
+//! A token whose `iss` is a configured OpenID Connect provider is checked
+//! with that provider's keys (`providers`: discovered, refetched on an
+//! unknown `kid` at a bounded rate), with an asymmetric algorithm only, its
+//! `aud` (a string or an array) against the provider's audiences, and its
+//! roles kept within the provider's grants (`grants`). Otherwise the
+//! algorithm allow-list from config applies: HS256 with a configured secret
+//! is for development (and refused outright with `dev_tokens = false`);
+//! RS256/ES256/EdDSA public keys come from PEM files or a JWKS file and are
+//! chosen by `kid`. Tokens are never logged.
 
 use std::collections::{HashMap, HashSet};
 
@@ -56,6 +63,12 @@ pub enum TokenError {
     WrongAudience,
     #[error("missing claim {0}")]
     MissingClaim(String),
+    #[error("the identity provider {0} could not be reached; try again shortly")]
+    ProviderUnreachable(String),
+    #[error("development tokens are not accepted here; sign in through your identity provider")]
+    DevTokensOff,
+    #[error("the token's issuer is not a configured identity provider")]
+    UnknownIssuer,
 }
 
 /// Verification keys and rules, built once from settings.
@@ -66,12 +79,46 @@ pub struct TokenValidator {
     leeway: u64,
     secret: Option<Vec<u8>>,
     by_kid: HashMap<String, (Algorithm, DecodingKey)>,
+    dev_tokens: bool,
+    pub providers: super::providers::Providers,
 }
 
 const HMAC: [Algorithm; 3] = [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
 
+fn refusal(e: jsonwebtoken::errors::Error) -> TokenError {
+    match e.kind() {
+        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+        ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
+        ErrorKind::InvalidAudience => TokenError::WrongAudience,
+        ErrorKind::InvalidSignature => TokenError::BadSignature,
+        ErrorKind::InvalidAlgorithm => TokenError::AlgorithmNotAllowed,
+        ErrorKind::MissingRequiredClaim(c) => TokenError::MissingClaim(c.clone()),
+        _ => TokenError::Malformed,
+    }
+}
+
+/// A claim of the payload before the signature is checked: only to choose
+/// the provider whose keys then decide.
+fn unverified_issuer(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get("iss")?.as_str().map(str::to_owned)
+}
+
 impl TokenValidator {
+    /// Without providers (the command line, unit tests).
     pub fn from_settings(settings: &AuthSettings) -> anyhow::Result<Self> {
+        Self::with_providers(settings, &crate::metrics::Metrics::new()?)
+    }
+
+    pub fn with_providers(
+        settings: &AuthSettings,
+        metrics: &crate::metrics::Metrics,
+    ) -> anyhow::Result<Self> {
         let mut allowed = HashSet::new();
         for name in &settings.algorithms {
             let alg: Algorithm = name
@@ -127,11 +174,53 @@ impl TokenValidator {
             leeway: settings.leeway_secs,
             secret: (!secret.is_empty()).then_some(secret),
             by_kid,
+            dev_tokens: settings.dev_tokens,
+            providers: super::providers::Providers::from_settings(settings, metrics)?,
         })
     }
 
+    /// A token of a configured provider, checked with its keys and grants.
+    async fn validate_provider(
+        &self,
+        provider: &super::providers::Provider,
+        token: &str,
+        header: &Header,
+    ) -> Result<Principal, TokenError> {
+        use super::providers::KeyProblem;
+        let issuer = &provider.settings.issuer;
+        let kid = header.kid.as_deref().ok_or(TokenError::UnknownKey)?;
+        let (alg, key) = provider.key(kid).await.map_err(|problem| match problem {
+            KeyProblem::Unknown => TokenError::UnknownKey,
+            KeyProblem::Unreachable => TokenError::ProviderUnreachable(issuer.clone()),
+        })?;
+        // The key's own algorithm, and never a shared-secret one: this
+        // refuses an HS256 token "signed" with the provider's public key.
+        if alg != header.alg || HMAC.contains(&alg) {
+            return Err(TokenError::AlgorithmNotAllowed);
+        }
+        let mut validation = Validation::new(alg);
+        validation.leeway = self.leeway;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&provider.settings.audiences);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let data =
+            jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).map_err(refusal)?;
+        let (principal, refused) = super::grants::principal(&provider.settings, &data.claims);
+        for r in refused {
+            tracing::warn!(
+                issuer = %issuer,
+                role = %r.role,
+                forbund = r.forbund.as_deref().unwrap_or("-"),
+                "a token claimed a role its provider may not grant; the role is ignored"
+            );
+        }
+        Ok(principal)
+    }
+
     /// Validates a bearer token and returns who it speaks for.
-    pub fn validate(&self, token: &str) -> Result<Principal, TokenError> {
+    pub async fn validate(&self, token: &str) -> Result<Principal, TokenError> {
         // `alg: none` is not an Algorithm jsonwebtoken knows, so look at the
         // raw header first to give the precise reason.
         if header_alg(token).is_some_and(|alg| alg.eq_ignore_ascii_case("none")) {
@@ -141,6 +230,17 @@ impl TokenValidator {
             ErrorKind::InvalidAlgorithmName => TokenError::AlgorithmNotAllowed,
             _ => TokenError::Malformed,
         })?;
+        if let Some(provider) =
+            unverified_issuer(token).and_then(|iss| self.providers.by_issuer(&iss))
+        {
+            return self.validate_provider(provider, token, &header).await;
+        }
+        if HMAC.contains(&header.alg) && !self.dev_tokens {
+            return Err(TokenError::DevTokensOff);
+        }
+        if !HMAC.contains(&header.alg) && self.by_kid.is_empty() {
+            return Err(TokenError::UnknownIssuer);
+        }
         if !self.allowed.contains(&header.alg) {
             return Err(TokenError::AlgorithmNotAllowed);
         }
@@ -169,18 +269,7 @@ impl TokenValidator {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| match e
-            .kind()
-        {
-            ErrorKind::ExpiredSignature => TokenError::Expired,
-            ErrorKind::ImmatureSignature => TokenError::NotYetValid,
-            ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
-            ErrorKind::InvalidAudience => TokenError::WrongAudience,
-            ErrorKind::InvalidSignature => TokenError::BadSignature,
-            ErrorKind::InvalidAlgorithm => TokenError::AlgorithmNotAllowed,
-            ErrorKind::MissingRequiredClaim(c) => TokenError::MissingClaim(c.clone()),
-            _ => TokenError::Malformed,
-        })?;
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(refusal)?;
         let claims = data.claims;
         Ok(Principal {
             sub: Some(claims.sub),
@@ -241,8 +330,8 @@ mod tests {
         Settings::load(None).expect("settings").auth
     }
 
-    #[test]
-    fn a_minted_token_validates_to_its_principal() {
+    #[tokio::test]
+    async fn a_minted_token_validates_to_its_principal() {
         let s = settings();
         let token = mint_dev_token(
             &s,
@@ -255,14 +344,15 @@ mod tests {
         let p = TokenValidator::from_settings(&s)
             .expect("validator")
             .validate(&token)
+            .await
             .expect("valid");
         assert_eq!(p.sub.as_deref(), Some("u1"));
         assert_eq!(p.forbund.as_deref(), Some("varend"));
         assert_eq!(p.roles, vec![Role::Editor]);
     }
 
-    #[test]
-    fn unsigned_tokens_are_refused() {
+    #[tokio::test]
+    async fn unsigned_tokens_are_refused() {
         let s = settings();
         let v = TokenValidator::from_settings(&s).expect("validator");
         let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
@@ -271,7 +361,10 @@ mod tests {
             b64(r#"{"alg":"none","typ":"JWT"}"#),
             b64(r#"{"sub":"x","iss":"finsam-dev","aud":"finsam-graph","exp":9999999999}"#)
         );
-        assert_eq!(v.validate(&token), Err(TokenError::AlgorithmNotAllowed));
-        assert_eq!(v.validate("garbage"), Err(TokenError::Malformed));
+        assert_eq!(
+            v.validate(&token).await,
+            Err(TokenError::AlgorithmNotAllowed)
+        );
+        assert_eq!(v.validate("garbage").await, Err(TokenError::Malformed));
     }
 }

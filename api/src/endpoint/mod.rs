@@ -80,7 +80,7 @@ async fn read_body(
 
 /// The caller from the `Authorization` header: none is anonymous; a bad one
 /// is refused with the reason. The token itself is never logged.
-fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(Principal::anonymous());
     };
@@ -91,7 +91,7 @@ fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiErr
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthenticated("authorization must be a Bearer token".into()))?;
-    state.tokens.validate(token.trim()).map_err(|reason| {
+    state.tokens.validate(token.trim()).await.map_err(|reason| {
         tracing::info!(%reason, "refused a bearer token");
         ApiError::Unauthenticated(reason.to_string())
     })
@@ -134,7 +134,10 @@ fn over_limit(
 /// What every request checks first: an acceptable answer type, a valid
 /// caller, and the rate limit. The caller, or the refusal (boxed: a refusal
 /// is the rare path).
-fn admit(state: &AppState, req: &HttpRequest) -> Result<(Principal, Answer), Box<HttpResponse>> {
+async fn admit(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<(Principal, Answer), Box<HttpResponse>> {
     let Some(answer) = media::negotiate(req) else {
         let err = ApiError::bad_input(
             "Accept",
@@ -147,7 +150,7 @@ fn admit(state: &AppState, req: &HttpRequest) -> Result<(Principal, Answer), Box
             Answer::Json,
         )));
     };
-    let principal = match authenticate(state, req) {
+    let principal = match authenticate(state, req).await {
         Ok(p) => p,
         Err(err) => {
             // Refused tokens count against the address: guessing is limited too.
@@ -180,7 +183,7 @@ pub async fn post(
         let answer = media::negotiate(&req).unwrap_or(Answer::Json);
         return refuse(&state, StatusCode::UNSUPPORTED_MEDIA_TYPE, err, answer);
     }
-    let (principal, answer) = match admit(&state, &req) {
+    let (principal, answer) = match admit(&state, &req).await {
         Ok(admitted) => admitted,
         Err(refused) => return *refused,
     };
@@ -236,7 +239,7 @@ pub async fn get(
     if !has_request && media::wants_html(&req) && state.settings.server.graphiql {
         return crate::web::graphiql(&req);
     }
-    let (principal, answer) = match admit(&state, &req) {
+    let (principal, answer) = match admit(&state, &req).await {
         Ok(admitted) => admitted,
         Err(refused) => return *refused,
     };

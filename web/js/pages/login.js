@@ -1,10 +1,13 @@
-// Signing in with a development token from `finsam token`: kept in
-// sessionStorage only (never in a URL or a cookie), gone when the tab closes.
+// Signing in: through a förbund's identity provider (one per förbund, by
+// name, as the server lists them), or — while the server accepts
+// development tokens — by pasting one from `finsam token`. Tokens are kept
+// in sessionStorage only (never in a URL or a cookie).
 
 import { h } from "../dom.js";
 import { run, session, ApiError } from "../api.js";
 import { navigate } from "../nav.js";
 import { label } from "../format.js";
+import { providers, signIn } from "../oidc.js";
 
 export const title = () => "Logga in";
 
@@ -44,6 +47,16 @@ export async function render({ query, principal }) {
     status,
   );
   field.setAttribute("aria-describedby", "token-hint");
+  const offered = await providers();
+  const choices = offered.providers.map((p) =>
+    h(
+      "li",
+      {},
+      p.authorizationEndpoint
+        ? h("button", { type: "button", class: "provider", onclick: () => signIn(p, back(query)) }, `Logga in via ${p.name}`)
+        : h("span", {}, `${p.name}: inloggningen svarar inte just nu`),
+    ),
+  );
   return h(
     "section",
     {},
@@ -51,6 +64,8 @@ export async function render({ query, principal }) {
     principal
       ? h("p", { class: "message" }, `Du är inloggad som ${principal.sub} (${principal.roles.map((r) => label("role", r)).join(", ")}).`)
       : null,
-    form,
+    choices.length ? [h("p", {}, "Välj ditt förbunds inloggning:"), h("ul", { class: "providers" }, choices)] : null,
+    offered.devTokens ? [choices.length ? h("h2", {}, "Utvecklingstoken") : null, form] : null,
+    !choices.length && !offered.devTokens ? h("p", {}, "Ingen inloggning är konfigurerad.") : null,
   );
 }

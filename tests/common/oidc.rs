@@ -1,0 +1,172 @@
+//! Real OpenID Connect providers for the tests: node-oidc-provider, started
+//! as child processes from `tests/oidc/provider.mjs` with this project's test
+//! users. `.ci/run` installs the npm package and sets `FINSAM_NODE_TOOLS`
+//! (and `FINSAM_REQUIRE_OIDC`, so a missing provider fails, not skips).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use finsam_api::config::ProviderSettings;
+use serde_json::{Value, json};
+
+pub struct OidcProvider {
+    child: Child,
+    pub issuer: String,
+    pub port: u16,
+    client: reqwest::Client,
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where oidc-provider is installed, or `None` (the test then says so and
+/// passes, unless `FINSAM_REQUIRE_OIDC` is set).
+pub fn node_modules() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var("FINSAM_NODE_TOOLS")
+            .ok()
+            .map(|d| PathBuf::from(d).join("node_modules")),
+        std::env::var("NODE_PATH").ok().map(PathBuf::from),
+    ];
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.join("oidc-provider/package.json").is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("FINSAM_REQUIRE_OIDC").is_none(),
+            "FINSAM_REQUIRE_OIDC is set but oidc-provider is not installed (FINSAM_NODE_TOOLS)"
+        );
+        eprintln!("skipping: oidc-provider is not installed (set FINSAM_NODE_TOOLS)");
+    }
+    found
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn issuer(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Settings for a provider at `port` granting `grants`, as an operator
+/// would write them.
+pub fn settings(name: &str, port: u16, grants: &[&str]) -> ProviderSettings {
+    ProviderSettings {
+        name: name.into(),
+        issuer: issuer(port),
+        audiences: vec!["finsam-graph".into()],
+        grants: grants.iter().map(|g| g.to_string()).collect(),
+        roles_claim: "roles".into(),
+        forbund_claim: "forbund".into(),
+        groups_claim: "groups".into(),
+        groups: Default::default(),
+        client_id: Some("finsam-web".into()),
+    }
+}
+
+impl OidcProvider {
+    /// Starts the provider `realm` (varend or national) on `port`, allowing
+    /// the web apps at `apps` as redirect targets; waits until it answers.
+    pub async fn start(modules: &PathBuf, realm: &str, port: u16, apps: &[&str]) -> OidcProvider {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc/provider.mjs");
+        let child = Command::new("node")
+            .arg(script)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--realm",
+                realm,
+                "--app",
+                &apps.join(","),
+            ])
+            .env("OIDC_MODULES", modules)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node");
+        let provider = OidcProvider {
+            child,
+            issuer: issuer(port),
+            port,
+            client: reqwest::Client::new(),
+        };
+        let started = Instant::now();
+        let discovery = format!("{}/.well-known/openid-configuration", provider.issuer);
+        while !provider
+            .client
+            .get(&discovery)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the {realm} provider did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        provider
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.client
+            .post(format!("{}{path}", self.issuer))
+            .json(&body)
+            .send()
+            .await
+            .expect("the provider answers")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// An access token for test user `sub`, signed with the provider's
+    /// current key; `overrides` may set kid, iss, aud, exp or claims.
+    pub async fn token(&self, sub: &str, overrides: Value) -> String {
+        let mut body = json!({ "sub": sub });
+        if let (Some(b), Some(o)) = (body.as_object_mut(), overrides.as_object()) {
+            b.extend(o.clone());
+        }
+        self.post("/test/token", body).await["token"]
+            .as_str()
+            .expect("a token")
+            .to_string()
+    }
+
+    /// The provider's current public signing key (a JWK).
+    pub async fn public_key(&self) -> Value {
+        self.post("/test/token", json!({ "sub": "x" })).await["publicKey"].clone()
+    }
+
+    /// Rotates the signing key (the old one stays published); the new kid.
+    pub async fn rotate(&self) -> String {
+        self.post("/test/rotate", json!({})).await["kid"]
+            .as_str()
+            .expect("kid")
+            .to_string()
+    }
+
+    /// How often the provider's key set was fetched.
+    pub async fn jwks_fetches(&self) -> u64 {
+        self.client
+            .get(format!("{}/test/jwks-fetches", self.issuer))
+            .send()
+            .await
+            .expect("answer")
+            .json::<Value>()
+            .await
+            .expect("json")["fetches"]
+            .as_u64()
+            .expect("count")
+    }
+}
