@@ -62,6 +62,11 @@ impl Application {
         self.state.clone()
     }
 
+    /// Stops the server from elsewhere (the benchmark's set-up server).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
@@ -93,7 +98,17 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     let rate_limits = crate::rate_limit::RateLimits::from_settings(&settings.rate_limit)?;
     let persisted_queries =
         crate::endpoint::request::PersistedQueries::new(settings.graphql.persisted_queries);
+    let reference = Arc::new(crate::service::reference::Reference::default());
+    // The watcher polls on a connection of its own, outside the statement
+    // counter: its one statement a second is not any request's.
+    let mut watch_settings = settings.database.clone();
+    watch_settings.max_connections = 1;
+    if let Some(url) = &settings.database.read_url {
+        watch_settings.url = url.clone();
+    }
+    reference.watch(crate::db::connect(&watch_settings, None).await?);
     Ok(AppState {
+        reference,
         cursors,
         rate_limits,
         persisted_queries,

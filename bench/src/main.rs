@@ -7,8 +7,13 @@
 //!
 //! `cargo run --release -p finsam-bench -- --iterations 200`
 //! `cargo run --release -p finsam-bench -- --soak-seconds 600 --clients 64`
+//! `cargo build --release && cargo run --release -p finsam-bench -- --throughput`
+//! `… -- --versus bench/seaography/target/release/finsam-seaography-bench`
 
+mod dataset;
 mod soak;
+mod throughput;
+mod versus;
 
 use std::time::{Duration, Instant};
 
@@ -31,9 +36,28 @@ struct Args {
     /// Run the soak instead: this many seconds of mixed reads and writes.
     #[arg(long)]
     soak_seconds: Option<u64>,
-    /// Concurrent clients of the soak.
-    #[arg(long, default_value_t = 64)]
-    clients: usize,
+    /// Concurrent clients of the soak (64) or the throughput runs (16).
+    #[arg(long)]
+    clients: Option<usize>,
+    /// Throughput: every scenario against the release server as a process
+    /// of its own (`cargo build --release` first).
+    #[arg(long)]
+    throughput: bool,
+    /// Side by side with seaography's generated server (its binary; build
+    /// it with `cargo build --release --manifest-path bench/seaography/Cargo.toml`).
+    #[arg(long)]
+    versus: Option<std::path::PathBuf>,
+    /// The finsam server binary (default: `finsam` beside this one).
+    #[arg(long)]
+    server_bin: Option<std::path::PathBuf>,
+    /// Seconds per throughput round, and rounds per scenario (the median is reported).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Insatser in the throughput database (the demo's 39 copied up to this).
+    #[arg(long, default_value_t = 429)]
+    total_insatser: usize,
 }
 
 const PAGE: &str = r#"query($first: Int) { insatser(first: $first) { totalCount edges { node {
@@ -104,6 +128,50 @@ async fn statements(client: &reqwest::Client, base: &str) -> anyhow::Result<u64>
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.throughput || args.versus.is_some() {
+        let url = match &args.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}",
+                std::env::temp_dir()
+                    .join(format!("finsam-throughput-{}.db", uuid::Uuid::new_v4()))
+                    .display()
+            ),
+        };
+        let ids = dataset::prepare(&url, args.total_insatser).await?;
+        let settings = Settings::load(None)?;
+        let token = finsam_api::auth::jwt::mint_dev_token(
+            &settings.auth,
+            "bench",
+            None,
+            &[Role::NetworkAdmin],
+            Duration::from_secs(24 * 3600),
+        )?;
+        let bin = versus::finsam_server_bin(args.server_bin.clone());
+        let clients = args.clients.unwrap_or(16);
+        println!(
+            "database {url}: {} insatser; {clients} clients, {} s × {} rounds",
+            args.total_insatser, args.seconds, args.rounds
+        );
+        return match &args.versus {
+            Some(generated) => {
+                versus::side_by_side(
+                    &bin,
+                    generated,
+                    &url,
+                    &token,
+                    clients,
+                    args.seconds,
+                    args.rounds,
+                )
+                .await
+            }
+            None => {
+                versus::throughput(&bin, &url, &token, &ids, clients, args.seconds, args.rounds)
+                    .await
+            }
+        };
+    }
     let mut settings = Settings::load(None)?;
     settings.server.port = 0;
     settings.database.seed_on_empty = true;
@@ -172,7 +240,7 @@ async fn main() -> anyhow::Result<()> {
             &base,
             &token,
             &ids,
-            args.clients,
+            args.clients.unwrap_or(64),
             Duration::from_secs(seconds),
         )
         .await;

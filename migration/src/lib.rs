@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_initial;
 mod m20261123_000002_filter_indexes;
 mod m20261126_000003_indicator_reports;
+mod m20261126_000004_reference_version;
 mod spec;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261123_000002_filter_indexes::Migration),
             Box::new(m20261126_000003_indicator_reports::Migration),
+            Box::new(m20261126_000004_reference_version::Migration),
         ]
     }
 }

@@ -224,3 +224,24 @@ pub fn error_field(body: &Value) -> &str {
         .as_str()
         .unwrap_or_else(|| panic!("no error field in {body:#}"))
 }
+
+/// The SQL statements one request costs, read from the server's counter.
+pub async fn statements_for(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> u64 {
+    let read = |text: String| {
+        text.lines()
+            .find(|l| l.starts_with("finsam_db_statements_total "))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .expect("the statement counter")
+    };
+    let before = read(app.get("/metrics").await.text().await.expect("metrics"));
+    let body = app.gql_as(token, query, variables).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let after = read(app.get("/metrics").await.text().await.expect("metrics"));
+    after - before
+}

@@ -26,7 +26,8 @@ use tracing_actix_web::RequestId;
 
 use crate::auth::{Caller, Principal};
 use crate::error::ApiError;
-use crate::graphql::{FinsamSchema, Loaders, Reader};
+use crate::graphql::loaders::LazyLoaders;
+use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::Client;
 use crate::service::AppState;
 use media::Answer;
@@ -309,7 +310,7 @@ async fn execute(
     } else {
         state.db.clone()
     };
-    let loaders = Arc::new(Loaders::new(&reader, &principal));
+    let loaders = Arc::new(LazyLoaders::new(reader.clone(), principal.clone()));
     let caller = Caller::new(principal, Some(request_id.to_string()));
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
     let mut responses = Vec::with_capacity(requests.len());

@@ -51,6 +51,16 @@ fn body(response: &Response, answer: Answer) -> serde_json::Value {
     value
 }
 
+/// The bytes of one response: serialized straight from the response, except
+/// for the one case that drops an entry.
+fn bytes_of(response: &Response, answer: Answer) -> Vec<u8> {
+    if answer == Answer::GraphqlResponse && request_error(response) {
+        serde_json::to_vec(&body(response, answer)).unwrap_or_default()
+    } else {
+        serde_json::to_vec(response).unwrap_or_default()
+    }
+}
+
 /// How long an anonymous GET answer may be kept, in seconds; `None` when it
 /// may not be kept at all.
 pub type Cacheable = Option<u32>;
@@ -61,7 +71,7 @@ pub fn reply(
     answer: Answer,
     cache: Cacheable,
 ) -> HttpResponse {
-    let (status, json) = match response {
+    let (status, bytes) = match response {
         BatchResponse::Single(r) => {
             let status = if unavailable(r) {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -70,7 +80,7 @@ pub fn reply(
             } else {
                 StatusCode::OK
             };
-            (status, body(r, answer))
+            (status, bytes_of(r, answer))
         }
         BatchResponse::Batch(all) => {
             let status = if !all.is_empty() && all.iter().all(unavailable) {
@@ -78,13 +88,10 @@ pub fn reply(
             } else {
                 StatusCode::OK
             };
-            (
-                status,
-                serde_json::Value::Array(all.iter().map(|r| body(r, answer)).collect()),
-            )
+            let json = serde_json::Value::Array(all.iter().map(|r| body(r, answer)).collect());
+            (status, serde_json::to_vec(&json).unwrap_or_default())
         }
     };
-    let bytes = serde_json::to_vec(&json).unwrap_or_default();
     let errors = match response {
         BatchResponse::Single(r) => !r.errors.is_empty(),
         BatchResponse::Batch(all) => all.iter().any(|r| !r.errors.is_empty()),

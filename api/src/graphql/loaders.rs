@@ -7,11 +7,9 @@ use std::marker::PhantomData;
 
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use chrono::NaiveDate;
 use finsam_entity::{
-    decision, dso_agreement, dso_assignment, dso_member, forbund, forbund_allocation,
-    forbund_member, insats_budget, insats_extension, insats_goal, insats_outcome, insats_share,
-    key_figure, meeting,
+    decision, dso_agreement, forbund, forbund_allocation, forbund_member, insats_budget,
+    insats_extension, insats_goal, insats_outcome, insats_share, key_figure, meeting,
 };
 use sea_orm::Condition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -111,43 +109,6 @@ where
     }
 }
 
-/// The DSO assignment active on a day, per förbund: as recipient (its DSO)
-/// or as provider (whom its DSO serves). One statement per distinct day.
-pub struct DsoOnDay {
-    db: DatabaseConnection,
-    by_provider: bool,
-}
-
-impl Loader<(i32, NaiveDate)> for DsoOnDay {
-    type Value = dso_assignment::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(
-        &self,
-        keys: &[(i32, NaiveDate)],
-    ) -> Result<HashMap<(i32, NaiveDate), Self::Value>, Self::Error> {
-        let mut days: HashMap<NaiveDate, Vec<i32>> = HashMap::new();
-        for (id, day) in keys {
-            days.entry(*day).or_default().push(*id);
-        }
-        let mut out = HashMap::new();
-        for (day, ids) in days {
-            let rows = crate::service::dso::active_for_many(&self.db, self.by_provider, &ids, day)
-                .await
-                .map_err(|e| e.extend())?;
-            for row in rows {
-                let key = if self.by_provider {
-                    row.provider_id
-                } else {
-                    row.recipient_id
-                };
-                out.entry((key, day)).or_insert(row);
-            }
-        }
-        Ok(out)
-    }
-}
-
 /// Insatser by id or by the insats they were carried over from, limited in
 /// SQL to those the caller may see (so a hidden one is simply absent).
 pub struct VisibleInsats {
@@ -214,13 +175,6 @@ impl Loader<i32> for SharedWith {
 
 /// The loaders of one request.
 pub struct Loaders {
-    pub forbund: DataLoader<ById<forbund::Entity>, HashMapCache>,
-    pub dso_agreement: DataLoader<ById<dso_agreement::Entity>, HashMapCache>,
-    pub dso_members: DataLoader<GroupBy<dso_member::Entity>, HashMapCache>,
-    pub dso_of: DataLoader<DsoOnDay, HashMapCache>,
-    pub dso_serves: DataLoader<DsoOnDay, HashMapCache>,
-    pub members_by_forbund: DataLoader<GroupBy<forbund_member::Entity>, HashMapCache>,
-    pub predecessors: DataLoader<GroupBy<forbund::Entity>, HashMapCache>,
     pub insats: DataLoader<VisibleInsats, HashMapCache>,
     pub carried_over_to: DataLoader<VisibleInsats, HashMapCache>,
     pub budgets: DataLoader<GroupBy<insats_budget::Entity>, HashMapCache>,
@@ -239,6 +193,30 @@ pub struct Loaders {
 /// twice in one request (a förbund by several fields) is read once.
 fn loader<T: Loader<i32>>(inner: T) -> DataLoader<T, HashMapCache> {
     DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default())
+}
+
+/// A request's loaders, made the first time a resolver needs one: a request
+/// that reads no relation (`{ __typename }`, a lookup answered from the
+/// reference snapshot) pays nothing for the twenty loaders it does not use.
+pub struct LazyLoaders {
+    db: DatabaseConnection,
+    principal: crate::auth::Principal,
+    made: std::sync::OnceLock<Loaders>,
+}
+
+impl LazyLoaders {
+    pub fn new(db: DatabaseConnection, principal: crate::auth::Principal) -> Self {
+        LazyLoaders {
+            db,
+            principal,
+            made: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Loaders {
+        self.made
+            .get_or_init(|| Loaders::new(&self.db, &self.principal))
+    }
 }
 
 impl Loaders {
@@ -305,42 +283,6 @@ impl Loaders {
                 column: key_figure::Column::ForbundId,
                 key: |k| Some(k.forbund_id),
                 order: key_figure::Column::Year,
-            }),
-            forbund: loader(ById::new(db)),
-            dso_agreement: loader(ById::new(db)),
-            dso_members: loader(GroupBy::<dso_member::Entity> {
-                db: db.clone(),
-                column: dso_member::Column::AgreementId,
-                key: |m| Some(m.agreement_id),
-                order: dso_member::Column::Id,
-            }),
-            dso_of: DataLoader::with_cache(
-                DsoOnDay {
-                    db: db.clone(),
-                    by_provider: false,
-                },
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            dso_serves: DataLoader::with_cache(
-                DsoOnDay {
-                    db: db.clone(),
-                    by_provider: true,
-                },
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            members_by_forbund: loader(GroupBy::<forbund_member::Entity> {
-                db: db.clone(),
-                column: forbund_member::Column::ForbundId,
-                key: |m| Some(m.forbund_id),
-                order: forbund_member::Column::Id,
-            }),
-            predecessors: loader(GroupBy::<forbund::Entity> {
-                db: db.clone(),
-                column: forbund::Column::SuccessorId,
-                key: |f| f.successor_id,
-                order: forbund::Column::Slug,
             }),
         }
     }

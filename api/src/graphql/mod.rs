@@ -82,6 +82,14 @@ pub(crate) fn reader<'a>(
     Ok(&ctx.data::<Reader>()?.0)
 }
 
+/// The reference data (förbund, members, DSO-ring) from memory, loaded
+/// through the request's reader when stale.
+pub(crate) async fn reference(
+    ctx: &Context<'_>,
+) -> async_graphql::Result<Arc<crate::service::reference::Snapshot>> {
+    Ok(state(ctx)?.reference.get(reader(ctx)?).await?)
+}
+
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
-    Ok(ctx.data::<Arc<Loaders>>()?.as_ref())
+    Ok(ctx.data::<Arc<loaders::LazyLoaders>>()?.get())
 }

@@ -81,8 +81,12 @@ pub async fn commit<B: Serialize, A: Serialize>(
     caller: &Caller,
     change: Change<'_, B, A>,
 ) -> ApiResult<()> {
+    let reference = super::reference::is_reference(change.entity);
     record(&txn, caller, change).await?;
     txn.commit().await?;
+    if reference {
+        super::reference::invalidate();
+    }
     Ok(())
 }
 
@@ -92,6 +96,9 @@ where
     B: Serialize,
     A: Serialize,
 {
+    if super::reference::is_reference(change.entity) {
+        super::reference::bump(conn).await?;
+    }
     let before = change
         .before
         .map(serde_json::to_string)

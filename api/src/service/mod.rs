@@ -11,6 +11,7 @@ pub mod indicator;
 pub mod insats;
 pub mod meeting;
 pub mod population;
+pub mod reference;
 mod rows;
 pub mod seed;
 
@@ -33,6 +34,8 @@ pub struct AppState {
     pub rate_limits: crate::rate_limit::RateLimits,
     /// Automatic persisted queries by hash (bounded).
     pub persisted_queries: crate::endpoint::request::PersistedQueries,
+    /// The förbund directory, members and DSO-ring, from memory.
+    pub reference: std::sync::Arc<reference::Reference>,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund

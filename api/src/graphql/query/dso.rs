@@ -22,17 +22,15 @@ async fn assignment(
     on: Option<Date>,
     as_provider: bool,
 ) -> async_graphql::Result<Option<DsoAssignment>> {
-    let db = reader(ctx)?;
     let day = today(ctx, on).await?;
-    let Some(f) = service::forbund::by_slug(db, slug).await? else {
+    let snapshot = crate::graphql::reference(ctx).await?;
+    let Some(f) = snapshot.forbund_by_slug(slug) else {
         return Ok(None);
     };
-    let found = if as_provider {
-        service::dso::served_by(db, f.id, day).await?
-    } else {
-        service::dso::dso_for(db, f.id, day).await?
-    };
-    Ok(found.map(DsoAssignment))
+    Ok(snapshot
+        .assignment_on(f.id, day, !as_provider)
+        .cloned()
+        .map(DsoAssignment))
 }
 
 #[Object]

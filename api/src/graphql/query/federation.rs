@@ -25,8 +25,10 @@ impl EntityQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Forbund>> {
-        Ok(service::forbund::by_slug(reader(ctx)?, &slug)
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .forbund_by_slug(&slug)
+            .cloned()
             .map(Forbund))
     }
 
@@ -68,10 +70,10 @@ impl EntityQuery {
         let Ok(id) = id.parse::<i32>() else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .dso_agreement
-            .load_one(id)
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .agreement(id)
+            .cloned()
             .map(DsoAgreement))
     }
 }

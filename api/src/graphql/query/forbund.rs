@@ -2,9 +2,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object};
 
 use crate::graphql::pagination::page_args;
-use crate::graphql::reader;
 use crate::graphql::types::{Forbund, ForbundConnection, ForbundListTotal};
-use crate::service;
 
 #[derive(Default)]
 pub struct ForbundQuery;
@@ -17,8 +15,10 @@ impl ForbundQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Forbund>> {
-        Ok(service::forbund::by_slug(reader(ctx)?, &slug)
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .forbund_by_slug(&slug)
+            .cloned()
             .map(Forbund))
     }
 
@@ -34,10 +34,27 @@ impl ForbundQuery {
     ) -> async_graphql::Result<ForbundConnection> {
         let cursors = &crate::graphql::state(ctx)?.cursors;
         let page = page_args::<String>(cursors, "forbundList", first, after)?;
-        let db = reader(ctx)?;
-        let mut rows =
-            service::forbund::list(db, county.as_deref(), page.after.as_deref(), page.limit + 1)
-                .await?;
+        // From memory, in the database's slug order (the snapshot is read
+        // in it), continuing after the cursor's slug by position.
+        let snapshot = crate::graphql::reference(ctx).await?;
+        let listed: Vec<&finsam_entity::forbund::Model> = snapshot
+            .forbund
+            .iter()
+            .filter(|f| county.as_ref().is_none_or(|c| &f.county == c))
+            .collect();
+        let start = match &page.after {
+            Some(after) => listed
+                .iter()
+                .position(|f| &f.slug == after)
+                .map_or(listed.len(), |i| i + 1),
+            None => 0,
+        };
+        let mut rows: Vec<finsam_entity::forbund::Model> = listed
+            .iter()
+            .skip(start)
+            .take(page.limit as usize + 1)
+            .map(|f| (*f).clone())
+            .collect();
         let has_next = rows.len() as u64 > page.limit;
         rows.truncate(page.limit as usize);
         let mut connection = Connection::with_additional_fields(

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use finsam_entity::audit_log;
 
 use super::Forbund;
-use crate::graphql::loaders;
 
 /// Who made a change, as the token said.
 #[derive(SimpleObject)]
@@ -47,7 +46,11 @@ impl AuditEntry {
     /// The förbund whose log the entry belongs to.
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.forbund_id {
-            Some(id) => Ok(loaders(ctx)?.forbund.load_one(id).await?.map(Forbund)),
+            Some(id) => Ok(crate::graphql::reference(ctx)
+                .await?
+                .forbund_by_id(id)
+                .cloned()
+                .map(Forbund)),
             None => Ok(None),
         }
     }

@@ -7,27 +7,24 @@ use finsam_entity::{dso_agreement, dso_assignment, dso_member};
 
 use super::{Date, Forbund};
 use crate::domain::dso_ring::{self, Link};
-use crate::graphql::{loaders, state};
+use crate::graphql::state;
 use crate::service;
 
 async fn forbund_by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Forbund> {
-    loaders(ctx)?
-        .forbund
-        .load_one(id)
+    crate::graphql::reference(ctx)
         .await?
+        .forbund_by_id(id)
+        .cloned()
         .map(Forbund)
         .ok_or_else(|| async_graphql::Error::new("förbund not found"))
 }
 
 /// The förbund of `order`, in that order, in one batch.
 async fn in_order(ctx: &Context<'_>, order: &[i32]) -> async_graphql::Result<Vec<Forbund>> {
-    let found = loaders(ctx)?
-        .forbund
-        .load_many(order.iter().copied())
-        .await?;
+    let snapshot = crate::graphql::reference(ctx).await?;
     Ok(order
         .iter()
-        .filter_map(|id| found.get(id).cloned().map(Forbund))
+        .filter_map(|id| snapshot.forbund_by_id(*id).cloned().map(Forbund))
         .collect())
 }
 
@@ -98,10 +95,12 @@ impl DsoAgreement {
 
     /// Everyone who signed, joined, gave notice or left.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DsoMember>> {
-        let rows = loaders(ctx)?.dso_members.load_one(self.0.id).await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
+        let snapshot = crate::graphql::reference(ctx).await?;
+        Ok(snapshot
+            .dso_members
+            .iter()
+            .filter(|m| m.agreement_id == self.0.id)
+            .cloned()
             .map(DsoMember)
             .collect())
     }
@@ -178,10 +177,10 @@ impl DsoAssignment {
     }
 
     async fn agreement(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DsoAgreement>> {
-        Ok(loaders(ctx)?
-            .dso_agreement
-            .load_one(self.0.agreement_id)
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .agreement(self.0.agreement_id)
+            .cloned()
             .map(DsoAgreement))
     }
 

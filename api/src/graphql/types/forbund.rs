@@ -7,7 +7,7 @@ use finsam_entity::{forbund, forbund_member};
 
 use super::Date;
 use crate::domain;
-use crate::graphql::{loaders, reader, state};
+use crate::graphql::{loaders, state};
 use crate::service;
 
 /// The kind of party that is a member of a förbund.
@@ -149,10 +149,11 @@ impl Forbund {
 
     /// The parties: kommuner, region, Försäkringskassan, Arbetsförmedlingen.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ForbundMember>> {
-        let rows = loaders(ctx)?.members_by_forbund.load_one(self.0.id).await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
+        let snapshot = crate::graphql::reference(ctx).await?;
+        Ok(snapshot
+            .members_of(self.0.id)
+            .iter()
+            .cloned()
             .map(ForbundMember)
             .collect())
     }
@@ -184,11 +185,8 @@ impl Forbund {
     /// The three statutory funding groups with the shares reported for them.
     async fn funding(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FundingGroupShare>> {
         use domain::forbund::FundingGroup;
-        let rows = loaders(ctx)?
-            .members_by_forbund
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let snapshot = crate::graphql::reference(ctx).await?;
+        let rows = snapshot.members_of(self.0.id);
         Ok(FundingGroup::ALL
             .iter()
             .map(|group| {
@@ -222,10 +220,10 @@ impl Forbund {
         on: Option<Date>,
     ) -> async_graphql::Result<Option<super::dso::DsoAssignment>> {
         let day = super::dso::today(ctx, on).await?;
-        Ok(loaders(ctx)?
-            .dso_of
-            .load_one((self.0.id, day))
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .assignment_on(self.0.id, day, true)
+            .cloned()
             .map(super::dso::DsoAssignment))
     }
 
@@ -236,10 +234,10 @@ impl Forbund {
         on: Option<Date>,
     ) -> async_graphql::Result<Option<super::dso::DsoAssignment>> {
         let day = super::dso::today(ctx, on).await?;
-        Ok(loaders(ctx)?
-            .dso_serves
-            .load_one((self.0.id, day))
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .assignment_on(self.0.id, day, false)
+            .cloned()
             .map(super::dso::DsoAssignment))
     }
 
@@ -286,15 +284,24 @@ impl Forbund {
     /// The förbund this one merged into.
     async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.successor_id {
-            Some(id) => Ok(loaders(ctx)?.forbund.load_one(id).await?.map(Forbund)),
+            Some(id) => Ok(crate::graphql::reference(ctx)
+                .await?
+                .forbund_by_id(id)
+                .cloned()
+                .map(Forbund)),
             None => Ok(None),
         }
     }
 
     /// The förbund that merged into this one.
     async fn predecessors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forbund>> {
-        let rows = loaders(ctx)?.predecessors.load_one(self.0.id).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Forbund).collect())
+        let snapshot = crate::graphql::reference(ctx).await?;
+        Ok(snapshot
+            .predecessors_of(self.0.id)
+            .into_iter()
+            .cloned()
+            .map(Forbund)
+            .collect())
     }
 }
 
@@ -307,7 +314,12 @@ pub struct ForbundListTotal {
 impl ForbundListTotal {
     /// How many förbund match, on all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(service::forbund::count(reader(ctx)?, self.county.as_deref()).await?)
+        let snapshot = crate::graphql::reference(ctx).await?;
+        Ok(snapshot
+            .forbund
+            .iter()
+            .filter(|f| self.county.as_ref().is_none_or(|c| &f.county == c))
+            .count() as u64)
     }
 }
 

@@ -20,10 +20,10 @@ impl Meeting {
     }
 
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
-        Ok(loaders(ctx)?
-            .forbund
-            .load_one(self.0.forbund_id)
+        Ok(crate::graphql::reference(ctx)
             .await?
+            .forbund_by_id(self.0.forbund_id)
+            .cloned()
             .map(Forbund))
     }
 

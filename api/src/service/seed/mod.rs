@@ -55,7 +55,13 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     statistics::load(&mut loader, &statistics, &slugs).await?;
     indicators::load(&mut loader, &indicator_file, &slugs).await?;
     let report = loader.report;
+    if report.total() > 0 {
+        super::reference::bump(&txn)
+            .await
+            .map_err(crate::error::ApiError::into_anyhow)?;
+    }
     txn.commit().await?;
+    super::reference::invalidate();
     Ok(report)
 }
 

@@ -1,0 +1,226 @@
+//! Reference data from memory: the förbund directory, their members and the
+//! DSO-ring change a few times a year and are read on almost every request,
+//! so each process keeps them as one immutable snapshot.
+//!
+//! Staleness, two ways:
+//! - In this process, a change to them (audited as Forbund, DsoAgreement or
+//!   DsoMember) bumps a process-wide generation right after its commit, so
+//!   the next read — including the answer of the request that wrote — loads
+//!   afresh. A read never sees a snapshot older than its own request's write.
+//! - In other processes, the same change increments `reference_version` in
+//!   its transaction, and a watcher polls that one row each second. A change
+//!   counter rather than PostgreSQL's LISTEN/NOTIFY: one mechanism for both
+//!   databases, one tiny statement a second, no connection held open and
+//!   nothing lost while a listener reconnects.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use finsam_entity::{dso_agreement, dso_assignment, dso_member, forbund, forbund_member};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Statement};
+
+use crate::error::ApiResult;
+
+/// Bumped after every committed change to the reference data here, and
+/// when the watcher sees another process's change.
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// The entities (as the audit log names them) whose changes are reference
+/// data's.
+const REFERENCE_ENTITIES: [&str; 3] = ["Forbund", "DsoAgreement", "DsoMember"];
+
+pub fn is_reference(entity: &str) -> bool {
+    REFERENCE_ENTITIES.contains(&entity)
+}
+
+/// Marks every snapshot of this process stale (after a commit).
+pub fn invalidate() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Counts a change for other processes, inside the changing transaction.
+pub async fn bump<C: ConnectionTrait>(conn: &C) -> ApiResult<()> {
+    conn.execute_unprepared("UPDATE reference_version SET value = value + 1 WHERE id = 1")
+        .await?;
+    Ok(())
+}
+
+async fn stored_version<C: ConnectionTrait>(conn: &C) -> ApiResult<i64> {
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT value FROM reference_version WHERE id = 1",
+        ))
+        .await?;
+    Ok(row
+        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+        .unwrap_or(0))
+}
+
+/// The reference data at one moment.
+pub struct Snapshot {
+    generation: u64,
+    version: i64,
+    /// In slug order (the directory's order).
+    pub forbund: Vec<forbund::Model>,
+    by_id: HashMap<i32, usize>,
+    by_slug: HashMap<String, usize>,
+    members: HashMap<i32, Vec<forbund_member::Model>>,
+    pub agreements: Vec<dso_agreement::Model>,
+    pub dso_members: Vec<dso_member::Model>,
+    /// In (valid_from, id) order.
+    pub assignments: Vec<dso_assignment::Model>,
+}
+
+impl Snapshot {
+    async fn load(db: &DatabaseConnection, generation: u64) -> ApiResult<Snapshot> {
+        let version = stored_version(db).await?;
+        let forbund = forbund::Entity::find()
+            .order_by_asc(forbund::Column::Slug)
+            .all(db)
+            .await?;
+        let mut members: HashMap<i32, Vec<forbund_member::Model>> = HashMap::new();
+        for m in forbund_member::Entity::find()
+            .order_by_asc(forbund_member::Column::Id)
+            .all(db)
+            .await?
+        {
+            members.entry(m.forbund_id).or_default().push(m);
+        }
+        let agreements = dso_agreement::Entity::find()
+            .order_by_asc(dso_agreement::Column::StartsOn)
+            .order_by_asc(dso_agreement::Column::Id)
+            .all(db)
+            .await?;
+        let dso_members = dso_member::Entity::find()
+            .order_by_asc(dso_member::Column::Id)
+            .all(db)
+            .await?;
+        let assignments = dso_assignment::Entity::find()
+            .order_by_asc(dso_assignment::Column::ValidFrom)
+            .order_by_asc(dso_assignment::Column::Id)
+            .all(db)
+            .await?;
+        Ok(Snapshot {
+            generation,
+            version,
+            by_id: forbund.iter().enumerate().map(|(i, f)| (f.id, i)).collect(),
+            by_slug: forbund
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.slug.clone(), i))
+                .collect(),
+            forbund,
+            members,
+            agreements,
+            dso_members,
+            assignments,
+        })
+    }
+
+    pub fn forbund_by_id(&self, id: i32) -> Option<&forbund::Model> {
+        self.by_id.get(&id).map(|&i| &self.forbund[i])
+    }
+
+    pub fn forbund_by_slug(&self, slug: &str) -> Option<&forbund::Model> {
+        self.by_slug.get(slug).map(|&i| &self.forbund[i])
+    }
+
+    pub fn members_of(&self, forbund_id: i32) -> &[forbund_member::Model] {
+        self.members.get(&forbund_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Those whose successor is `forbund_id`.
+    pub fn predecessors_of(&self, forbund_id: i32) -> Vec<&forbund::Model> {
+        self.forbund
+            .iter()
+            .filter(|f| f.successor_id == Some(forbund_id))
+            .collect()
+    }
+
+    /// The assignment active on `on` whose recipient (or provider) is
+    /// `forbund_id`, in any agreement; the first by id, as the database
+    /// lookups order them.
+    pub fn assignment_on(
+        &self,
+        forbund_id: i32,
+        on: NaiveDate,
+        as_recipient: bool,
+    ) -> Option<&dso_assignment::Model> {
+        self.assignments
+            .iter()
+            .filter(|a| {
+                let side = if as_recipient {
+                    a.recipient_id
+                } else {
+                    a.provider_id
+                };
+                side == forbund_id && a.valid_from <= on && a.valid_to.is_none_or(|to| to >= on)
+            })
+            .min_by_key(|a| a.id)
+    }
+
+    pub fn agreement(&self, id: i32) -> Option<&dso_agreement::Model> {
+        self.agreements.iter().find(|a| a.id == id)
+    }
+}
+
+/// This process's snapshot, loaded on first use and again when stale.
+#[derive(Default)]
+pub struct Reference {
+    current: RwLock<Option<Arc<Snapshot>>>,
+}
+
+impl Reference {
+    /// The current snapshot, loading it through `db` when there is none or
+    /// it is stale.
+    pub async fn get(&self, db: &DatabaseConnection) -> ApiResult<Arc<Snapshot>> {
+        let generation = GENERATION.load(Ordering::SeqCst);
+        if let Ok(current) = self.current.read()
+            && let Some(snapshot) = current.as_ref()
+            && snapshot.generation == generation
+        {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = Arc::new(Snapshot::load(db, generation).await?);
+        if let Ok(mut current) = self.current.write() {
+            // Keep the newer of two concurrent loads.
+            if current.as_ref().is_none_or(|c| c.generation <= generation) {
+                *current = Some(snapshot.clone());
+            }
+        }
+        Ok(snapshot)
+    }
+
+    /// Polls the stored version each second; another process's change
+    /// makes this one's snapshot stale.
+    pub fn watch(self: &Arc<Self>, db: DatabaseConnection) {
+        let reference = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_secs(1));
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                let Some(reference) = reference.upgrade() else {
+                    return;
+                };
+                let known = reference
+                    .current
+                    .read()
+                    .ok()
+                    .and_then(|c| c.as_ref().map(|s| s.version));
+                let Some(known) = known else { continue };
+                match stored_version(&db).await {
+                    Ok(stored) if stored != known => invalidate(),
+                    Ok(_) => {}
+                    Err(err) => {
+                        tracing::debug!(error = ?err, "could not read the reference version")
+                    }
+                }
+            }
+        });
+    }
+}

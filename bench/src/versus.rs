@@ -1,0 +1,274 @@
+//! The throughput runs: finsam-graph's scenarios, and side by side with a
+//! server seaography generates over the same tables and the same database
+//! (`bench/seaography`), in alternating rounds so that both see the same
+//! machine; medians of the rounds.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::throughput::{self, Report, Scenario, ServerProcess, free_port};
+
+fn data(a: &Value) -> &Value {
+    &a["data"]
+}
+
+fn ok(a: &Value) -> bool {
+    a.get("errors").is_none() && !data(a).is_null()
+}
+
+/// finsam-graph's scenarios (the issue's table and the rest of a day's load).
+pub fn finsam_scenarios() -> Vec<Scenario> {
+    let s = |name, query: &str, check| Scenario {
+        name,
+        query: query.to_string(),
+        check,
+        write_every: None,
+    };
+    let mut list = vec![
+        s("{ __typename }", "{ __typename }", |a| {
+            data(a)["__typename"] == "QueryRoot"
+        }),
+        s(
+            "forbund(slug) { members }",
+            r#"{ forbund(slug: "vasteras") { name members { name } } }"#,
+            |a| {
+                data(a)["forbund"]["members"]
+                    .as_array()
+                    .is_some_and(|m| m.len() == 4)
+            },
+        ),
+        s(
+            "dsoFor + dsoServedBy",
+            r#"{ dsoFor(forbund: "sundbyberg", on: "2021-03-01") { contact provider { name } } dsoServedBy(forbund: "sundbyberg", on: "2021-03-01") { recipient { name } } }"#,
+            |a| data(a)["dsoFor"]["provider"]["name"] == "Samordningsförbundet Västerås",
+        ),
+        s(
+            "page of 50 insatser with relations",
+            r#"{ insatser(first: 50) { edges { node { name forbund { name } budgets { year budgetSek } goals { description } sharedWith { name } } } } }"#,
+            |a| {
+                data(a)["insatser"]["edges"]
+                    .as_array()
+                    .is_some_and(|e| e.len() == 50)
+            },
+        ),
+        s(
+            "forbundList(first: 20) { insatser(first: 5) }",
+            r#"{ forbundList(first: 20) { edges { node { slug insatser(first: 5) { edges { node { name } } } } } } }"#,
+            |a| {
+                data(a)["forbundList"]["edges"]
+                    .as_array()
+                    .is_some_and(|e| e.len() == 11)
+            },
+        ),
+        s(
+            "search \"benchmark insats 001\"",
+            r#"{ insatser(filter: { search: "benchmark insats 001" }) { totalCount edges { node { name } } } }"#,
+            |a| {
+                data(a)["insatser"]["totalCount"]
+                    .as_u64()
+                    .is_some_and(|n| n >= 10)
+            },
+        ),
+    ];
+    let mut mixed = s(
+        "mixed: 4 reads to 1 read-modify-write",
+        r#"{ forbund(slug: "varend") { name members { name } } }"#,
+        ok,
+    );
+    mixed.write_every = Some(5);
+    list.push(mixed);
+    list
+}
+
+/// The three scenarios seaography's generated server can answer, in its
+/// own query language, checked the same way.
+fn seaography_scenarios() -> Vec<(&'static str, Scenario)> {
+    let s = |name, query: &str, check| Scenario {
+        name,
+        query: query.to_string(),
+        check,
+        write_every: None,
+    };
+    vec![
+        (
+            "{ __typename }",
+            s("{ __typename }", "{ __typename }", |a| {
+                data(a)["__typename"] == "Query"
+            }),
+        ),
+        (
+            "forbund(slug) { members }",
+            s(
+                "forbund(slug) { members }",
+                r#"{ forbund(filters: { slug: { eq: "vasteras" } }) { nodes { name forbundMember { nodes { name } } } } }"#,
+                |a| {
+                    data(a)["forbund"]["nodes"][0]["forbundMember"]["nodes"]
+                        .as_array()
+                        .is_some_and(|m| m.len() == 4)
+                },
+            ),
+        ),
+        (
+            "page of 50 insatser with relations",
+            s(
+                "page of 50 insatser with relations",
+                r#"{ insats(pagination: { offset: { limit: 50, offset: 0 } }) { nodes { name forbund { name } insatsBudget { nodes { year budgetSek } } insatsGoal { nodes { description } } insatsShare { nodes { forbund { name } } } } } }"#,
+                |a| {
+                    data(a)["insats"]["nodes"]
+                        .as_array()
+                        .is_some_and(|e| e.len() == 50)
+                },
+            ),
+        ),
+    ]
+}
+
+pub fn finsam_server_bin(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("finsam")))
+            .unwrap_or_else(|| PathBuf::from("target/release/finsam"))
+    })
+}
+
+pub async fn start_finsam(bin: &Path, url: &str) -> anyhow::Result<ServerProcess> {
+    anyhow::ensure!(
+        bin.is_file(),
+        "{} is missing: run `cargo build --release` first",
+        bin.display()
+    );
+    let port = free_port();
+    let mut command = Command::new(bin);
+    command
+        .arg("serve")
+        .env("FINSAM__DATABASE__URL", url)
+        .env("FINSAM__SERVER__PORT", port.to_string())
+        .env("FINSAM__DATABASE__SEED_ON_EMPTY", "false")
+        .env("FINSAM__DATABASE__MAX_CONNECTIONS", "16")
+        .env("FINSAM__RATE_LIMIT__ENABLED", "false")
+        .env("FINSAM__LOG__FILTER", "error");
+    let base = format!("http://127.0.0.1:{port}");
+    ServerProcess::start(command, base.clone(), format!("{base}/graphql"), "/readyz").await
+}
+
+pub async fn start_seaography(bin: &Path, url: &str) -> anyhow::Result<ServerProcess> {
+    anyhow::ensure!(
+        bin.is_file(),
+        "{} is missing: run `cargo build --release --manifest-path bench/seaography/Cargo.toml` first",
+        bin.display()
+    );
+    let port = free_port();
+    let mut command = Command::new(bin);
+    command.arg(port.to_string()).arg(url);
+    let base = format!("http://127.0.0.1:{port}");
+    ServerProcess::start(command, base.clone(), format!("{base}/graphql"), "/schema").await
+}
+
+fn median_of(reports: &mut [Report]) -> &Report {
+    reports.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+    &reports[reports.len() / 2]
+}
+
+/// Every finsam scenario, `rounds` times, the median round reported.
+pub async fn throughput(
+    bin: &Path,
+    url: &str,
+    token: &str,
+    ids: &[String],
+    clients: usize,
+    seconds: u64,
+    rounds: usize,
+) -> anyhow::Result<()> {
+    let server = start_finsam(bin, url).await?;
+    println!("{}", throughput::header());
+    for scenario in finsam_scenarios() {
+        let mut reports = Vec::new();
+        for _ in 0..rounds {
+            reports.push(
+                throughput::run(
+                    &server,
+                    Some(token),
+                    ids,
+                    &scenario,
+                    clients,
+                    Duration::from_secs(seconds),
+                )
+                .await?,
+            );
+        }
+        let median = median_of(&mut reports);
+        anyhow::ensure!(
+            median.failures == 0,
+            "{}: {} answers were wrong",
+            scenario.name,
+            median.failures
+        );
+        println!("{}", throughput::line(scenario.name, median));
+    }
+    Ok(())
+}
+
+/// finsam-graph and the generated server on the same database, alternating.
+pub async fn side_by_side(
+    finsam_bin: &Path,
+    seaography_bin: &Path,
+    url: &str,
+    token: &str,
+    clients: usize,
+    seconds: u64,
+    rounds: usize,
+) -> anyhow::Result<()> {
+    let finsam = finsam_scenarios();
+    println!(
+        "{:<40} {:>14} {:>14} {:>8}",
+        "query", "finsam req/s", "generated", "ratio"
+    );
+    for (name, generated) in seaography_scenarios() {
+        let ours = finsam
+            .iter()
+            .find(|s| s.name == name)
+            .expect("the same scenario");
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            {
+                let server = start_finsam(finsam_bin, url).await?;
+                a.push(
+                    throughput::run(
+                        &server,
+                        Some(token),
+                        &[],
+                        ours,
+                        clients,
+                        Duration::from_secs(seconds),
+                    )
+                    .await?,
+                );
+            }
+            {
+                let server = start_seaography(seaography_bin, url).await?;
+                b.push(
+                    throughput::run(
+                        &server,
+                        None,
+                        &[],
+                        &generated,
+                        clients,
+                        Duration::from_secs(seconds),
+                    )
+                    .await?,
+                );
+            }
+        }
+        let (ma, mb) = (median_of(&mut a).per_second, median_of(&mut b).per_second);
+        anyhow::ensure!(
+            a.iter().chain(b.iter()).all(|r| r.failures == 0),
+            "{name}: wrong answers"
+        );
+        println!("{:<40} {:>14.0} {:>14.0} {:>7.2}×", name, ma, mb, ma / mb);
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! The förbund directory, members and DSO-ring come from memory: lookups
+//! cost no statement, a change is seen by the next request in the same
+//! process, and a second server process on the same database sees it
+//! within a second (its watcher polls the change counter).
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{TestApp, statements_for};
+use finsam_api::auth::Role;
+use serde_json::{Value, json};
+
+const LOOKUP: &str = r#"{ forbund(slug: "varend") { name notes members { name } dso(on: "2021-03-01") { contact } } }"#;
+
+#[tokio::test]
+async fn reference_lookups_cost_no_statement_and_see_a_change_at_once() {
+    let app = TestApp::spawn().await;
+    // The first request loads the snapshot; after that, lookups are free.
+    app.data(LOOKUP, json!({})).await;
+    for query in [
+        LOOKUP,
+        r#"{ dsoFor(forbund: "sundbyberg", on: "2021-03-01") { contact provider { name } } dsoServedBy(forbund: "sundbyberg", on: "2021-03-01") { recipient { name } } }"#,
+        r#"{ forbundList(first: 20) { totalCount edges { node { slug members { name } predecessors { slug } successor { slug } } } } }"#,
+    ] {
+        assert_eq!(
+            statements_for(&app, None, query, json!({})).await,
+            0,
+            "{query}"
+        );
+    }
+    // A change: the very next request in this process sees it.
+    let admin = app.network_admin();
+    let current = app
+        .data(r#"{ forbund(slug: "varend") { id version } }"#, json!({}))
+        .await;
+    app.data_as(
+        Some(&admin),
+        "mutation($id: ID!, $v: Int!) { updateForbund(input: { id: $id, version: $v, notes: \"Styrelsen möts i Växjö\" }) { version } }",
+        json!({ "id": current["forbund"]["id"], "v": current["forbund"]["version"] }),
+    )
+    .await;
+    let after = app.data(LOOKUP, json!({})).await;
+    assert_eq!(after["forbund"]["notes"], "Styrelsen möts i Växjö");
+    assert_eq!(
+        statements_for(&app, None, LOOKUP, json!({})).await,
+        0,
+        "and from memory again"
+    );
+}
+
+async fn notes_at(client: &reqwest::Client, base: &str) -> Option<String> {
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": r#"{ forbund(slug: "varend") { notes } }"# }))
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    body["data"]["forbund"]["notes"].as_str().map(str::to_owned)
+}
+
+/// Another process: the real binary on the same database.
+#[tokio::test]
+async fn a_second_process_sees_a_change_within_a_second() {
+    let app = TestApp::spawn().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut other = Command::new(env!("CARGO_BIN_EXE_finsam"))
+        .arg("serve")
+        .env("FINSAM__DATABASE__URL", &app.settings.database.url)
+        .env("FINSAM__SERVER__PORT", port.to_string())
+        .env("FINSAM__DATABASE__SEED_ON_EMPTY", "false")
+        .env("FINSAM__RATE_LIMIT__ENABLED", "false")
+        .env("FINSAM__LOG__FILTER", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the second server");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .map_or(true, |r| !r.status().is_success())
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the second server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // It has its snapshot.
+    let before = notes_at(&client, &base).await;
+
+    let admin = app.token(&[Role::NetworkAdmin], None);
+    let current = app
+        .data(r#"{ forbund(slug: "varend") { id version } }"#, json!({}))
+        .await;
+    app.data_as(
+        Some(&admin),
+        "mutation($id: ID!, $v: Int!) { updateForbund(input: { id: $id, version: $v, notes: \"Ändrat i den första processen\" }) { version } }",
+        json!({ "id": current["forbund"]["id"], "v": current["forbund"]["version"] }),
+    )
+    .await;
+    let changed = Instant::now();
+    let seen = loop {
+        if notes_at(&client, &base).await.as_deref() == Some("Ändrat i den första processen") {
+            break changed.elapsed();
+        }
+        assert!(
+            changed.elapsed() < Duration::from_secs(10),
+            "never seen (before: {before:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let _ = other.kill();
+    let _ = other.wait();
+    // The watcher polls each second; allow for the poll's own time on a
+    // loaded machine.
+    eprintln!("the second process saw the change after {seen:?}");
+    assert!(seen < Duration::from_secs(3), "seen after {seen:?}");
+}
