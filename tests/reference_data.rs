@@ -129,3 +129,55 @@ async fn a_second_process_sees_a_change_within_a_second() {
     eprintln!("the second process saw the change after {seen:?}");
     assert!(seen < Duration::from_secs(3), "seen after {seen:?}");
 }
+
+/// A connection nested in a list: every förbund's first page is one
+/// window-function statement, their counts one more, the page's budgets
+/// one more — however many förbund the directory holds.
+#[tokio::test]
+async fn a_directory_with_each_forbunds_insatser_is_three_statements() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let nested = r#"{ forbundList(first: 20) { edges { node { slug insatser(first: 5) { totalCount edges { node { name budgets { year budgetSek } } } } } } } }"#;
+    let data = app.data_as(Some(&admin), nested, json!({})).await;
+    let edges = data["forbundList"]["edges"].as_array().expect("edges");
+    assert_eq!(edges.len(), 11);
+    let vasteras = edges
+        .iter()
+        .find(|e| e["node"]["slug"] == "vasteras")
+        .expect("Västerås");
+    assert_eq!(
+        vasteras["node"]["insatser"]["edges"]
+            .as_array()
+            .expect("page")
+            .len(),
+        5
+    );
+    assert!(
+        vasteras["node"]["insatser"]["totalCount"]
+            .as_u64()
+            .expect("count")
+            > 5
+    );
+    let statements = statements_for(&app, Some(&admin), nested, json!({})).await;
+    assert!(statements <= 3, "{statements} statements");
+    // The same rows as asking each förbund on its own.
+    let alone = app
+        .data_as(Some(&admin), r#"{ forbund(slug: "vasteras") { insatser(first: 5) { totalCount edges { node { name } } } } }"#, json!({}))
+        .await;
+    let names = |v: &Value| -> Vec<String> {
+        v["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"]["name"].as_str().expect("name").to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&vasteras["node"]["insatser"]),
+        names(&alone["forbund"]["insatser"])
+    );
+    assert_eq!(
+        vasteras["node"]["insatser"]["totalCount"],
+        alone["forbund"]["insatser"]["totalCount"]
+    );
+}

@@ -264,7 +264,15 @@ pub async fn run(
 pub fn header() -> String {
     format!(
         "{:<44} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>7} {:>10}",
-        "scenario", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "fails", "stmts", "cpu µs/req"
+        "scenario",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "fails",
+        "stmts",
+        "cpu µs/req"
     )
 }
 

@@ -174,7 +174,139 @@ impl Loader<i32> for SharedWith {
 }
 
 /// The loaders of one request.
+/// What one nested `insatser(…)` asks for, the förbund aside.
+#[derive(Clone)]
+pub struct PageSpec {
+    pub filter: crate::service::insats::InsatsFilter,
+    pub field: crate::service::insats::OrderField,
+    pub direction: crate::service::insats::Direction,
+    pub limit: u64,
+}
+
+impl PageSpec {
+    /// Equal specs share a key, so their förbund batch together.
+    pub fn key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{}",
+            self.filter, self.field, self.direction, self.limit
+        )
+    }
+}
+
+/// The first pages of many förbund's `insatser`, batched by spec: one
+/// window-function statement per distinct spec in a request.
+pub struct FirstPages {
+    db: DatabaseConnection,
+    principal: crate::auth::Principal,
+    specs: std::sync::Mutex<HashMap<String, PageSpec>>,
+    /// Every row loaded per spec: each förbund's page then warms the
+    /// relations of all of them at once, one statement per relation.
+    loaded: std::sync::Mutex<HashMap<String, Vec<finsam_entity::insats::Model>>>,
+}
+
+impl FirstPages {
+    /// Makes `spec` known before its keys are loaded.
+    pub fn register(&self, spec: &PageSpec) -> String {
+        let key = spec.key();
+        if let Ok(mut specs) = self.specs.lock() {
+            specs.entry(key.clone()).or_insert_with(|| spec.clone());
+        }
+        key
+    }
+
+    fn spec(&self, key: &str) -> Option<PageSpec> {
+        self.specs.lock().ok()?.get(key).cloned()
+    }
+
+    /// All rows loaded so far for the spec `key`, every förbund's.
+    pub fn loaded(&self, key: &str) -> Vec<finsam_entity::insats::Model> {
+        self.loaded
+            .lock()
+            .ok()
+            .and_then(|l| l.get(key).cloned())
+            .unwrap_or_default()
+    }
+
+    fn grouped(&self, keys: &[(i32, String)]) -> HashMap<String, Vec<i32>> {
+        let mut by_spec: HashMap<String, Vec<i32>> = HashMap::new();
+        for (id, spec) in keys {
+            by_spec.entry(spec.clone()).or_default().push(*id);
+        }
+        by_spec
+    }
+}
+
+impl Loader<(i32, String)> for FirstPages {
+    type Value = Vec<finsam_entity::insats::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[(i32, String)],
+    ) -> Result<HashMap<(i32, String), Self::Value>, Self::Error> {
+        let mut out = HashMap::new();
+        for (key, ids) in self.grouped(keys) {
+            let spec = self
+                .spec(&key)
+                .ok_or_else(|| async_graphql::Error::new("internal error"))?;
+            let mut pages = crate::service::insats::first_pages(
+                &self.db,
+                &self.principal,
+                &spec.filter,
+                spec.field,
+                spec.direction,
+                &ids,
+                spec.limit,
+            )
+            .await
+            .map_err(|e| e.extend())?;
+            if let Ok(mut loaded) = self.loaded.lock() {
+                loaded
+                    .entry(key.clone())
+                    .or_default()
+                    .extend(pages.values().flatten().cloned());
+            }
+            for id in ids {
+                out.insert((id, key.clone()), pages.remove(&id).unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The counts behind many förbund's `insatser { totalCount }`, batched the
+/// same way: one `GROUP BY` per distinct filter.
+pub struct ForbundCounts(pub FirstPages);
+
+impl Loader<(i32, String)> for ForbundCounts {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[(i32, String)],
+    ) -> Result<HashMap<(i32, String), Self::Value>, Self::Error> {
+        let mut out = HashMap::new();
+        for (key, ids) in self.0.grouped(keys) {
+            let spec = self
+                .0
+                .spec(&key)
+                .ok_or_else(|| async_graphql::Error::new("internal error"))?;
+            let counts =
+                crate::service::insats::counts(&self.0.db, &self.0.principal, &spec.filter, &ids)
+                    .await
+                    .map_err(|e| e.extend())?;
+            for id in ids {
+                out.insert((id, key.clone()), counts.get(&id).copied().unwrap_or(0));
+            }
+        }
+        Ok(out)
+    }
+}
+
 pub struct Loaders {
+    pub first_pages: DataLoader<FirstPages, HashMapCache>,
+    pub forbund_counts: DataLoader<ForbundCounts, HashMapCache>,
     pub insats: DataLoader<VisibleInsats, HashMapCache>,
     pub carried_over_to: DataLoader<VisibleInsats, HashMapCache>,
     pub budgets: DataLoader<GroupBy<insats_budget::Entity>, HashMapCache>,
@@ -223,7 +355,23 @@ impl Loaders {
     /// The loaders for one caller: what it may see decides what loads.
     pub fn new(db: &DatabaseConnection, principal: &crate::auth::Principal) -> Self {
         let visible = crate::service::insats::visible(principal);
+        let first_pages = || FirstPages {
+            db: db.clone(),
+            principal: principal.clone(),
+            specs: std::sync::Mutex::new(HashMap::new()),
+            loaded: std::sync::Mutex::new(HashMap::new()),
+        };
         Loaders {
+            first_pages: DataLoader::with_cache(
+                first_pages(),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            forbund_counts: DataLoader::with_cache(
+                ForbundCounts(first_pages()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             insats: loader(VisibleInsats {
                 db: db.clone(),
                 visible: visible.clone(),

@@ -2,6 +2,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
+use crate::graphql::loaders::PageSpec;
 use crate::graphql::pagination::page_args;
 use crate::graphql::types::Date;
 use crate::graphql::types::insats::{
@@ -71,13 +72,17 @@ pub struct InsatsOrder {
     pub direction: OrderDirection,
 }
 
-/// One page of insatser the caller may see, as a connection.
+/// One page of insatser the caller may see, as a connection. `parent` is
+/// the förbund whose `insatser` these are, when asked through a förbund: its
+/// first page is then loaded together with the other förbund's of the same
+/// request (one window-function statement for a whole directory).
 pub async fn insats_page(
     ctx: &Context<'_>,
     filter: Filter,
     order: Option<InsatsOrder>,
     first: Option<i32>,
     after: Option<String>,
+    parent: Option<&finsam_entity::forbund::Model>,
 ) -> async_graphql::Result<InsatsConnection> {
     let cursors = &crate::graphql::state(ctx)?.cursors;
     let page = page_args::<InsatsCursor>(cursors, "insatser", first, after)?;
@@ -96,23 +101,60 @@ pub async fn insats_page(
         None => (OrderField::Name, Direction::Asc),
     };
     let principal = &caller(ctx)?.principal;
-    let mut rows = service::insats::list(
-        reader(ctx)?,
-        principal,
-        &filter,
-        field,
-        direction,
-        page.after.as_ref(),
-        page.limit + 1,
-    )
-    .await?;
+    let batched = parent.filter(|_| page.after.is_none() && !filter.include_predecessors);
+    let (mut rows, total) = match batched {
+        Some(owner) => {
+            let spec = PageSpec {
+                filter: Filter {
+                    forbund: None,
+                    ..filter.clone()
+                },
+                field,
+                direction,
+                limit: page.limit + 1,
+            };
+            let loaders = crate::graphql::loaders(ctx)?;
+            let key = loaders.first_pages.loader().register(&spec);
+            loaders.forbund_counts.loader().0.register(&spec);
+            let models = loaders
+                .first_pages
+                .load_one((owner.id, key.clone()))
+                .await?
+                .unwrap_or_default();
+            let rows: Vec<service::insats::InsatsRow> =
+                models.into_iter().map(|m| (m, owner.clone())).collect();
+            // Every förbund's page of this batch at once: one statement per
+            // relation for the whole directory (the rest hit the caches).
+            let everyone = loaders.first_pages.loader().loaded(&key);
+            prefetch(ctx, &everyone.iter().collect::<Vec<_>>()).await?;
+            (rows, Some((owner.id, key)))
+        }
+        None => (
+            service::insats::list(
+                reader(ctx)?,
+                principal,
+                &filter,
+                field,
+                direction,
+                page.after.as_ref(),
+                page.limit + 1,
+            )
+            .await?,
+            None,
+        ),
+    };
     let has_next = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    prefetch(ctx, &rows).await?;
+    if total.is_none() {
+        prefetch(ctx, &rows.iter().map(|(i, _)| i).collect::<Vec<_>>()).await?;
+    }
     let mut connection = Connection::with_additional_fields(
         page.after.is_some(),
         has_next,
-        InsatsListTotal { filter },
+        InsatsListTotal {
+            filter,
+            batched: total,
+        },
     );
     connection.edges.extend(rows.into_iter().map(|row| {
         Edge::new(
@@ -129,15 +171,12 @@ pub async fn insats_page(
 /// in several polls and a loader may fire between them.
 async fn prefetch(
     ctx: &Context<'_>,
-    rows: &[service::insats::InsatsRow],
+    rows: &[&finsam_entity::insats::Model],
 ) -> async_graphql::Result<()> {
     let node = ctx.look_ahead().field("edges").field("node");
     let loaders = crate::graphql::loaders(ctx)?;
-    let ids: Vec<i32> = rows.iter().map(|(i, _)| i.id).collect();
-    let from: Vec<i32> = rows
-        .iter()
-        .filter_map(|(i, _)| i.carried_over_from_id)
-        .collect();
+    let ids: Vec<i32> = rows.iter().map(|i| i.id).collect();
+    let from: Vec<i32> = rows.iter().filter_map(|i| i.carried_over_from_id).collect();
     let wants = |name: &str| node.field(name).exists();
     futures_util::try_join!(
         warm(wants("budgets"), &loaders.budgets, &ids),
@@ -197,6 +236,7 @@ impl InsatsQuery {
             order_by,
             first,
             after,
+            None,
         )
         .await
     }

@@ -260,7 +260,15 @@ impl Forbund {
         let mut filter: service::insats::InsatsFilter = filter.unwrap_or_default().into();
         filter.forbund = Some(vec![self.0.slug.clone()]);
         filter.include_predecessors = include_predecessors;
-        crate::graphql::query::insats::insats_page(ctx, filter, order_by, first, after).await
+        crate::graphql::query::insats::insats_page(
+            ctx,
+            filter,
+            order_by,
+            first,
+            after,
+            Some(&self.0),
+        )
+        .await
     }
 
     /// Key figures per year (participants, closures, share to work or studies).

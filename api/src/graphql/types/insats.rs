@@ -518,12 +518,18 @@ impl Insats {
 /// The count behind an `insatser` list, computed only when asked for.
 pub struct InsatsListTotal {
     pub filter: service::insats::InsatsFilter,
+    /// A förbund's list loaded with others: its count is batched too.
+    pub batched: Option<(i32, String)>,
 }
 
 #[Object]
 impl InsatsListTotal {
     /// How many insatser match, on all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        if let Some(key) = &self.batched {
+            let counts = &crate::graphql::loaders(ctx)?.forbund_counts;
+            return Ok(counts.load_one(key.clone()).await?.unwrap_or(0));
+        }
         Ok(service::insats::count(reader(ctx)?, &caller(ctx)?.principal, &self.filter).await?)
     }
 }

@@ -14,6 +14,7 @@
 mod cursor;
 mod fields;
 mod filter;
+mod first_pages;
 mod goals;
 mod outcome_record;
 mod outcome_view;
@@ -25,6 +26,7 @@ mod write;
 pub use cursor::*;
 pub use fields::*;
 pub use filter::*;
+pub use first_pages::*;
 pub use goals::*;
 pub use outcome_record::*;
 pub use outcome_view::*;
