@@ -234,6 +234,39 @@ fn new_insats(name: &str) -> Value {
     }})
 }
 
+/// The search index follows every write: a new insats is found at once, a
+/// renamed one by its new name and no longer by its old one, and quotes,
+/// which mean something to the index's own query language, are just text.
+#[tokio::test]
+async fn search_follows_creations_and_renames() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let created = app
+        .data_as(Some(&editor), CREATE, new_insats("Kvällsöppet \"Steget\""))
+        .await;
+    let id = created["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let search = |text: &str| json!({ "filter": { "search": text }, "first": 100 });
+    for text in ["kvallsoppet", "ÖPPET \"STEG", "\"steget\""] {
+        let found = app.data_as(Some(&editor), FIND, search(text)).await;
+        assert_eq!(names(&found), ["Kvällsöppet \"Steget\""], "{text}");
+    }
+    app.data_as(
+        Some(&editor),
+        UPDATE,
+        json!({ "id": id, "version": 1, "input": { "name": "Nattvandring" } }),
+    )
+    .await;
+    let renamed = app.data_as(Some(&editor), FIND, search("nattvandr")).await;
+    assert_eq!(names(&renamed), ["Nattvandring"]);
+    let old = app
+        .data_as(Some(&editor), FIND, search("kvallsoppet"))
+        .await;
+    assert_eq!(old["insatser"]["totalCount"], 0, "{old}");
+}
+
 #[tokio::test]
 async fn a_stale_version_is_a_conflict_and_the_first_update_stays() {
     let app = TestApp::spawn().await;

@@ -6,16 +6,33 @@ mod common;
 use finsam_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 
-/// Tables of the schema, without the migrations' own bookkeeping.
+/// Tables of the schema, without the migrations' own bookkeeping (and, on
+/// SQLite, without the search index's virtual and shadow tables).
 async fn tables(db: &sea_orm::DatabaseConnection) -> i64 {
     let sql = match db.get_database_backend() {
         sea_orm::DbBackend::Sqlite => {
-            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'"
+            "SELECT count(*) AS n FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'"
         }
         _ => {
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'seaql_migrations'"
         }
     };
+    count(db, sql).await
+}
+
+/// The search index: SQLite's trigram table, or PostgreSQL's pg_trgm index
+/// (the server CI starts has the extension).
+async fn search_indexes(db: &sea_orm::DatabaseConnection) -> i64 {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'insats_search'"
+        }
+        _ => "SELECT count(*) AS n FROM pg_indexes WHERE indexname = 'ix_insats_search_trgm'",
+    };
+    count(db, sql).await
+}
+
+async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
     let statement = Statement::from_string(db.get_database_backend(), sql);
     let row = db
         .query_one_raw(statement)
@@ -35,10 +52,13 @@ async fn migrations_go_up_down_and_up_again() {
         .expect("connect");
     Migrator::up(&db, None).await.expect("up");
     assert_eq!(tables(&db).await, 24, "the whole domain");
+    assert_eq!(search_indexes(&db).await, 1, "the search index");
     Migrator::down(&db, None).await.expect("down");
     assert_eq!(tables(&db).await, 0, "down removes every table");
+    assert_eq!(search_indexes(&db).await, 0);
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(tables(&db).await, 24);
+    assert_eq!(search_indexes(&db).await, 1);
     let pending = Migrator::get_pending_migrations(&db).await.expect("status");
     assert!(pending.is_empty());
     if let Some(path) = url.strip_prefix("sqlite://") {

@@ -58,6 +58,8 @@ fn reach() -> HashMap<&'static str, Reach> {
                 filters: &[
                     "",
                     r#"filter: { search: "a" }"#,
+                    // Three characters and more go through the search index.
+                    r#"filter: { search: "ing" }"#,
                     r#"filter: { forbund: ["varend", "vasteras", "sodra-dalarna"], status: [ACTIVE, COMPLETED, PLANNED] }"#,
                 ],
             },

@@ -7,6 +7,7 @@ mod m20261123_000001_initial;
 mod m20261123_000002_filter_indexes;
 mod m20261126_000003_indicator_reports;
 mod m20261126_000004_reference_version;
+mod m20261126_000005_search_index;
 mod spec;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_filter_indexes::Migration),
             Box::new(m20261126_000003_indicator_reports::Migration),
             Box::new(m20261126_000004_reference_version::Migration),
+            Box::new(m20261126_000005_search_index::Migration),
         ]
     }
 }

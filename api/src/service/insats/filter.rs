@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use finsam_entity::{forbund, insats};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{ColumnTrait, Condition, DbBackend};
 
 use super::forbund_ids_of;
 use crate::domain::insats::{self as rules, Category, Orientation, Status};
@@ -14,6 +14,22 @@ use crate::error::{ApiError, ApiResult};
 /// The longest search accepted (SQLite refuses very long LIKE patterns, and
 /// nobody types more).
 const SEARCH_LIMIT: usize = 200;
+
+/// The shortest search the trigram index can answer (three characters make
+/// one trigram); shorter ones scan, which at that length matches most rows
+/// anyway.
+const TRIGRAM: usize = 3;
+
+/// Ids whose folded text contains `folded`, from the FTS5 trigram table: a
+/// quoted phrase is a substring match, and `"` is doubled inside one.
+fn trigram_candidates(folded: &str) -> sea_orm::sea_query::SelectStatement {
+    let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+    Query::select()
+        .expr(Expr::col(Alias::new("rowid")))
+        .from(Alias::new("insats_search"))
+        .and_where(Expr::cust_with_values("insats_search MATCH ?", [phrase]))
+        .to_owned()
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct InsatsFilter {
@@ -29,7 +45,9 @@ pub struct InsatsFilter {
 }
 
 impl InsatsFilter {
-    pub(super) fn condition(&self) -> ApiResult<Condition> {
+    /// The filter as one condition; `backend` picks the search index that
+    /// database has (see migration `m20261126_000005_search_index`).
+    pub(super) fn condition(&self, backend: DbBackend) -> ApiResult<Condition> {
         let mut c = Condition::all();
         if let Some(slugs) = &self.forbund {
             let own = insats::Column::ForbundId.in_subquery(forbund_ids_of(slugs.clone()));
@@ -117,6 +135,13 @@ impl InsatsFilter {
                     Expr::col((insats::Entity, insats::Column::SearchText))
                         .like(LikeExpr::new(like_pattern(&folded)).escape('\\')),
                 );
+                // SQLite plans no index for LIKE '%…%'; its trigram table
+                // names the candidates first, and the LIKE above stays the
+                // definition of a match. PostgreSQL's pg_trgm index serves
+                // the LIKE itself.
+                if backend == DbBackend::Sqlite && folded.chars().count() >= TRIGRAM {
+                    c = c.add(insats::Column::Id.in_subquery(trigram_candidates(&folded)));
+                }
             }
         }
         Ok(c)

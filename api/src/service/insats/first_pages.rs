@@ -50,7 +50,7 @@ pub async fn first_pages(
         .order_by((insats::Entity, insats::Column::Id), Order::Asc);
     let mut inner = insats::Entity::find()
         .filter(visible(principal))
-        .filter(filter.condition()?)
+        .filter(filter.condition(db.get_database_backend())?)
         .filter(insats::Column::ForbundId.is_in(forbund_ids.iter().copied()))
         .into_query();
     inner.expr_window_as(
@@ -95,7 +95,7 @@ pub async fn counts(
             "total",
         )
         .filter(visible(principal))
-        .filter(filter.condition()?)
+        .filter(filter.condition(db.get_database_backend())?)
         .filter(insats::Column::ForbundId.is_in(forbund_ids.iter().copied()))
         .group_by(insats::Column::ForbundId)
         .into_model::<Count>()

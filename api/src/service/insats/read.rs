@@ -36,7 +36,7 @@ pub async fn list(
     let col = order_column(field);
     let mut query = insats::Entity::find()
         .filter(visible(principal))
-        .filter(filter.condition()?);
+        .filter(filter.condition(db.get_database_backend())?);
     if let Some(after) = after {
         if after.field != field || after.direction != direction {
             return Err(ApiError::bad_input(
@@ -68,7 +68,7 @@ pub async fn count(
 ) -> ApiResult<u64> {
     Ok(insats::Entity::find()
         .filter(visible(principal))
-        .filter(filter.condition()?)
+        .filter(filter.condition(db.get_database_backend())?)
         .count(db)
         .await?)
 }
