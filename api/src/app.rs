@@ -98,6 +98,10 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     let rate_limits = crate::rate_limit::RateLimits::from_settings(&settings.rate_limit)?;
     let persisted_queries =
         crate::endpoint::request::PersistedQueries::new(settings.graphql.persisted_queries);
+    let documents = Arc::new(crate::graphql::documents::Documents::new(
+        settings.graphql.parsed_documents,
+        settings.graphql.max_value_depth,
+    ));
     let reference = Arc::new(crate::service::reference::Reference::default());
     // The watcher polls on a connection of its own, outside the statement
     // counter: its one statement a second is not any request's.
@@ -108,6 +112,7 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     }
     reference.watch(crate::db::connect(&watch_settings, None).await?);
     Ok(AppState {
+        documents,
         reference,
         cursors,
         rate_limits,

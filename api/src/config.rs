@@ -153,6 +153,8 @@ pub struct GraphqlSettings {
     pub max_batch: usize,
     /// Persisted queries kept (the least recently used go first).
     pub persisted_queries: usize,
+    /// Parsed documents kept by their text.
+    pub parsed_documents: usize,
     pub introspection: bool,
     pub suggestions: bool,
 }

@@ -58,6 +58,9 @@ struct Args {
     /// Insatser in the throughput database (the demo's 39 copied up to this).
     #[arg(long, default_value_t = 429)]
     total_insatser: usize,
+    /// Throughput: only the scenarios whose name contains this.
+    #[arg(long)]
+    only: Option<String>,
 }
 
 const PAGE: &str = r#"query($first: Int) { insatser(first: $first) { totalCount edges { node {
@@ -153,23 +156,17 @@ async fn main() -> anyhow::Result<()> {
             "database {url}: {} insatser; {clients} clients, {} s × {} rounds",
             args.total_insatser, args.seconds, args.rounds
         );
+        let run = versus::Run {
+            url,
+            token,
+            clients,
+            seconds: args.seconds,
+            rounds: args.rounds,
+            only: args.only.clone(),
+        };
         return match &args.versus {
-            Some(generated) => {
-                versus::side_by_side(
-                    &bin,
-                    generated,
-                    &url,
-                    &token,
-                    clients,
-                    args.seconds,
-                    args.rounds,
-                )
-                .await
-            }
-            None => {
-                versus::throughput(&bin, &url, &token, &ids, clients, args.seconds, args.rounds)
-                    .await
-            }
+            Some(generated) => versus::side_by_side(&bin, generated, &run).await,
+            None => versus::throughput(&bin, &run, &ids).await,
         };
     }
     let mut settings = Settings::load(None)?;

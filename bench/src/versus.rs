@@ -168,34 +168,48 @@ pub async fn start_seaography(bin: &Path, url: &str) -> anyhow::Result<ServerPro
     ServerProcess::start(command, base.clone(), format!("{base}/graphql"), "/schema").await
 }
 
+/// One throughput run's settings.
+pub struct Run {
+    pub url: String,
+    /// A network administrator's token: every scenario sees every row.
+    pub token: String,
+    pub clients: usize,
+    pub seconds: u64,
+    pub rounds: usize,
+    /// Only the scenarios whose name contains this.
+    pub only: Option<String>,
+}
+
+impl Run {
+    fn wants(&self, name: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| name.contains(only))
+    }
+
+    fn duration(&self) -> Duration {
+        Duration::from_secs(self.seconds)
+    }
+}
+
 fn median_of(reports: &mut [Report]) -> &Report {
     reports.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
     &reports[reports.len() / 2]
 }
 
 /// Every finsam scenario, `rounds` times, the median round reported.
-pub async fn throughput(
-    bin: &Path,
-    url: &str,
-    token: &str,
-    ids: &[String],
-    clients: usize,
-    seconds: u64,
-    rounds: usize,
-) -> anyhow::Result<()> {
-    let server = start_finsam(bin, url).await?;
+pub async fn throughput(bin: &Path, run: &Run, ids: &[String]) -> anyhow::Result<()> {
+    let server = start_finsam(bin, &run.url).await?;
     println!("{}", throughput::header());
-    for scenario in finsam_scenarios() {
+    for scenario in finsam_scenarios().into_iter().filter(|s| run.wants(s.name)) {
         let mut reports = Vec::new();
-        for _ in 0..rounds {
+        for _ in 0..run.rounds {
             reports.push(
                 throughput::run(
                     &server,
-                    Some(token),
+                    Some(&run.token),
                     ids,
                     &scenario,
-                    clients,
-                    Duration::from_secs(seconds),
+                    run.clients,
+                    run.duration(),
                 )
                 .await?,
             );
@@ -216,50 +230,42 @@ pub async fn throughput(
 pub async fn side_by_side(
     finsam_bin: &Path,
     seaography_bin: &Path,
-    url: &str,
-    token: &str,
-    clients: usize,
-    seconds: u64,
-    rounds: usize,
+    run: &Run,
 ) -> anyhow::Result<()> {
     let finsam = finsam_scenarios();
     println!(
         "{:<40} {:>14} {:>14} {:>8}",
         "query", "finsam req/s", "generated", "ratio"
     );
-    for (name, generated) in seaography_scenarios() {
+    for (name, generated) in seaography_scenarios()
+        .into_iter()
+        .filter(|(name, _)| run.wants(name))
+    {
         let ours = finsam
             .iter()
             .find(|s| s.name == name)
             .expect("the same scenario");
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        for _ in 0..rounds {
+        for _ in 0..run.rounds {
             {
-                let server = start_finsam(finsam_bin, url).await?;
+                let server = start_finsam(finsam_bin, &run.url).await?;
                 a.push(
                     throughput::run(
                         &server,
-                        Some(token),
+                        Some(&run.token),
                         &[],
                         ours,
-                        clients,
-                        Duration::from_secs(seconds),
+                        run.clients,
+                        run.duration(),
                     )
                     .await?,
                 );
             }
             {
-                let server = start_seaography(seaography_bin, url).await?;
+                let server = start_seaography(seaography_bin, &run.url).await?;
                 b.push(
-                    throughput::run(
-                        &server,
-                        None,
-                        &[],
-                        &generated,
-                        clients,
-                        Duration::from_secs(seconds),
-                    )
-                    .await?,
+                    throughput::run(&server, None, &[], &generated, run.clients, run.duration())
+                        .await?,
                 );
             }
         }

@@ -81,6 +81,7 @@ pub struct TokenValidator {
     by_kid: HashMap<String, (Algorithm, DecodingKey)>,
     dev_tokens: bool,
     pub providers: super::providers::Providers,
+    accepted: Accepted,
 }
 
 const HMAC: [Algorithm; 3] = [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
@@ -99,14 +100,77 @@ fn refusal(e: jsonwebtoken::errors::Error) -> TokenError {
 }
 
 /// A claim of the payload before the signature is checked: only to choose
-/// the provider whose keys then decide.
-fn unverified_issuer(token: &str) -> Option<String> {
+/// the provider whose keys then decide, or (once they have) to know until
+/// when an accepted token may be remembered.
+fn unverified_claim(token: &str, name: &str) -> Option<serde_json::Value> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    value.get("iss")?.as_str().map(str::to_owned)
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get_mut(name).map(serde_json::Value::take)
+}
+
+fn unverified_issuer(token: &str) -> Option<String> {
+    match unverified_claim(token, "iss")? {
+        serde_json::Value::String(iss) => Some(iss),
+        _ => None,
+    }
+}
+
+/// How long an accepted token is remembered at most: a key withdrawn from a
+/// provider's JWKS stops a token it signed within this time (a token's own
+/// `exp` always ends it sooner when sooner).
+const ACCEPTED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Tokens already validated, by their exact text, until their `exp` or
+/// `ACCEPTED_FOR`, whichever comes first. A client sends the same token on
+/// every request until it expires; checking its signature and claims again
+/// each time was a fifth of a small request's CPU. Only acceptances are
+/// kept: a refused token is checked afresh every time.
+struct Accepted {
+    kept: std::sync::Mutex<lru::LruCache<Box<str>, (Principal, std::time::Instant)>>,
+}
+
+impl Accepted {
+    fn new() -> Self {
+        Accepted {
+            kept: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(4096).unwrap_or(std::num::NonZeroUsize::MIN),
+            )),
+        }
+    }
+
+    fn get(&self, token: &str) -> Option<Principal> {
+        let mut kept = self.kept.lock().ok()?;
+        match kept.get(token) {
+            Some((principal, until)) if *until > std::time::Instant::now() => {
+                Some(principal.clone())
+            }
+            Some(_) => {
+                kept.pop(token);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn keep(&self, token: &str, principal: &Principal) {
+        let Some(exp) = unverified_claim(token, "exp").and_then(|e| e.as_i64()) else {
+            return;
+        };
+        let left = exp - chrono::Utc::now().timestamp();
+        let Ok(left) = u64::try_from(left) else {
+            return;
+        };
+        let keep_for = ACCEPTED_FOR.min(std::time::Duration::from_secs(left));
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.put(
+                token.into(),
+                (principal.clone(), std::time::Instant::now() + keep_for),
+            );
+        }
+    }
 }
 
 impl TokenValidator {
@@ -176,6 +240,7 @@ impl TokenValidator {
             by_kid,
             dev_tokens: settings.dev_tokens,
             providers: super::providers::Providers::from_settings(settings, metrics)?,
+            accepted: Accepted::new(),
         })
     }
 
@@ -221,6 +286,15 @@ impl TokenValidator {
 
     /// Validates a bearer token and returns who it speaks for.
     pub async fn validate(&self, token: &str) -> Result<Principal, TokenError> {
+        if let Some(principal) = self.accepted.get(token) {
+            return Ok(principal);
+        }
+        let principal = self.validate_afresh(token).await?;
+        self.accepted.keep(token, &principal);
+        Ok(principal)
+    }
+
+    async fn validate_afresh(&self, token: &str) -> Result<Principal, TokenError> {
         // `alg: none` is not an Algorithm jsonwebtoken knows, so look at the
         // raw header first to give the precise reason.
         if header_alg(token).is_some_and(|alg| alg.eq_ignore_ascii_case("none")) {
@@ -366,5 +440,41 @@ mod tests {
             Err(TokenError::AlgorithmNotAllowed)
         );
         assert_eq!(v.validate("garbage").await, Err(TokenError::Malformed));
+    }
+
+    #[tokio::test]
+    async fn accepted_tokens_are_remembered_only_until_they_expire() {
+        let s = settings();
+        let v = TokenValidator::from_settings(&s).expect("validator");
+        let token = mint_dev_token(&s, "u2", None, &[Role::Editor], Duration::from_secs(600))
+            .expect("mint");
+        assert!(v.accepted.get(&token).is_none());
+        let first = v.validate(&token).await.expect("valid");
+        assert_eq!(v.accepted.get(&token), Some(first));
+        // One whose exp has passed (accepted within the leeway) is not kept.
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: "u3".into(),
+            forbund: None,
+            roles: vec![],
+            iss: s.issuer.clone(),
+            aud: s.audience.clone(),
+            iat: now - 30,
+            exp: now - 5,
+            nbf: None,
+        };
+        let late = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(s.hs256_secret.expose_secret().as_bytes()),
+        )
+        .expect("encode");
+        v.validate(&late).await.expect("within the leeway");
+        assert!(v.accepted.get(&late).is_none());
+        // A refusal is never kept.
+        let signed = token.rsplit_once('.').expect("three parts").0;
+        let forged = format!("{signed}.c2lnbmF0dXJl");
+        assert!(v.validate(&forged).await.is_err());
+        assert!(v.accepted.get(&forged).is_none());
     }
 }

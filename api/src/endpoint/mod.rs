@@ -254,11 +254,10 @@ pub async fn get(
         Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err, answer),
     };
     if let Ok(query) = &query
-        && operation_kind(
-            query,
-            params.operation_name.as_deref(),
-            state.settings.graphql.max_value_depth,
-        ) == Some(true)
+        && state
+            .documents
+            .operation_kind(query, params.operation_name.as_deref())
+            == Some(true)
     {
         let err = ApiError::bad_input("query", "a mutation is sent with POST, never with GET");
         let mut refused = refuse(&state, StatusCode::METHOD_NOT_ALLOWED, err, answer);
@@ -297,12 +296,10 @@ async fn execute(
     // Requests that write read from the primary too, so a mutation's answer
     // shows its own change; the rest may read from a replica.
     let writes = requests.iter().any(|r| match r {
-        Ok((query, params)) => operation_kind(
-            query,
-            params.operation_name.as_deref(),
-            state.settings.graphql.max_value_depth,
-        )
-        .unwrap_or(true),
+        Ok((query, params)) => state
+            .documents
+            .operation_kind(query, params.operation_name.as_deref())
+            .unwrap_or(true),
         Err(_) => false,
     });
     let reader = if state.settings.database.read_url.is_some() && !writes {
@@ -350,26 +347,4 @@ async fn execute(
         responses.push(response);
     }
     responses
-}
-
-/// Whether the operation a request will run is a mutation; `None` when the
-/// document does not parse (or nests too deeply to be parsed at all): such a
-/// request goes to the primary and fails there with its parse error.
-pub fn operation_kind(
-    query: &str,
-    operation_name: Option<&str>,
-    max_value_depth: usize,
-) -> Option<bool> {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    crate::graphql::nesting::check(query, max_value_depth).ok()?;
-    let doc = async_graphql::parser::parse_query(query).ok()?;
-    Some(match &doc.operations {
-        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(ops) => match operation_name {
-            Some(name) => ops
-                .get(name)
-                .is_none_or(|op| op.node.ty == OperationType::Mutation),
-            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
-        },
-    })
 }

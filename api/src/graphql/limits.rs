@@ -10,12 +10,14 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ErrorExtensionValues, Response, ServerError, ServerResult, Value, Variables};
 
+use super::documents::Documents;
 use crate::metrics::Metrics;
 
 pub struct Limits {
     pub max_aliases: usize,
     pub max_value_depth: usize,
     pub metrics: Metrics,
+    pub documents: Arc<Documents>,
 }
 
 impl ExtensionFactory for Limits {
@@ -24,6 +26,7 @@ impl ExtensionFactory for Limits {
             max_aliases: self.max_aliases,
             max_value_depth: self.max_value_depth,
             metrics: self.metrics.clone(),
+            documents: self.documents.clone(),
         })
     }
 }
@@ -32,6 +35,7 @@ struct LimitsExtension {
     max_aliases: usize,
     max_value_depth: usize,
     metrics: Metrics,
+    documents: Arc<Documents>,
 }
 
 const TOO_COMPLEX: [&str; 4] = [
@@ -96,12 +100,14 @@ fn selection_has_nul(set: &SelectionSet) -> bool {
     })
 }
 
-fn document_has_nul(doc: &ExecutableDocument, variables: &Variables) -> bool {
+fn variables_have_nul(variables: &Variables) -> bool {
     variables.iter().any(|(_, v)| has_nul(v))
-        || doc
-            .operations
-            .iter()
-            .any(|(_, op)| selection_has_nul(&op.node.selection_set.node))
+}
+
+fn document_has_nul(doc: &ExecutableDocument) -> bool {
+    doc.operations
+        .iter()
+        .any(|(_, op)| selection_has_nul(&op.node.selection_set.node))
         || doc
             .fragments
             .values()
@@ -161,6 +167,20 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        let nul = || {
+            with_code(
+                ServerError::new("text input may not contain NUL characters", None),
+                "BAD_USER_INPUT",
+            )
+        };
+        if variables_have_nul(variables) {
+            return Err(nul());
+        }
+        // A text seen before passed every check below when it was parsed
+        // (and the library's own, which ran inside `next`).
+        if let Some(doc) = self.documents.get(query) {
+            return Ok(ExecutableDocument::clone(&doc));
+        }
         // Before the parser, which recurses over value literals unbounded.
         if let Err(too_deep) = super::nesting::check(query, self.max_value_depth) {
             return Err(with_code(
@@ -169,11 +189,8 @@ impl Extension for LimitsExtension {
             ));
         }
         let doc = next.run(ctx, query, variables).await?;
-        if document_has_nul(&doc, variables) {
-            return Err(with_code(
-                ServerError::new("text input may not contain NUL characters", None),
-                "BAD_USER_INPUT",
-            ));
+        if document_has_nul(&doc) {
+            return Err(nul());
         }
         let aliases = document_aliases(&doc);
         if aliases > self.max_aliases {
@@ -188,6 +205,7 @@ impl Extension for LimitsExtension {
                 "QUERY_TOO_COMPLEX",
             ));
         }
+        self.documents.keep(query, &doc);
         Ok(doc)
     }
 }

@@ -1,6 +1,7 @@
 //! The GraphQL schema: building it with its limits, the context every
 //! resolver reads, and the mapping of library errors to `extensions.code`.
 
+pub mod documents;
 mod limits;
 pub mod loaders;
 mod mutation;
@@ -36,6 +37,7 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
         max_aliases: gql.max_aliases,
         max_value_depth: gql.max_value_depth,
         metrics: state.metrics.clone(),
+        documents: state.documents.clone(),
     })
     .data(state);
     if !gql.introspection {

@@ -36,6 +36,8 @@ pub struct AppState {
     pub persisted_queries: crate::endpoint::request::PersistedQueries,
     /// The förbund directory, members and DSO-ring, from memory.
     pub reference: std::sync::Arc<reference::Reference>,
+    /// Parsed documents by their text.
+    pub documents: std::sync::Arc<crate::graphql::documents::Documents>,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund
