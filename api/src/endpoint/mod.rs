@@ -326,7 +326,11 @@ async fn execute(
             .data(Reader(reader.clone()));
         // A panic while resolving is a bug, not the caller's fault: it
         // becomes INTERNAL for this request and the worker goes on serving.
-        let execution = std::panic::AssertUnwindSafe(schema.execute(request)).catch_unwind();
+        let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
+            state.reference.clone(),
+            schema.execute(request),
+        ))
+        .catch_unwind();
         let response = match tokio::time::timeout(timeout, execution).await {
             Ok(Ok(response)) => response,
             Ok(Err(_)) => {

@@ -3,10 +3,13 @@
 //! so each process keeps them as one immutable snapshot.
 //!
 //! Staleness, two ways:
-//! - In this process, a change to them (audited as Forbund, DsoAgreement or
-//!   DsoMember) bumps a process-wide generation right after its commit, so
+//! - In this server, a change to them (audited as Forbund, DsoAgreement or
+//!   DsoMember) bumps the server's generation right after its commit, so
 //!   the next read — including the answer of the request that wrote — loads
 //!   afresh. A read never sees a snapshot older than its own request's write.
+//!   The generation is the server's own, not the process's: two servers in
+//!   one process (as tests run them) on two databases do not make each other
+//!   reload.
 //! - In other processes, the same change increments `reference_version` in
 //!   its transaction, and a watcher polls that one row each second. A change
 //!   counter rather than PostgreSQL's LISTEN/NOTIFY: one mechanism for both
@@ -24,9 +27,16 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Stat
 
 use crate::error::ApiResult;
 
-/// Bumped after every committed change to the reference data here, and
-/// when the watcher sees another process's change.
-static GENERATION: AtomicU64 = AtomicU64::new(1);
+tokio::task_local! {
+    /// The reference data of the server whose request is being executed:
+    /// a write committed in that request makes it stale (see `invalidate`).
+    static SERVING: Arc<Reference>;
+}
+
+/// Runs one request's execution with `reference` as its server's.
+pub async fn serving<F: std::future::Future>(reference: Arc<Reference>, execution: F) -> F::Output {
+    SERVING.scope(reference, execution).await
+}
 
 /// The entities (as the audit log names them) whose changes are reference
 /// data's.
@@ -36,9 +46,11 @@ pub fn is_reference(entity: &str) -> bool {
     REFERENCE_ENTITIES.contains(&entity)
 }
 
-/// Marks every snapshot of this process stale (after a commit).
+/// Marks the snapshot of the server whose request committed a change stale.
+/// Outside a request (the command line, seeding at start) there is no
+/// snapshot here to mark; other processes see the change through `bump`.
 pub fn invalidate() {
-    GENERATION.fetch_add(1, Ordering::SeqCst);
+    let _ = SERVING.try_with(|reference| reference.invalidate());
 }
 
 /// Counts a change for other processes, inside the changing transaction.
@@ -168,17 +180,33 @@ impl Snapshot {
     }
 }
 
-/// This process's snapshot, loaded on first use and again when stale.
-#[derive(Default)]
+/// A server's snapshot, loaded on first use and again when stale.
 pub struct Reference {
     current: RwLock<Option<Arc<Snapshot>>>,
+    /// Bumped after every committed change to the reference data through
+    /// this server, and when the watcher sees another process's change.
+    generation: AtomicU64,
+}
+
+impl Default for Reference {
+    fn default() -> Self {
+        Reference {
+            current: RwLock::new(None),
+            generation: AtomicU64::new(1),
+        }
+    }
 }
 
 impl Reference {
+    /// Makes the current snapshot stale: the next read loads afresh.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// The current snapshot, loading it through `db` when there is none or
     /// it is stale.
     pub async fn get(&self, db: &DatabaseConnection) -> ApiResult<Arc<Snapshot>> {
-        let generation = GENERATION.load(Ordering::SeqCst);
+        let generation = self.generation.load(Ordering::SeqCst);
         if let Ok(current) = self.current.read()
             && let Some(snapshot) = current.as_ref()
             && snapshot.generation == generation
@@ -214,7 +242,7 @@ impl Reference {
                     .and_then(|c| c.as_ref().map(|s| s.version));
                 let Some(known) = known else { continue };
                 match stored_version(&db).await {
-                    Ok(stored) if stored != known => invalidate(),
+                    Ok(stored) if stored != known => reference.invalidate(),
                     Ok(_) => {}
                     Err(err) => {
                         tracing::debug!(error = ?err, "could not read the reference version")
