@@ -320,10 +320,15 @@ async fn execute(
                 continue;
             }
         };
-        let request = request::to_request(query, params)
+        let limits = crate::graphql::limits::Limits::of(state);
+        let mut request = request::to_request(query, params)
             .data(caller.clone())
             .data(loaders.clone())
             .data(Reader(reader.clone()));
+        if let Err(err) = limits.prepare(&mut request) {
+            responses.push(limits.refused(err));
+            continue;
+        }
         // A panic while resolving is a bug, not the caller's fault: it
         // becomes INTERNAL for this request and the worker goes on serving.
         let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
@@ -332,7 +337,10 @@ async fn execute(
         ))
         .catch_unwind();
         let response = match tokio::time::timeout(timeout, execution).await {
-            Ok(Ok(response)) => response,
+            Ok(Ok(mut response)) => {
+                limits.finish(&mut response);
+                response
+            }
             Ok(Err(_)) => {
                 let err = ApiError::Internal(anyhow::anyhow!("a resolver panicked"));
                 tracing::error!("a GraphQL request panicked");

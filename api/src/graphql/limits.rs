@@ -1,41 +1,36 @@
-//! Request limits beyond depth and complexity (aliases), and one place that
-//! gives every error an `extensions.code`: errors raised by the library
-//! itself (parse, validation, input coercion) carry none of their own.
+//! Request limits beyond depth and complexity (aliases, nesting of value
+//! literals, NUL characters), and one place that gives every error an
+//! `extensions.code`: errors raised by the library itself (parse,
+//! validation, input coercion) carry none of their own.
+//!
+//! These run around `Schema::execute` rather than as an async-graphql
+//! extension: with any extension registered, the library wraps every field
+//! of every answer in the extension chain (a registry lookup and a boxed
+//! future per field), a tenth of a page of insatser's time in its profile,
+//! while all these limits need is the request before and the response after.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, Response, ServerError, ServerResult, Value, Variables};
+use async_graphql::{ErrorExtensionValues, Request, Response, ServerError, Value, Variables};
 
 use super::documents::Documents;
 use crate::metrics::Metrics;
 
-pub struct Limits {
+pub struct Limits<'a> {
     pub max_aliases: usize,
     pub max_value_depth: usize,
-    pub metrics: Metrics,
-    pub documents: Arc<Documents>,
+    pub metrics: &'a Metrics,
+    pub documents: &'a Documents,
 }
 
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension {
-            max_aliases: self.max_aliases,
-            max_value_depth: self.max_value_depth,
-            metrics: self.metrics.clone(),
-            documents: self.documents.clone(),
-        })
+impl<'a> Limits<'a> {
+    pub fn of(state: &'a crate::service::AppState) -> Self {
+        Limits {
+            max_aliases: state.settings.graphql.max_aliases,
+            max_value_depth: state.settings.graphql.max_value_depth,
+            metrics: &state.metrics,
+            documents: &state.documents,
+        }
     }
-}
-
-struct LimitsExtension {
-    max_aliases: usize,
-    max_value_depth: usize,
-    metrics: Metrics,
-    documents: Arc<Documents>,
 }
 
 const TOO_COMPLEX: [&str; 4] = [
@@ -128,10 +123,66 @@ fn document_aliases(doc: &ExecutableDocument) -> usize {
     in_operations + in_fragments
 }
 
-#[async_trait::async_trait]
-impl Extension for LimitsExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
+impl Limits<'_> {
+    /// Checks a request and gives it its parsed document, from the cache of
+    /// documents when its text was seen before. An error here answers the
+    /// request as a whole (pass it to `refused`).
+    pub fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+        let nul = || {
+            with_code(
+                ServerError::new("text input may not contain NUL characters", None),
+                "BAD_USER_INPUT",
+            )
+        };
+        if variables_have_nul(&request.variables) {
+            return Err(nul());
+        }
+        // A text seen before passed every check below when it was parsed.
+        // (The library's own recursion and directive limits run on every
+        // execution, cached document or not.)
+        if let Some(doc) = self.documents.get(&request.query) {
+            request.set_parsed_query(ExecutableDocument::clone(&doc));
+            return Ok(());
+        }
+        // Before the parser, which recurses over value literals unbounded.
+        if let Err(too_deep) = super::nesting::check(&request.query, self.max_value_depth) {
+            return Err(with_code(
+                ServerError::new(too_deep.message(), None),
+                "BAD_USER_INPUT",
+            ));
+        }
+        let doc = async_graphql::parser::parse_query(&request.query)?;
+        if document_has_nul(&doc) {
+            return Err(nul());
+        }
+        let aliases = document_aliases(&doc);
+        if aliases > self.max_aliases {
+            return Err(with_code(
+                ServerError::new(
+                    format!(
+                        "Query has too many aliases ({aliases}; at most {} allowed)",
+                        self.max_aliases
+                    ),
+                    None,
+                ),
+                "QUERY_TOO_COMPLEX",
+            ));
+        }
+        self.documents.keep(&request.query, &doc);
+        request.set_parsed_query(doc);
+        Ok(())
+    }
+
+    /// The answer to a request `prepare` refused.
+    pub fn refused(&self, err: ServerError) -> Response {
+        let mut response = Response::from_errors(vec![err]);
+        self.finish(&mut response);
+        response
+    }
+
+    /// Gives every error of an answer its code (and the argument at fault
+    /// where the library's message names one), and counts them.
+    pub fn finish(&self, response: &mut Response) {
         for err in response.errors.iter_mut() {
             let has_code = err
                 .extensions
@@ -157,56 +208,6 @@ impl Extension for LimitsExtension {
             };
             self.metrics.count_error(&code);
         }
-        response
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let nul = || {
-            with_code(
-                ServerError::new("text input may not contain NUL characters", None),
-                "BAD_USER_INPUT",
-            )
-        };
-        if variables_have_nul(variables) {
-            return Err(nul());
-        }
-        // A text seen before passed every check below when it was parsed
-        // (and the library's own, which ran inside `next`).
-        if let Some(doc) = self.documents.get(query) {
-            return Ok(ExecutableDocument::clone(&doc));
-        }
-        // Before the parser, which recurses over value literals unbounded.
-        if let Err(too_deep) = super::nesting::check(query, self.max_value_depth) {
-            return Err(with_code(
-                ServerError::new(too_deep.message(), None),
-                "BAD_USER_INPUT",
-            ));
-        }
-        let doc = next.run(ctx, query, variables).await?;
-        if document_has_nul(&doc) {
-            return Err(nul());
-        }
-        let aliases = document_aliases(&doc);
-        if aliases > self.max_aliases {
-            return Err(with_code(
-                ServerError::new(
-                    format!(
-                        "Query has too many aliases ({aliases}; at most {} allowed)",
-                        self.max_aliases
-                    ),
-                    None,
-                ),
-                "QUERY_TOO_COMPLEX",
-            ));
-        }
-        self.documents.keep(query, &doc);
-        Ok(doc)
     }
 }
 

@@ -145,29 +145,28 @@ impl Loader<i32> for VisibleInsats {
     }
 }
 
-/// The förbund an insats is shared with, joined in one statement.
+/// The ids of the förbund an insats is shared with, in one statement; the
+/// förbund themselves come from the reference snapshot.
 pub struct SharedWith {
     db: DatabaseConnection,
 }
 
 impl Loader<i32> for SharedWith {
-    type Value = Vec<forbund::Model>;
+    type Value = Vec<i32>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let rows = insats_share::Entity::find()
             .filter(insats_share::Column::InsatsId.is_in(keys.iter().copied()))
-            .find_also_related(forbund::Entity)
             .order_by_asc(insats_share::Column::Id)
             .all(&self.db)
             .await
             .map_err(db_error)?;
-        let mut out: HashMap<i32, Vec<forbund::Model>> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (share, f) in rows {
-            if let Some(f) = f {
-                out.entry(share.insats_id).or_default().push(f);
-            }
+        let mut out: HashMap<i32, Vec<i32>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for share in rows {
+            out.entry(share.insats_id)
+                .or_default()
+                .push(share.forbund_id);
         }
         Ok(out)
     }

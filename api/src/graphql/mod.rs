@@ -2,7 +2,7 @@
 //! resolver reads, and the mapping of library errors to `extensions.code`.
 
 pub mod documents;
-mod limits;
+pub(crate) mod limits;
 pub mod loaders;
 mod mutation;
 pub mod nesting;
@@ -21,7 +21,9 @@ pub use loaders::Loaders;
 pub type FinsamSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
 /// Builds the schema with the limits from config (DESIGN.md, "API
-/// conventions"). The SDL does not depend on `state`.
+/// conventions"; those beyond the library's own are `limits::Limits`, which
+/// the endpoint applies around each execution). The SDL does not depend on
+/// `state`.
 pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
     let gql = state.settings.graphql.clone();
     let mut builder = Schema::build(
@@ -33,12 +35,6 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
     .limit_complexity(gql.max_complexity)
     .limit_recursive_depth(64)
     .enable_federation()
-    .extension(limits::Limits {
-        max_aliases: gql.max_aliases,
-        max_value_depth: gql.max_value_depth,
-        metrics: state.metrics.clone(),
-        documents: state.documents.clone(),
-    })
     .data(state);
     if !gql.introspection {
         builder = builder.disable_introspection();

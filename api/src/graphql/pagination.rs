@@ -11,7 +11,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use secrecy::ExposeSecret;
 use serde::{Serialize, de::DeserializeOwned};
@@ -25,6 +25,40 @@ pub const MAX_PAGE: i32 = 100;
 /// Longer than any cursor this server makes; longer input is not decoded.
 const MAX_CURSOR: usize = 512;
 const NONCE: usize = 24;
+
+/// Which edges of a page need a cursor: every one when the client selects
+/// `edges { cursor }`, otherwise only the first and the last (`pageInfo`'s
+/// start and end cursors). Sealing is an encryption per edge, and most
+/// clients page by `endCursor` alone.
+pub struct EdgeCursors {
+    all: bool,
+    len: usize,
+}
+
+impl EdgeCursors {
+    pub fn of(ctx: &async_graphql::Context<'_>, len: usize) -> Self {
+        EdgeCursors {
+            all: ctx.look_ahead().field("edges").field("cursor").exists(),
+            len,
+        }
+    }
+
+    /// The sealed cursor of the edge at `index`, or an empty one nobody
+    /// will see.
+    pub fn seal<K: Serialize>(
+        &self,
+        key: &CursorKey,
+        list: &str,
+        index: usize,
+        of: impl FnOnce() -> K,
+    ) -> String {
+        if self.all || index == 0 || index + 1 == self.len {
+            key.seal(list, &of())
+        } else {
+            String::new()
+        }
+    }
+}
 
 /// The key cursors are sealed with.
 pub struct CursorKey {
@@ -45,7 +79,9 @@ impl CursorKey {
     /// The cursor for `key` in the list named `list`.
     pub fn seal<K: Serialize>(&self, list: &str, key: &K) -> String {
         let plain = serde_json::to_vec(key).unwrap_or_default();
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        // A random 192-bit nonce from the thread's CSPRNG (seeded from the
+        // operating system), not a system call per cursor.
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut rand::thread_rng());
         let sealed = self
             .cipher
             .encrypt(

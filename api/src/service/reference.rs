@@ -23,7 +23,10 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_assignment, dso_member, forbund, forbund_member};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Statement,
+};
 
 use crate::error::ApiResult;
 
@@ -177,6 +180,52 @@ impl Snapshot {
 
     pub fn agreement(&self, id: i32) -> Option<&dso_agreement::Model> {
         self.agreements.iter().find(|a| a.id == id)
+    }
+
+    /// The förbund that rows of a page refer to (owners, shares): from the
+    /// snapshot, so a page does not join and decode the same dozen förbund
+    /// once per row; any the snapshot does not have yet (created by another
+    /// process since the watcher last looked) are read in one statement.
+    pub async fn forbund_for<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        ids: impl IntoIterator<Item = i32>,
+    ) -> ApiResult<ForbundById<'_>> {
+        let mut missing: Vec<i32> = ids
+            .into_iter()
+            .filter(|id| !self.by_id.contains_key(id))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let read = if missing.is_empty() {
+            HashMap::new()
+        } else {
+            forbund::Entity::find()
+                .filter(forbund::Column::Id.is_in(missing))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|f| (f.id, f))
+                .collect()
+        };
+        Ok(ForbundById {
+            snapshot: self,
+            read,
+        })
+    }
+}
+
+/// Förbund by id: the snapshot's, and those read because it lacked them.
+pub struct ForbundById<'a> {
+    snapshot: &'a Snapshot,
+    read: HashMap<i32, forbund::Model>,
+}
+
+impl ForbundById<'_> {
+    pub fn get(&self, id: i32) -> Option<&forbund::Model> {
+        self.snapshot
+            .forbund_by_id(id)
+            .or_else(|| self.read.get(&id))
     }
 }
 

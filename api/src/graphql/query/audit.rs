@@ -53,9 +53,11 @@ impl AuditQuery {
             has_next,
             AuditTotal { total_count: total },
         );
+        let wanted = crate::graphql::pagination::EdgeCursors::of(ctx, rows.len());
         connection.edges.extend(
-            rows.into_iter()
-                .map(|r| Edge::new(cursors.seal("auditLog", &r.id), AuditEntry(r))),
+            rows.into_iter().enumerate().map(|(i, r)| {
+                Edge::new(wanted.seal(cursors, "auditLog", i, || r.id), AuditEntry(r))
+            }),
         );
         Ok(connection)
     }

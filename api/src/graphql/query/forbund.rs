@@ -62,10 +62,15 @@ impl ForbundQuery {
             has_next,
             ForbundListTotal { county },
         );
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|row| Edge::new(cursors.seal("forbundList", &row.slug), Forbund(row))),
-        );
+        let wanted = crate::graphql::pagination::EdgeCursors::of(ctx, rows.len());
+        connection
+            .edges
+            .extend(rows.into_iter().enumerate().map(|(i, row)| {
+                Edge::new(
+                    wanted.seal(cursors, "forbundList", i, || row.slug.clone()),
+                    Forbund(row),
+                )
+            }));
         Ok(connection)
     }
 }

@@ -465,8 +465,19 @@ impl Insats {
 
     /// The förbund it is explicitly shared with.
     async fn shared_with(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forbund>> {
-        let rows = loaders(ctx)?.shared_with.load_one(self.0.id).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Forbund).collect())
+        let ids = loaders(ctx)?
+            .shared_with
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let snapshot = crate::graphql::reference(ctx).await?;
+        let forbund = snapshot
+            .forbund_for(reader(ctx)?, ids.iter().copied())
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| forbund.get(*id).cloned().map(Forbund))
+            .collect())
     }
 
     /// The insats this one continues, at a predecessor förbund.

@@ -1,5 +1,7 @@
 //! Reading insatser: a page in keyset order, the count for a filter, one
-//! row, and rows by id for the loaders; each with its owning förbund.
+//! row, and rows by id for the loaders. A page comes without its owners
+//! (the caller pairs them from the reference snapshot, `Snapshot::forbund_for`);
+//! a single row and the loaders' rows come with theirs, joined.
 
 use finsam_entity::{forbund, insats};
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
@@ -24,7 +26,7 @@ pub async fn list(
     direction: Direction,
     after: Option<&InsatsCursor>,
     limit: u64,
-) -> ApiResult<Vec<InsatsRow>> {
+) -> ApiResult<Vec<insats::Model>> {
     // An order reveals the values it sorts by: by budget only for callers
     // who may see money (and never through the cursor, which is sealed).
     if field == OrderField::Budget && !policy::allows(principal, Action::OrderInsatserByMoney) {
@@ -55,10 +57,9 @@ pub async fn list(
         .order_by(col, order)
         .order_by_asc(insats::Column::Id)
         .limit(limit)
-        .find_also_related(forbund::Entity)
         .all(db)
         .await?;
-    Ok(with_owner(rows))
+    Ok(rows)
 }
 
 pub async fn count(
