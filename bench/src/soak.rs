@@ -28,6 +28,19 @@ struct Counts {
     writes: AtomicU64,
     conflicts: AtomicU64,
     failures: AtomicU64,
+    /// What the first failures were, so a failed soak says why.
+    reasons: std::sync::Mutex<Vec<String>>,
+}
+
+impl Counts {
+    fn failed(&self, reason: String) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut reasons) = self.reasons.lock()
+            && reasons.len() < 10
+        {
+            reasons.push(reason);
+        }
+    }
 }
 
 const READS: [&str; 5] = [
@@ -65,7 +78,7 @@ pub async fn run(
             let mut i = n;
             while Instant::now() < deadline {
                 i += clients;
-                let ok = if i % 5 == 4 {
+                let outcome = if i % 5 == 4 {
                     write(&client, &base, &token, &ids[i % ids.len()], &counts).await
                 } else {
                     post(
@@ -75,11 +88,14 @@ pub async fn run(
                         json!({ "query": READS[i % READS.len()] }),
                     )
                     .await
-                    .is_some_and(|answer| answer.get("errors").is_none())
+                    .and_then(|answer| match answer.get("errors") {
+                        None => Ok(()),
+                        Some(errors) => Err(format!("a read answered {errors}")),
+                    })
                 };
                 counts.requests.fetch_add(1, Ordering::Relaxed);
-                if !ok {
-                    counts.failures.fetch_add(1, Ordering::Relaxed);
+                if let Err(reason) = outcome {
+                    counts.failed(reason);
                 }
             }
         }));
@@ -123,6 +139,11 @@ pub async fn run(
         first_minute,
         last_minute,
     );
+    if let Ok(reasons) = counts.reasons.lock() {
+        for reason in reasons.iter() {
+            println!("failed: {reason}");
+        }
+    }
     anyhow::ensure!(
         counts.failures.load(Ordering::Relaxed) == 0,
         "requests failed during the soak"
@@ -130,18 +151,25 @@ pub async fn run(
     Ok(())
 }
 
-async fn post(client: &reqwest::Client, base: &str, token: &str, body: Value) -> Option<Value> {
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    body: Value,
+) -> Result<Value, String> {
     let response = client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
         .json(&body)
         .send()
         .await
-        .ok()?;
-    if !response.status().is_success() {
-        return None;
+        .map_err(|e| format!("no answer: {e}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        let text = response.text().await.unwrap_or_default();
+        return Err(format!("HTTP {status}: {text}"));
     }
-    response.json().await.ok()
+    response.json().await.map_err(|e| format!("not JSON: {e}"))
 }
 
 /// One read-modify-write of an insats's year-places, retried on CONFLICT.
@@ -151,39 +179,34 @@ async fn write(
     token: &str,
     id: &str,
     counts: &Counts,
-) -> bool {
+) -> Result<(), String> {
     for _ in 0..20 {
-        let Some(read) = post(client, base, token, json!({ "query": "query($id: ID!) { insats(id: $id) { version capacityYearPlaces } }", "variables": { "id": id } })).await else {
-            return false;
-        };
+        let read = post(client, base, token, json!({ "query": "query($id: ID!) { insats(id: $id) { version capacityYearPlaces } }", "variables": { "id": id } })).await?;
         let row = &read["data"]["insats"];
         let (Some(version), value) = (
             row["version"].as_i64(),
             row["capacityYearPlaces"].as_i64().unwrap_or(0),
         ) else {
-            return false;
+            return Err(format!("the read before a write answered {read}"));
         };
-        let Some(answer) = post(
+        let answer = post(
             client,
             base,
             token,
             json!({ "query": "mutation($id: ID!, $v: Int!, $n: Int!) { updateInsats(id: $id, version: $v, input: { capacityYearPlaces: $n }) { version } }",
                     "variables": { "id": id, "v": version, "n": (value + 1) % 10_000 } }),
         )
-        .await
-        else {
-            return false;
-        };
+        .await?;
         match answer["errors"][0]["extensions"]["code"].as_str() {
             None => {
                 counts.writes.fetch_add(1, Ordering::Relaxed);
-                return true;
+                return Ok(());
             }
             Some("CONFLICT") => {
                 counts.conflicts.fetch_add(1, Ordering::Relaxed);
             }
-            Some(_) => return false,
+            Some(_) => return Err(format!("a write answered {}", answer["errors"])),
         }
     }
-    false
+    Err("twenty conflicts in a row on one insats".into())
 }

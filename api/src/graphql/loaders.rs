@@ -361,11 +361,14 @@ impl Loaders {
             loaded: std::sync::Mutex::new(HashMap::new()),
         };
         Loaders {
+            // One statement unions a page per förbund; SQLite allows 500
+            // members in a compound select.
             first_pages: DataLoader::with_cache(
                 first_pages(),
                 tokio::spawn,
                 HashMapCache::default(),
-            ),
+            )
+            .max_batch_size(400),
             forbund_counts: DataLoader::with_cache(
                 ForbundCounts(first_pages()),
                 tokio::spawn,

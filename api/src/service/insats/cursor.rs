@@ -56,6 +56,11 @@ pub(super) fn order_column(field: OrderField) -> insats::Column {
     }
 }
 
+/// Whether a sort key can be empty (NULL): names cannot, dates and budgets can.
+pub(super) fn nullable(field: OrderField) -> bool {
+    field != OrderField::Name
+}
+
 fn key_value(field: OrderField, key: &str) -> ApiResult<sea_orm::Value> {
     let bad = || ApiError::bad_input("after", "not a cursor this list gave out");
     Ok(match field {
@@ -79,14 +84,16 @@ pub(super) fn keyset(after: &InsatsCursor) -> ApiResult<Condition> {
                 Direction::Asc => Expr::col((insats::Entity, col)).gt(v.clone()),
                 Direction::Desc => Expr::col((insats::Entity, col)).lt(v.clone()),
             };
-            Condition::any()
-                .add(beyond)
-                .add(
-                    Condition::all()
-                        .add(Expr::col((insats::Entity, col)).eq(v))
-                        .add(after_id),
-                )
-                .add(col.is_null())
+            let rest = Condition::any().add(beyond).add(
+                Condition::all()
+                    .add(Expr::col((insats::Entity, col)).eq(v))
+                    .add(after_id),
+            );
+            if nullable(after.field) {
+                rest.add(col.is_null())
+            } else {
+                rest
+            }
         }
     })
 }

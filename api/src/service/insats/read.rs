@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, keyset, order_column, visible,
-    with_owner,
+    Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, keyset, nullable, order_column,
+    visible, with_owner,
 };
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
@@ -52,8 +52,13 @@ pub async fn list(
         Direction::Asc => Order::Asc,
         Direction::Desc => Order::Desc,
     };
+    // Empty keys last — only for keys that can be empty: `name` cannot
+    // (NOT NULL), and without the extra term its order is the index's, so
+    // the page stops after `limit` rows instead of sorting them all.
+    if nullable(field) {
+        query = query.order_by(Expr::col((insats::Entity, col)).is_null(), Order::Asc);
+    }
     let rows = query
-        .order_by(Expr::col((insats::Entity, col)).is_null(), Order::Asc)
         .order_by(col, order)
         .order_by_asc(insats::Column::Id)
         .limit(limit)
