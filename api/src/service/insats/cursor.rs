@@ -4,10 +4,12 @@
 
 use chrono::NaiveDate;
 use finsam_entity::insats;
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, QueryOrder, Select};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Principal;
+use crate::auth::policy::{self, Action};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +61,45 @@ pub(super) fn order_column(field: OrderField) -> insats::Column {
 /// Whether a sort key can be empty (NULL): names cannot, dates and budgets can.
 pub(super) fn nullable(field: OrderField) -> bool {
     field != OrderField::Name
+}
+
+pub(super) fn sql_order(direction: Direction) -> Order {
+    match direction {
+        Direction::Asc => Order::Asc,
+        Direction::Desc => Order::Desc,
+    }
+}
+
+/// An order reveals the values it sorts by: by budget only for callers who
+/// may see money (and never through the cursor, which is sealed).
+pub(super) fn check_order(principal: &Principal, field: OrderField) -> ApiResult<()> {
+    if field == OrderField::Budget && !policy::allows(principal, Action::OrderInsatserByMoney) {
+        return Err(ApiError::ForbiddenInput {
+            field: "orderBy.field".into(),
+            message: "ordering by BUDGET needs a signed-in caller: budgets are not public".into(),
+        });
+    }
+    Ok(())
+}
+
+/// `query` in the list's order: the sort key, then the id. Empty keys go
+/// last, a term added only for keys that can be empty: `name` cannot (NOT
+/// NULL), and without the extra term its order is the (name, id) index's,
+/// so a page stops after its rows instead of sorting them all.
+pub(super) fn in_list_order(
+    query: Select<insats::Entity>,
+    field: OrderField,
+    direction: Direction,
+) -> Select<insats::Entity> {
+    let col = order_column(field);
+    let query = if nullable(field) {
+        query.order_by(Expr::col((insats::Entity, col)).is_null(), Order::Asc)
+    } else {
+        query
+    };
+    query
+        .order_by(col, sql_order(direction))
+        .order_by_asc(insats::Column::Id)
 }
 
 fn key_value(field: OrderField, key: &str) -> ApiResult<sea_orm::Value> {

@@ -16,20 +16,15 @@ use finsam_entity::insats;
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, UnionType};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, StatementBuilder,
+    QuerySelect, QueryTrait, StatementBuilder,
 };
 
-use super::{Direction, InsatsFilter, OrderField, nullable, order_column, visible};
+use super::{
+    Direction, InsatsFilter, OrderField, check_order, in_list_order, nullable, order_column,
+    sql_order, visible,
+};
 use crate::auth::Principal;
-use crate::auth::policy::{self, Action};
-use crate::error::{ApiError, ApiResult};
-
-fn order(direction: Direction) -> Order {
-    match direction {
-        Direction::Asc => Order::Asc,
-        Direction::Desc => Order::Desc,
-    }
-}
+use crate::error::ApiResult;
 
 /// Up to `limit` insatser of each of `forbund_ids` that `principal` may see
 /// and `filter` lets through, each förbund's in the list's order.
@@ -42,26 +37,16 @@ pub async fn first_pages(
     forbund_ids: &[i32],
     limit: u64,
 ) -> ApiResult<HashMap<i32, Vec<insats::Model>>> {
-    if field == OrderField::Budget && !policy::allows(principal, Action::OrderInsatserByMoney) {
-        return Err(ApiError::ForbiddenInput {
-            field: "orderBy.field".into(),
-            message: "ordering by BUDGET needs a signed-in caller: budgets are not public".into(),
-        });
-    }
+    check_order(principal, field)?;
     let col = order_column(field);
     let backend = db.get_database_backend();
     let condition = filter.condition(backend)?;
     let mut members = forbund_ids.iter().enumerate().map(|(i, id)| {
-        let mut page = insats::Entity::find()
+        let page = insats::Entity::find()
             .filter(visible(principal))
             .filter(condition.clone())
             .filter(insats::Column::ForbundId.eq(*id));
-        if nullable(field) {
-            page = page.order_by(Expr::col((insats::Entity, col)).is_null(), Order::Asc);
-        }
-        let page = page
-            .order_by(col, order(direction))
-            .order_by_asc(insats::Column::Id)
+        let page = in_list_order(page, field, direction)
             .limit(limit)
             .into_query();
         // A member with its own ORDER BY and LIMIT must be a subquery.
@@ -86,7 +71,7 @@ pub async fn first_pages(
         outer.order_by_expr(pages_col(key).is_null(), Order::Asc);
     }
     outer
-        .order_by_expr(pages_col(key), order(direction))
+        .order_by_expr(pages_col(key), sql_order(direction))
         .order_by_expr(pages_col("id"), Order::Asc);
     let statement = StatementBuilder::build(&outer, &backend);
     let rows = insats::Model::find_by_statement(statement).all(db).await?;

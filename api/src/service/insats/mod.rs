@@ -46,7 +46,8 @@ impl From<Invalid> for ApiError {
     }
 }
 
-/// An insats with its owning förbund, read in one statement.
+/// An insats with its owning förbund (joined for a single row and the
+/// loaders' rows, from the reference snapshot for a page).
 pub type InsatsRow = (insats::Model, forbund::Model);
 
 fn with_owner(rows: Vec<(insats::Model, Option<forbund::Model>)>) -> Vec<InsatsRow> {

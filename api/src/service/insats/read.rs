@@ -4,18 +4,16 @@
 //! a single row and the loaders' rows come with theirs, joined.
 
 use finsam_entity::{forbund, insats};
-use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
 use super::{
-    Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, keyset, nullable, order_column,
-    visible, with_owner,
+    Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, check_order, in_list_order,
+    keyset, visible, with_owner,
 };
 use crate::auth::Principal;
-use crate::auth::policy::{self, Action};
 use crate::error::{ApiError, ApiResult};
 
 pub async fn list(
@@ -27,15 +25,7 @@ pub async fn list(
     after: Option<&InsatsCursor>,
     limit: u64,
 ) -> ApiResult<Vec<insats::Model>> {
-    // An order reveals the values it sorts by: by budget only for callers
-    // who may see money (and never through the cursor, which is sealed).
-    if field == OrderField::Budget && !policy::allows(principal, Action::OrderInsatserByMoney) {
-        return Err(ApiError::ForbiddenInput {
-            field: "orderBy.field".into(),
-            message: "ordering by BUDGET needs a signed-in caller: budgets are not public".into(),
-        });
-    }
-    let col = order_column(field);
+    check_order(principal, field)?;
     let mut query = insats::Entity::find()
         .filter(visible(principal))
         .filter(filter.condition(db.get_database_backend())?);
@@ -48,19 +38,7 @@ pub async fn list(
         }
         query = query.filter(keyset(after)?);
     }
-    let order = match direction {
-        Direction::Asc => Order::Asc,
-        Direction::Desc => Order::Desc,
-    };
-    // Empty keys last — only for keys that can be empty: `name` cannot
-    // (NOT NULL), and without the extra term its order is the index's, so
-    // the page stops after `limit` rows instead of sorting them all.
-    if nullable(field) {
-        query = query.order_by(Expr::col((insats::Entity, col)).is_null(), Order::Asc);
-    }
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(insats::Column::Id)
+    let rows = in_list_order(query, field, direction)
         .limit(limit)
         .all(db)
         .await?;
