@@ -267,6 +267,72 @@ async fn search_follows_creations_and_renames() {
     assert_eq!(old["insatser"]["totalCount"], 0, "{old}");
 }
 
+/// The index is asked for a search's rarest trigrams only, and the
+/// substring test decides: for pieces of every insats's text (three to
+/// seven characters, so one to five trigrams, common and rare), the search
+/// answers exactly the insatser a scan of the same folded text finds.
+#[tokio::test]
+async fn search_answers_what_a_scan_of_the_text_answers() {
+    let app = TestApp::spawn().await;
+    let admin = app.network_admin();
+    let all = app
+        .data_as(
+            Some(&admin),
+            "{ insatser(first: 100) { edges { node { name description targetGroup } } } }",
+            json!({}),
+        )
+        .await;
+    let texts: Vec<(String, String)> = all["insatser"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            let n = &e["node"];
+            let name = n["name"].as_str().expect("name").to_string();
+            let text = finsam_api::domain::insats::search_text(
+                &name,
+                n["description"].as_str(),
+                n["targetGroup"].as_str(),
+            );
+            (name, text)
+        })
+        .collect();
+    assert!(texts.len() >= 39, "the demo dataset: {}", texts.len());
+    let mut probes: Vec<String> = Vec::new();
+    for (k, (_, text)) in texts.iter().enumerate() {
+        let chars: Vec<char> = text.chars().collect();
+        for (j, len) in [3, 4, 5, 7].into_iter().enumerate() {
+            let start = (k * 7 + j * 13) % chars.len().saturating_sub(len).max(1);
+            let probe: String = chars.iter().skip(start).take(len).collect();
+            if probe.chars().count() >= 3 && !probes.contains(&probe) {
+                probes.push(probe);
+            }
+        }
+    }
+    assert!(probes.len() >= 100, "{} probes", probes.len());
+    for probe in &probes {
+        // A search is folded like the text (its outer spaces go).
+        let folded = fold(probe);
+        let mut expected: Vec<&str> = texts
+            .iter()
+            .filter(|(_, text)| text.contains(folded.as_str()))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        expected.sort_unstable();
+        let found = app
+            .data_as(
+                Some(&admin),
+                FIND,
+                json!({ "filter": { "search": probe }, "first": 100 }),
+            )
+            .await;
+        let mut got = names(&found);
+        got.sort_unstable();
+        assert_eq!(got, expected, "searching {probe:?}");
+        assert_eq!(found["insatser"]["totalCount"], expected.len(), "{probe:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_stale_version_is_a_conflict_and_the_first_update_stays() {
     let app = TestApp::spawn().await;

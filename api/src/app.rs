@@ -39,6 +39,12 @@ impl Application {
             let report = seed::load(&state.db).await?;
             tracing::info!(?report, "loaded the demo dataset into the empty database");
         }
+        // Read once before serving, so that the first searches already ask
+        // the index for their rarest trigrams; a failure only makes them
+        // slower until the next read.
+        if let Err(err) = state.trigrams.read(&state.read_db).await {
+            tracing::warn!(error = ?err, "could not read the search vocabulary");
+        }
         let address = format!(
             "{}:{}",
             state.settings.server.host, state.settings.server.port
@@ -110,10 +116,14 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     if let Some(url) = &settings.database.read_url {
         watch_settings.url = url.clone();
     }
-    reference.watch(crate::db::connect(&watch_settings, None).await?);
+    let watcher = crate::db::connect(&watch_settings, None).await?;
+    reference.watch(watcher.clone());
+    let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
+    trigrams.watch(watcher);
     Ok(AppState {
         documents,
         reference,
+        trigrams,
         cursors,
         rate_limits,
         persisted_queries,

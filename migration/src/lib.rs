@@ -9,6 +9,7 @@ mod m20261126_000003_indicator_reports;
 mod m20261126_000004_reference_version;
 mod m20261126_000005_search_index;
 mod m20261126_000006_order_indexes;
+mod m20261126_000007_search_vocabulary;
 mod spec;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_reference_version::Migration),
             Box::new(m20261126_000005_search_index::Migration),
             Box::new(m20261126_000006_order_indexes::Migration),
+            Box::new(m20261126_000007_search_vocabulary::Migration),
         ]
     }
 }

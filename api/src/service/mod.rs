@@ -38,6 +38,8 @@ pub struct AppState {
     pub reference: std::sync::Arc<reference::Reference>,
     /// Parsed documents by their text.
     pub documents: std::sync::Arc<crate::graphql::documents::Documents>,
+    /// How many insatser hold each trigram: which of a search's to look up.
+    pub trigrams: std::sync::Arc<insats::TrigramCounts>,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund

@@ -46,6 +46,7 @@ impl From<InsatsFilter> for Filter {
             active_on: f.active_on.map(|d| d.0),
             age: f.age,
             search: f.search,
+            index_terms: None,
         }
     }
 }
@@ -84,8 +85,12 @@ pub async fn insats_page(
     after: Option<String>,
     parent: Option<&finsam_entity::forbund::Model>,
 ) -> async_graphql::Result<InsatsConnection> {
-    let cursors = &crate::graphql::state(ctx)?.cursors;
-    let page = page_args::<InsatsCursor>(cursors, "insatser", first, after)?;
+    let state = crate::graphql::state(ctx)?;
+    let page = page_args::<InsatsCursor>(&state.cursors, "insatser", first, after)?;
+    let mut filter = filter;
+    if let Some(text) = &filter.search {
+        filter.index_terms = state.trigrams.choose(&crate::domain::text::fold(text));
+    }
     let (field, direction) = match order {
         Some(o) => (
             match o.field {
@@ -174,7 +179,7 @@ pub async fn insats_page(
         .edges
         .extend(rows.into_iter().enumerate().map(|(i, row)| {
             Edge::new(
-                wanted.seal(cursors, "insatser", i, || {
+                wanted.seal(&state.cursors, "insatser", i, || {
                     InsatsCursor::of(&row.0, field, direction)
                 }),
                 Insats::from(row),

@@ -3,10 +3,11 @@
 
 use chrono::NaiveDate;
 use finsam_entity::{forbund, insats};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DbBackend};
 
 use super::forbund_ids_of;
+use super::search::TRIGRAM;
 use crate::domain::insats::{self as rules, Category, Orientation, Status};
 use crate::domain::text::{fold, like_pattern};
 use crate::error::{ApiError, ApiResult};
@@ -15,19 +16,24 @@ use crate::error::{ApiError, ApiResult};
 /// nobody types more).
 const SEARCH_LIMIT: usize = 200;
 
-/// The shortest search the trigram index can answer (three characters make
-/// one trigram); shorter ones scan, which at that length matches most rows
-/// anyway.
-const TRIGRAM: usize = 3;
-
-/// Ids whose folded text contains `folded`, from the FTS5 trigram table: a
-/// quoted phrase is a substring match, and `"` is doubled inside one.
-fn trigram_candidates(folded: &str) -> sea_orm::sea_query::SelectStatement {
-    let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+/// Ids whose folded text holds every one of `terms` (trigrams of the
+/// search), from the FTS5 trigram table; or, without `terms`, contains
+/// `folded` itself, as a quoted phrase (a substring match). `"` is doubled
+/// inside a quoted string.
+fn trigram_candidates(folded: &str, terms: Option<&[String]>) -> SelectStatement {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let query = match terms {
+        Some(terms) if !terms.is_empty() => terms
+            .iter()
+            .map(|t| quote(t))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        _ => quote(folded),
+    };
     Query::select()
         .expr(Expr::col(Alias::new("rowid")))
         .from(Alias::new("insats_search"))
-        .and_where(Expr::cust_with_values("insats_search MATCH ?", [phrase]))
+        .and_where(Expr::cust_with_values("insats_search MATCH ?", [query]))
         .to_owned()
 }
 
@@ -42,6 +48,10 @@ pub struct InsatsFilter {
     pub active_on: Option<NaiveDate>,
     pub age: Option<i32>,
     pub search: Option<String>,
+    /// Which trigrams of the search the SQLite index is asked for (the
+    /// rarest, `TrigramCounts::choose`); `None` asks for the whole phrase.
+    /// Any of the search's own trigrams give the same answer, only sooner.
+    pub index_terms: Option<Vec<String>>,
 }
 
 impl InsatsFilter {
@@ -152,7 +162,10 @@ impl InsatsFilter {
                 // table names the candidates first, and the test above stays
                 // the definition of a match.
                 if backend == DbBackend::Sqlite && folded.chars().count() >= TRIGRAM {
-                    c = c.add(insats::Column::Id.in_subquery(trigram_candidates(&folded)));
+                    c = c.add(
+                        insats::Column::Id
+                            .in_subquery(trigram_candidates(&folded, self.index_terms.as_deref())),
+                    );
                 }
             }
         }

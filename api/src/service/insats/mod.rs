@@ -5,7 +5,8 @@
 //! the insats's `version`, bumps it, and is audited in its transaction.
 //!
 //! The read side: `visibility` (who may read which rows, as SQL), `filter`,
-//! `cursor` (keyset order) and `read` (pages, counts, single rows). The write
+//! `search` (which trigrams the search index is asked
+//! for), `cursor` (keyset order) and `read` (pages, counts, single rows). The write
 //! side: `fields` (the rules a row must meet), `write` (create, update,
 //! extend, budgets), `goals`, `sharing` (visibility, shares, carry-over).
 //! Outcomes: `outcome_record` (validating and storing a period's report) and
@@ -19,6 +20,7 @@ mod goals;
 mod outcome_record;
 mod outcome_view;
 mod read;
+mod search;
 mod sharing;
 mod visibility;
 mod write;
@@ -31,6 +33,7 @@ pub use goals::*;
 pub use outcome_record::*;
 pub use outcome_view::*;
 pub use read::*;
+pub use search::*;
 pub use sharing::*;
 pub use visibility::*;
 pub use write::*;
