@@ -128,19 +128,39 @@ async fn statements(client: &reqwest::Client, base: &str) -> anyhow::Result<u64>
         .unwrap_or(0))
 }
 
+/// A SQLite file the benchmark made for itself: removed, with its journal
+/// and lock files, when the run ends (a failed one too).
+struct Scratch(Option<std::path::PathBuf>);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            for suffix in ["", "-wal", "-shm", ".lock"] {
+                let mut file = path.clone().into_os_string();
+                file.push(suffix);
+                std::fs::remove_file(file).ok();
+            }
+        }
+    }
+}
+
+/// The database to run against: the one given, or a fresh SQLite file.
+fn database(given: &Option<String>, prefix: &str) -> (String, Scratch) {
+    match given {
+        Some(url) => (url.clone(), Scratch(None)),
+        None => {
+            let path =
+                std::env::temp_dir().join(format!("{prefix}-{}.db", uuid::Uuid::new_v4()));
+            (format!("sqlite://{}", path.display()), Scratch(Some(path)))
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if args.throughput || args.versus.is_some() {
-        let url = match &args.database_url {
-            Some(url) => url.clone(),
-            None => format!(
-                "sqlite://{}",
-                std::env::temp_dir()
-                    .join(format!("finsam-throughput-{}.db", uuid::Uuid::new_v4()))
-                    .display()
-            ),
-        };
+        let (url, _scratch) = database(&args.database_url, "finsam-throughput");
         let ids = dataset::prepare(&url, args.total_insatser).await?;
         let settings = Settings::load(None)?;
         let token = finsam_api::auth::jwt::mint_dev_token(
@@ -172,15 +192,8 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::load(None)?;
     settings.server.port = 0;
     settings.database.seed_on_empty = true;
-    settings.database.url = match &args.database_url {
-        Some(url) => url.clone(),
-        None => format!(
-            "sqlite://{}",
-            std::env::temp_dir()
-                .join(format!("finsam-bench-{}.db", uuid::Uuid::new_v4()))
-                .display()
-        ),
-    };
+    let (url, _scratch) = database(&args.database_url, "finsam-bench");
+    settings.database.url = url;
     settings.log.filter = "warn".into();
     // The benchmark is one client asking as fast as it can, on purpose.
     settings.rate_limit.enabled = false;

@@ -12,7 +12,12 @@ use finsam_entity::{
     insats_extension, insats_goal, insats_outcome, insats_share, key_figure, meeting,
 };
 use sea_orm::Condition;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PartialModelTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::service::insats::{BudgetLine, GoalLine};
 
 use crate::error::ApiError;
 
@@ -54,34 +59,53 @@ impl<E> ById<E> {
 /// Rows grouped by a foreign-key column, in the loader's order. Every key
 /// gets an answer (an empty list when it has no rows), so the request's cache
 /// remembers "none" too.
-pub struct GroupBy<E: EntityTrait> {
+///
+/// `M` is what is read of each row: the whole model, or a partial model of
+/// the columns the API shows (`service::insats::BudgetLine`), which spares
+/// copying and decoding the bookkeeping columns of every row.
+pub struct GroupBy<E: EntityTrait, M = <E as EntityTrait>::Model> {
     db: DatabaseConnection,
     column: E::Column,
-    key: fn(&E::Model) -> Option<i32>,
+    key: fn(&M) -> Option<i32>,
     order: E::Column,
+}
+
+fn group_by<E: EntityTrait, M>(
+    db: &DatabaseConnection,
+    column: E::Column,
+    key: fn(&M) -> Option<i32>,
+    order: E::Column,
+) -> GroupBy<E, M> {
+    GroupBy {
+        db: db.clone(),
+        column,
+        key,
+        order,
+    }
 }
 
 fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
     ApiError::Database(err).extend()
 }
 
-impl<E> Loader<i32> for GroupBy<E>
+impl<E, M> Loader<i32> for GroupBy<E, M>
 where
     E: EntityTrait + Send + Sync,
-    E::Model: Send + Sync + Clone,
     E::Column: Send + Sync,
+    M: PartialModelTrait + Send + Sync + Clone + 'static,
 {
-    type Value = Vec<E::Model>;
+    type Value = Vec<M>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let rows = E::find()
             .filter(self.column.is_in(keys.iter().copied()))
             .order_by_asc(self.order)
+            .into_partial_model::<M>()
             .all(&self.db)
             .await
             .map_err(db_error)?;
-        let mut out: HashMap<i32, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut out: HashMap<i32, Vec<M>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             if let Some(key) = (self.key)(&row) {
                 out.entry(key).or_default().push(row);
@@ -156,17 +180,19 @@ impl Loader<i32> for SharedWith {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let rows = insats_share::Entity::find()
+        // The two ids only: a share's own id and timestamp are nobody's.
+        let rows: Vec<(i32, i32)> = insats_share::Entity::find()
+            .select_only()
+            .columns([insats_share::Column::InsatsId, insats_share::Column::ForbundId])
             .filter(insats_share::Column::InsatsId.is_in(keys.iter().copied()))
             .order_by_asc(insats_share::Column::Id)
+            .into_tuple()
             .all(&self.db)
             .await
             .map_err(db_error)?;
         let mut out: HashMap<i32, Vec<i32>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for share in rows {
-            out.entry(share.insats_id)
-                .or_default()
-                .push(share.forbund_id);
+        for (insats, forbund) in rows {
+            out.entry(insats).or_default().push(forbund);
         }
         Ok(out)
     }
@@ -308,8 +334,8 @@ pub struct Loaders {
     pub forbund_counts: DataLoader<ForbundCounts, HashMapCache>,
     pub insats: DataLoader<VisibleInsats, HashMapCache>,
     pub carried_over_to: DataLoader<VisibleInsats, HashMapCache>,
-    pub budgets: DataLoader<GroupBy<insats_budget::Entity>, HashMapCache>,
-    pub goals: DataLoader<GroupBy<insats_goal::Entity>, HashMapCache>,
+    pub budgets: DataLoader<GroupBy<insats_budget::Entity, BudgetLine>, HashMapCache>,
+    pub goals: DataLoader<GroupBy<insats_goal::Entity, GoalLine>, HashMapCache>,
     pub outcomes: DataLoader<GroupBy<insats_outcome::Entity>, HashMapCache>,
     pub extensions: DataLoader<GroupBy<insats_extension::Entity>, HashMapCache>,
     pub shared_with: DataLoader<SharedWith, HashMapCache>,
@@ -384,56 +410,56 @@ impl Loaders {
                 visible,
                 by_carried_over_from: true,
             }),
-            budgets: loader(GroupBy::<insats_budget::Entity> {
-                db: db.clone(),
-                column: insats_budget::Column::InsatsId,
-                key: |b| Some(b.insats_id),
-                order: insats_budget::Column::Year,
-            }),
-            goals: loader(GroupBy::<insats_goal::Entity> {
-                db: db.clone(),
-                column: insats_goal::Column::InsatsId,
-                key: |g| Some(g.insats_id),
-                order: insats_goal::Column::Id,
-            }),
-            outcomes: loader(GroupBy::<insats_outcome::Entity> {
-                db: db.clone(),
-                column: insats_outcome::Column::InsatsId,
-                key: |o| Some(o.insats_id),
-                order: insats_outcome::Column::Id,
-            }),
-            extensions: loader(GroupBy::<insats_extension::Entity> {
-                db: db.clone(),
-                column: insats_extension::Column::InsatsId,
-                key: |e| Some(e.insats_id),
-                order: insats_extension::Column::NewEndsOn,
-            }),
+            budgets: loader(group_by::<insats_budget::Entity, _>(
+                db,
+                insats_budget::Column::InsatsId,
+                |b| Some(b.insats_id),
+                insats_budget::Column::Year,
+            )),
+            goals: loader(group_by::<insats_goal::Entity, _>(
+                db,
+                insats_goal::Column::InsatsId,
+                |g| Some(g.insats_id),
+                insats_goal::Column::Id,
+            )),
+            outcomes: loader(group_by::<insats_outcome::Entity, _>(
+                db,
+                insats_outcome::Column::InsatsId,
+                |o| Some(o.insats_id),
+                insats_outcome::Column::Id,
+            )),
+            extensions: loader(group_by::<insats_extension::Entity, _>(
+                db,
+                insats_extension::Column::InsatsId,
+                |e| Some(e.insats_id),
+                insats_extension::Column::NewEndsOn,
+            )),
             shared_with: loader(SharedWith { db: db.clone() }),
-            decisions_by_insats: loader(GroupBy::<decision::Entity> {
-                db: db.clone(),
-                column: decision::Column::InsatsId,
-                key: |d| d.insats_id,
-                order: decision::Column::Id,
-            }),
-            decisions_by_meeting: loader(GroupBy::<decision::Entity> {
-                db: db.clone(),
-                column: decision::Column::MeetingId,
-                key: |d| Some(d.meeting_id),
-                order: decision::Column::Id,
-            }),
+            decisions_by_insats: loader(group_by::<decision::Entity, _>(
+                db,
+                decision::Column::InsatsId,
+                |d| d.insats_id,
+                decision::Column::Id,
+            )),
+            decisions_by_meeting: loader(group_by::<decision::Entity, _>(
+                db,
+                decision::Column::MeetingId,
+                |d| Some(d.meeting_id),
+                decision::Column::Id,
+            )),
             meeting: loader(ById::new(db)),
-            allocations: loader(GroupBy::<forbund_allocation::Entity> {
-                db: db.clone(),
-                column: forbund_allocation::Column::ForbundId,
-                key: |a| Some(a.forbund_id),
-                order: forbund_allocation::Column::Year,
-            }),
-            key_figures: loader(GroupBy::<key_figure::Entity> {
-                db: db.clone(),
-                column: key_figure::Column::ForbundId,
-                key: |k| Some(k.forbund_id),
-                order: key_figure::Column::Year,
-            }),
+            allocations: loader(group_by::<forbund_allocation::Entity, _>(
+                db,
+                forbund_allocation::Column::ForbundId,
+                |a| Some(a.forbund_id),
+                forbund_allocation::Column::Year,
+            )),
+            key_figures: loader(group_by::<key_figure::Entity, _>(
+                db,
+                key_figure::Column::ForbundId,
+                |k| Some(k.forbund_id),
+                key_figure::Column::Year,
+            )),
         }
     }
 }

@@ -4,7 +4,7 @@
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use finsam_entity::{forbund, insats, insats_budget, insats_extension, insats_goal};
+use finsam_entity::{forbund, insats, insats_extension};
 
 use super::{Date, Decision, Forbund};
 use crate::auth::policy::{self, Action};
@@ -66,7 +66,7 @@ pub struct Count {
 }
 
 /// A year's budget and spending.
-pub struct InsatsBudget(pub insats_budget::Model);
+pub struct InsatsBudget(pub service::insats::BudgetLine);
 
 #[Object]
 impl InsatsBudget {
@@ -95,7 +95,7 @@ impl InsatsBudget {
     }
 }
 
-pub struct InsatsGoal(pub insats_goal::Model);
+pub struct InsatsGoal(pub service::insats::GoalLine);
 
 #[Object]
 impl InsatsGoal {
