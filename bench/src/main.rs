@@ -149,8 +149,7 @@ fn database(given: &Option<String>, prefix: &str) -> (String, Scratch) {
     match given {
         Some(url) => (url.clone(), Scratch(None)),
         None => {
-            let path =
-                std::env::temp_dir().join(format!("{prefix}-{}.db", uuid::Uuid::new_v4()));
+            let path = std::env::temp_dir().join(format!("{prefix}-{}.db", uuid::Uuid::new_v4()));
             (format!("sqlite://{}", path.display()), Scratch(Some(path)))
         }
     }

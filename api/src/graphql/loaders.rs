@@ -183,7 +183,10 @@ impl Loader<i32> for SharedWith {
         // The two ids only: a share's own id and timestamp are nobody's.
         let rows: Vec<(i32, i32)> = insats_share::Entity::find()
             .select_only()
-            .columns([insats_share::Column::InsatsId, insats_share::Column::ForbundId])
+            .columns([
+                insats_share::Column::InsatsId,
+                insats_share::Column::ForbundId,
+            ])
             .filter(insats_share::Column::InsatsId.is_in(keys.iter().copied()))
             .order_by_asc(insats_share::Column::Id)
             .into_tuple()

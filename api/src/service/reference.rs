@@ -79,8 +79,10 @@ async fn stored_version<C: ConnectionTrait>(conn: &C) -> ApiResult<i64> {
 pub struct Snapshot {
     generation: u64,
     version: i64,
-    /// In slug order (the directory's order).
-    pub forbund: Vec<forbund::Model>,
+    /// In slug order (the directory's order); shared, so that every page
+    /// row, owner and share that names one costs a reference count, not a
+    /// copy of its strings.
+    pub forbund: Vec<Arc<forbund::Model>>,
     by_id: HashMap<i32, usize>,
     by_slug: HashMap<String, usize>,
     members: HashMap<i32, Vec<forbund_member::Model>>,
@@ -93,10 +95,13 @@ pub struct Snapshot {
 impl Snapshot {
     async fn load(db: &DatabaseConnection, generation: u64) -> ApiResult<Snapshot> {
         let version = stored_version(db).await?;
-        let forbund = forbund::Entity::find()
+        let forbund: Vec<Arc<forbund::Model>> = forbund::Entity::find()
             .order_by_asc(forbund::Column::Slug)
             .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(Arc::new)
+            .collect();
         let mut members: HashMap<i32, Vec<forbund_member::Model>> = HashMap::new();
         for m in forbund_member::Entity::find()
             .order_by_asc(forbund_member::Column::Id)
@@ -136,11 +141,11 @@ impl Snapshot {
         })
     }
 
-    pub fn forbund_by_id(&self, id: i32) -> Option<&forbund::Model> {
+    pub fn forbund_by_id(&self, id: i32) -> Option<&Arc<forbund::Model>> {
         self.by_id.get(&id).map(|&i| &self.forbund[i])
     }
 
-    pub fn forbund_by_slug(&self, slug: &str) -> Option<&forbund::Model> {
+    pub fn forbund_by_slug(&self, slug: &str) -> Option<&Arc<forbund::Model>> {
         self.by_slug.get(slug).map(|&i| &self.forbund[i])
     }
 
@@ -149,7 +154,7 @@ impl Snapshot {
     }
 
     /// Those whose successor is `forbund_id`.
-    pub fn predecessors_of(&self, forbund_id: i32) -> Vec<&forbund::Model> {
+    pub fn predecessors_of(&self, forbund_id: i32) -> Vec<&Arc<forbund::Model>> {
         self.forbund
             .iter()
             .filter(|f| f.successor_id == Some(forbund_id))
@@ -205,7 +210,7 @@ impl Snapshot {
                 .all(conn)
                 .await?
                 .into_iter()
-                .map(|f| (f.id, f))
+                .map(|f| (f.id, Arc::new(f)))
                 .collect()
         };
         Ok(ForbundById {
@@ -218,11 +223,11 @@ impl Snapshot {
 /// Förbund by id: the snapshot's, and those read because it lacked them.
 pub struct ForbundById<'a> {
     snapshot: &'a Snapshot,
-    read: HashMap<i32, forbund::Model>,
+    read: HashMap<i32, Arc<forbund::Model>>,
 }
 
 impl ForbundById<'_> {
-    pub fn get(&self, id: i32) -> Option<&forbund::Model> {
+    pub fn get(&self, id: i32) -> Option<&Arc<forbund::Model>> {
         self.snapshot
             .forbund_by_id(id)
             .or_else(|| self.read.get(&id))

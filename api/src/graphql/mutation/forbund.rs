@@ -89,7 +89,7 @@ impl ForbundMutation {
             members: members(input.members),
         };
         let row = crate::service::forbund::create(state(ctx)?, caller(ctx)?, new).await?;
-        Ok(Forbund(row))
+        Ok(Forbund::from(row))
     }
 
     /// Changes a förbund (network_admin), based on the `version` read.
@@ -112,6 +112,6 @@ impl ForbundMutation {
         let row =
             crate::service::forbund::update(state(ctx)?, caller(ctx)?, id, input.version, changes)
                 .await?;
-        Ok(Forbund(row))
+        Ok(Forbund::from(row))
     }
 }

@@ -37,7 +37,7 @@ impl ForbundQuery {
         // From memory, in the database's slug order (the snapshot is read
         // in it), continuing after the cursor's slug by position.
         let snapshot = crate::graphql::reference(ctx).await?;
-        let listed: Vec<&finsam_entity::forbund::Model> = snapshot
+        let listed: Vec<&std::sync::Arc<finsam_entity::forbund::Model>> = snapshot
             .forbund
             .iter()
             .filter(|f| county.as_ref().is_none_or(|c| &f.county == c))
@@ -49,7 +49,7 @@ impl ForbundQuery {
                 .map_or(listed.len(), |i| i + 1),
             None => 0,
         };
-        let mut rows: Vec<finsam_entity::forbund::Model> = listed
+        let mut rows: Vec<std::sync::Arc<finsam_entity::forbund::Model>> = listed
             .iter()
             .skip(start)
             .take(page.limit as usize + 1)

@@ -83,7 +83,7 @@ pub async fn insats_page(
     order: Option<InsatsOrder>,
     first: Option<i32>,
     after: Option<String>,
-    parent: Option<&finsam_entity::forbund::Model>,
+    parent: Option<&std::sync::Arc<finsam_entity::forbund::Model>>,
 ) -> async_graphql::Result<InsatsConnection> {
     let state = crate::graphql::state(ctx)?;
     let page = page_args::<InsatsCursor>(&state.cursors, "insatser", first, after)?;

@@ -1,5 +1,7 @@
 //! `Forbund` and its parties, predecessors and successor.
 
+use std::sync::Arc;
+
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -79,7 +81,13 @@ impl ForbundAllocation {
 }
 
 /// A samordningsförbund.
-pub struct Forbund(pub forbund::Model);
+pub struct Forbund(pub Arc<forbund::Model>);
+
+impl From<forbund::Model> for Forbund {
+    fn from(row: forbund::Model) -> Self {
+        Forbund(Arc::new(row))
+    }
+}
 
 #[Object]
 impl Forbund {

@@ -200,7 +200,7 @@ pub struct IndicatorComparison(pub Comparison);
 #[Object]
 impl IndicatorComparison {
     async fn forbund(&self) -> Forbund {
-        Forbund(self.0.forbund.clone())
+        Forbund::from(self.0.forbund.clone())
     }
 
     async fn year(&self) -> i32 {
@@ -275,7 +275,7 @@ pub struct NetworkComparisonEntry(pub NetworkEntry);
 impl NetworkComparisonEntry {
     /// Null when the caller may not know which förbund this is.
     async fn forbund(&self) -> Option<Forbund> {
-        self.0.forbund.clone().map(Forbund)
+        self.0.forbund.clone().map(Forbund::from)
     }
 
     /// The caller's own förbund.

@@ -1,6 +1,8 @@
 //! `Insats` and what hangs off it: budgets, goals, outcomes, extensions,
 //! shares, carried-over links and the decisions that fund it.
 
+use std::sync::Arc;
+
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -259,7 +261,7 @@ impl InsatsOutcome {
 
 /// An intervention a förbund finances: a team, a project, a course, a study.
 /// Read together with its owning förbund, which the access rules need.
-pub struct Insats(pub insats::Model, pub forbund::Model);
+pub struct Insats(pub insats::Model, pub Arc<forbund::Model>);
 
 impl From<service::insats::InsatsRow> for Insats {
     fn from((row, owner): service::insats::InsatsRow) -> Self {

@@ -24,7 +24,7 @@ impl PrincipalObject {
         };
         Ok(service::forbund::by_slug(reader(ctx)?, slug)
             .await?
-            .map(Forbund))
+            .map(Forbund::from))
     }
 
     /// The roles the API recognised in the token (unknown ones are ignored).

@@ -42,7 +42,7 @@ pub async fn add_goal(
     .await?;
     let after = save(&txn, &before, before.clone()).await?;
     finish(txn, caller, "addInsatsGoal", &before, &(&after, &goal)).await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }
 
 /// removeInsatsGoal: drops one of the insats's goals.
@@ -65,5 +65,5 @@ pub async fn remove_goal(
         .await?;
     let after = save(&txn, &before, before.clone()).await?;
     finish(txn, caller, "removeInsatsGoal", &before, &(&after, &goal)).await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }

@@ -38,6 +38,8 @@ pub use sharing::*;
 pub use visibility::*;
 pub use write::*;
 
+use std::sync::Arc;
+
 use finsam_entity::{forbund, insats};
 
 use crate::domain::insats::Invalid;
@@ -51,10 +53,10 @@ impl From<Invalid> for ApiError {
 
 /// An insats with its owning förbund (joined for a single row and the
 /// loaders' rows, from the reference snapshot for a page).
-pub type InsatsRow = (insats::Model, forbund::Model);
+pub type InsatsRow = (insats::Model, Arc<forbund::Model>);
 
 fn with_owner(rows: Vec<(insats::Model, Option<forbund::Model>)>) -> Vec<InsatsRow> {
     rows.into_iter()
-        .filter_map(|(i, f)| f.map(|f| (i, f)))
+        .filter_map(|(i, f)| f.map(|f| (i, Arc::new(f))))
         .collect()
 }

@@ -166,5 +166,5 @@ pub async fn record_outcome(
         closures: o.closures,
     };
     finish(txn, caller, "recordInsatsOutcome", &before, &recorded).await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }

@@ -69,7 +69,7 @@ pub async fn get(
         .find_also_related(forbund::Entity)
         .one(db)
         .await?;
-    Ok(row.and_then(|(i, f)| f.map(|f| (i, f))))
+    Ok(row.and_then(|(i, f)| f.map(|f| (i, f.into()))))
 }
 
 /// Insatser by id, or by the insats they were carried over from, that

@@ -50,7 +50,7 @@ pub async fn share(
     row.visibility = visibility.as_str().to_string();
     let after = save(&txn, &before, row).await?;
     finish(txn, caller, "shareInsats", &before, &(&after, &ids)).await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }
 
 /// carryOverInsats: the successor förbund takes the insats over; the new
@@ -142,5 +142,5 @@ pub async fn carry_over(
         &(&old_after, &created),
     )
     .await?;
-    Ok((created, target))
+    Ok((created, target.into()))
 }

@@ -88,7 +88,7 @@ pub async fn create(
         Change::created("createInsats", "Insats", row.id, Some(owner.id), &row),
     )
     .await?;
-    Ok((row, owner))
+    Ok((row, owner.into()))
 }
 
 /// The insats to change, checked: visible (else NOT_FOUND, as if missing),
@@ -186,7 +186,7 @@ pub async fn update(
     apply(&mut row, &fields)?;
     let after = save(&txn, &before, row).await?;
     finish(txn, caller, "updateInsats", &before, &after).await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }
 
 /// extendInsats: a new end, keeping the original end visible.
@@ -225,7 +225,7 @@ pub async fn extend(
     row.ends_on = Some(new_ends_on);
     let after = save(&txn, &before, row).await?;
     finish(txn, caller, "extendInsats", &before, &after).await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }
 
 /// setInsatsBudget: the budget (and spending) of one year.
@@ -297,5 +297,5 @@ pub async fn set_budget(
         &(&after, &budget_row),
     )
     .await?;
-    Ok((after, owner))
+    Ok((after, owner.into()))
 }
