@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod audit_log;
 pub mod calendar;
+mod columns;
 pub mod dso;
 pub mod forbund;
 pub mod indicator;

@@ -20,8 +20,8 @@ use sea_orm::{
 };
 
 use super::{
-    Direction, InsatsFilter, OrderField, check_order, in_list_order, nullable, order_column,
-    sql_order, visible,
+    Direction, InsatsFilter, Listed, OrderField, check_order, in_list_order, nullable,
+    order_column, sql_order, visible,
 };
 use crate::auth::Principal;
 use crate::error::ApiResult;
@@ -74,9 +74,11 @@ pub async fn first_pages(
         .order_by_expr(pages_col(key), sql_order(direction))
         .order_by_expr(pages_col("id"), Order::Asc);
     let statement = StatementBuilder::build(&outer, &backend);
-    let rows = insats::Model::find_by_statement(statement).all(db).await?;
+    // Every member selects `find()`'s columns and the outer `*` keeps their
+    // order, so the rows read by position (`Listed`).
+    let rows = Listed::find_by_statement(statement).all(db).await?;
     let mut pages: HashMap<i32, Vec<insats::Model>> = HashMap::new();
-    for row in rows {
+    for Listed(row) in rows {
         pages.entry(row.forbund_id).or_default().push(row);
     }
     Ok(pages)
