@@ -6,7 +6,7 @@
 //! insatser for the same hundred matches. Any of the phrase's trigrams names
 //! every row that contains the phrase (such a row contains each of them), and
 //! the substring test in `filter` stays the definition of a match; so the
-//! index is asked for the rarest only (and a second when it narrows enough),
+//! index is asked for the rarest only (and a second when few rows hold it too),
 //! as trigram code-search engines do (zoekt looks up its two least frequent
 //! n-grams), which costs what those lists cost.
 //!
@@ -29,13 +29,12 @@ use crate::error::ApiResult;
 /// How many of a search's trigrams the index is asked for, at most.
 const ASKED: usize = 2;
 
-/// A further trigram is asked for only when at most this many times as
-/// many rows hold it as the rarest: reading a list costs less a row than
-/// fetching a candidate row and testing its text, but a long list read to
-/// drop a few candidates costs more than it saves (the benchmark's "001",
-/// 104 rows, beside " 00", 963: asking for both was 1.28× the CPU of the
-/// same search on a tenth of the catalogue).
-const WIDER: u64 = 4;
+/// A further trigram is asked for only when at most one row in this many
+/// holds it: then it drops most of the candidates the first names, for a
+/// short list. A common one drops few and costs its whole list (the
+/// benchmark's "001", 100 rows, beside " 00", 390 of 429: asking for both
+/// took 8 % more CPU than asking for "001" alone).
+const SELECTIVE: u64 = 10;
 
 /// How often the vocabulary is read again, at most.
 const REFRESH: Duration = Duration::from_secs(60);
@@ -57,21 +56,28 @@ pub fn trigrams(folded: &str) -> Vec<String> {
     out
 }
 
-/// The trigram of `folded` that the fewest rows hold by `rows` (an unknown
-/// one counts as none), and the next rarest when it narrows enough to pay
-/// for reading its list (at most `WIDER` times as common); ties keep the
-/// phrase's order. Empty when `folded` is shorter than a trigram.
-pub fn rarest(folded: &str, rows: &HashMap<String, u64>) -> Vec<String> {
-    let count = |t: &String| rows.get(t).copied().unwrap_or(0);
+/// What the index holds: how many insatser hold each trigram, and how many
+/// it indexes in all.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    pub docs: HashMap<String, u64>,
+    pub rows: u64,
+}
+
+/// The trigram of `folded` that the fewest rows hold (an unknown one counts
+/// as none), and the next rarest when it is selective itself (held by at
+/// most one row in `SELECTIVE`); ties keep the phrase's order. Empty when
+/// `folded` is shorter than a trigram.
+pub fn rarest(folded: &str, vocabulary: &Vocabulary) -> Vec<String> {
+    let count = |t: &String| vocabulary.docs.get(t).copied().unwrap_or(0);
     let mut all = trigrams(folded);
     // A stable sort: equal counts keep their order, so a choice is the
     // same for the same counts.
     all.sort_by_key(count);
-    let Some(first) = all.first().map(count) else {
-        return all;
-    };
-    let mut asked = 1;
-    while asked < ASKED.min(all.len()) && count(&all[asked]) <= first.max(1) * WIDER {
+    let mut asked = all.len().min(1);
+    while asked < ASKED.min(all.len())
+        && count(&all[asked]).saturating_mul(SELECTIVE) <= vocabulary.rows
+    {
         asked += 1;
     }
     all.truncate(asked);
@@ -81,7 +87,7 @@ pub fn rarest(folded: &str, rows: &HashMap<String, u64>) -> Vec<String> {
 /// Each trigram of the index with how many insatser hold it, as last read.
 #[derive(Default)]
 pub struct TrigramCounts {
-    rows: RwLock<Arc<HashMap<String, u64>>>,
+    vocabulary: RwLock<Arc<Vocabulary>>,
     /// Set by a search, cleared by a read: nobody searching, nothing read.
     searched: AtomicBool,
 }
@@ -91,11 +97,11 @@ impl TrigramCounts {
     /// when the counts have never been read (the whole phrase is asked then).
     pub fn choose(&self, folded: &str) -> Option<Vec<String>> {
         self.searched.store(true, Ordering::Relaxed);
-        let rows = self.rows.read().ok()?.clone();
-        if rows.is_empty() {
+        let vocabulary = self.vocabulary.read().ok()?.clone();
+        if vocabulary.docs.is_empty() {
             return None;
         }
-        Some(rarest(folded, &rows))
+        Some(rarest(folded, &vocabulary))
     }
 
     /// Reads the vocabulary through `db` (SQLite; other databases have none).
@@ -107,15 +113,20 @@ impl TrigramCounts {
             DbBackend::Sqlite,
             "SELECT term, doc FROM insats_search_vocab",
         );
-        let mut rows = HashMap::new();
+        let mut docs = HashMap::new();
         for row in db.query_all_raw(statement).await? {
             let term: String = row.try_get("", "term")?;
             let doc: i64 = row.try_get("", "doc")?;
-            rows.insert(term, u64::try_from(doc).unwrap_or(0));
+            docs.insert(term, u64::try_from(doc).unwrap_or(0));
         }
+        let count = Statement::from_string(DbBackend::Sqlite, "SELECT count(*) AS n FROM insats");
+        let rows = match db.query_one_raw(count).await? {
+            Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0),
+            None => 0,
+        };
         self.searched.store(false, Ordering::Relaxed);
-        if let Ok(mut current) = self.rows.write() {
-            *current = Arc::new(rows);
+        if let Ok(mut current) = self.vocabulary.write() {
+            *current = Arc::new(Vocabulary { docs, rows });
         }
         Ok(())
     }
@@ -152,31 +163,40 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn counts(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
-        pairs.iter().map(|(t, n)| (t.to_string(), *n)).collect()
+    fn counts(pairs: &[(&str, u64)], rows: u64) -> Vocabulary {
+        Vocabulary {
+            docs: pairs.iter().map(|(t, n)| (t.to_string(), *n)).collect(),
+            rows,
+        }
     }
 
     #[test]
-    fn the_rarest_two_are_asked_for() {
-        let rows = counts(&[("ben", 4251), ("enc", 4251), (" 00", 963), ("001", 104)]);
-        assert_eq!(rarest("bench 001", &rows), vec!["nch", "ch "]);
-        let known = counts(&[
-            ("ben", 4251),
-            ("enc", 4251),
-            ("nch", 4251),
-            ("ch ", 4251),
-            ("h 0", 4251),
-            (" 00", 963),
-            ("001", 104),
-        ]);
+    fn the_rarest_is_asked_for_and_a_second_when_selective() {
+        let partly = counts(
+            &[("ben", 4251), ("enc", 4251), (" 00", 963), ("001", 104)],
+            4290,
+        );
+        assert_eq!(rarest("bench 001", &partly), vec!["nch", "ch "]);
+        let known = counts(
+            &[
+                ("ben", 4251),
+                ("enc", 4251),
+                ("nch", 4251),
+                ("ch ", 4251),
+                ("h 0", 4251),
+                (" 00", 963),
+                ("001", 104),
+            ],
+            4290,
+        );
         assert_eq!(rarest("bench 001", &known), vec!["001"]);
-        let close = counts(&[("ben", 900), ("enc", 400), ("nch", 300)]);
-        assert_eq!(rarest("bench", &close), vec!["nch", "enc"]);
+        let selective = counts(&[("ben", 900), ("enc", 400), ("nch", 300)], 10_000);
+        assert_eq!(rarest("bench", &selective), vec!["nch", "enc"]);
     }
 
     #[test]
     fn shorter_than_a_trigram_asks_for_nothing() {
-        assert!(rarest("ab", &HashMap::new()).is_empty());
+        assert!(rarest("ab", &Vocabulary::default()).is_empty());
         assert_eq!(trigrams("aaaa"), vec!["aaa"]);
         assert_eq!(trigrams("åäö!"), vec!["åäö", "äö!"]);
     }
@@ -187,8 +207,10 @@ mod tests {
         #[test]
         fn asked_trigrams_are_the_searchs_own(
             text in "[a-z0-9 åäö]{0,30}",
-            known in proptest::collection::hash_map("[a-z0-9 ]{3}", 0u64..5000, 0..40),
+            docs in proptest::collection::hash_map("[a-z0-9 ]{3}", 0u64..5000, 0..40),
+            rows in 0u64..10_000,
         ) {
+            let known = Vocabulary { docs, rows };
             let asked = rarest(&text, &known);
             let own = trigrams(&text);
             prop_assert!(asked.len() <= ASKED);
@@ -198,7 +220,7 @@ mod tests {
             }
             // None left out is rarer than one asked for.
             prop_assert!(!asked.is_empty() || own.is_empty());
-            let count = |t: &String| known.get(t).copied().unwrap_or(0);
+            let count = |t: &String| known.docs.get(t).copied().unwrap_or(0);
             if let Some(most) = asked.iter().map(count).max() {
                 let rarer = own.iter().filter(|t| !asked.contains(t) && count(t) < most).count();
                 prop_assert_eq!(rarer, 0);
