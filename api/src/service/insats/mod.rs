@@ -5,8 +5,8 @@
 //! the insats's `version`, bumps it, and is audited in its transaction.
 //!
 //! The read side: `visibility` (who may read which rows, as SQL), `filter`,
-//! `search` (which trigrams the search index is asked
-//! for), `cursor` (keyset order) and `read` (pages, counts, single rows). The write
+//! `search` (which trigrams the search index is asked for), `cursor` (keyset
+//! order), `read` (pages, counts, single rows) and `first_pages`. The write
 //! side: `fields` (the rules a row must meet), `write` (create, update,
 //! extend, budgets), `goals`, `sharing` (visibility, shares, carry-over).
 //! Outcomes: `outcome_record` (validating and storing a period's report) and
