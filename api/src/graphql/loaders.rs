@@ -17,9 +17,8 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::service::insats::{BudgetLine, GoalLine};
-
 use crate::error::ApiError;
+use crate::service::insats::{BudgetLine, GoalLine};
 
 /// How a loader reads a model's key columns.
 pub trait Keyed: EntityTrait {

@@ -88,9 +88,7 @@ pub async fn insats_page(
     let state = crate::graphql::state(ctx)?;
     let page = page_args::<InsatsCursor>(&state.cursors, "insatser", first, after)?;
     let mut filter = filter;
-    if let Some(text) = &filter.search {
-        filter.index_terms = state.trigrams.choose(&crate::domain::text::fold(text));
-    }
+    filter.choose_index_terms(&state.trigrams);
     let (field, direction) = match order {
         Some(o) => (
             match o.field {

@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectSt
 use sea_orm::{ColumnTrait, Condition, DbBackend};
 
 use super::forbund_ids_of;
-use super::search::TRIGRAM;
+use super::search::{TRIGRAM, TrigramCounts};
 use crate::domain::insats::{self as rules, Category, Orientation, Status};
 use crate::domain::text::{fold, like_pattern};
 use crate::error::{ApiError, ApiResult};
@@ -55,6 +55,16 @@ pub struct InsatsFilter {
 }
 
 impl InsatsFilter {
+    /// Chooses which of the search's trigrams the index is asked for
+    /// (`TrigramCounts::choose`). A search over the limit is left alone:
+    /// `condition` refuses it, and choosing costs by its length.
+    pub fn choose_index_terms(&mut self, counts: &TrigramCounts) {
+        self.index_terms = match &self.search {
+            Some(text) if text.chars().count() <= SEARCH_LIMIT => counts.choose(&fold(text)),
+            _ => None,
+        };
+    }
+
     /// The filter as one condition; `backend` picks the search index that
     /// database has (see migration `m20261126_000005_search_index`).
     pub(super) fn condition(&self, backend: DbBackend) -> ApiResult<Condition> {
@@ -170,5 +180,41 @@ impl InsatsFilter {
             }
         }
         Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::search::Vocabulary;
+    use super::*;
+
+    #[test]
+    fn only_a_search_within_the_limit_chooses_its_trigrams() {
+        let counts = TrigramCounts::from(Vocabulary {
+            docs: [
+                ("ins", 4000),
+                ("nsa", 4000),
+                ("sat", 4000),
+                ("ats", 4000),
+                ("ts ", 4000),
+                ("s 0", 3900),
+                (" 00", 900),
+                ("001", 100),
+            ]
+            .map(|(t, n)| (t.to_string(), n))
+            .into(),
+            rows: 4290,
+        });
+        let mut filter = InsatsFilter {
+            search: Some("Insats 001".into()),
+            ..InsatsFilter::default()
+        };
+        filter.choose_index_terms(&counts);
+        assert_eq!(filter.index_terms, Some(vec!["001".to_string()]));
+        // Refused by `condition`; choosing would cost by its length.
+        filter.search = Some("insats ".repeat(10_000));
+        filter.choose_index_terms(&counts);
+        assert_eq!(filter.index_terms, None);
+        assert!(filter.condition(DbBackend::Sqlite).is_err());
     }
 }

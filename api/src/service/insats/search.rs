@@ -92,6 +92,15 @@ pub struct TrigramCounts {
     searched: AtomicBool,
 }
 
+impl From<Vocabulary> for TrigramCounts {
+    fn from(vocabulary: Vocabulary) -> Self {
+        TrigramCounts {
+            vocabulary: RwLock::new(Arc::new(vocabulary)),
+            searched: AtomicBool::new(false),
+        }
+    }
+}
+
 impl TrigramCounts {
     /// The trigrams to ask the index for when searching `folded`; `None`
     /// when the counts have never been read (the whole phrase is asked then).
