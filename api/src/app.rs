@@ -15,7 +15,25 @@ use crate::auth::jwt::TokenValidator;
 use crate::config::Settings;
 use crate::graphql::{FinsamSchema, build_schema};
 use crate::metrics::Metrics;
-use crate::service::{AppState, Clock, seed};
+use crate::service::{Clock, ServiceContext, seed};
+
+/// The state every request shares: the service floor's context, and above
+/// it what only the endpoint uses (settings, token rules, metrics, the cursor
+/// key, rate limits, persisted queries and parsed documents).
+pub struct AppState {
+    /// All a service is given.
+    pub service: ServiceContext,
+    pub settings: Settings,
+    pub tokens: TokenValidator,
+    pub metrics: Metrics,
+    /// Seals and opens page cursors.
+    pub cursors: crate::graphql::pagination::CursorKey,
+    pub rate_limits: crate::rate_limit::RateLimits,
+    /// Automatic persisted queries by hash (bounded).
+    pub persisted_queries: crate::endpoint::request::PersistedQueries,
+    /// Parsed documents by their text.
+    pub documents: Arc<crate::graphql::documents::Documents>,
+}
 
 pub struct Application {
     port: u16,
@@ -35,14 +53,14 @@ impl Application {
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
         let lock = crate::backup::lock_for_server(&settings.database)?;
         let state = Arc::new(prepare_state(settings, clock).await?);
-        if state.settings.database.seed_on_empty && seed::is_empty(&state.db).await? {
-            let report = seed::load(&state.db).await?;
+        if state.settings.database.seed_on_empty && seed::is_empty(&state.service.db).await? {
+            let report = seed::load(&state.service.db).await?;
             tracing::info!(?report, "loaded the demo dataset into the empty database");
         }
         // Read once before serving, so that the first searches already ask
         // the index for their rarest trigrams; a failure only makes them
         // slower until the next read.
-        if let Err(err) = state.trigrams.read(&state.read_db).await {
+        if let Err(err) = state.service.trigrams.read(&state.service.read_db).await {
             tracing::warn!(error = ?err, "could not read the search vocabulary");
         }
         let address = format!(
@@ -121,18 +139,21 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
     trigrams.watch(watcher);
     Ok(AppState {
+        service: ServiceContext {
+            db,
+            read_db,
+            clock,
+            reference,
+            trigrams,
+            min_cell: settings.privacy.min_cell,
+        },
         documents,
-        reference,
-        trigrams,
         cursors,
         rate_limits,
         persisted_queries,
-        db,
-        read_db,
         settings,
         tokens,
         metrics,
-        clock,
     })
 }
 
@@ -218,8 +239,8 @@ async fn healthz() -> HttpResponse {
 /// hang, while the database is down.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let ping = async {
-        state.db.ping().await?;
-        state.read_db.ping().await
+        state.service.db.ping().await?;
+        state.service.read_db.ping().await
     };
     let limit = Duration::from_millis(state.settings.server.readiness_timeout_ms);
     match tokio::time::timeout(limit, ping).await {

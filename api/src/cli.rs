@@ -114,7 +114,7 @@ pub async fn run() -> anyhow::Result<()> {
             crate::telemetry::init(&settings.log);
             let state = crate::app::prepare_state(settings, Clock::System).await?;
             let caller = crate::auth::Caller::command_line();
-            let written = crate::import::import(&state, &caller, kind, &file).await?;
+            let written = crate::import::import(&state.service, &caller, kind, &file).await?;
             println!("{}: {written} rows loaded", file.display());
             Ok(())
         }

@@ -1,14 +1,19 @@
-//! `finsam import KIND FILE.csv`: loads indicator results, national averages
-//! or population on benefits from CSV files through the same service functions
-//! as the mutations (same rules, same audit, as the command-line actor). A file
-//! loads whole or not at all; an error names the line and the column.
+//! `finsam import KIND FILE.csv`: loads indicator definitions, results,
+//! national averages or population on benefits from CSV files through the
+//! same service functions as the mutations (same rules, same audit, as the
+//! command-line actor). Definitions, results and averages are read into the
+//! records the mutations take (`record::indicator`), by column name (the
+//! GraphQL field's name); a file loads whole or not at all; an error names
+//! the line and the column.
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
+
 use crate::auth::Caller;
-use crate::service::AppState;
-use crate::service::indicator::{self, AverageRow, BatchError, Gender, ResultRow};
+use crate::service::ServiceContext;
+use crate::service::indicator::{self, BatchError, Gender};
 use crate::service::population::{self, PopulationRow};
 
 /// Rows between progress lines on large files.
@@ -160,6 +165,72 @@ fn rows<T>(
     Ok((out, lines))
 }
 
+/// Reads every record of `path` into the record type `T`, by column name:
+/// a column is the GraphQL field's name (`respondentGroup`), matched to the
+/// record's field (`respondent_group`).
+fn records<T: DeserializeOwned>(
+    path: &Path,
+    required: &[&str],
+) -> Result<(Vec<T>, Vec<u64>), ImportError> {
+    let (mut reader, headers) = read_file(path, required)?;
+    let mut by_index: Vec<(usize, &String)> = headers.iter().map(|(h, i)| (*i, h)).collect();
+    by_index.sort();
+    let fields = csv::StringRecord::from(
+        by_index
+            .iter()
+            .map(|(_, h)| snake_case(h))
+            .collect::<Vec<_>>(),
+    );
+    let name = path.display().to_string();
+    let mut out = Vec::new();
+    let mut lines = Vec::new();
+    for (i, result) in reader.records().enumerate() {
+        let at = |line: u64, column: String, message: String| ImportError::At {
+            path: name.clone(),
+            line,
+            column,
+            message,
+        };
+        let record =
+            result.map_err(|e| at(e.position().map_or(0, |p| p.line()), "-".into(), e.to_string()))?;
+        let line = record.position().map_or(i as u64 + 2, |p| p.line());
+        let row = record.deserialize::<T>(Some(&fields)).map_err(|e| {
+            let column = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err
+                    .field()
+                    .and_then(|f| by_index.get(f as usize))
+                    .map_or_else(|| "-".to_string(), |(_, h)| (*h).clone()),
+                _ => "-".to_string(),
+            };
+            let message = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
+                _ => e.to_string(),
+            };
+            at(line, column, message)
+        })?;
+        out.push(row);
+        lines.push(line);
+        if (i + 1) % PROGRESS_EVERY == 0 {
+            eprintln!("{name}: read {} rows", i + 1);
+        }
+    }
+    Ok((out, lines))
+}
+
+/// `respondentGroup` → `respondent_group`.
+fn snake_case(column: &str) -> String {
+    let mut out = String::with_capacity(column.len() + 4);
+    for c in column.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn at_line(path: &Path, lines: &[u64], err: BatchError) -> ImportError {
     match err {
         BatchError::Row {
@@ -191,56 +262,27 @@ const BENEFIT_COLUMNS: [&str; 7] = [
 
 /// Imports one file; returns how many rows were written.
 pub async fn import(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     kind: Kind,
     path: &Path,
 ) -> Result<usize, ImportError> {
     match kind {
         Kind::Indicators => {
-            let (rows, lines) = rows(path, &["code", "name", "level", "kind"], |r| {
-                Ok(indicator::Definition {
-                    code: r.required("code")?.to_string(),
-                    number: r.parse("number")?,
-                    name: r.required("name")?.to_string(),
-                    description: r.text("description").map(str::to_owned),
-                    level: r.required("level")?.to_ascii_uppercase(),
-                    kind: r.required("kind")?.to_ascii_uppercase(),
-                    respondent_group: r.text("respondentGroup").map(str::to_owned),
-                })
-            })?;
-            indicator::import_definitions(state, caller, &rows)
+            let (rows, lines) = records(path, &["code", "name", "level", "kind"])?;
+            indicator::import_definitions(cx, caller, &rows)
                 .await
                 .map_err(|e| at_line(path, &lines, e))
         }
         Kind::IndicatorResults => {
-            let (rows, lines) = rows(path, &RESULT_COLUMNS, |r| {
-                Ok(ResultRow {
-                    forbund: r.required("forbund")?.to_string(),
-                    indicator: r.required("indicator")?.to_string(),
-                    year: r.number("year")?,
-                    gender: r.gender()?,
-                    value: r.number("value")?,
-                    respondents: r.parse("respondents")?,
-                    source: r.required("source")?.to_string(),
-                })
-            })?;
-            indicator::upsert_results(state, caller, &rows)
+            let (rows, lines) = records(path, &RESULT_COLUMNS)?;
+            indicator::upsert_results(cx, caller, &rows)
                 .await
                 .map_err(|e| at_line(path, &lines, e))
         }
         Kind::NationalAverages => {
-            let (rows, lines) = rows(path, &AVERAGE_COLUMNS, |r| {
-                Ok(AverageRow {
-                    indicator: r.required("indicator")?.to_string(),
-                    year: r.number("year")?,
-                    gender: r.gender()?,
-                    value: r.number("value")?,
-                    forbund_count: r.parse("forbundCount")?,
-                    source: r.required("source")?.to_string(),
-                })
-            })?;
-            indicator::upsert_averages(state, caller, &rows)
+            let (rows, lines) = records(path, &AVERAGE_COLUMNS)?;
+            indicator::upsert_averages(cx, caller, &rows)
                 .await
                 .map_err(|e| at_line(path, &lines, e))
         }
@@ -265,7 +307,7 @@ pub async fn import(
                     source: r.required("source")?.to_string(),
                 })
             })?;
-            population::upsert(state, caller, &rows).await.map_err(|e| {
+            population::upsert(cx, caller, &rows).await.map_err(|e| {
                 // The population service names its support columns as one.
                 let e = match e {
                     BatchError::Row {

@@ -18,6 +18,7 @@ pub mod ics;
 pub mod import;
 pub mod metrics;
 pub mod rate_limit;
+pub mod record;
 pub mod service;
 pub mod telemetry;
 pub mod web;

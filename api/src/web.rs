@@ -73,7 +73,7 @@ fn content_type(path: &str) -> &'static str {
 /// new build is picked up at once.
 fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
     let providers = req
-        .app_data::<web::Data<crate::service::AppState>>()
+        .app_data::<web::Data<crate::app::AppState>>()
         .map(|state| state.settings.auth.providers.clone())
         .unwrap_or_default();
     let Some(file) = Assets::get(path) else {
@@ -142,7 +142,7 @@ pub fn graphiql(req: &HttpRequest) -> HttpResponse {
 /// signing in; cacheable like any public answer, and rate limited like one.
 async fn calendar(
     req: HttpRequest,
-    state: web::Data<crate::service::AppState>,
+    state: web::Data<crate::app::AppState>,
     file: web::Path<String>,
 ) -> HttpResponse {
     use sha2::{Digest, Sha256};
@@ -163,13 +163,13 @@ async fn calendar(
             .insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()))
             .body("too many requests");
     }
-    let today = state.clock.today();
+    let today = state.service.clock.today();
     let feed = if name == "dso" {
-        crate::service::calendar::ring_feed(&state.read_db, today)
+        crate::service::calendar::ring_feed(&state.service.read_db, today)
             .await
             .map(|entries| Some(crate::ics::render("DSO-ringen", &entries)))
     } else {
-        crate::service::calendar::forbund_feed(&state.read_db, name, today)
+        crate::service::calendar::forbund_feed(&state.service.read_db, name, today)
             .await
             .map(|found| found.map(|(f, entries)| crate::ics::render(&f.name, &entries)))
     };
@@ -225,7 +225,7 @@ async fn calendar(
 /// The identity providers the web app offers for signing in, from config
 /// with their discovered endpoints (null while a provider has not answered),
 /// and whether development tokens may be pasted.
-async fn providers(state: web::Data<crate::service::AppState>) -> HttpResponse {
+async fn providers(state: web::Data<crate::app::AppState>) -> HttpResponse {
     let mut list = Vec::new();
     for p in state.tokens.providers.all() {
         let Some(client_id) = &p.settings.client_id else {

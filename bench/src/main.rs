@@ -361,7 +361,7 @@ async fn import_scenario(
     let caller = finsam_api::auth::Caller::command_line();
     let started = Instant::now();
     let written = finsam_api::import::import(
-        &state,
+        &state.service,
         &caller,
         finsam_api::import::Kind::IndicatorResults,
         &path,
@@ -370,7 +370,7 @@ async fn import_scenario(
     let first = started.elapsed();
     let started = Instant::now();
     finsam_api::import::import(
-        &state,
+        &state.service,
         &caller,
         finsam_api::import::Kind::IndicatorResults,
         &path,

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use finsam_api::auth::Role;
-use finsam_api::service::{AppState, Clock};
+use finsam_api::app::AppState;
+use finsam_api::service::Clock;
 use finsam_api::{Application, Settings};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};

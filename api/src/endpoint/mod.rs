@@ -29,7 +29,7 @@ use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::Client;
-use crate::service::AppState;
+use crate::app::AppState;
 use media::Answer;
 use request::Params;
 
@@ -303,9 +303,9 @@ async fn execute(
         Err(_) => false,
     });
     let reader = if state.settings.database.read_url.is_some() && !writes {
-        state.read_db.clone()
+        state.service.read_db.clone()
     } else {
-        state.db.clone()
+        state.service.db.clone()
     };
     let loaders = Arc::new(LazyLoaders::new(reader.clone(), principal.clone()));
     let caller = Caller::new(principal, Some(request_id.to_string()));
@@ -332,7 +332,7 @@ async fn execute(
         // A panic while resolving is a bug, not the caller's fault: it
         // becomes INTERNAL for this request and the worker goes on serving.
         let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
-            state.reference.clone(),
+            state.service.reference.clone(),
             schema.execute(request),
         ))
         .catch_unwind();

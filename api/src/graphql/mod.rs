@@ -15,7 +15,7 @@ use std::sync::Arc;
 use async_graphql::{Context, EmptySubscription, Schema};
 
 use crate::auth::Caller;
-use crate::service::AppState;
+use crate::app::AppState;
 pub use loaders::Loaders;
 
 pub type FinsamSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -65,6 +65,13 @@ pub(crate) fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<AppS
     ctx.data::<Arc<AppState>>()
 }
 
+/// What a service is given (the narrow context below the endpoint's state).
+pub(crate) fn services<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a crate::service::ServiceContext> {
+    Ok(&state(ctx)?.service)
+}
+
 pub(crate) fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Caller> {
     ctx.data::<Caller>()
 }
@@ -85,7 +92,7 @@ pub(crate) fn reader<'a>(
 pub(crate) async fn reference(
     ctx: &Context<'_>,
 ) -> async_graphql::Result<Arc<crate::service::reference::Snapshot>> {
-    Ok(state(ctx)?.reference.get(reader(ctx)?).await?)
+    Ok(services(ctx)?.reference.get(reader(ctx)?).await?)
 }
 
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {

@@ -8,7 +8,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::{AppState, dso, forbund};
+use super::{ServiceContext, dso, forbund};
 use crate::auth::policy::{self, Action};
 use crate::auth::{Principal, Role};
 use crate::error::ApiResult;
@@ -26,7 +26,7 @@ pub struct AuditFilter {
 /// it, network_admin, or the DSO serving it today (derived from the ring, so
 /// it is lost the day the ring changes). No förbund: network_admin only.
 async fn authorise(
-    state: &AppState,
+    cx: &ServiceContext,
     db: &DatabaseConnection,
     principal: &Principal,
     filter: &AuditFilter,
@@ -38,7 +38,7 @@ async fn authorise(
     let target = forbund::require_slug(db, slug, "forbund").await?;
     let served_by_caller = match (&principal.forbund, principal.has(Role::Dso)) {
         (Some(own), true) => match forbund::by_slug(db, own).await? {
-            Some(provider) => dso::served_by(db, provider.id, state.clock.today())
+            Some(provider) => dso::served_by(db, provider.id, cx.clock.today())
                 .await?
                 .is_some_and(|a| a.recipient_id == target.id),
             None => false,
@@ -57,14 +57,14 @@ async fn authorise(
 
 /// One page of the log, newest first, after the entry with id `before_id`.
 pub async fn read(
-    state: &AppState,
+    cx: &ServiceContext,
     db: &DatabaseConnection,
     principal: &Principal,
     filter: &AuditFilter,
     before_id: Option<i32>,
     limit: u64,
 ) -> ApiResult<(Vec<audit_log::Model>, u64)> {
-    let forbund_id = authorise(state, db, principal, filter).await?;
+    let forbund_id = authorise(cx, db, principal, filter).await?;
     let mut query = audit_log::Entity::find();
     if let Some(id) = forbund_id {
         query = query.filter(audit_log::Column::ForbundId.eq(id));

@@ -9,47 +9,16 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::audit::{self, Change};
-use super::{AppState, check_version, now};
+use super::{ServiceContext, check_version, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::domain::forbund::{MemberKind, check_funding_shares};
-use crate::domain::{OrgNumber, Slug};
+use crate::domain::forbund::MemberKind;
+use crate::record::forbund::{
+    ForbundFields, ForbundPatch, Member, NewForbund, check_dates, check_members, check_name,
+    check_org_number,
+};
 use crate::error::{ApiError, ApiResult};
-
-#[derive(Debug, Clone)]
-pub struct NewMember {
-    pub name: String,
-    pub kind: MemberKind,
-    pub funding_share_percent: Option<f64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewForbund {
-    pub slug: String,
-    pub name: String,
-    pub org_number: Option<String>,
-    pub county: String,
-    pub founded_on: Option<NaiveDate>,
-    pub dissolved_on: Option<NaiveDate>,
-    pub successor: Option<String>,
-    pub notes: Option<String>,
-    pub members: Vec<NewMember>,
-}
-
-/// A partial update: `None` leaves a field as it is; `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct ForbundPatch {
-    pub name: Option<String>,
-    pub org_number: Option<Option<String>>,
-    pub county: Option<String>,
-    pub founded_on: Option<Option<NaiveDate>>,
-    pub dissolved_on: Option<Option<NaiveDate>>,
-    pub successor: Option<Option<String>>,
-    pub notes: Option<Option<String>>,
-    /// Replaces the whole member list when given.
-    pub members: Option<Vec<NewMember>>,
-}
 
 /// What the audit log keeps of a förbund: the row and its members.
 #[derive(Serialize)]
@@ -104,58 +73,6 @@ pub async fn count(db: &DatabaseConnection, county: Option<&str>) -> ApiResult<u
     Ok(query.count(db).await?)
 }
 
-fn check_name(field: &str, name: &str, max: usize) -> ApiResult<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::bad_input(field, "must not be empty"));
-    }
-    if name.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(name.to_string())
-}
-
-fn check_org_number(org: &str) -> ApiResult<String> {
-    OrgNumber::parse(org)
-        .map(|o| o.to_string())
-        .map_err(|e| ApiError::bad_input("orgNumber", e.to_string()))
-}
-
-fn check_dates(founded: Option<NaiveDate>, dissolved: Option<NaiveDate>) -> ApiResult<()> {
-    if let (Some(f), Some(d)) = (founded, dissolved)
-        && d < f
-    {
-        return Err(ApiError::bad_input(
-            "dissolvedOn",
-            "must not be before foundedOn",
-        ));
-    }
-    Ok(())
-}
-
-fn check_members(members: &[NewMember]) -> ApiResult<Vec<NewMember>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::with_capacity(members.len());
-    for (i, m) in members.iter().enumerate() {
-        let name = check_name(&format!("members[{i}].name"), &m.name, 200)?;
-        if !seen.insert(name.to_lowercase()) {
-            return Err(ApiError::bad_input(
-                format!("members[{i}].name"),
-                "a party is listed twice",
-            ));
-        }
-        out.push(NewMember { name, ..m.clone() });
-    }
-    let shares: Vec<_> = members.iter().map(|m| m.funding_share_percent).collect();
-    check_funding_shares(&shares).map_err(|(i, why)| {
-        ApiError::bad_input(format!("members[{i}].fundingSharePercent"), why)
-    })?;
-    Ok(out)
-}
-
 async fn org_number_taken<C: ConnectionTrait>(
     conn: &C,
     org: &str,
@@ -171,7 +88,7 @@ async fn org_number_taken<C: ConnectionTrait>(
 async fn replace_members<C: ConnectionTrait>(
     conn: &C,
     forbund_id: i32,
-    members: &[NewMember],
+    members: &[Member],
 ) -> ApiResult<Vec<forbund_member::Model>> {
     forbund_member::Entity::delete_many()
         .filter(forbund_member::Column::ForbundId.eq(forbund_id))
@@ -186,7 +103,7 @@ async fn replace_members<C: ConnectionTrait>(
             forbund_member::ActiveModel {
                 forbund_id: Set(forbund_id),
                 name: Set(m.name.clone()),
-                kind: Set(m.kind.as_str().to_string()),
+                kind: Set(MemberKind::from(m.kind).as_str().to_string()),
                 funding_share_percent: Set(m.funding_share_percent),
                 ..Default::default()
             },
@@ -210,23 +127,24 @@ async fn members_of<C: ConnectionTrait>(
 
 /// createForbund (network_admin).
 pub async fn create(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     input: NewForbund,
 ) -> ApiResult<forbund::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let slug = Slug::parse(&input.slug).map_err(|e| ApiError::bad_input("slug", e))?;
-    let name = check_name("name", &input.name, 200)?;
-    let county = check_name("county", &input.county, 100)?;
-    let org_number = input
-        .org_number
-        .as_deref()
-        .map(check_org_number)
-        .transpose()?;
-    check_dates(input.founded_on, input.dissolved_on)?;
-    let members = check_members(&input.members)?;
+    let ForbundFields {
+        slug,
+        name,
+        org_number,
+        county,
+        founded_on,
+        dissolved_on,
+        successor,
+        notes,
+        members,
+    } = input.checked()?;
 
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     if forbund::Entity::find()
         .filter(forbund::Column::Slug.eq(slug.as_str()))
         .count(&txn)
@@ -243,7 +161,7 @@ pub async fn create(
             format!("{org} belongs to another förbund"),
         ));
     }
-    let successor_id = match &input.successor {
+    let successor_id = match &successor {
         Some(s) => Some(require_slug(&txn, s, "successor").await?.id),
         None => None,
     };
@@ -256,10 +174,10 @@ pub async fn create(
             name: Set(name),
             org_number: Set(org_number),
             county: Set(county),
-            founded_on: Set(input.founded_on),
-            dissolved_on: Set(input.dissolved_on),
+            founded_on: Set(founded_on),
+            dissolved_on: Set(dissolved_on),
             successor_id: Set(successor_id),
-            notes: Set(input.notes),
+            notes: Set(notes),
             ..Default::default()
         },
     )
@@ -289,14 +207,22 @@ pub async fn create(
 /// updateForbund (network_admin): a stale `version` is CONFLICT and changes
 /// nothing.
 pub async fn update(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
-    id: i32,
-    version: i32,
     patch: ForbundPatch,
 ) -> ApiResult<forbund::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let txn = begin_write(&state.db).await?;
+    let id = patch
+        .id
+        .parse::<i32>()
+        .map_err(|_| ApiError::bad_input("id", "not an id"))?;
+    let version = patch.version;
+    let founded_on = crate::record::patch(patch.founded_on, NaiveDate::from);
+    let dissolved_on = crate::record::patch(patch.dissolved_on, NaiveDate::from);
+    let org_number = crate::record::patch(patch.org_number, |v| v);
+    let successor = crate::record::patch(patch.successor, |v| v);
+    let notes = crate::record::patch(patch.notes, |v| v);
+    let txn = begin_write(&cx.db).await?;
     let before = forbund::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -311,7 +237,7 @@ pub async fn update(
     if let Some(county) = &patch.county {
         row.county = Set(check_name("county", county, 100)?);
     }
-    if let Some(org) = &patch.org_number {
+    if let Some(org) = &org_number {
         let org = org.as_deref().map(check_org_number).transpose()?;
         if let Some(o) = &org
             && org_number_taken(&txn, o, Some(id)).await?
@@ -323,12 +249,12 @@ pub async fn update(
         }
         row.org_number = Set(org);
     }
-    let founded = patch.founded_on.unwrap_or(before.founded_on);
-    let dissolved = patch.dissolved_on.unwrap_or(before.dissolved_on);
+    let founded = founded_on.unwrap_or(before.founded_on);
+    let dissolved = dissolved_on.unwrap_or(before.dissolved_on);
     check_dates(founded, dissolved)?;
     row.founded_on = Set(founded);
     row.dissolved_on = Set(dissolved);
-    if let Some(successor) = &patch.successor {
+    if let Some(successor) = &successor {
         let successor_id = match successor {
             Some(s) => {
                 let target = require_slug(&txn, s, "successor").await?;
@@ -356,7 +282,7 @@ pub async fn update(
         };
         row.successor_id = Set(successor_id);
     }
-    if let Some(notes) = &patch.notes {
+    if let Some(notes) = &notes {
         row.notes = Set(notes.clone());
     }
     let members = match &patch.members {

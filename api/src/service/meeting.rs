@@ -1,7 +1,7 @@
 //! Board meetings and their decisions: a public calendar across förbund
 //! (board minutes are public documents), kept by each förbund's editors.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use finsam_entity::{decision, forbund, insats, meeting};
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -9,11 +9,12 @@ use sea_orm::{
 };
 
 use super::audit::{self, Change};
-use super::{AppState, check_version, now};
+use super::{ServiceContext, check_version, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+use crate::record::meeting::{MeetingFields, NewDecision, NewMeeting};
 
 /// The longest range one calendar request may span.
 const MAX_YEARS: i64 = 10;
@@ -57,59 +58,30 @@ pub async fn calendar(
         .await?)
 }
 
-pub struct NewMeeting {
-    pub forbund: String,
-    pub held_on: NaiveDate,
-    pub starts_at: Option<NaiveTime>,
-    pub ends_at: Option<NaiveTime>,
-    pub place: Option<String>,
-    pub paragraph_from: Option<i32>,
-    pub paragraph_to: Option<i32>,
-    pub body: String,
-    pub note: Option<String>,
-}
-
-/// The rules of a meeting's fields; returns the trimmed place.
-fn check(input: &NewMeeting) -> ApiResult<Option<String>> {
-    if let (Some(s), Some(e)) = (input.starts_at, input.ends_at)
-        && e < s
-    {
-        return Err(ApiError::bad_input("endsAt", "must not be before startsAt"));
+/// The row a checked meeting of förbund `forbund_id` is stored as
+/// (createMeeting and the seed alike).
+pub fn meeting_row(forbund_id: i32, m: MeetingFields) -> meeting::ActiveModel {
+    meeting::ActiveModel {
+        forbund_id: Set(forbund_id),
+        held_on: Set(m.held_on),
+        starts_at: Set(m.starts_at),
+        ends_at: Set(m.ends_at),
+        place: Set(m.place),
+        paragraph_from: Set(m.paragraph_from),
+        paragraph_to: Set(m.paragraph_to),
+        body: Set(m.body),
+        note: Set(m.note),
+        ..Default::default()
     }
-    match (input.paragraph_from, input.paragraph_to) {
-        (Some(f), _) if f < 1 => {
-            return Err(ApiError::bad_input(
-                "paragraphFrom",
-                "paragraphs are numbered from 1",
-            ));
-        }
-        (Some(f), Some(t)) if t < f => {
-            return Err(ApiError::bad_input(
-                "paragraphTo",
-                "must not be before paragraphFrom",
-            ));
-        }
-        _ => {}
-    }
-    let place = input
-        .place
-        .as_ref()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty());
-    if place.as_ref().is_some_and(|p| p.chars().count() > 300) {
-        return Err(ApiError::bad_input("place", "at most 300 characters"));
-    }
-    Ok(place)
 }
 
 /// createMeeting: the förbund's editor or admin.
 pub async fn create(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     input: NewMeeting,
 ) -> ApiResult<meeting::Model> {
-    let place = check(&input)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let owner = super::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     policy::require(
         &caller.principal,
@@ -117,9 +89,10 @@ pub async fn create(
             forbund: &owner.slug,
         },
     )?;
+    let fields = input.checked()?;
     let taken = meeting::Entity::find()
         .filter(meeting::Column::ForbundId.eq(owner.id))
-        .filter(meeting::Column::HeldOn.eq(input.held_on))
+        .filter(meeting::Column::HeldOn.eq(fields.held_on))
         .count(&txn)
         .await?;
     if taken > 0 {
@@ -129,22 +102,7 @@ pub async fn create(
         ));
     }
     let at = now();
-    let row = crate::service::insert_new(
-        &txn,
-        at,
-        meeting::ActiveModel {
-            forbund_id: Set(owner.id),
-            held_on: Set(input.held_on),
-            starts_at: Set(input.starts_at),
-            ends_at: Set(input.ends_at),
-            place: Set(place),
-            paragraph_from: Set(input.paragraph_from),
-            paragraph_to: Set(input.paragraph_to),
-            body: Set(input.body),
-            note: Set(input.note),
-            ..Default::default()
-        },
-    )
+    let row = crate::service::insert_new(&txn, at, meeting_row(owner.id, fields))
     .await
     .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
     audit::commit(
@@ -156,37 +114,26 @@ pub async fn create(
     Ok(row)
 }
 
-pub struct NewDecision {
-    pub paragraph: Option<i32>,
-    pub text: String,
-    pub amount_sek: Option<i64>,
-    pub insats_id: Option<i32>,
-}
-
 /// recordDecision: a decision of a meeting, optionally funding an insats of
 /// the same förbund.
 pub async fn record_decision(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     meeting_id: i32,
     version: i32,
     input: NewDecision,
 ) -> ApiResult<decision::Model> {
-    let text = input.text.trim().to_string();
-    if text.is_empty() || text.chars().count() > 5_000 {
-        return Err(ApiError::bad_input(
-            "text",
-            "give the decision's text, at most 5 000 characters",
-        ));
-    }
-    if input.amount_sek.is_some_and(|a| a < 0) {
-        return Err(ApiError::bad_input(
-            "amountSek",
-            "an amount of money is not negative",
-        ));
-    }
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let (m, _) = load_for_edit(&txn, caller, meeting_id, version).await?;
+    let text = input.checked_text()?;
+    let insats_id = input
+        .insats
+        .as_ref()
+        .map(|i| {
+            i.parse::<i32>()
+                .map_err(|_| ApiError::bad_input("insats", "not an id"))
+        })
+        .transpose()?;
     if let Some(p) = input.paragraph {
         let outside =
             m.paragraph_from.is_some_and(|f| p < f) || m.paragraph_to.is_some_and(|t| p > t);
@@ -197,7 +144,7 @@ pub async fn record_decision(
             ));
         }
     }
-    if let Some(insats_id) = input.insats_id {
+    if let Some(insats_id) = insats_id {
         let funded = insats::Entity::find_by_id(insats_id).one(&txn).await?;
         if funded.is_none_or(|i| i.forbund_id != m.forbund_id) {
             return Err(ApiError::bad_input(
@@ -215,7 +162,7 @@ pub async fn record_decision(
             paragraph: Set(input.paragraph),
             text: Set(text),
             amount_sek: Set(input.amount_sek),
-            insats_id: Set(input.insats_id),
+            insats_id: Set(insats_id),
             ..Default::default()
         },
     )
@@ -279,15 +226,15 @@ async fn load_for_edit(
 /// updateMeeting: corrects a meeting (all its fields; the förbund stays),
 /// based on the `version` read.
 pub async fn update(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
     input: NewMeeting,
 ) -> ApiResult<meeting::Model> {
-    let place = check(&input)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let fields = input.checked()?;
     if input.forbund != owner.slug {
         return Err(ApiError::bad_input(
             "forbund",
@@ -296,7 +243,7 @@ pub async fn update(
     }
     let clash = meeting::Entity::find()
         .filter(meeting::Column::ForbundId.eq(owner.id))
-        .filter(meeting::Column::HeldOn.eq(input.held_on))
+        .filter(meeting::Column::HeldOn.eq(fields.held_on))
         .filter(meeting::Column::Id.ne(id))
         .count(&txn)
         .await?;
@@ -306,15 +253,7 @@ pub async fn update(
             "the förbund already has a meeting that day",
         ));
     }
-    let mut row: meeting::ActiveModel = before.clone().into();
-    row.held_on = Set(input.held_on);
-    row.starts_at = Set(input.starts_at);
-    row.ends_at = Set(input.ends_at);
-    row.place = Set(place);
-    row.paragraph_from = Set(input.paragraph_from);
-    row.paragraph_to = Set(input.paragraph_to);
-    row.body = Set(input.body);
-    row.note = Set(input.note);
+    let mut row = meeting_row(owner.id, fields);
     row.version = Set(before.version + 1);
     row.updated_at = Set(now());
     let after = crate::service::write_versioned_then_read(

@@ -19,28 +19,22 @@ pub mod seed;
 use chrono::{DateTime, Utc};
 pub(crate) use rows::{insert_new, stamp_new};
 
-/// The state every request shares: database, settings, token rules, metrics
-/// and the clock.
-pub struct AppState {
+/// What the service floor is given, and all it is given: the database, the
+/// clock, the reference snapshot, the search vocabulary and the privacy rule's
+/// cell size. The endpoint's caches, cursor key and limits live above it
+/// (`app::ServiceContext`), out of a service's reach.
+pub struct ServiceContext {
     /// The primary: every write, and reads in requests that write.
     pub db: sea_orm::DatabaseConnection,
     /// Where requests that only read go: a replica, or the primary again.
     pub read_db: sea_orm::DatabaseConnection,
-    pub settings: crate::config::Settings,
-    pub tokens: crate::auth::jwt::TokenValidator,
-    pub metrics: crate::metrics::Metrics,
     pub clock: Clock,
-    /// Seals and opens page cursors.
-    pub cursors: crate::graphql::pagination::CursorKey,
-    pub rate_limits: crate::rate_limit::RateLimits,
-    /// Automatic persisted queries by hash (bounded).
-    pub persisted_queries: crate::endpoint::request::PersistedQueries,
     /// The förbund directory, members and DSO-ring, from memory.
     pub reference: std::sync::Arc<reference::Reference>,
-    /// Parsed documents by their text.
-    pub documents: std::sync::Arc<crate::graphql::documents::Documents>,
     /// How many insatser hold each trigram: which of a search's to look up.
     pub trigrams: std::sync::Arc<insats::TrigramCounts>,
+    /// Counts under this are small cells (DESIGN.md, "Access").
+    pub min_cell: i64,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::audit::{self, Change};
 use super::indicator::{BatchError, Gender};
-use super::{AppState, now};
+use super::{ServiceContext, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
@@ -179,7 +179,7 @@ pub const AREA_KINDS: [&str; 3] = ["MUNICIPALITY", "COUNTY", "COUNTRY"];
 
 /// Loads population rows (network_admin, and the command line): all or none.
 pub async fn upsert(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     rows: &[PopulationRow],
 ) -> Result<usize, BatchError> {
@@ -227,7 +227,7 @@ pub async fn upsert(
             return Err(row_error(i, "source", "say where the figures come from"));
         }
     }
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let at = now();
     let mut areas: HashMap<String, i32> = area::Entity::find()
         .all(&txn)

@@ -3,7 +3,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use super::parse_id;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
-use crate::graphql::{caller, reader, state};
+use crate::graphql::{caller, reader, services};
 use crate::service;
 use crate::service::dso::{JoinInput, NewAgreement, NewAgreementMember};
 
@@ -65,7 +65,7 @@ impl DsoMutation {
                 .collect(),
         };
         Ok(DsoAgreement(
-            service::dso::create_agreement(state(ctx)?, caller(ctx)?, new).await?,
+            service::dso::create_agreement(services(ctx)?, caller(ctx)?, new).await?,
         ))
     }
 
@@ -94,7 +94,7 @@ impl DsoMutation {
             scope_percent,
         };
         Ok(DsoChange(
-            service::dso::join(state(ctx)?, caller(ctx)?, input).await?,
+            service::dso::join(services(ctx)?, caller(ctx)?, input).await?,
         ))
     }
 
@@ -109,7 +109,7 @@ impl DsoMutation {
         notice_received_on: Date,
     ) -> async_graphql::Result<DsoChange> {
         let change = service::dso::leave(
-            state(ctx)?,
+            services(ctx)?,
             caller(ctx)?,
             optional_id(agreement)?,
             &forbund,
@@ -131,7 +131,7 @@ impl DsoMutation {
         from: Date,
     ) -> async_graphql::Result<DsoChange> {
         let change = service::dso::set_scope(
-            state(ctx)?,
+            services(ctx)?,
             caller(ctx)?,
             optional_id(agreement)?,
             &forbund,
@@ -153,7 +153,7 @@ impl DsoMutation {
         order: Vec<String>,
     ) -> async_graphql::Result<DsoRing> {
         let agreement_row = service::dso::rearrange(
-            state(ctx)?,
+            services(ctx)?,
             caller(ctx)?,
             optional_id(agreement)?,
             from.0,

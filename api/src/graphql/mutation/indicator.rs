@@ -1,61 +1,15 @@
-use async_graphql::{Context, InputObject, Object};
+//! Mutations on the national indicators: definitions, results, national
+//! averages and key figures. The records come from `record::indicator`, the
+//! same the seed and `finsam import` read.
 
-use crate::graphql::types::indicator::{Gender, Indicator, KeyFigures};
-use crate::graphql::{caller, state};
+use async_graphql::{Context, Object};
+
+use crate::graphql::types::indicator::{Indicator, KeyFigures};
+use crate::graphql::{caller, services};
+use crate::record::indicator::{
+    IndicatorDefinition, IndicatorResult, KeyFigures as KeyFiguresRecord, NationalAverage,
+};
 use crate::service::{self, indicator as svc};
-
-#[derive(InputObject)]
-pub struct IndicatorInput {
-    pub code: String,
-    pub number: Option<i32>,
-    pub name: String,
-    pub description: Option<String>,
-    /// PARTICIPANT, STAFF, ORGANISATION or SOCIETY.
-    pub level: String,
-    /// PROCESS or EFFECT.
-    pub kind: String,
-    pub respondent_group: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct IndicatorResultInput {
-    /// The indicator's code.
-    pub indicator: String,
-    pub year: i32,
-    #[graphql(default_with = "Gender::Total")]
-    pub gender: Gender,
-    /// 0–100.
-    pub value: f64,
-    pub respondents: Option<i32>,
-    /// Where the figure comes from; mark invented examples "synthetic: …".
-    #[graphql(default_with = "\"reported\".to_string()")]
-    pub source: String,
-}
-
-#[derive(InputObject)]
-pub struct NationalAverageInput {
-    pub indicator: String,
-    pub year: i32,
-    #[graphql(default_with = "Gender::Total")]
-    pub gender: Gender,
-    pub value: f64,
-    /// How many förbund the average is drawn from.
-    pub forbund_count: Option<i32>,
-    #[graphql(default_with = "\"reported\".to_string()")]
-    pub source: String,
-}
-
-#[derive(InputObject)]
-pub struct KeyFiguresInput {
-    pub forbund: String,
-    pub year: i32,
-    pub participants: Option<i32>,
-    pub closures: Option<i32>,
-    pub share_to_work_or_studies_percent: Option<f64>,
-    pub mean_months_in_insats: Option<f64>,
-    #[graphql(default_with = "\"reported\".to_string()")]
-    pub source: String,
-}
 
 #[derive(Default)]
 pub struct IndicatorMutation;
@@ -67,44 +21,29 @@ impl IndicatorMutation {
     async fn define_indicator(
         &self,
         ctx: &Context<'_>,
-        input: IndicatorInput,
+        input: IndicatorDefinition,
         version: Option<i32>,
     ) -> async_graphql::Result<Indicator> {
-        let d = svc::Definition {
-            code: input.code,
-            number: input.number,
-            name: input.name,
-            description: input.description,
-            level: input.level,
-            kind: input.kind,
-            respondent_group: input.respondent_group,
-        };
         Ok(Indicator(
-            svc::define(state(ctx)?, caller(ctx)?, d, version).await?,
+            svc::define(services(ctx)?, caller(ctx)?, input, version).await?,
         ))
     }
-
     /// Records a förbund's results (its admin, or network_admin): all rows or
     /// none; a bad row is named as `rows[i].field`. Returns how many were written.
     async fn upsert_indicator_results(
         &self,
         ctx: &Context<'_>,
         forbund: String,
-        rows: Vec<IndicatorResultInput>,
+        rows: Vec<IndicatorResult>,
     ) -> async_graphql::Result<i32> {
-        let rows: Vec<svc::ResultRow> = rows
+        let rows: Vec<IndicatorResult> = rows
             .into_iter()
-            .map(|r| svc::ResultRow {
+            .map(|r| IndicatorResult {
                 forbund: forbund.clone(),
-                indicator: r.indicator,
-                year: r.year,
-                gender: r.gender.into(),
-                value: r.value,
-                respondents: r.respondents,
-                source: r.source,
+                ..r
             })
             .collect();
-        let written = svc::upsert_results(state(ctx)?, caller(ctx)?, &rows)
+        let written = svc::upsert_results(services(ctx)?, caller(ctx)?, &rows)
             .await
             .map_err(crate::error::ApiError::from)?;
         Ok(i32::try_from(written).unwrap_or(i32::MAX))
@@ -114,20 +53,9 @@ impl IndicatorMutation {
     async fn upsert_national_averages(
         &self,
         ctx: &Context<'_>,
-        rows: Vec<NationalAverageInput>,
+        rows: Vec<NationalAverage>,
     ) -> async_graphql::Result<i32> {
-        let rows: Vec<svc::AverageRow> = rows
-            .into_iter()
-            .map(|r| svc::AverageRow {
-                indicator: r.indicator,
-                year: r.year,
-                gender: r.gender.into(),
-                value: r.value,
-                forbund_count: r.forbund_count,
-                source: r.source,
-            })
-            .collect();
-        let written = svc::upsert_averages(state(ctx)?, caller(ctx)?, &rows)
+        let written = svc::upsert_averages(services(ctx)?, caller(ctx)?, &rows)
             .await
             .map_err(crate::error::ApiError::from)?;
         Ok(i32::try_from(written).unwrap_or(i32::MAX))
@@ -137,22 +65,9 @@ impl IndicatorMutation {
     async fn set_key_figures(
         &self,
         ctx: &Context<'_>,
-        input: KeyFiguresInput,
+        input: KeyFiguresRecord,
     ) -> async_graphql::Result<KeyFigures> {
-        let k = service::indicator::set_key_figures(
-            state(ctx)?,
-            caller(ctx)?,
-            svc::KeyFigureInput {
-                forbund: input.forbund,
-                year: input.year,
-                participants: input.participants,
-                closures: input.closures,
-                share_to_work_or_studies_percent: input.share_to_work_or_studies_percent,
-                mean_months_in_insats: input.mean_months_in_insats,
-                source: input.source,
-            },
-        )
-        .await?;
+        let k = service::indicator::set_key_figures(services(ctx)?, caller(ctx)?, input).await?;
         Ok(KeyFigures(k))
     }
 }

@@ -4,12 +4,14 @@ mod dso;
 mod forbund;
 mod indicator;
 mod insats;
+mod meeting;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     forbund::ForbundMutation,
     dso::DsoMutation,
     insats::InsatsMutation,
+    meeting::MeetingMutation,
     indicator::IndicatorMutation,
 );
 

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object};
 use crate::graphql::pagination::page_args;
 use crate::graphql::types::Date;
 use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection, AuditTotal};
-use crate::graphql::{caller, reader, state};
+use crate::graphql::{caller, reader};
 use crate::service::audit_log::{AuditFilter, read};
 
 #[derive(Default)]
@@ -38,7 +38,7 @@ impl AuditQuery {
             to: to.map(|d| d.0),
         };
         let (mut rows, total) = read(
-            state(ctx)?,
+            crate::graphql::services(ctx)?,
             reader(ctx)?,
             &caller(ctx)?.principal,
             &filter,

@@ -5,7 +5,7 @@ use crate::graphql::types::Date;
 use crate::graphql::types::dso::{
     DsoAgreement, DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today,
 };
-use crate::graphql::{reader, state};
+use crate::graphql::{reader, services};
 use crate::service;
 
 #[derive(Default)]
@@ -102,7 +102,7 @@ impl DsoQuery {
     ) -> async_graphql::Result<DsoChange> {
         let caller = crate::graphql::caller(ctx)?;
         let change = service::dso::leave(
-            state(ctx)?,
+            services(ctx)?,
             caller,
             optional_id(agreement)?,
             &forbund,

@@ -4,7 +4,7 @@ use crate::graphql::types::indicator::{
     Gender, Indicator, IndicatorComparison, IndicatorTrendPoint, KeyFigure, KeyFigureComparison,
     NetworkComparison, PopulationSupport,
 };
-use crate::graphql::{caller, reader, state};
+use crate::graphql::{caller, reader, services};
 use crate::service::{self, indicator::Gender as G};
 
 fn gender(g: Option<Gender>) -> G {
@@ -35,7 +35,7 @@ impl IndicatorQuery {
         gender: Option<Gender>,
     ) -> async_graphql::Result<Option<IndicatorComparison>> {
         let c = service::indicator::comparison(
-            state(ctx)?,
+            services(ctx)?,
             reader(ctx)?,
             &caller(ctx)?.principal,
             &forbund,
@@ -56,7 +56,7 @@ impl IndicatorQuery {
         gender: Option<Gender>,
     ) -> async_graphql::Result<Option<NetworkComparison>> {
         let n = service::indicator::network(
-            state(ctx)?,
+            services(ctx)?,
             reader(ctx)?,
             &caller(ctx)?.principal,
             &indicator,
@@ -79,7 +79,7 @@ impl IndicatorQuery {
         gender: Option<Gender>,
     ) -> async_graphql::Result<Vec<IndicatorTrendPoint>> {
         let points = service::indicator::trend(
-            state(ctx)?,
+            services(ctx)?,
             reader(ctx)?,
             &caller(ctx)?.principal,
             &forbund,

@@ -88,7 +88,7 @@ pub async fn insats_page(
     let state = crate::graphql::state(ctx)?;
     let page = page_args::<InsatsCursor>(&state.cursors, "insatser", first, after)?;
     let mut filter = filter;
-    filter.choose_index_terms(&state.trigrams);
+    filter.choose_index_terms(&state.service.trigrams);
     let (field, direction) = match order {
         Some(o) => (
             match o.field {

@@ -7,7 +7,7 @@ use finsam_entity::{dso_agreement, dso_assignment, dso_member};
 
 use super::{Date, Forbund};
 use crate::domain::dso_ring::{self, Link};
-use crate::graphql::state;
+use crate::graphql::services;
 use crate::service;
 
 async fn forbund_by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Forbund> {
@@ -31,7 +31,7 @@ async fn in_order(ctx: &Context<'_>, order: &[i32]) -> async_graphql::Result<Vec
 pub(crate) async fn today(ctx: &Context<'_>, on: Option<Date>) -> async_graphql::Result<NaiveDate> {
     Ok(match on {
         Some(d) => d.0,
-        None => state(ctx)?.clock.today(),
+        None => services(ctx)?.clock.today(),
     })
 }
 

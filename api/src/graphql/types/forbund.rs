@@ -3,28 +3,17 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use finsam_entity::{forbund, forbund_member};
 
 use super::Date;
 use crate::domain;
-use crate::graphql::{loaders, state};
+use crate::graphql::{loaders, services};
 use crate::service;
 
 /// The kind of party that is a member of a förbund.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::domain::forbund::MemberKind")]
-pub enum MemberKind {
-    /// A kommun.
-    Municipality,
-    /// A region.
-    Region,
-    /// Försäkringskassan.
-    SocialInsurance,
-    /// Arbetsförmedlingen.
-    EmploymentService,
-}
+pub use crate::record::forbund::MemberKind;
 
 /// A party of a förbund and its share of the funding, where reported.
 pub struct ForbundMember(pub forbund_member::Model);
@@ -132,7 +121,7 @@ impl Forbund {
     async fn active(&self, ctx: &Context<'_>, on: Option<Date>) -> async_graphql::Result<bool> {
         let day = match on {
             Some(d) => d.0,
-            None => state(ctx)?.clock.today(),
+            None => services(ctx)?.clock.today(),
         };
         Ok(self.0.founded_on.is_none_or(|f| f <= day)
             && self.0.dissolved_on.is_none_or(|d| d >= day))

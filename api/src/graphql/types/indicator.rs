@@ -10,13 +10,7 @@ use crate::service::indicator::{
 };
 use crate::service::population::{BenefitFigures, Support};
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::service::indicator::Gender")]
-pub enum Gender {
-    Total,
-    Women,
-    Men,
-}
+pub use crate::record::indicator::Gender;
 
 pub struct Indicator(pub indicator::Model);
 

@@ -4,58 +4,17 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use finsam_entity::{forbund, insats, insats_extension};
 
 use super::{Date, Decision, Forbund};
 use crate::auth::policy::{self, Action};
 use crate::domain::insats as rules;
-use crate::graphql::{caller, loaders, reader, state};
+use crate::graphql::{caller, loaders, reader, services};
 use crate::service;
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::domain::insats::Orientation")]
-pub enum Orientation {
-    /// Aimed at participants (individinriktad).
-    Individual,
-    /// Aimed at the organisations: methods, staff training (strukturövergripande).
-    Structural,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::domain::insats::Category")]
-pub enum Category {
-    Team,
-    Project,
-    StaffTraining,
-    Study,
-    MethodDevelopment,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::domain::insats::Status")]
-pub enum Status {
-    Planned,
-    Active,
-    Completed,
-    /// Ended before its planned end.
-    EndedEarly,
-    /// Taken over by a successor förbund.
-    CarriedOver,
-    Cancelled,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::domain::insats::Visibility")]
-pub enum Visibility {
-    /// The owning förbund and the förbund it is shared with.
-    Private,
-    /// Anyone signed in to any förbund.
-    Network,
-    /// Everyone (budgets still only for signed-in callers).
-    Public,
-}
+pub use crate::record::insats::{Category, Orientation, Status, Visibility};
 
 /// A count that may be hidden as a small cell.
 #[derive(SimpleObject, Clone, Copy)]
@@ -458,7 +417,7 @@ impl Insats {
                     &b.municipality,
                 ))
         });
-        let min_cell = state(ctx)?.settings.privacy.min_cell;
+        let min_cell = services(ctx)?.min_cell;
         Ok(service::insats::outcome_views(rows, full, min_cell)
             .into_iter()
             .map(InsatsOutcome)

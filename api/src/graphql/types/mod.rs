@@ -2,7 +2,6 @@
 //! result; relations resolve through the request's loaders.
 
 pub mod audit;
-mod date;
 mod decision;
 pub mod dso;
 mod forbund;
@@ -11,7 +10,7 @@ pub mod insats;
 pub mod meeting;
 mod principal;
 
-pub use date::Date;
+pub use crate::record::Date;
 pub use decision::Decision;
 pub use forbund::{Forbund, ForbundConnection, ForbundListTotal, MemberKind};
 pub use insats::Insats;

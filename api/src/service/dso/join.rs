@@ -11,7 +11,7 @@ use crate::db::begin_write;
 use crate::domain::dso_ring::{self, JoinError, Member};
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 pub struct JoinInput {
     pub agreement: Option<i32>,
@@ -23,8 +23,8 @@ pub struct JoinInput {
 }
 
 /// joinDsoRing: the förbund joins on `from`, placed after `after`.
-pub async fn join(state: &AppState, caller: &Caller, input: JoinInput) -> ApiResult<RingChange> {
-    let txn = begin_write(&state.db).await?;
+pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> ApiResult<RingChange> {
+    let txn = begin_write(&cx.db).await?;
     let joiner = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     policy::require(
         &caller.principal,

@@ -12,11 +12,11 @@ use crate::db::begin_write;
 use crate::domain::dso_ring::{self, LeaveError, Link};
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 /// leaveDsoRing and its preview: notice received on `notice_on`.
 pub async fn leave(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     agreement_id: Option<i32>,
     slug: &str,
@@ -25,9 +25,9 @@ pub async fn leave(
 ) -> ApiResult<RingChange> {
     // A preview only reads: it takes no write lock and is rolled back.
     let txn = if apply {
-        begin_write(&state.db).await?
+        begin_write(&cx.db).await?
     } else {
-        state.db.begin().await?
+        cx.db.begin().await?
     };
     let leaver = crate::service::forbund::require_slug(&txn, slug, "forbund").await?;
     if apply {

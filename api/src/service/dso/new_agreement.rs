@@ -11,7 +11,7 @@ use crate::db::begin_write;
 use crate::domain::dso_ring::{self, Member};
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 pub struct NewAgreementMember {
     pub forbund: String,
@@ -32,7 +32,7 @@ pub struct NewAgreement {
 
 /// createDsoAgreement (network_admin): the agreement and its first ring.
 pub async fn create_agreement(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     input: NewAgreement,
 ) -> ApiResult<dso_agreement::Model> {
@@ -71,7 +71,7 @@ pub async fn create_agreement(
             "a percentage above 0 and at most 100",
         ));
     }
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let at = now();
     let agreement = crate::service::insert_new(
         &txn,

@@ -12,21 +12,21 @@ use crate::db::begin_write;
 use crate::domain::dso_ring::{self, Link};
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 /// rearrangeDsoRing (network_admin): from `from`, the members serve each
 /// other in `order` (each the next, the last the first). An order that leaves
 /// a member out, names one twice or names a non-member is refused with
 /// DSO_RING_INVALID.
 pub async fn rearrange(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     agreement_id: Option<i32>,
     from: NaiveDate,
     order: &[String],
 ) -> ApiResult<dso_agreement::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let agreement = agreement_on(&txn, agreement_id, from).await?;
     let data = RingData::load(&txn, agreement).await?;
     let mut ids = Vec::with_capacity(order.len());

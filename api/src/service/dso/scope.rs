@@ -12,18 +12,18 @@ use crate::db::begin_write;
 use crate::domain::dso_ring::{self};
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 /// setDsoAssignmentScope: the scope of what `slug` provides, from `from` on.
 pub async fn set_scope(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     agreement_id: Option<i32>,
     slug: &str,
     scope: f64,
     from: NaiveDate,
 ) -> ApiResult<RingChange> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let provider = crate::service::forbund::require_slug(&txn, slug, "forbund").await?;
     policy::require(
         &caller.principal,

@@ -11,7 +11,7 @@ use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::domain::indicators::{self as maths, Row, Summary};
 use crate::error::ApiResult;
-use crate::service::AppState;
+use crate::service::ServiceContext;
 
 #[derive(Clone)]
 pub struct ComparisonRow {
@@ -46,7 +46,7 @@ pub struct Comparison {
 /// indicatorComparison: one row per indicator the förbund measured in the
 /// year, against the national average and its own previous year.
 pub async fn comparison(
-    state: &AppState,
+    cx: &ServiceContext,
     db: &DatabaseConnection,
     principal: &Principal,
     slug: &str,
@@ -57,7 +57,7 @@ pub async fn comparison(
         return Ok(None);
     };
     let full = policy::allows(principal, Action::ReadOwnIndicators { forbund: &f.slug });
-    let min_cell = state.settings.privacy.min_cell;
+    let min_cell = cx.min_cell;
     let results = indicator_result::Entity::find()
         .filter(indicator_result::Column::ForbundId.eq(f.id))
         .filter(indicator_result::Column::Year.is_in([year, year.saturating_sub(1)]))

@@ -11,8 +11,9 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+use crate::record::indicator::IndicatorDefinition;
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, check_version, now};
+use crate::service::{ServiceContext, check_version, now};
 
 pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Model>> {
     Ok(indicator::Entity::find()
@@ -25,18 +26,12 @@ pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Mo
 pub const LEVELS: [&str; 4] = ["PARTICIPANT", "STAFF", "ORGANISATION", "SOCIETY"];
 pub const KINDS: [&str; 2] = ["PROCESS", "EFFECT"];
 
-pub struct Definition {
-    pub code: String,
-    pub number: Option<i32>,
-    pub name: String,
-    pub description: Option<String>,
-    pub level: String,
-    pub kind: String,
-    pub respondent_group: Option<String>,
-}
-
-/// The rules of a definition: the field at fault and why.
-fn check_definition(d: &Definition) -> Result<(String, String), (&'static str, String)> {
+/// The rules of a definition: the definition as stored (code, name, level
+/// and kind trimmed, level and kind in capitals as files may write them in
+/// either case), or the field at fault and why.
+fn check_definition(
+    d: &IndicatorDefinition,
+) -> Result<IndicatorDefinition, (&'static str, String)> {
     let code = d.code.trim().to_string();
     if code.is_empty() || code.len() > 32 {
         return Err(("code", "1 to 32 characters".into()));
@@ -45,37 +40,45 @@ fn check_definition(d: &Definition) -> Result<(String, String), (&'static str, S
     if name.is_empty() || name.chars().count() > 300 {
         return Err(("name", "1 to 300 characters".into()));
     }
-    if !LEVELS.contains(&d.level.as_str()) {
+    let level = d.level.trim().to_ascii_uppercase();
+    if !LEVELS.contains(&level.as_str()) {
         return Err(("level", format!("one of {}", LEVELS.join(", "))));
     }
-    if !KINDS.contains(&d.kind.as_str()) {
+    let kind = d.kind.trim().to_ascii_uppercase();
+    if !KINDS.contains(&kind.as_str()) {
         return Err(("kind", "PROCESS or EFFECT".into()));
     }
     if d.number.is_some_and(|n| n < 1) {
         return Err(("number", "indicators are numbered from 1".into()));
     }
-    Ok((code, name))
+    Ok(IndicatorDefinition {
+        code,
+        name,
+        level,
+        kind,
+        ..d.clone()
+    })
 }
 
 /// Definitions from a file (network_admin, the command line): each code is
 /// created or replaced; all rows or none.
 pub async fn import_definitions(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
-    rows: &[Definition],
+    rows: &[IndicatorDefinition],
 ) -> Result<usize, BatchError> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
     let mut checked = Vec::with_capacity(rows.len());
     for (i, d) in rows.iter().enumerate() {
-        let (code, name) =
-            check_definition(d).map_err(|(column, message)| row_error(i, column, message))?;
-        checked.push((code, name, d));
+        checked.push(
+            check_definition(d).map_err(|(column, message)| row_error(i, column, message))?,
+        );
     }
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let at = now();
-    for (code, name, d) in &checked {
+    for d in &checked {
         let existing = indicator::Entity::find()
-            .filter(indicator::Column::Code.eq(code))
+            .filter(indicator::Column::Code.eq(&d.code))
             .one(&txn)
             .await?;
         let mut a = match &existing {
@@ -85,14 +88,14 @@ pub async fn import_definitions(
                 a
             }
             None => indicator::ActiveModel {
-                code: Set(code.clone()),
+                code: Set(d.code.clone()),
                 version: Set(1),
                 created_at: Set(at),
                 ..Default::default()
             },
         };
         a.number = Set(d.number);
-        a.name = Set(name.clone());
+        a.name = Set(d.name.clone());
         a.description = Set(d.description.clone());
         a.level = Set(d.level.clone());
         a.kind = Set(d.kind.clone());
@@ -100,7 +103,7 @@ pub async fn import_definitions(
         a.updated_at = Set(at);
         a.save(&txn).await?;
     }
-    let codes: Vec<&String> = checked.iter().map(|(c, _, _)| c).collect();
+    let codes: Vec<&String> = checked.iter().map(|d| &d.code).collect();
     audit::commit(
         txn,
         caller,
@@ -119,15 +122,16 @@ pub async fn import_definitions(
 /// defineIndicator (network_admin): a new definition, or a change to the one
 /// with this code at `version`.
 pub async fn define(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
-    d: Definition,
+    d: IndicatorDefinition,
     version: Option<i32>,
 ) -> ApiResult<indicator::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let (code, name) =
+    let d =
         check_definition(&d).map_err(|(field, message)| ApiError::bad_input(field, message))?;
-    let txn = begin_write(&state.db).await?;
+    let (code, name) = (d.code.clone(), d.name.clone());
+    let txn = begin_write(&cx.db).await?;
     let existing = indicator::Entity::find()
         .filter(indicator::Column::Code.eq(&code))
         .one(&txn)

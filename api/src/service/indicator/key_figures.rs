@@ -8,27 +8,18 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+use crate::record::indicator::KeyFigures;
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
-
-pub struct KeyFigureInput {
-    pub forbund: String,
-    pub year: i32,
-    pub participants: Option<i32>,
-    pub closures: Option<i32>,
-    pub share_to_work_or_studies_percent: Option<f64>,
-    pub mean_months_in_insats: Option<f64>,
-    pub source: String,
-}
+use crate::service::{ServiceContext, now};
 
 /// setKeyFigures: a förbund's key figures for a year (its admin, or
 /// network_admin), replacing what was recorded for that year.
 pub async fn set_key_figures(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
-    input: KeyFigureInput,
+    input: KeyFigures,
 ) -> ApiResult<key_figure::Model> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let f = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     policy::require(
         &caller.principal,

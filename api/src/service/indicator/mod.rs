@@ -18,45 +18,21 @@ mod results;
 mod shown;
 mod trend;
 
-pub use comparison::*;
-pub use definitions::*;
-pub use key_figure_comparison::*;
-pub use key_figures::*;
-pub use network::*;
-pub use results::*;
-pub use shown::*;
-pub use trend::*;
+pub use comparison::{Comparison, ComparisonRow, comparison};
+pub use definitions::{KINDS, LEVELS, define, definitions, import_definitions};
+pub use key_figure_comparison::{Figure, FigureComparison, key_figure_comparison};
+pub use key_figures::set_key_figures;
+pub use network::{Network, NetworkEntry, network};
+pub use results::{upsert_averages, upsert_results};
+pub use shown::{Shown, is_synthetic};
+pub use trend::{TrendPoint, trend};
 
-use serde::Serialize;
 
 use crate::error::ApiError;
 
-/// TOTAL, WOMEN or MEN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Gender {
-    Total,
-    Women,
-    Men,
-}
-
-impl Gender {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Gender::Total => "TOTAL",
-            Gender::Women => "WOMEN",
-            Gender::Men => "MEN",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "TOTAL" => Some(Gender::Total),
-            "WOMEN" => Some(Gender::Women),
-            "MEN" => Some(Gender::Men),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::indicators::Gender;
+use results::{check_source, check_year};
+use shown::shown;
 
 /// A batch refused at one row; `column` is the field's name in the API and
 /// in the CSV files.

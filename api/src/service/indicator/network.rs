@@ -11,7 +11,7 @@ use crate::auth::Principal;
 use crate::auth::policy::{self, NetworkView};
 use crate::domain::indicators::{self as maths, Distribution};
 use crate::error::ApiResult;
-use crate::service::AppState;
+use crate::service::ServiceContext;
 
 #[derive(Clone)]
 pub struct NetworkEntry {
@@ -37,7 +37,7 @@ pub struct Network {
 /// networkComparison: every förbund's value for one indicator and year,
 /// ranked, as much named as the caller may see.
 pub async fn network(
-    state: &AppState,
+    cx: &ServiceContext,
     db: &DatabaseConnection,
     principal: &Principal,
     code: &str,
@@ -52,7 +52,7 @@ pub async fn network(
         return Ok(None);
     };
     let view = policy::network_view(principal);
-    let min_cell = state.settings.privacy.min_cell;
+    let min_cell = cx.min_cell;
     let results = indicator_result::Entity::find()
         .filter(indicator_result::Column::IndicatorId.eq(ind.id))
         .filter(indicator_result::Column::Year.eq(year))

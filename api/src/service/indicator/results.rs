@@ -6,15 +6,15 @@ use std::collections::HashMap;
 
 use finsam_entity::{forbund, indicator, indicator_result, national_average};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
-use serde::Serialize;
 
 use super::{BatchError, Gender, row_error};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::ApiResult;
+use crate::record::indicator::{IndicatorResult, NationalAverage};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 /// Inserts `models`, or where a row with the same `key` exists, updates its
 /// `update` columns and bumps its version: one statement per 500 rows (an
@@ -46,18 +46,6 @@ where
         models = rest;
     }
     Ok(())
-}
-
-/// One result to record.
-#[derive(Debug, Clone, Serialize)]
-pub struct ResultRow {
-    pub forbund: String,
-    pub indicator: String,
-    pub year: i32,
-    pub gender: Gender,
-    pub value: f64,
-    pub respondents: Option<i32>,
-    pub source: String,
 }
 
 pub(super) fn check_year(row: usize, year: i32) -> Result<(), BatchError> {
@@ -109,11 +97,11 @@ async fn forbund_ids<C: ConnectionTrait>(conn: &C) -> ApiResult<HashMap<String, 
 /// upsertIndicatorResults: all rows or none. Each förbund's admin may record
 /// its own; network_admin (and the command line) any.
 pub async fn upsert_results(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
-    rows: &[ResultRow],
+    rows: &[IndicatorResult],
 ) -> Result<usize, BatchError> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let indicators = indicator_ids(&txn).await?;
     let forbund = forbund_ids(&txn).await?;
     let mut seen = HashMap::new();
@@ -156,7 +144,7 @@ pub async fn upsert_results(
                 forbund_id: Set(*forbund_id),
                 indicator_id: Set(*indicator_id),
                 year: Set(r.year),
-                gender: Set(r.gender.as_str().to_string()),
+                gender: Set(Gender::from(r.gender).as_str().to_string()),
                 value: Set(r.value),
                 respondents: Set(r.respondents),
                 source: Set(source.clone()),
@@ -176,7 +164,7 @@ pub async fn upsert_results(
     )
     .await?;
     // One audit entry per förbund whose results changed.
-    let mut by_forbund: HashMap<i32, Vec<&ResultRow>> = HashMap::new();
+    let mut by_forbund: HashMap<i32, Vec<&IndicatorResult>> = HashMap::new();
     for (forbund_id, _, r, _) in &checked {
         by_forbund.entry(*forbund_id).or_default().push(r);
     }
@@ -198,24 +186,14 @@ pub async fn upsert_results(
     Ok(checked.len())
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct AverageRow {
-    pub indicator: String,
-    pub year: i32,
-    pub gender: Gender,
-    pub value: f64,
-    pub forbund_count: Option<i32>,
-    pub source: String,
-}
-
 /// upsertNationalAverages (network_admin): all rows or none.
 pub async fn upsert_averages(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
-    rows: &[AverageRow],
+    rows: &[NationalAverage],
 ) -> Result<usize, BatchError> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let indicators = indicator_ids(&txn).await?;
     let mut seen = HashMap::new();
     let mut checked = Vec::with_capacity(rows.len());
@@ -253,7 +231,7 @@ pub async fn upsert_averages(
             let mut row = national_average::ActiveModel {
                 indicator_id: Set(*indicator_id),
                 year: Set(r.year),
-                gender: Set(r.gender.as_str().to_string()),
+                gender: Set(Gender::from(r.gender).as_str().to_string()),
                 value: Set(r.value),
                 forbund_count: Set(r.forbund_count),
                 source: Set(source.clone()),
@@ -272,7 +250,7 @@ pub async fn upsert_averages(
         N::Version,
     )
     .await?;
-    let logged: Vec<&AverageRow> = checked.iter().map(|(_, r, _)| *r).collect();
+    let logged: Vec<&NationalAverage> = checked.iter().map(|(_, r, _)| *r).collect();
     audit::commit(
         txn,
         caller,

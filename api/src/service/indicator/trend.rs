@@ -7,7 +7,7 @@ use super::{Gender, Shown, shown};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::{ApiError, ApiResult};
-use crate::service::AppState;
+use crate::service::ServiceContext;
 
 pub struct TrendPoint {
     pub year: i32,
@@ -18,7 +18,7 @@ pub struct TrendPoint {
 /// indicatorTrend: the förbund's series beside the national average's.
 #[allow(clippy::too_many_arguments)]
 pub async fn trend(
-    state: &AppState,
+    cx: &ServiceContext,
     db: &DatabaseConnection,
     principal: &Principal,
     slug: &str,
@@ -42,7 +42,7 @@ pub async fn trend(
             ApiError::bad_input("indicator", format!("no indicator with code {code:?}"))
         })?;
     let full = policy::allows(principal, Action::ReadOwnIndicators { forbund: &f.slug });
-    let min_cell = state.settings.privacy.min_cell;
+    let min_cell = cx.min_cell;
     let results = indicator_result::Entity::find()
         .filter(indicator_result::Column::ForbundId.eq(f.id))
         .filter(indicator_result::Column::IndicatorId.eq(ind.id))

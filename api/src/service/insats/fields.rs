@@ -1,11 +1,13 @@
 //! The fields of an insats a create or update sets, and the rules the
 //! resulting row must meet (texts, ages, periods, capacity).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use finsam_entity::insats;
 
 use crate::domain::insats::{self as rules, Category, Orientation, Status, Visibility};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::record::insats::{InsatsPatch, NewInsats};
+use crate::record::patch;
 
 #[derive(Debug, Clone, Default)]
 pub struct InsatsFields {
@@ -27,26 +29,87 @@ pub struct InsatsFields {
     pub allocated_sek: Option<Option<i64>>,
 }
 
-pub(super) fn check_text(field: &'static str, v: &str, max: usize) -> ApiResult<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Err(ApiError::bad_input(field, "must not be empty"));
+pub(super) use crate::record::{optional_text as check_optional_text, text as check_text};
+
+impl From<&NewInsats> for InsatsFields {
+    fn from(n: &NewInsats) -> Self {
+        InsatsFields {
+            name: Some(n.name.clone()),
+            description: Some(n.description.clone()),
+            orientation: Some(n.orientation.map(Into::into)),
+            category: Some(n.category.map(Into::into)),
+            owner_organisation: Some(n.owner_organisation.clone()),
+            executor_organisation: Some(n.executor_organisation.clone()),
+            target_group: Some(n.target_group.clone()),
+            age_min: Some(n.age_min),
+            age_max: Some(n.age_max),
+            capacity_year_places: Some(n.capacity_year_places),
+            target_participants: Some(n.target_participants),
+            starts_on: Some(n.starts_on.map(|d| d.0)),
+            ends_on: Some(n.ends_on.map(|d| d.0)),
+            status: Some(n.status.into()),
+            visibility: Some(n.visibility.into()),
+            allocated_sek: Some(n.allocated_sek),
+        }
     }
-    if t.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
 }
 
-pub(super) fn check_optional_text(
-    field: &'static str,
-    v: &Option<String>,
-    max: usize,
-) -> ApiResult<Option<String>> {
-    v.as_deref().map(|t| check_text(field, t, max)).transpose()
+impl From<InsatsPatch> for InsatsFields {
+    fn from(p: InsatsPatch) -> Self {
+        InsatsFields {
+            name: p.name,
+            description: patch(p.description, |v| v),
+            orientation: patch(p.orientation, Orientation::from),
+            category: patch(p.category, Category::from),
+            owner_organisation: patch(p.owner_organisation, |v| v),
+            executor_organisation: patch(p.executor_organisation, |v| v),
+            target_group: patch(p.target_group, |v| v),
+            age_min: patch(p.age_min, |v| v),
+            age_max: patch(p.age_max, |v| v),
+            capacity_year_places: patch(p.capacity_year_places, |v| v),
+            target_participants: patch(p.target_participants, |v| v),
+            starts_on: patch(p.starts_on, |d| d.0),
+            ends_on: patch(p.ends_on, |d| d.0),
+            status: p.status.map(Into::into),
+            // Visibility changes through `shareInsats` only.
+            visibility: None,
+            allocated_sek: patch(p.allocated_sek, |v| v),
+        }
+    }
+}
+
+/// The row a new insats of förbund `forbund_id` starts as, every rule checked
+/// (createInsats and the seed alike).
+pub fn new_row(forbund_id: i32, new: &NewInsats, at: DateTime<Utc>) -> ApiResult<insats::Model> {
+    let mut row = insats::Model {
+        id: 0,
+        forbund_id,
+        name: String::new(),
+        description: None,
+        orientation: None,
+        category: None,
+        owner_organisation: None,
+        executor_organisation: None,
+        target_group: None,
+        age_min: None,
+        age_max: None,
+        capacity_year_places: None,
+        target_participants: None,
+        starts_on: None,
+        original_ends_on: None,
+        ends_on: None,
+        status: Status::Planned.as_str().into(),
+        visibility: Visibility::Private.as_str().into(),
+        allocated_sek: None,
+        budget_total_sek: None,
+        carried_over_from_id: None,
+        search_text: String::new(),
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    apply(&mut row, &InsatsFields::from(new))?;
+    Ok(row)
 }
 
 /// Applies `fields` onto `row`, checking every rule on the result.

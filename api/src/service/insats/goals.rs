@@ -3,29 +3,27 @@
 use finsam_entity::insats_goal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::{InsatsRow, check_text, finish, load_for_edit, save};
+use super::{InsatsRow, finish, load_for_edit, save};
+use crate::record::insats::NewGoal;
 use crate::auth::Caller;
 use crate::db::begin_write;
-use crate::domain::insats::{self as rules};
 use crate::error::{ApiError, ApiResult};
-use crate::service::{AppState, now};
+use crate::service::{ServiceContext, now};
 
 /// addInsatsGoal.
 pub async fn add_goal(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
-    description: &str,
-    target_percent: Option<f64>,
-    horizon_months: Option<i32>,
+    goal: NewGoal,
 ) -> ApiResult<InsatsRow> {
-    let description = check_text("description", description, 2_000)?;
-    rules::check_percent("targetPercent", target_percent)?;
-    if horizon_months.is_some_and(|h| !(0..=600).contains(&h)) {
-        return Err(ApiError::bad_input("horizonMonths", "0 to 600 months"));
-    }
-    let txn = begin_write(&state.db).await?;
+    let NewGoal {
+        description,
+        target_percent,
+        horizon_months,
+    } = goal.checked()?;
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     let at = now();
     let goal = crate::service::insert_new(
@@ -47,13 +45,13 @@ pub async fn add_goal(
 
 /// removeInsatsGoal: drops one of the insats's goals.
 pub async fn remove_goal(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
     goal_id: i32,
 ) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     let goal = insats_goal::Entity::find_by_id(goal_id)
         .filter(insats_goal::Column::InsatsId.eq(id))

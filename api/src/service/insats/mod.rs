@@ -25,18 +25,23 @@ mod sharing;
 mod visibility;
 mod write;
 
-pub use cursor::*;
-pub use fields::*;
-pub use filter::*;
-pub use first_pages::*;
-pub use goals::*;
-pub use outcome_record::*;
-pub use outcome_view::*;
-pub use read::*;
-pub use search::*;
-pub use sharing::*;
-pub use visibility::*;
-pub use write::*;
+pub use cursor::{Direction, InsatsCursor, OrderField};
+pub use fields::{InsatsFields, new_row};
+use fields::{check_optional_text, check_text};
+pub use filter::InsatsFilter;
+pub use first_pages::{counts, first_pages};
+pub use goals::{add_goal, remove_goal};
+pub use outcome_record::{check as check_outcome, record_outcome, write as write_outcome};
+pub use outcome_view::{OutcomeView, outcome_views};
+pub use read::{BudgetLine, GoalLine, LISTED, Listed, count, get, list, visible_by};
+pub use search::{TRIGRAM, TrigramCounts, Vocabulary, rarest, trigrams};
+pub use sharing::{carry_over, share};
+pub use visibility::visible;
+pub use write::{create, extend, set_budget, update};
+use cursor::{check_order, in_list_order, keyset, nullable, order_column, sql_order};
+use fields::apply;
+use visibility::forbund_ids_of;
+use write::{finish, load_for_edit, save};
 
 use std::sync::Arc;
 

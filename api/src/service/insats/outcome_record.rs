@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use finsam_entity::{insats, insats_outcome};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use serde::Serialize;
 
 use super::{InsatsRow, check_optional_text, check_text, finish, load_for_edit, save};
@@ -12,73 +14,55 @@ use crate::auth::Caller;
 use crate::db::begin_write;
 use crate::domain::insats::{self as rules, Outcome};
 use crate::error::{ApiError, ApiResult};
-use crate::service::{AppState, now};
+use crate::record::insats::OutcomeReport;
+use crate::service::{ServiceContext, now};
 
-/// One kommun's participants in an outcome.
-#[derive(Debug, Clone)]
-pub struct MunicipalityCount {
-    pub municipality: String,
-    pub participants: Option<i32>,
-    pub women: Option<i32>,
-    pub men: Option<i32>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct OutcomeInput {
-    pub outcome: Outcome,
-    pub share_reached_goal_percent: Option<f64>,
-    pub mean_months_in_insats: Option<f64>,
-    pub note: Option<String>,
-    pub municipalities: Vec<MunicipalityCount>,
-}
-
-/// recordInsatsOutcome: the outcome of a period, replacing an earlier report
-/// of the same period.
-pub async fn record_outcome(
-    state: &AppState,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: OutcomeInput,
-) -> ApiResult<InsatsRow> {
-    let o = &input.outcome;
-    let period_to = o
-        .period_to
-        .ok_or_else(|| ApiError::bad_input("periodTo", "give the period's last day"))?;
-    rules::check_outcome(o)?;
-    rules::check_percent("shareReachedGoalPercent", input.share_reached_goal_percent)?;
-    crate::domain::insats::check_months("meanMonthsInInsats", input.mean_months_in_insats)?;
-    let note = check_optional_text("note", &input.note, 2_000)?;
+/// The rules of a period's report: counts against their totals, percentages,
+/// months, and kommun rows that add up to no more than the whole.
+pub fn check(report: &OutcomeReport) -> ApiResult<()> {
+    let o = report.outcome();
+    rules::check_outcome(&o)?;
+    rules::check_percent("shareReachedGoalPercent", report.share_reached_goal_percent)?;
+    rules::check_months("meanMonthsInInsats", report.mean_months_in_insats)?;
+    check_optional_text("note", &report.note, 2_000)?;
     let mut sums = (0i64, 0i64, 0i64);
-    for (i, m) in input.municipalities.iter().enumerate() {
+    for (i, m) in report.municipalities.iter().enumerate() {
         check_text("municipalities.municipality", &m.municipality, 100)?;
         let part = Outcome {
             participants: m.participants,
-            women: m.women,
-            men: m.men,
+            women: m.participants_women,
+            men: m.participants_men,
             ..Default::default()
         };
         rules::check_outcome(&part).map_err(|e| {
             ApiError::bad_input(format!("municipalities[{i}].{}", e.field), e.message)
         })?;
         sums.0 += i64::from(m.participants.unwrap_or(0));
-        sums.1 += i64::from(m.women.unwrap_or(0));
-        sums.2 += i64::from(m.men.unwrap_or(0));
+        sums.1 += i64::from(m.participants_women.unwrap_or(0));
+        sums.2 += i64::from(m.participants_men.unwrap_or(0));
     }
-    for (field, sum, total) in [
-        ("municipalities", sums.0, o.participants),
-        ("municipalities", sums.1, o.women),
-        ("municipalities", sums.2, o.men),
+    for (sum, total) in [
+        (sums.0, o.participants),
+        (sums.1, o.women),
+        (sums.2, o.men),
     ] {
         if total.is_some_and(|t| sum > i64::from(t)) {
             return Err(ApiError::bad_input(
-                field,
+                "municipalities",
                 "the kommuner add up to more than the whole",
             ));
         }
     }
-    let txn = begin_write(&state.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    Ok(())
+}
+
+/// Stores a checked report of insats `id` in `txn`, replacing an earlier
+/// report of the same period (recordInsatsOutcome and the seed alike).
+pub async fn write<C: ConnectionTrait>(txn: &C, id: i32, report: &OutcomeReport) -> ApiResult<()> {
+    check(report)?;
+    let o = report.outcome();
+    let period_to = report.period_to.0;
+    let note = check_optional_text("note", &report.note, 2_000)?;
     // A new report of the same period replaces the old one, breakdown and all.
     let mut same_period = Condition::all()
         .add(insats_outcome::Column::InsatsId.eq(id))
@@ -89,7 +73,7 @@ pub async fn record_outcome(
     };
     insats_outcome::Entity::delete_many()
         .filter(same_period)
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let at = now();
     let row = |municipality: Option<String>,
@@ -120,12 +104,12 @@ pub async fn record_outcome(
         }),
         closures_other: Set(if whole { o.by_reason.other } else { None }),
         share_reached_goal_percent: Set(if whole {
-            input.share_reached_goal_percent
+            report.share_reached_goal_percent
         } else {
             None
         }),
         mean_months_in_insats: Set(if whole {
-            input.mean_months_in_insats
+            report.mean_months_in_insats
         } else {
             None
         }),
@@ -136,19 +120,34 @@ pub async fn record_outcome(
         ..Default::default()
     };
     row(None, o.participants, o.women, o.men, true)
-        .insert(&txn)
+        .insert(txn)
         .await?;
-    for m in &input.municipalities {
+    for m in &report.municipalities {
         row(
             Some(m.municipality.trim().to_string()),
             m.participants,
-            m.women,
-            m.men,
+            m.participants_women,
+            m.participants_men,
             false,
         )
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
+    Ok(())
+}
+
+/// recordInsatsOutcome: the outcome of a period, replacing an earlier report
+/// of the same period.
+pub async fn record_outcome(
+    cx: &ServiceContext,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+    report: OutcomeReport,
+) -> ApiResult<InsatsRow> {
+    let txn = begin_write(&cx.db).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    write(&txn, id, &report).await?;
     let after = save(&txn, &before, before.clone()).await?;
     #[derive(Serialize)]
     struct Recorded<'a> {
@@ -160,10 +159,10 @@ pub async fn record_outcome(
     }
     let recorded = Recorded {
         insats: &after,
-        period_from: o.period_from,
-        period_to,
-        participants: o.participants,
-        closures: o.closures,
+        period_from: report.period_from.map(NaiveDate::from),
+        period_to: report.period_to.0,
+        participants: report.participants,
+        closures: report.closures,
     };
     finish(txn, caller, "recordInsatsOutcome", &before, &recorded).await?;
     Ok((after, owner.into()))

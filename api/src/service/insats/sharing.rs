@@ -11,18 +11,18 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::insats::{Status, Visibility};
 use crate::error::{ApiError, ApiResult};
-use crate::service::{AppState, check_version, now};
+use crate::service::{ServiceContext, check_version, now};
 
 /// shareInsats: the visibility, and the förbund it is shared with by name.
 pub async fn share(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
     visibility: Visibility,
     with: &[String],
 ) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     let mut ids = Vec::new();
     for (i, slug) in with.iter().enumerate() {
@@ -56,13 +56,13 @@ pub async fn share(
 /// carryOverInsats: the successor förbund takes the insats over; the new
 /// insats links to the old one, which keeps its history.
 pub async fn carry_over(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
     to: &str,
 ) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let before = insats::Entity::find_by_id(id)
         .filter(visible(&caller.principal))
         .one(&txn)
@@ -114,7 +114,7 @@ pub async fn carry_over(
     let mut copy = before.clone();
     copy.forbund_id = target.id;
     copy.carried_over_from_id = Some(id);
-    copy.starts_on = target.founded_on.or(Some(state.clock.today()));
+    copy.starts_on = target.founded_on.or(Some(cx.clock.today()));
     copy.original_ends_on = None;
     copy.ends_on = None;
     copy.status = Status::Active.as_str().to_string();

@@ -10,62 +10,27 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{InsatsFields, InsatsRow, apply, check_optional_text, visible};
+use super::{InsatsFields, InsatsRow, apply, check_optional_text, new_row, visible};
+use crate::record::insats::{BudgetYear, InsatsPatch, NewInsats};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::domain::insats::{self as rules, Status, Visibility};
+use crate::domain::insats as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
-use crate::service::{AppState, check_version, now};
+use crate::service::{ServiceContext, check_version, now};
 
 /// createInsats: the owning förbund's editor or admin, or network_admin.
-pub async fn create(
-    state: &AppState,
-    caller: &Caller,
-    forbund_slug: &str,
-    fields: InsatsFields,
-) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&state.db).await?;
-    let owner = crate::service::forbund::require_slug(&txn, forbund_slug, "forbund").await?;
+pub async fn create(cx: &ServiceContext, caller: &Caller, new: NewInsats) -> ApiResult<InsatsRow> {
+    let txn = begin_write(&cx.db).await?;
+    let owner = crate::service::forbund::require_slug(&txn, &new.forbund, "forbund").await?;
     policy::require(
         &caller.principal,
         Action::EditForbundContent {
             forbund: &owner.slug,
         },
     )?;
-    if fields.name.is_none() {
-        return Err(ApiError::bad_input("name", "must not be empty"));
-    }
-    let at = now();
-    let mut row = insats::Model {
-        id: 0,
-        forbund_id: owner.id,
-        name: String::new(),
-        description: None,
-        orientation: None,
-        category: None,
-        owner_organisation: None,
-        executor_organisation: None,
-        target_group: None,
-        age_min: None,
-        age_max: None,
-        capacity_year_places: None,
-        target_participants: None,
-        starts_on: None,
-        original_ends_on: None,
-        ends_on: None,
-        status: Status::Planned.as_str().into(),
-        visibility: Visibility::Private.as_str().into(),
-        allocated_sek: None,
-        budget_total_sek: None,
-        carried_over_from_id: None,
-        search_text: String::new(),
-        version: 1,
-        created_at: at,
-        updated_at: at,
-    };
-    apply(&mut row, &fields)?;
+    let row = new_row(owner.id, &new, now())?;
     let taken = insats::Entity::find()
         .filter(insats::Column::ForbundId.eq(owner.id))
         .filter(insats::Column::Name.eq(&row.name))
@@ -168,13 +133,14 @@ pub(super) async fn finish<A: Serialize>(
 
 /// updateInsats: a stale `version` is CONFLICT and changes nothing.
 pub async fn update(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
-    fields: InsatsFields,
+    patch: InsatsPatch,
 ) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&state.db).await?;
+    let fields = InsatsFields::from(patch);
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     if fields.ends_on.is_some() && before.original_ends_on != before.ends_on {
         return Err(ApiError::bad_input(
@@ -191,7 +157,7 @@ pub async fn update(
 
 /// extendInsats: a new end, keeping the original end visible.
 pub async fn extend(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
@@ -199,7 +165,7 @@ pub async fn extend(
     decided_on: Option<NaiveDate>,
     note: Option<String>,
 ) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     if before.ends_on.is_some_and(|e| new_ends_on <= e) {
         return Err(ApiError::bad_input(
@@ -229,25 +195,24 @@ pub async fn extend(
 }
 
 /// setInsatsBudget: the budget (and spending) of one year.
-#[allow(clippy::too_many_arguments)]
 pub async fn set_budget(
-    state: &AppState,
+    cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     version: i32,
-    year: i32,
-    budget_sek: i64,
-    spent_sek: Option<i64>,
-    spent_through: Option<NaiveDate>,
+    budget: BudgetYear,
 ) -> ApiResult<InsatsRow> {
-    if !(1990..=2100).contains(&year) {
-        return Err(ApiError::bad_input("year", "a year from 1990 to 2100"));
-    }
-    rules::check_money("budgetSek", Some(budget_sek))?;
-    rules::check_money("spentSek", spent_sek)?;
-    let txn = begin_write(&state.db).await?;
+    budget.check()?;
+    let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     let at = now();
+    let BudgetYear {
+        year,
+        budget_sek,
+        spent_sek,
+        spent_through,
+    } = budget;
+    let spent_through = spent_through.map(NaiveDate::from);
     let existing = insats_budget::Entity::find()
         .filter(insats_budget::Column::InsatsId.eq(id))
         .filter(insats_budget::Column::Year.eq(year))

@@ -1,0 +1,57 @@
+//! Mutations on board meetings and their decisions. The records come from
+//! `record::meeting`; `service::meeting` applies policy, rules and audit.
+
+use async_graphql::{Context, ID, Object};
+
+use super::parse_id;
+use crate::graphql::types::{Decision, Meeting};
+use crate::graphql::{caller, services};
+use crate::record::meeting::{NewDecision, NewMeeting};
+use crate::service;
+
+#[derive(Default)]
+pub struct MeetingMutation;
+
+#[Object]
+impl MeetingMutation {
+    /// A board meeting of a förbund (its editor or admin).
+    async fn create_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: NewMeeting,
+    ) -> async_graphql::Result<Meeting> {
+        Ok(Meeting(
+            service::meeting::create(services(ctx)?, caller(ctx)?, input).await?,
+        ))
+    }
+
+    /// Corrects a meeting (all its fields; its förbund stays), based on the
+    /// `version` read.
+    async fn update_meeting(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        input: NewMeeting,
+    ) -> async_graphql::Result<Meeting> {
+        let id = parse_id("id", &id)?;
+        Ok(Meeting(
+            service::meeting::update(services(ctx)?, caller(ctx)?, id, version, input).await?,
+        ))
+    }
+
+    /// Records a decision of a meeting, based on the meeting's `version`.
+    async fn record_decision(
+        &self,
+        ctx: &Context<'_>,
+        meeting: ID,
+        version: i32,
+        input: NewDecision,
+    ) -> async_graphql::Result<Decision> {
+        let meeting = parse_id("meeting", &meeting)?;
+        Ok(Decision(
+            service::meeting::record_decision(services(ctx)?, caller(ctx)?, meeting, version, input)
+                .await?,
+        ))
+    }
+}

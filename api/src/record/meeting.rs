@@ -1,0 +1,138 @@
+//! A board meeting and a decision in it (`createMeeting`, `updateMeeting`,
+//! `recordDecision`, the seed's `[[meeting]]`).
+
+use async_graphql::{ID, InputObject};
+use chrono::{NaiveDate, NaiveTime};
+use serde::Deserialize;
+
+use super::Date;
+use crate::error::{ApiError, ApiResult};
+
+fn board() -> String {
+    "BOARD".into()
+}
+
+#[derive(InputObject, Deserialize, Clone, Debug)]
+#[graphql(name = "CreateMeetingInput")]
+pub struct NewMeeting {
+    pub forbund: String,
+    pub held_on: Date,
+    /// HH:MM.
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: Option<String>,
+    pub paragraph_from: Option<i32>,
+    pub paragraph_to: Option<i32>,
+    /// BOARD (default) or INTERIM_BOARD.
+    #[graphql(default_with = "\"BOARD\".to_string()")]
+    #[serde(default = "board")]
+    pub body: String,
+    pub note: Option<String>,
+}
+
+/// A meeting's fields as stored: times parsed, texts trimmed, every rule met.
+#[derive(Clone, Debug)]
+pub struct MeetingFields {
+    pub held_on: NaiveDate,
+    pub starts_at: Option<NaiveTime>,
+    pub ends_at: Option<NaiveTime>,
+    pub place: Option<String>,
+    pub paragraph_from: Option<i32>,
+    pub paragraph_to: Option<i32>,
+    pub body: String,
+    pub note: Option<String>,
+}
+
+fn time(field: &'static str, v: &Option<String>) -> ApiResult<Option<NaiveTime>> {
+    v.as_deref()
+        .map(|t| {
+            NaiveTime::parse_from_str(t, "%H:%M")
+                .map_err(|_| ApiError::bad_input(field, "a time is written HH:MM"))
+        })
+        .transpose()
+}
+
+impl NewMeeting {
+    /// The rules of a meeting: HH:MM times in order, paragraphs numbered from
+    /// 1 and in order, a known body, texts within bounds.
+    pub fn checked(&self) -> ApiResult<MeetingFields> {
+        let starts_at = time("startsAt", &self.starts_at)?;
+        let ends_at = time("endsAt", &self.ends_at)?;
+        if let (Some(s), Some(e)) = (starts_at, ends_at)
+            && e < s
+        {
+            return Err(ApiError::bad_input("endsAt", "must not be before startsAt"));
+        }
+        match (self.paragraph_from, self.paragraph_to) {
+            (Some(f), _) if f < 1 => {
+                return Err(ApiError::bad_input(
+                    "paragraphFrom",
+                    "paragraphs are numbered from 1",
+                ));
+            }
+            (Some(f), Some(t)) if t < f => {
+                return Err(ApiError::bad_input(
+                    "paragraphTo",
+                    "must not be before paragraphFrom",
+                ));
+            }
+            _ => {}
+        }
+        if !matches!(self.body.as_str(), "BOARD" | "INTERIM_BOARD") {
+            return Err(ApiError::bad_input("body", "BOARD or INTERIM_BOARD"));
+        }
+        let place = self
+            .place
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
+        if place.as_ref().is_some_and(|p| p.chars().count() > 300) {
+            return Err(ApiError::bad_input("place", "at most 300 characters"));
+        }
+        Ok(MeetingFields {
+            held_on: self.held_on.0,
+            starts_at,
+            ends_at,
+            place,
+            paragraph_from: self.paragraph_from,
+            paragraph_to: self.paragraph_to,
+            body: self.body.clone(),
+            note: self.note.clone(),
+        })
+    }
+}
+
+/// A decision of a meeting.
+// In the seed files `insats` names an insats of the meeting's förbund;
+// through the API it is the insats's id.
+#[derive(InputObject, Deserialize, Clone, Debug)]
+#[graphql(name = "DecisionInput")]
+pub struct NewDecision {
+    pub paragraph: Option<i32>,
+    pub text: String,
+    pub amount_sek: Option<i64>,
+    /// The insats the decision funds or concerns.
+    pub insats: Option<ID>,
+}
+
+impl NewDecision {
+    /// The decision's text as stored (trimmed, 1 to 5 000 characters) and an
+    /// amount that is not negative.
+    pub fn checked_text(&self) -> ApiResult<String> {
+        let t = self.text.trim();
+        if t.is_empty() || t.chars().count() > 5_000 {
+            return Err(ApiError::bad_input(
+                "text",
+                "give the decision's text, at most 5 000 characters",
+            ));
+        }
+        if self.amount_sek.is_some_and(|a| a < 0) {
+            return Err(ApiError::bad_input(
+                "amountSek",
+                "an amount of money is not negative",
+            ));
+        }
+        Ok(t.to_string())
+    }
+}
