@@ -167,47 +167,60 @@ fn rows<T>(
 
 /// Reads every record of `path` into the record type `T`, by column name:
 /// a column is the GraphQL field's name (`respondentGroup`), matched to the
-/// record's field (`respondent_group`).
+/// record's field (`respondent_group`). Each cell reaches the record as
+/// text (an empty one as missing), so a code like `6` stays text and a
+/// number field reads Swedish decimals (`record::number`); an error names
+/// the column through the field's path.
 fn records<T: DeserializeOwned>(
     path: &Path,
     required: &[&str],
 ) -> Result<(Vec<T>, Vec<u64>), ImportError> {
     let (mut reader, headers) = read_file(path, required)?;
-    let mut by_index: Vec<(usize, &String)> = headers.iter().map(|(h, i)| (*i, h)).collect();
-    by_index.sort();
-    let fields = csv::StringRecord::from(
-        by_index
-            .iter()
-            .map(|(_, h)| snake_case(h))
-            .collect::<Vec<_>>(),
-    );
+    let mut columns: Vec<(usize, String, String)> = headers
+        .iter()
+        .map(|(h, i)| (*i, snake_case(h), h.clone()))
+        .collect();
+    columns.sort();
     let name = path.display().to_string();
     let mut out = Vec::new();
     let mut lines = Vec::new();
     for (i, result) in reader.records().enumerate() {
-        let at = |line: u64, column: String, message: String| ImportError::At {
+        let at = |line: u64, column: &str, message: String| ImportError::At {
             path: name.clone(),
             line,
-            column,
+            column: column.to_string(),
             message,
         };
         let record =
-            result.map_err(|e| at(e.position().map_or(0, |p| p.line()), "-".into(), e.to_string()))?;
+            result.map_err(|e| at(e.position().map_or(0, |p| p.line()), "-", e.to_string()))?;
         let line = record.position().map_or(i as u64 + 2, |p| p.line());
-        let row = record.deserialize::<T>(Some(&fields)).map_err(|e| {
-            let column = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => err
-                    .field()
-                    .and_then(|f| by_index.get(f as usize))
-                    .map_or_else(|| "-".to_string(), |(_, h)| (*h).clone()),
-                _ => "-".to_string(),
-            };
-            let message = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
-                _ => e.to_string(),
-            };
-            at(line, column, message)
-        })?;
+        let cells: serde_json::Map<String, serde_json::Value> = columns
+            .iter()
+            .filter_map(|(index, field, _)| {
+                let cell = record.get(*index)?.trim();
+                (!cell.is_empty()).then(|| (field.clone(), serde_json::Value::from(cell)))
+            })
+            .collect();
+        let row: T = serde_path_to_error::deserialize(serde_json::Value::Object(cells)).map_err(
+            |e| {
+                let field = e.path().to_string();
+                let message = e.inner().to_string();
+                // A missing field is reported at the record; its name is in the message.
+                let field = match message.strip_prefix("missing field `") {
+                    Some(rest) if field == "." => rest.trim_end_matches('`').to_string(),
+                    _ => field,
+                };
+                let column = columns
+                    .iter()
+                    .find(|(_, f, _)| *f == field)
+                    .map_or(field.as_str(), |(_, _, header)| header.as_str());
+                let message = match message.strip_prefix("missing field") {
+                    Some(_) => "is empty".to_string(),
+                    None => message,
+                };
+                at(line, column, message)
+            },
+        )?;
         out.push(row);
         lines.push(line);
         if (i + 1) % PROGRESS_EVERY == 0 {

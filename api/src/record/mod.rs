@@ -14,6 +14,7 @@ pub use date::{Date, DateError};
 pub mod forbund;
 pub mod indicator;
 pub mod insats;
+pub mod dso;
 pub mod meeting;
 pub mod number;
 

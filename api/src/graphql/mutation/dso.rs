@@ -1,36 +1,12 @@
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, Object};
 
 use super::parse_id;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
 use crate::graphql::{caller, reader, services};
 use crate::service;
-use crate::service::dso::{JoinInput, NewAgreement, NewAgreementMember};
-
-#[derive(InputObject)]
-pub struct DsoAgreementMemberInput {
-    /// Slug of the förbund.
-    pub forbund: String,
-    /// The DSO function address it provides.
-    pub contact: String,
-    /// Percent of a full-time position; the agreement's maximum when left out.
-    pub scope_percent: Option<f64>,
-}
-
-#[derive(InputObject)]
-pub struct CreateDsoAgreementInput {
-    pub name: String,
-    pub starts_on: Date,
-    pub initial_ends_on: Date,
-    #[graphql(default = 12)]
-    pub renewal_months: i32,
-    #[graphql(default = 4)]
-    pub notice_months: i32,
-    #[graphql(default = 2.5)]
-    pub max_scope_percent: f64,
-    /// In ring order: each serves the next, the last the first.
-    pub members: Vec<DsoAgreementMemberInput>,
-}
+use crate::record::dso::NewAgreement;
+use crate::service::dso::JoinInput;
 
 fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
     id.map(|i| parse_id("agreement", &i)).transpose()
@@ -45,27 +21,10 @@ impl DsoMutation {
     async fn create_dso_agreement(
         &self,
         ctx: &Context<'_>,
-        input: CreateDsoAgreementInput,
+        input: NewAgreement,
     ) -> async_graphql::Result<DsoAgreement> {
-        let new = NewAgreement {
-            name: input.name,
-            starts_on: input.starts_on.0,
-            initial_ends_on: input.initial_ends_on.0,
-            renewal_months: input.renewal_months,
-            notice_months: input.notice_months,
-            max_scope_percent: input.max_scope_percent,
-            members: input
-                .members
-                .into_iter()
-                .map(|m| NewAgreementMember {
-                    forbund: m.forbund,
-                    contact: m.contact,
-                    scope_percent: m.scope_percent,
-                })
-                .collect(),
-        };
         Ok(DsoAgreement(
-            service::dso::create_agreement(services(ctx)?, caller(ctx)?, new).await?,
+            service::dso::create_agreement(services(ctx)?, caller(ctx)?, input).await?,
         ))
     }
 

@@ -27,7 +27,7 @@ pub(crate) use change::write_links;
 pub use join::{JoinInput, join};
 pub use leave::leave;
 pub use lookups::{RingView, active_for_many, dso_for, ring, served_by};
-pub use new_agreement::{NewAgreement, NewAgreementMember, create_agreement};
+pub use new_agreement::create_agreement;
 pub use rearrange::rearrange;
 pub use ring_data::RingData;
 pub use schedule::{SchedulePeriod, schedule};

@@ -1,6 +1,5 @@
 //! createDsoAgreement (network_admin): an agreement and its first ring.
 
-use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_member};
 use sea_orm::Set;
 
@@ -10,25 +9,9 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::dso_ring::{self, Member};
 use crate::error::{ApiError, ApiResult};
+use crate::record::dso::NewAgreement;
 use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
-
-pub struct NewAgreementMember {
-    pub forbund: String,
-    pub contact: String,
-    pub scope_percent: Option<f64>,
-}
-
-pub struct NewAgreement {
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub initial_ends_on: NaiveDate,
-    pub renewal_months: i32,
-    pub notice_months: i32,
-    pub max_scope_percent: f64,
-    /// In ring order: each serves the next, the last the first.
-    pub members: Vec<NewAgreementMember>,
-}
 
 /// createDsoAgreement (network_admin): the agreement and its first ring.
 pub async fn create_agreement(
@@ -37,40 +20,8 @@ pub async fn create_agreement(
     input: NewAgreement,
 ) -> ApiResult<dso_agreement::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::bad_input(
-            "name",
-            "give a name of at most 200 characters",
-        ));
-    }
-    if input.initial_ends_on < input.starts_on {
-        return Err(ApiError::bad_input(
-            "initialEndsOn",
-            "must not be before startsOn",
-        ));
-    }
-    if !(1..=120).contains(&input.renewal_months) {
-        return Err(ApiError::bad_input(
-            "renewalMonths",
-            "must be 1 to 120 months",
-        ));
-    }
-    if !(0..=60).contains(&input.notice_months) {
-        return Err(ApiError::bad_input(
-            "noticeMonths",
-            "must be 0 to 60 months",
-        ));
-    }
-    if !input.max_scope_percent.is_finite()
-        || !(0.0..=100.0).contains(&input.max_scope_percent)
-        || input.max_scope_percent == 0.0
-    {
-        return Err(ApiError::bad_input(
-            "maxScopePercent",
-            "a percentage above 0 and at most 100",
-        ));
-    }
+    let terms = input.terms.checked()?;
+    let name = terms.name.as_str();
     let txn = begin_write(&cx.db).await?;
     let at = now();
     let agreement = crate::service::insert_new(
@@ -79,11 +30,11 @@ pub async fn create_agreement(
         dso_agreement::ActiveModel {
             name: Set(name.to_string()),
             decided_on: Set(None),
-            starts_on: Set(input.starts_on),
-            initial_ends_on: Set(input.initial_ends_on),
-            renewal_months: Set(input.renewal_months),
-            notice_months: Set(input.notice_months),
-            max_scope_percent: Set(input.max_scope_percent),
+            starts_on: Set(terms.starts_on.0),
+            initial_ends_on: Set(terms.initial_ends_on.0),
+            renewal_months: Set(terms.renewal_months),
+            notice_months: Set(terms.notice_months),
+            max_scope_percent: Set(terms.max_scope_percent),
             ..Default::default()
         },
     )
@@ -102,8 +53,8 @@ pub async fn create_agreement(
                 f.name
             )));
         }
-        let scope = m.scope_percent.unwrap_or(input.max_scope_percent);
-        if !scope.is_finite() || scope <= 0.0 || scope > input.max_scope_percent {
+        let scope = m.scope_percent.unwrap_or(terms.max_scope_percent);
+        if !scope.is_finite() || scope <= 0.0 || scope > terms.max_scope_percent {
             return Err(ApiError::bad_input(
                 format!("members[{i}].scopePercent"),
                 "above 0 and at most the agreement's maximum",
@@ -117,7 +68,7 @@ pub async fn create_agreement(
         })?;
         members.push(Member {
             forbund: f.id,
-            joined_on: Some(input.starts_on),
+            joined_on: Some(terms.starts_on.0),
             last_day: None,
             notice_received_on: None,
             withdrew: false,
@@ -126,8 +77,8 @@ pub async fn create_agreement(
             scope,
         });
     }
-    let links = dso_ring::derive(&members, input.starts_on);
-    check(&txn, &members, &links, input.starts_on).await?;
+    let links = dso_ring::derive(&members, terms.starts_on.0);
+    check(&txn, &members, &links, terms.starts_on.0).await?;
     for m in &members {
         crate::service::insert_new(
             &txn,
