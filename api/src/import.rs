@@ -201,8 +201,8 @@ fn records<T: DeserializeOwned>(
                 (!cell.is_empty()).then(|| (field.clone(), serde_json::Value::from(cell)))
             })
             .collect();
-        let row: T = serde_path_to_error::deserialize(serde_json::Value::Object(cells)).map_err(
-            |e| {
+        let row: T =
+            serde_path_to_error::deserialize(serde_json::Value::Object(cells)).map_err(|e| {
                 let field = e.path().to_string();
                 let message = e.inner().to_string();
                 // A missing field is reported at the record; its name is in the message.
@@ -219,8 +219,7 @@ fn records<T: DeserializeOwned>(
                     None => message,
                 };
                 at(line, column, message)
-            },
-        )?;
+            })?;
         out.push(row);
         lines.push(line);
         if (i + 1) % PROGRESS_EVERY == 0 {

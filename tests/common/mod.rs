@@ -9,8 +9,8 @@ pub mod oidc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use finsam_api::auth::Role;
 use finsam_api::app::AppState;
+use finsam_api::auth::Role;
 use finsam_api::service::Clock;
 use finsam_api::{Application, Settings};
 use sea_orm::{ConnectionTrait, Database};

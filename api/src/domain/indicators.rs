@@ -30,7 +30,6 @@ impl Gender {
     }
 }
 
-
 /// One indicator's figures for a förbund in a year.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Row {

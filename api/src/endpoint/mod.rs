@@ -24,12 +24,12 @@ use async_graphql::{BatchResponse, ErrorExtensions, Response, ServerError};
 use futures_util::FutureExt;
 use tracing_actix_web::RequestId;
 
+use crate::app::AppState;
 use crate::auth::{Caller, Principal};
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::Client;
-use crate::app::AppState;
 use media::Answer;
 use request::Params;
 

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use async_graphql::{Context, EmptySubscription, Schema};
 
-use crate::auth::Caller;
 use crate::app::AppState;
+use crate::auth::Caller;
 pub use loaders::Loaders;
 
 pub type FinsamSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;

@@ -86,12 +86,12 @@ impl From<Date> for NaiveDate {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(DateVisitor)
+        deserializer.deserialize_any(DateVisitor)
     }
 }
 
 /// Text from CSV and JSON; TOML hands a date over as a one-entry map holding
-/// its text.
+/// its text (also when a flattened record buffers it).
 struct DateVisitor;
 
 impl<'de> serde::de::Visitor<'de> for DateVisitor {

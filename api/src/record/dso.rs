@@ -61,7 +61,7 @@ pub struct NewAgreement {
 impl AgreementTerms {
     /// The terms as stored (the name trimmed), every rule met.
     pub fn checked(&self) -> ApiResult<AgreementTerms> {
-            let name = self.name.trim();
+        let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             return Err(ApiError::bad_input(
                 "name",

@@ -95,10 +95,6 @@ pub struct KeyFigures {
     pub share_to_work_or_studies_percent: Option<f64>,
     pub mean_months_in_insats: Option<f64>,
     #[graphql(default_with = "\"reported\".to_string()")]
-    #[serde(default = "reported")]
+    #[serde(default)]
     pub source: String,
-}
-
-fn reported() -> String {
-    "reported".into()
 }

@@ -11,10 +11,10 @@
 mod date;
 
 pub use date::{Date, DateError};
+pub mod dso;
 pub mod forbund;
 pub mod indicator;
 pub mod insats;
-pub mod dso;
 pub mod meeting;
 pub mod number;
 

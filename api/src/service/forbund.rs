@@ -14,11 +14,11 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::forbund::MemberKind;
+use crate::error::{ApiError, ApiResult};
 use crate::record::forbund::{
     ForbundFields, ForbundPatch, Member, NewForbund, check_dates, check_members, check_name,
     check_org_number,
 };
-use crate::error::{ApiError, ApiResult};
 
 /// What the audit log keeps of a förbund: the row and its members.
 #[derive(Serialize)]
@@ -97,21 +97,37 @@ async fn replace_members<C: ConnectionTrait>(
     let at = now();
     let mut out = Vec::with_capacity(members.len());
     for m in members {
-        let row = crate::service::insert_new(
-            conn,
-            at,
-            forbund_member::ActiveModel {
-                forbund_id: Set(forbund_id),
-                name: Set(m.name.clone()),
-                kind: Set(MemberKind::from(m.kind).as_str().to_string()),
-                funding_share_percent: Set(m.funding_share_percent),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let row = crate::service::insert_new(conn, at, member_row(forbund_id, m)).await?;
         out.push(row);
     }
     Ok(out)
+}
+
+/// The row a checked party of förbund `forbund_id` is stored as
+/// (createForbund, updateForbund and the seed alike).
+pub fn member_row(forbund_id: i32, m: &Member) -> forbund_member::ActiveModel {
+    forbund_member::ActiveModel {
+        forbund_id: Set(forbund_id),
+        name: Set(m.name.clone()),
+        kind: Set(MemberKind::from(m.kind).as_str().to_string()),
+        funding_share_percent: Set(m.funding_share_percent),
+        ..Default::default()
+    }
+}
+
+/// The row a checked förbund is stored as (createForbund and the seed).
+pub fn forbund_row(f: &ForbundFields, successor_id: Option<i32>) -> forbund::ActiveModel {
+    forbund::ActiveModel {
+        slug: Set(f.slug.to_string()),
+        name: Set(f.name.clone()),
+        org_number: Set(f.org_number.clone()),
+        county: Set(f.county.clone()),
+        founded_on: Set(f.founded_on),
+        dissolved_on: Set(f.dissolved_on),
+        successor_id: Set(successor_id),
+        notes: Set(f.notes.clone()),
+        ..Default::default()
+    }
 }
 
 async fn members_of<C: ConnectionTrait>(
@@ -132,17 +148,8 @@ pub async fn create(
     input: NewForbund,
 ) -> ApiResult<forbund::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let ForbundFields {
-        slug,
-        name,
-        org_number,
-        county,
-        founded_on,
-        dissolved_on,
-        successor,
-        notes,
-        members,
-    } = input.checked()?;
+    let fields = input.checked()?;
+    let slug = &fields.slug;
 
     let txn = begin_write(&cx.db).await?;
     if forbund::Entity::find()
@@ -153,7 +160,7 @@ pub async fn create(
     {
         return Err(ApiError::bad_input("slug", format!("slug {slug} is taken")));
     }
-    if let Some(org) = &org_number
+    if let Some(org) = &fields.org_number
         && org_number_taken(&txn, org, None).await?
     {
         return Err(ApiError::bad_input(
@@ -161,31 +168,17 @@ pub async fn create(
             format!("{org} belongs to another förbund"),
         ));
     }
-    let successor_id = match &successor {
+    let successor_id = match &fields.successor {
         Some(s) => Some(require_slug(&txn, s, "successor").await?.id),
         None => None,
     };
     let at = now();
-    let row = crate::service::insert_new(
-        &txn,
-        at,
-        forbund::ActiveModel {
-            slug: Set(slug.to_string()),
-            name: Set(name),
-            org_number: Set(org_number),
-            county: Set(county),
-            founded_on: Set(founded_on),
-            dissolved_on: Set(dissolved_on),
-            successor_id: Set(successor_id),
-            notes: Set(notes),
-            ..Default::default()
-        },
-    )
-    .await
-    .map_err(|e| {
-        ApiError::from_db_unique(e, "a förbund with this slug or organisation number exists")
-    })?;
-    let members = replace_members(&txn, row.id, &members).await?;
+    let row = crate::service::insert_new(&txn, at, forbund_row(&fields, successor_id))
+        .await
+        .map_err(|e| {
+            ApiError::from_db_unique(e, "a förbund with this slug or organisation number exists")
+        })?;
+    let members = replace_members(&txn, row.id, &fields.members).await?;
     audit::commit(
         txn,
         caller,

@@ -103,8 +103,8 @@ pub async fn create(
     }
     let at = now();
     let row = crate::service::insert_new(&txn, at, meeting_row(owner.id, fields))
-    .await
-    .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
+        .await
+        .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
     audit::commit(
         txn,
         caller,

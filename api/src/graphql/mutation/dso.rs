@@ -4,8 +4,8 @@ use super::parse_id;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
 use crate::graphql::{caller, reader, services};
-use crate::service;
 use crate::record::dso::NewAgreement;
+use crate::service;
 use crate::service::dso::JoinInput;
 
 fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {

@@ -50,8 +50,14 @@ impl MeetingMutation {
     ) -> async_graphql::Result<Decision> {
         let meeting = parse_id("meeting", &meeting)?;
         Ok(Decision(
-            service::meeting::record_decision(services(ctx)?, caller(ctx)?, meeting, version, input)
-                .await?,
+            service::meeting::record_decision(
+                services(ctx)?,
+                caller(ctx)?,
+                meeting,
+                version,
+                input,
+            )
+            .await?,
         ))
     }
 }

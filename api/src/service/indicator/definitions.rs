@@ -29,7 +29,7 @@ pub const KINDS: [&str; 2] = ["PROCESS", "EFFECT"];
 /// The rules of a definition: the definition as stored (code, name, level
 /// and kind trimmed, level and kind in capitals as files may write them in
 /// either case), or the field at fault and why.
-fn check_definition(
+pub fn check_definition(
     d: &IndicatorDefinition,
 ) -> Result<IndicatorDefinition, (&'static str, String)> {
     let code = d.code.trim().to_string();
@@ -70,9 +70,8 @@ pub async fn import_definitions(
     policy::require(&caller.principal, Action::ManageNetwork)?;
     let mut checked = Vec::with_capacity(rows.len());
     for (i, d) in rows.iter().enumerate() {
-        checked.push(
-            check_definition(d).map_err(|(column, message)| row_error(i, column, message))?,
-        );
+        checked
+            .push(check_definition(d).map_err(|(column, message)| row_error(i, column, message))?);
     }
     let txn = begin_write(&cx.db).await?;
     let at = now();
@@ -128,8 +127,7 @@ pub async fn define(
     version: Option<i32>,
 ) -> ApiResult<indicator::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let d =
-        check_definition(&d).map_err(|(field, message)| ApiError::bad_input(field, message))?;
+    let d = check_definition(&d).map_err(|(field, message)| ApiError::bad_input(field, message))?;
     let (code, name) = (d.code.clone(), d.name.clone());
     let txn = begin_write(&cx.db).await?;
     let existing = indicator::Entity::find()

@@ -12,19 +12,10 @@ use crate::record::indicator::KeyFigures;
 use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
 
-/// setKeyFigures: a förbund's key figures for a year (its admin, or
-/// network_admin), replacing what was recorded for that year.
-pub async fn set_key_figures(
-    cx: &ServiceContext,
-    caller: &Caller,
-    input: KeyFigures,
-) -> ApiResult<key_figure::Model> {
-    let txn = begin_write(&cx.db).await?;
-    let f = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
-    policy::require(
-        &caller.principal,
-        Action::WriteIndicatorResults { forbund: &f.slug },
-    )?;
+/// The rules of a year's key figures: a year the service keeps, counts that
+/// are not negative and no more closures than participants, a percentage, a
+/// duration, and a source; returns the source as stored.
+pub fn checked(input: &KeyFigures) -> ApiResult<String> {
     check_year(0, input.year)
         .map_err(|_| ApiError::bad_input("year", "a year from 2000 to 2100"))?;
     for (field, v) in [
@@ -48,8 +39,39 @@ pub async fn set_key_figures(
         input.share_to_work_or_studies_percent,
     )?;
     crate::domain::insats::check_months("meanMonthsInInsats", input.mean_months_in_insats)?;
-    let source = check_source(0, &input.source)
-        .map_err(|_| ApiError::bad_input("source", "say where the figures come from"))?;
+    check_source(0, &input.source)
+        .map_err(|_| ApiError::bad_input("source", "say where the figures come from"))
+}
+
+/// The row checked key figures of förbund `forbund_id` are stored as
+/// (setKeyFigures and the seed alike).
+pub fn key_figure_row(forbund_id: i32, k: &KeyFigures, source: String) -> key_figure::ActiveModel {
+    key_figure::ActiveModel {
+        forbund_id: Set(forbund_id),
+        year: Set(k.year),
+        participants: Set(k.participants),
+        closures: Set(k.closures),
+        share_to_work_or_studies_percent: Set(k.share_to_work_or_studies_percent),
+        mean_months_in_insats: Set(k.mean_months_in_insats),
+        source: Set(source),
+        ..Default::default()
+    }
+}
+
+/// setKeyFigures: a förbund's key figures for a year (its admin, or
+/// network_admin), replacing what was recorded for that year.
+pub async fn set_key_figures(
+    cx: &ServiceContext,
+    caller: &Caller,
+    input: KeyFigures,
+) -> ApiResult<key_figure::Model> {
+    let txn = begin_write(&cx.db).await?;
+    let f = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
+    policy::require(
+        &caller.principal,
+        Action::WriteIndicatorResults { forbund: &f.slug },
+    )?;
+    let source = checked(&input)?;
     let existing = key_figure::Entity::find()
         .filter(key_figure::Column::ForbundId.eq(f.id))
         .filter(key_figure::Column::Year.eq(input.year))
@@ -68,23 +90,7 @@ pub async fn set_key_figures(
             a.updated_at = Set(at);
             a.update(&txn).await?
         }
-        None => {
-            crate::service::insert_new(
-                &txn,
-                at,
-                key_figure::ActiveModel {
-                    forbund_id: Set(f.id),
-                    year: Set(input.year),
-                    participants: Set(input.participants),
-                    closures: Set(input.closures),
-                    share_to_work_or_studies_percent: Set(input.share_to_work_or_studies_percent),
-                    mean_months_in_insats: Set(input.mean_months_in_insats),
-                    source: Set(source),
-                    ..Default::default()
-                },
-            )
-            .await?
-        }
+        None => crate::service::insert_new(&txn, at, key_figure_row(f.id, &input, source)).await?,
     };
     audit::commit(
         txn,

@@ -19,14 +19,13 @@ mod shown;
 mod trend;
 
 pub use comparison::{Comparison, ComparisonRow, comparison};
-pub use definitions::{KINDS, LEVELS, define, definitions, import_definitions};
+pub use definitions::{KINDS, LEVELS, check_definition, define, definitions, import_definitions};
 pub use key_figure_comparison::{Figure, FigureComparison, key_figure_comparison};
-pub use key_figures::set_key_figures;
+pub use key_figures::{checked as checked_key_figures, key_figure_row, set_key_figures};
 pub use network::{Network, NetworkEntry, network};
-pub use results::{upsert_averages, upsert_results};
+pub use results::{check_average, check_result, upsert_averages, upsert_results};
 pub use shown::{Shown, is_synthetic};
 pub use trend::{TrendPoint, trend};
-
 
 use crate::error::ApiError;
 

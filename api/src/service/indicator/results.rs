@@ -76,6 +76,32 @@ pub(super) fn check_source(row: usize, source: &str) -> Result<String, BatchErro
     Ok(s.to_string())
 }
 
+/// The rules of row `row`'s result: a year, a value 0–100, a count that is
+/// not negative and a source; returns the source as stored (upserts, the
+/// import and the seed alike).
+pub fn check_result(row: usize, r: &IndicatorResult) -> Result<String, BatchError> {
+    check_year(row, r.year)?;
+    check_value(row, r.value)?;
+    if r.respondents.is_some_and(|n| n < 0) {
+        return Err(row_error(row, "respondents", "a count is not negative"));
+    }
+    check_source(row, &r.source)
+}
+
+/// The rules of row `row`'s national average (see `check_result`).
+pub fn check_average(row: usize, r: &NationalAverage) -> Result<String, BatchError> {
+    check_year(row, r.year)?;
+    check_value(row, r.value)?;
+    if r.forbund_count.is_some_and(|n| n < 1) {
+        return Err(row_error(
+            row,
+            "forbundCount",
+            "at least one förbund is behind an average",
+        ));
+    }
+    check_source(row, &r.source)
+}
+
 async fn indicator_ids<C: ConnectionTrait>(conn: &C) -> ApiResult<HashMap<String, i32>> {
     Ok(indicator::Entity::find()
         .all(conn)
@@ -121,12 +147,7 @@ pub async fn upsert_results(
                 format!("no indicator with code {:?}", r.indicator),
             )
         })?;
-        check_year(i, r.year)?;
-        check_value(i, r.value)?;
-        if r.respondents.is_some_and(|n| n < 0) {
-            return Err(row_error(i, "respondents", "a count is not negative"));
-        }
-        let source = check_source(i, &r.source)?;
+        let source = check_result(i, r)?;
         if let Some(first) = seen.insert((f.id, ind, r.year, r.gender), i) {
             return Err(row_error(
                 i,
@@ -205,16 +226,7 @@ pub async fn upsert_averages(
                 format!("no indicator with code {:?}", r.indicator),
             )
         })?;
-        check_year(i, r.year)?;
-        check_value(i, r.value)?;
-        if r.forbund_count.is_some_and(|n| n < 1) {
-            return Err(row_error(
-                i,
-                "forbundCount",
-                "at least one förbund is behind an average",
-            ));
-        }
-        let source = check_source(i, &r.source)?;
+        let source = check_average(i, r)?;
         if let Some(first) = seen.insert((ind, r.year, r.gender), i) {
             return Err(row_error(
                 i,

@@ -4,10 +4,10 @@ use finsam_entity::insats_goal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{InsatsRow, finish, load_for_edit, save};
-use crate::record::insats::NewGoal;
 use crate::auth::Caller;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+use crate::record::insats::NewGoal;
 use crate::service::{ServiceContext, now};
 
 /// addInsatsGoal.

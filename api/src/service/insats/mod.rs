@@ -26,6 +26,8 @@ mod visibility;
 mod write;
 
 pub use cursor::{Direction, InsatsCursor, OrderField};
+use cursor::{check_order, in_list_order, keyset, nullable, order_column, sql_order};
+use fields::apply;
 pub use fields::{InsatsFields, new_row};
 use fields::{check_optional_text, check_text};
 pub use filter::InsatsFilter;
@@ -36,11 +38,9 @@ pub use outcome_view::{OutcomeView, outcome_views};
 pub use read::{BudgetLine, GoalLine, LISTED, Listed, count, get, list, visible_by};
 pub use search::{TRIGRAM, TrigramCounts, Vocabulary, rarest, trigrams};
 pub use sharing::{carry_over, share};
+use visibility::forbund_ids_of;
 pub use visibility::visible;
 pub use write::{create, extend, set_budget, update};
-use cursor::{check_order, in_list_order, keyset, nullable, order_column, sql_order};
-use fields::apply;
-use visibility::forbund_ids_of;
 use write::{finish, load_for_edit, save};
 
 use std::sync::Arc;

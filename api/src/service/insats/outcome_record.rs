@@ -41,11 +41,7 @@ pub fn check(report: &OutcomeReport) -> ApiResult<()> {
         sums.1 += i64::from(m.participants_women.unwrap_or(0));
         sums.2 += i64::from(m.participants_men.unwrap_or(0));
     }
-    for (sum, total) in [
-        (sums.0, o.participants),
-        (sums.1, o.women),
-        (sums.2, o.men),
-    ] {
+    for (sum, total) in [(sums.0, o.participants), (sums.1, o.women), (sums.2, o.men)] {
         if total.is_some_and(|t| sum > i64::from(t)) {
             return Err(ApiError::bad_input(
                 "municipalities",

@@ -11,12 +11,12 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::{InsatsFields, InsatsRow, apply, check_optional_text, new_row, visible};
-use crate::record::insats::{BudgetYear, InsatsPatch, NewInsats};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::insats as rules;
 use crate::error::{ApiError, ApiResult};
+use crate::record::insats::{BudgetYear, InsatsPatch, NewInsats};
 use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, check_version, now};
 

@@ -29,18 +29,19 @@ pub(super) async fn load<C: ConnectionTrait>(
                 a,
                 |a| {
                     Ok(dso_agreement::Column::Name
-                        .eq(&a.name)
-                        .and(dso_agreement::Column::StartsOn.eq(a.starts_on)))
+                        .eq(&a.terms.name)
+                        .and(dso_agreement::Column::StartsOn.eq(a.terms.starts_on.0)))
                 },
                 |a| {
+                    let terms = a.terms.checked().map_err(super::refused(&a.terms.name))?;
                     Ok(dso_agreement::ActiveModel {
-                        name: Set(a.name.clone()),
-                        decided_on: Set(a.decided_on),
-                        starts_on: Set(a.starts_on),
-                        initial_ends_on: Set(a.initial_ends_on),
-                        renewal_months: Set(a.renewal_months),
-                        notice_months: Set(a.notice_months),
-                        max_scope_percent: Set(a.max_scope_percent),
+                        name: Set(terms.name),
+                        decided_on: Set(a.decided_on.map(|d| d.0)),
+                        starts_on: Set(terms.starts_on.0),
+                        initial_ends_on: Set(terms.initial_ends_on.0),
+                        renewal_months: Set(terms.renewal_months),
+                        notice_months: Set(terms.notice_months),
+                        max_scope_percent: Set(terms.max_scope_percent),
                         ..Default::default()
                     })
                 },
@@ -52,7 +53,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             continue;
         }
         let (members, positions) = ring_of(a, slugs)?;
-        let derived = dso_ring::derive(&members, a.starts_on);
+        let derived = dso_ring::derive(&members, a.terms.starts_on.0);
         check_against_facts(a, slugs, &derived)?;
         loader
             .rows(
@@ -83,7 +84,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         let agreement = dso_agreement::Entity::find_by_id(agreement_id)
             .one(loader.conn())
             .await?
-            .ok_or_else(|| anyhow::anyhow!("DSO agreement {} vanished", a.name))?;
+            .ok_or_else(|| anyhow::anyhow!("DSO agreement {} vanished", a.terms.name))?;
         crate::service::dso::write_links(
             loader.conn(),
             &crate::service::dso::RingData::empty(agreement),
@@ -126,13 +127,13 @@ fn ring_of(a: &SeedAgreement, slugs: &Slugs) -> anyhow::Result<(Vec<Member>, Has
         let provides = provider_of.get(&forbund_id);
         members.push(Member {
             forbund: forbund_id,
-            joined_on: m.joined_on,
+            joined_on: m.joined_on.map(|d| d.0),
             last_day: None,
             notice_received_on: None,
             withdrew: m.withdrew_before_start,
             position: positions.get(&forbund_id).copied().unwrap_or(0.0),
             contact: provides.map(|s| s.contact.clone()).unwrap_or_default(),
-            scope: provides.map_or(a.max_scope_percent, |s| s.scope_percent),
+            scope: provides.map_or(a.terms.max_scope_percent, |s| s.scope_percent),
         });
     }
     Ok((members, positions))
@@ -149,8 +150,8 @@ fn check_against_facts(
         anyhow::ensure!(
             derived.iter().any(|l| l.provider == p
                 && l.recipient == r
-                && l.from == s.valid_from
-                && l.to == s.valid_to),
+                && l.from == s.valid_from.0
+                && l.to == s.valid_to.map(|d| d.0)),
             "seed assignment {} → {} does not follow from the ring",
             s.provider,
             s.recipient

@@ -17,23 +17,14 @@ pub(super) async fn load<C: ConnectionTrait>(
         .rows(
             "förbund",
             &file.forbund,
-            |f| Ok(forbund::Column::Slug.eq(&f.slug)),
+            |f| Ok(forbund::Column::Slug.eq(&f.forbund.slug)),
             |f| {
-                if let Some(org) = &f.org_number {
-                    crate::domain::OrgNumber::parse(org)
-                        .map_err(|e| anyhow::anyhow!("seed förbund {}: {e}", f.slug))?;
-                }
-                Ok(forbund::ActiveModel {
-                    slug: Set(f.slug.clone()),
-                    name: Set(f.name.clone()),
-                    org_number: Set(f.org_number.clone()),
-                    county: Set(f.county.clone()),
-                    founded_on: Set(f.founded_on),
-                    dissolved_on: Set(f.dissolved_on),
-                    successor_id: Set(None),
-                    notes: Set(f.notes.clone()),
-                    ..Default::default()
-                })
+                let fields = f
+                    .forbund
+                    .checked()
+                    .map_err(super::refused(&f.forbund.slug))?;
+                // The successor may come later in the file: set below.
+                Ok(crate::service::forbund::forbund_row(&fields, None))
             },
         )
         .await?;
@@ -41,13 +32,13 @@ pub(super) async fn load<C: ConnectionTrait>(
         .forbund
         .iter()
         .zip(&ids)
-        .map(|(f, (id, _))| (f.slug.clone(), *id))
+        .map(|(f, (id, _))| (f.forbund.slug.clone(), *id))
         .collect();
     let members = file
         .forbund
         .iter()
         .zip(&ids)
-        .flat_map(|(f, (id, _))| f.members.iter().map(move |m| (*id, m)));
+        .flat_map(|(f, (id, _))| f.forbund.members.iter().map(move |m| (*id, m)));
     loader
         .rows(
             "members",
@@ -57,15 +48,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                     .eq(*id)
                     .and(forbund_member::Column::Name.eq(&m.name)))
             },
-            |(id, m)| {
-                Ok(forbund_member::ActiveModel {
-                    forbund_id: Set(*id),
-                    name: Set(m.name.clone()),
-                    kind: Set(m.kind.clone()),
-                    funding_share_percent: Set(m.funding_share_percent),
-                    ..Default::default()
-                })
-            },
+            |(id, m)| Ok(crate::service::forbund::member_row(*id, m)),
         )
         .await?;
     let allocations = file
@@ -95,7 +78,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             },
         )
         .await?;
-    for f in &file.forbund {
+    for f in file.forbund.iter().map(|f| &f.forbund) {
         if let Some(successor) = &f.successor {
             let id = id_of(&slugs, &f.slug)?;
             let successor_id = id_of(&slugs, successor)?;

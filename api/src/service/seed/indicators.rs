@@ -9,6 +9,22 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, Set};
 
 use super::files::IndicatorFile;
+use crate::record::indicator::{Gender, IndicatorResult, NationalAverage};
+use crate::service::indicator::{BatchError, check_average, check_definition, check_result};
+
+/// A seed value its record's rules refuse.
+fn batch(indicator: &str, e: BatchError) -> anyhow::Error {
+    match e {
+        BatchError::Row {
+            column, message, ..
+        } => {
+            anyhow::anyhow!("seed value of indicator {indicator}: {column}: {message}")
+        }
+        BatchError::Other(e) => {
+            anyhow::anyhow!("seed value of indicator {indicator}: {}", e.message())
+        }
+    }
+}
 use super::loader::Loader;
 use super::{Slugs, id_of};
 
@@ -23,14 +39,17 @@ pub(super) async fn load<C: ConnectionTrait>(
             &file.indicator,
             |d| Ok(indicator::Column::Code.eq(&d.code)),
             |d| {
+                let d = check_definition(d).map_err(|(field, why)| {
+                    anyhow::anyhow!("seed indicator {}: {field}: {why}", d.code)
+                })?;
                 Ok(indicator::ActiveModel {
-                    code: Set(d.code.clone()),
+                    code: Set(d.code),
                     number: Set(d.number),
-                    name: Set(d.name.clone()),
-                    description: Set(d.description.clone()),
-                    level: Set(d.level.clone()),
-                    kind: Set(d.kind.clone()),
-                    respondent_group: Set(d.respondent_group.clone()),
+                    name: Set(d.name),
+                    description: Set(d.description),
+                    level: Set(d.level),
+                    kind: Set(d.kind),
+                    respondent_group: Set(d.respondent_group),
                     ..Default::default()
                 })
             },
@@ -48,7 +67,8 @@ pub(super) async fn load<C: ConnectionTrait>(
             .copied()
             .ok_or_else(|| anyhow::anyhow!("seed refers to unknown indicator {c:?}"))
     };
-    let source = |own: &Option<String>| own.clone().unwrap_or_else(|| file.example_source.clone());
+    let source = |own: &str| super::source_or(own, &file.example_source);
+    let gender = |g: Gender| crate::domain::indicators::Gender::from(g).as_str();
     let averages = file
         .averages
         .iter()
@@ -62,16 +82,21 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(national_average::Column::IndicatorId
                     .eq(*indicator_id)
                     .and(national_average::Column::Year.eq(a.year))
-                    .and(national_average::Column::Gender.eq(&a.gender)))
+                    .and(national_average::Column::Gender.eq(gender(a.gender))))
             },
             |(indicator_id, a)| {
+                let a = NationalAverage {
+                    source: source(&a.source),
+                    ..(*a).clone()
+                };
+                check_average(0, &a).map_err(|e| batch(&a.indicator, e))?;
                 Ok(national_average::ActiveModel {
                     indicator_id: Set(*indicator_id),
                     year: Set(a.year),
-                    gender: Set(a.gender.clone()),
+                    gender: Set(gender(a.gender).to_string()),
                     value: Set(a.value),
                     forbund_count: Set(a.forbund_count),
-                    source: Set(source(&a.source)),
+                    source: Set(a.source),
                     ..Default::default()
                 })
             },
@@ -91,17 +116,22 @@ pub(super) async fn load<C: ConnectionTrait>(
                     .eq(*forbund_id)
                     .and(indicator_result::Column::IndicatorId.eq(*indicator_id))
                     .and(indicator_result::Column::Year.eq(r.year))
-                    .and(indicator_result::Column::Gender.eq(&r.gender)))
+                    .and(indicator_result::Column::Gender.eq(gender(r.gender))))
             },
             |(forbund_id, indicator_id, r)| {
+                let r = IndicatorResult {
+                    source: source(&r.source),
+                    ..(*r).clone()
+                };
+                check_result(0, &r).map_err(|e| batch(&r.indicator, e))?;
                 Ok(indicator_result::ActiveModel {
                     forbund_id: Set(*forbund_id),
                     indicator_id: Set(*indicator_id),
                     year: Set(r.year),
-                    gender: Set(r.gender.clone()),
+                    gender: Set(gender(r.gender).to_string()),
                     value: Set(r.value),
                     respondents: Set(r.respondents),
-                    source: Set(source(&r.source)),
+                    source: Set(r.source),
                     ..Default::default()
                 })
             },

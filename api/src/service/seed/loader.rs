@@ -74,6 +74,11 @@ impl<'c, C: ConnectionTrait> Loader<'c, C> {
         }
     }
 
+    /// When this load happens: the stamp of every row it adds.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
     pub fn conn(&self) -> &'c C {
         self.conn
     }

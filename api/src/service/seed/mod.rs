@@ -32,6 +32,21 @@ const INDICATORS: &str = include_str!("../../../../data/seed/indicators.toml");
 /// Where a value without a source of its own comes from.
 const DEFAULT_SOURCE: &str = "Board papers of the förbund (demo dataset)";
 
+/// A seed row the record's rules refuse, named: the demo dataset must meet
+/// every rule the API applies.
+fn refused(what: impl std::fmt::Display) -> impl FnOnce(crate::error::ApiError) -> anyhow::Error {
+    move |e| anyhow::anyhow!("seed {what}: {}", e.message())
+}
+
+/// A row's own source, or the file's for a row without one.
+fn source_or(own: &str, file: &str) -> String {
+    if own.trim().is_empty() {
+        file.to_string()
+    } else {
+        own.to_string()
+    }
+}
+
 /// True when no förbund exists yet (a fresh database).
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     Ok(finsam_entity::forbund::Entity::find().count(db).await? == 0)

@@ -9,7 +9,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, Set};
 
 use super::files::StatisticsFile;
 use super::loader::Loader;
-use super::{DEFAULT_SOURCE, Slugs, id_of};
+use super::{DEFAULT_SOURCE, Slugs, id_of, refused};
+use crate::record::indicator::KeyFigures;
+use crate::service::indicator::{checked_key_figures, key_figure_row};
 use crate::service::population::{BENEFITS, benefits_then_total};
 
 pub(super) async fn load<C: ConnectionTrait>(
@@ -128,16 +130,12 @@ pub(super) async fn load<C: ConnectionTrait>(
                     .and(key_figure::Column::Year.eq(k.year)))
             },
             |(forbund_id, k)| {
-                Ok(key_figure::ActiveModel {
-                    forbund_id: Set(*forbund_id),
-                    year: Set(k.year),
-                    participants: Set(k.participants),
-                    closures: Set(k.closures),
-                    share_to_work_or_studies_percent: Set(k.share_to_work_or_studies_percent),
-                    mean_months_in_insats: Set(k.mean_months_in_insats),
-                    source: Set(k.source.clone().unwrap_or_else(|| DEFAULT_SOURCE.into())),
-                    ..Default::default()
-                })
+                let k = KeyFigures {
+                    source: super::source_or(&k.source, DEFAULT_SOURCE),
+                    ..(*k).clone()
+                };
+                let source = checked_key_figures(&k).map_err(refused(&k.forbund))?;
+                Ok(key_figure_row(*forbund_id, &k, source))
             },
         )
         .await?;
