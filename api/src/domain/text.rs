@@ -21,6 +21,33 @@ fn strip_marks(s: &str) -> String {
     s.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
+/// A search as the catalogue matches it: checked and folded once, where it
+/// enters (the GraphQL filter), and passed down as this value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Search {
+    folded: String,
+}
+
+impl Search {
+    /// The longest search accepted (SQLite refuses very long LIKE patterns,
+    /// and nobody types more).
+    pub const LIMIT: usize = 200;
+
+    /// `text` folded, or why it is not a search: longer than [`Search::LIMIT`]
+    /// characters. The length is checked before folding, which costs by it.
+    pub fn parse(text: &str) -> Result<Search, String> {
+        if text.chars().count() > Search::LIMIT {
+            return Err(format!("a search is at most {} characters", Search::LIMIT));
+        }
+        Ok(Search { folded: fold(text) })
+    }
+
+    /// The folded text: what the stored folded text must contain.
+    pub fn folded(&self) -> &str {
+        &self.folded
+    }
+}
+
 /// Escapes `%`, `_` and the escape character for a SQL `LIKE … ESCAPE '\'`.
 pub fn like_pattern(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len() + 2);
@@ -38,6 +65,13 @@ pub fn like_pattern(folded: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_is_checked_before_it_is_folded() {
+        assert_eq!(Search::parse("VÄSTERÅS").unwrap().folded(), "vasteras");
+        assert!(Search::parse(&"å".repeat(Search::LIMIT)).is_ok());
+        assert!(Search::parse(&"å".repeat(Search::LIMIT + 1)).is_err());
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -9,10 +9,12 @@
 //! SQLite this reads each column by position through sqlx, which decodes
 //! NULL into `None` directly; other databases go through sea-orm as before.
 //!
-//! Position is only safe where the select's columns are known: a decoder
-//! here lists the names it expects in order, and its test holds them
-//! against the entity's columns (`Column::iter()`, the order `find()`
-//! selects them in).
+//! Position is only safe where the select's columns are known. A whole
+//! entity row is read with `read_by_position!`: each field's position is
+//! looked up once in the entity's own column list (`Column::iter()`, the
+//! order `find()` selects them in), and the row is built as a struct literal,
+//! which fails to compile when the entity gains a field the reader lacks.
+//! Nothing is listed twice, so nothing can drift.
 
 use sea_orm::sqlx::sqlite::{Sqlite, SqliteRow};
 use sea_orm::sqlx::{self, Row};
@@ -41,6 +43,14 @@ impl<'a> Columns<'a> {
     {
         let at = self.at;
         self.at += 1;
+        self.at(at)
+    }
+
+    /// The value of the column at position `at`.
+    pub(crate) fn at<T>(&self, at: usize) -> Result<T, DbErr>
+    where
+        T: TryGetable + for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
+    {
         match self.sqlite {
             Some(row) => row
                 .try_get::<T, usize>(at)
@@ -49,3 +59,40 @@ impl<'a> Columns<'a> {
         }
     }
 }
+
+/// Where each of `names` stands among `E`'s columns as `find()` selects them;
+/// a name the entity lacks is an error, never a wrong column.
+pub(crate) fn positions_of<E: sea_orm::EntityTrait>(names: &[&str]) -> Result<Vec<usize>, DbErr> {
+    use sea_orm::{IdenStatic, Iterable};
+    let columns: Vec<&str> = E::Column::iter().map(|c| c.as_str()).collect();
+    names
+        .iter()
+        .map(|name| {
+            columns.iter().position(|c| c == name).ok_or_else(|| {
+                DbErr::Type(format!("no column {name} in {}", E::default().as_str()))
+            })
+        })
+        .collect()
+}
+
+/// Reads a whole row of `$entity` into `$model` by column position: every
+/// field of the model is named once, here, and read from the position the
+/// entity's column list gives it (computed once per reader).
+macro_rules! read_by_position {
+    ($res:expr, $entity:ty, $model:path { $($field:ident),* $(,)? }) => {{
+        static POSITIONS: std::sync::OnceLock<Result<Vec<usize>, String>> =
+            std::sync::OnceLock::new();
+        let positions = POSITIONS
+            .get_or_init(|| {
+                crate::service::columns::positions_of::<$entity>(&[$(stringify!($field)),*])
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| sea_orm::DbErr::Type(e.clone()))?;
+        let columns = crate::service::columns::Columns::of($res);
+        let mut next = positions.iter().copied();
+        let mut at = || next.next().unwrap_or(usize::MAX);
+        $model { $($field: columns.at(at())?),* }
+    }};
+}
+pub(crate) use read_by_position;

@@ -1,3 +1,7 @@
+//! Mutations on the DSO-ring: an agreement and its first ring, joining,
+//! leaving with notice, a DSO's scope and a new order (DESIGN.md,
+//! "DSO-ring"). `service::dso` applies the ring's rules and the policy.
+
 use async_graphql::{Context, ID, Object};
 
 use super::parse_id;

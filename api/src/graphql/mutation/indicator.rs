@@ -4,7 +4,8 @@
 
 use async_graphql::{Context, Object};
 
-use crate::graphql::types::indicator::{Indicator, KeyFigures};
+use crate::graphql::types::indicator::Indicator;
+use crate::graphql::types::statistics::KeyFigures;
 use crate::graphql::{caller, services};
 use crate::record::indicator::{
     IndicatorDefinition, IndicatorResult, KeyFigures as KeyFiguresRecord, NationalAverage,
@@ -68,6 +69,6 @@ impl IndicatorMutation {
         input: KeyFiguresRecord,
     ) -> async_graphql::Result<KeyFigures> {
         let k = service::indicator::set_key_figures(services(ctx)?, caller(ctx)?, input).await?;
-        Ok(KeyFigures(k))
+        Ok(KeyFigures::from(k))
     }
 }

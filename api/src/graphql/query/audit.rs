@@ -1,3 +1,7 @@
+//! The root `auditLog` query: who changed what, for those the policy lets
+//! read a förbund's log (its admin, the DSO serving it that day,
+//! network_admin).
+
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object};
 

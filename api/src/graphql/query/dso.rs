@@ -1,3 +1,7 @@
+//! Root queries on the DSO-ring: the ring on a day, the agreements, who is a
+//! förbund's DSO and whom it serves, and the schedule of changes. Public
+//! (GDPR art. 37(7): a DSO's contact is published).
+
 use async_graphql::{Context, ID, Object};
 
 use super::super::mutation::parse_id;

@@ -1,3 +1,6 @@
+//! Root queries on the förbund directory: one by slug and the directory as a
+//! page. Public.
+
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object};
 

@@ -1,9 +1,13 @@
+//! Root queries on the national indicators: definitions, a förbund's
+//! comparison, the network's, a förbund's trend and key figures across
+//! förbund; small cells hidden per DESIGN.md, "Access".
+
 use async_graphql::{Context, Object};
 
 use crate::graphql::types::indicator::{
-    Gender, Indicator, IndicatorComparison, IndicatorTrendPoint, KeyFigure, KeyFigureComparison,
-    NetworkComparison, PopulationSupport,
+    Gender, Indicator, IndicatorComparison, IndicatorTrendPoint, NetworkComparison,
 };
+use crate::graphql::types::statistics::{KeyFigure, KeyFigureComparison, PopulationSupport};
 use crate::graphql::{caller, reader, services};
 use crate::service::{self, indicator::Gender as G};
 

@@ -1,3 +1,5 @@
+//! The root `me` query: the caller as its token describes it.
+
 use async_graphql::{Context, Object};
 
 use crate::graphql::caller;

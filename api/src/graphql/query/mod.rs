@@ -5,8 +5,9 @@ mod dso;
 mod federation;
 mod forbund;
 mod indicator;
-pub mod insats;
+mod insats;
 mod me;
+mod meeting;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct QueryRoot(
@@ -14,6 +15,7 @@ pub struct QueryRoot(
     forbund::ForbundQuery,
     dso::DsoQuery,
     insats::InsatsQuery,
+    meeting::MeetingQuery,
     indicator::IndicatorQuery,
     audit::AuditQuery,
     federation::EntityQuery,

@@ -10,7 +10,6 @@ use finsam_entity::{forbund, forbund_member};
 use super::Date;
 use crate::domain;
 use crate::graphql::{loaders, services};
-use crate::service;
 
 /// The kind of party that is a member of a förbund.
 pub use crate::record::forbund::MemberKind;
@@ -249,23 +248,16 @@ impl Forbund {
             desc = "Also the insatser of the förbund that merged into this one."
         )]
         include_predecessors: bool,
-        filter: Option<crate::graphql::query::insats::InsatsFilter>,
-        order_by: Option<crate::graphql::query::insats::InsatsOrder>,
+        filter: Option<crate::graphql::insats_list::InsatsFilter>,
+        order_by: Option<crate::graphql::insats_list::InsatsOrder>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<super::insats::InsatsConnection> {
-        let mut filter: service::insats::InsatsFilter = filter.unwrap_or_default().into();
+        let mut filter = filter.unwrap_or_default().parse()?;
         filter.forbund = Some(vec![self.0.slug.clone()]);
         filter.include_predecessors = include_predecessors;
-        crate::graphql::query::insats::insats_page(
-            ctx,
-            filter,
-            order_by,
-            first,
-            after,
-            Some(&self.0),
-        )
-        .await
+        crate::graphql::insats_list::insats_page(ctx, filter, order_by, first, after, Some(&self.0))
+            .await
     }
 
     /// Key figures per year (participants, closures, share to work or studies).
@@ -273,7 +265,7 @@ impl Forbund {
         &self,
         ctx: &Context<'_>,
         year: Option<i32>,
-    ) -> async_graphql::Result<Vec<super::indicator::KeyFigures>> {
+    ) -> async_graphql::Result<Vec<super::statistics::KeyFigures>> {
         let rows = loaders(ctx)?
             .key_figures
             .load_one(self.0.id)
@@ -282,7 +274,7 @@ impl Forbund {
         Ok(rows
             .into_iter()
             .filter(|k| year.is_none_or(|y| k.year == y))
-            .map(super::indicator::KeyFigures)
+            .map(super::statistics::KeyFigures::from)
             .collect())
     }
 

@@ -1,14 +1,13 @@
 //! National indicators, comparisons and population on benefits.
 
-use async_graphql::{Enum, ID, Object, SimpleObject};
-use finsam_entity::{area, indicator, key_figure};
+use async_graphql::{ID, Object, SimpleObject};
+use finsam_entity::indicator;
 
 use super::Forbund;
 use crate::domain::indicators::Distribution as Dist;
 use crate::service::indicator::{
-    self as svc, Comparison, ComparisonRow, Network, NetworkEntry, Shown, TrendPoint,
+    Comparison, ComparisonRow, Network, NetworkEntry, Shown, TrendPoint,
 };
-use crate::service::population::{BenefitFigures, Support};
 
 pub use crate::record::indicator::Gender;
 
@@ -145,47 +144,39 @@ pub struct IndicatorComparisonSummary {
 }
 
 /// An indicator summary as a förbund reported it to its board.
-pub struct IndicatorReport(pub finsam_entity::indicator_report::Model);
-
-#[Object]
-impl IndicatorReport {
+#[derive(SimpleObject)]
+pub struct IndicatorReport {
     /// Indicators measured.
-    async fn measured(&self) -> Option<i32> {
-        self.0.measured
-    }
-
+    measured: Option<i32>,
     /// Indicators at or above the national average.
-    async fn at_or_above_national(&self) -> Option<i32> {
-        self.0.at_or_above_national
-    }
-
+    at_or_above_national: Option<i32>,
     /// Indicators lower than the year before.
-    async fn lower_than_previous_year(&self) -> Option<i32> {
-        self.0.lower_than_previous_year
-    }
-
+    lower_than_previous_year: Option<i32>,
     /// Survey answers analysed, across respondent groups.
-    async fn answers(&self) -> Option<i32> {
-        self.0.answers
-    }
-
+    answers: Option<i32>,
     /// Participants answering who are women.
-    async fn answers_women(&self) -> Option<i32> {
-        self.0.answers_women
-    }
-
+    answers_women: Option<i32>,
     /// Participants answering who are men.
-    async fn answers_men(&self) -> Option<i32> {
-        self.0.answers_men
-    }
-
+    answers_men: Option<i32>,
     /// Where the figures were reported.
-    async fn source(&self) -> &str {
-        &self.0.source
+    source: String,
+}
+
+impl From<finsam_entity::indicator_report::Model> for IndicatorReport {
+    fn from(r: finsam_entity::indicator_report::Model) -> Self {
+        IndicatorReport {
+            measured: r.measured,
+            at_or_above_national: r.at_or_above_national,
+            lower_than_previous_year: r.lower_than_previous_year,
+            answers: r.answers,
+            answers_women: r.answers_women,
+            answers_men: r.answers_men,
+            source: r.source,
+        }
     }
 }
 
-fn n(v: usize) -> i32 {
+pub(super) fn n(v: usize) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
@@ -218,7 +209,7 @@ impl IndicatorComparison {
     /// survey answers), as reported; null when nothing is on record. Set it
     /// beside `summary` to see whether the values on record agree.
     async fn reported(&self) -> Option<IndicatorReport> {
-        self.0.reported.clone().map(IndicatorReport)
+        self.0.reported.clone().map(IndicatorReport::from)
     }
 
     async fn summary(&self) -> IndicatorComparisonSummary {
@@ -251,7 +242,7 @@ pub struct Distribution {
     pub mean: f64,
 }
 
-fn distribution(d: Option<Dist>, count: usize) -> Option<Distribution> {
+pub(super) fn distribution(d: Option<Dist>, count: usize) -> Option<Distribution> {
     d.map(|d| Distribution {
         count: n(count),
         min: d.min,
@@ -357,172 +348,5 @@ impl IndicatorTrendPoint {
 
     async fn national_average(&self) -> Option<f64> {
         self.0.national
-    }
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::service::indicator::Figure")]
-pub enum KeyFigure {
-    Participants,
-    Closures,
-    /// Closures to work or studies, percent.
-    ShareToWorkOrStudies,
-    MeanMonthsInInsats,
-}
-
-/// A förbund's key figures for a year.
-pub struct KeyFigures(pub key_figure::Model);
-
-#[Object]
-impl KeyFigures {
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-
-    async fn participants(&self) -> Option<i32> {
-        self.0.participants
-    }
-
-    async fn closures(&self) -> Option<i32> {
-        self.0.closures
-    }
-
-    async fn share_to_work_or_studies_percent(&self) -> Option<f64> {
-        self.0.share_to_work_or_studies_percent
-    }
-
-    async fn mean_months_in_insats(&self) -> Option<f64> {
-        self.0.mean_months_in_insats
-    }
-
-    async fn source(&self) -> &str {
-        &self.0.source
-    }
-}
-
-pub struct KeyFigureComparison(pub svc::FigureComparison);
-
-#[Object]
-impl KeyFigureComparison {
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-
-    async fn figure(&self) -> KeyFigure {
-        self.0.figure.into()
-    }
-
-    async fn forbund_count(&self) -> i32 {
-        n(self.0.forbund_count)
-    }
-
-    async fn entries(&self) -> Vec<NetworkComparisonEntry> {
-        self.0
-            .entries
-            .iter()
-            .cloned()
-            .map(NetworkComparisonEntry)
-            .collect()
-    }
-
-    async fn distribution(&self) -> Option<Distribution> {
-        distribution(self.0.distribution, self.0.forbund_count)
-    }
-}
-
-pub struct Area(pub area::Model);
-
-#[Object]
-impl Area {
-    /// SCB code: "1980" Västerås, "19" Västmanlands län, "00" Sweden.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// MUNICIPALITY, COUNTY or COUNTRY.
-    async fn kind(&self) -> &str {
-        &self.0.kind
-    }
-}
-
-/// One benefit's full-year equivalents by gender.
-pub struct BenefitSupport(pub BenefitFigures);
-
-#[Object]
-impl BenefitSupport {
-    /// SICKNESS_BENEFIT, SICKNESS_ACTIVITY_COMPENSATION, UNEMPLOYMENT,
-    /// LABOUR_MARKET_PROGRAMMES, SOCIAL_ASSISTANCE, ESTABLISHMENT_BENEFIT or TOTAL.
-    async fn benefit(&self) -> &str {
-        &self.0.benefit
-    }
-
-    async fn total(&self) -> Option<f64> {
-        self.0.total
-    }
-
-    async fn women(&self) -> Option<f64> {
-        self.0.women
-    }
-
-    async fn men(&self) -> Option<f64> {
-        self.0.men
-    }
-
-    /// Women's share of the total, percent with one decimal.
-    async fn women_share_percent(&self) -> Option<f64> {
-        let (w, t) = (self.0.women?, self.0.total?);
-        (t > 0.0).then(|| crate::domain::insats::round1(w * 100.0 / t))
-    }
-}
-
-pub struct PopulationSupport(pub Support, pub Vec<Support>);
-
-#[Object]
-impl PopulationSupport {
-    async fn area(&self) -> Area {
-        Area(self.0.area.clone())
-    }
-
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-
-    async fn benefits(&self) -> Vec<BenefitSupport> {
-        self.0
-            .benefits
-            .iter()
-            .cloned()
-            .map(BenefitSupport)
-            .collect()
-    }
-
-    /// All benefits, as reported.
-    async fn total(&self) -> BenefitSupport {
-        BenefitSupport(self.0.total.clone())
-    }
-
-    /// People aged 20–64 in the area.
-    #[graphql(name = "population20To64")]
-    async fn population_20_64(&self) -> Option<i32> {
-        self.0.population_20_64
-    }
-
-    /// Share of the population 20–64 on benefits, percent: as reported, or
-    /// computed from the total and the population.
-    async fn share_percent(&self) -> Option<f64> {
-        self.0.share_percent()
-    }
-
-    /// The same year for the area's county and the country.
-    async fn comparison(&self) -> Vec<PopulationSupport> {
-        self.1
-            .iter()
-            .cloned()
-            .map(|s| PopulationSupport(s, vec![]))
-            .collect()
     }
 }

@@ -7,8 +7,10 @@ pub mod dso;
 mod forbund;
 pub mod indicator;
 pub mod insats;
+mod insats_detail;
 pub mod meeting;
 mod principal;
+pub mod statistics;
 
 pub use crate::record::Date;
 pub use decision::Decision;

@@ -9,12 +9,8 @@ use sea_orm::{ColumnTrait, Condition, DbBackend};
 use super::forbund_ids_of;
 use super::search::{TRIGRAM, TrigramCounts};
 use crate::domain::insats::{self as rules, Category, Orientation, Status};
-use crate::domain::text::{fold, like_pattern};
+use crate::domain::text::{Search, like_pattern};
 use crate::error::{ApiError, ApiResult};
-
-/// The longest search accepted (SQLite refuses very long LIKE patterns, and
-/// nobody types more).
-const SEARCH_LIMIT: usize = 200;
 
 /// Ids whose folded text holds every one of `terms` (trigrams of the
 /// search), from the FTS5 trigram table; or, without `terms`, contains
@@ -37,7 +33,7 @@ fn trigram_candidates(folded: &str, terms: Option<&[String]>) -> SelectStatement
         .to_owned()
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct InsatsFilter {
     pub forbund: Option<Vec<String>>,
     /// With `forbund`: also the insatser of the förbund that merged into them.
@@ -47,7 +43,8 @@ pub struct InsatsFilter {
     pub status: Option<Vec<Status>>,
     pub active_on: Option<NaiveDate>,
     pub age: Option<i32>,
-    pub search: Option<String>,
+    /// Checked and folded where it came in.
+    pub search: Option<Search>,
     /// Which trigrams of the search the SQLite index is asked for (the
     /// rarest, `TrigramCounts::choose`); `None` asks for the whole phrase.
     /// Any of the search's own trigrams give the same answer, only sooner.
@@ -56,13 +53,9 @@ pub struct InsatsFilter {
 
 impl InsatsFilter {
     /// Chooses which of the search's trigrams the index is asked for
-    /// (`TrigramCounts::choose`). A search over the limit is left alone:
-    /// `condition` refuses it, and choosing costs by its length.
+    /// (`TrigramCounts::choose`); a search is within its limit by its type.
     pub fn choose_index_terms(&mut self, counts: &TrigramCounts) {
-        self.index_terms = match &self.search {
-            Some(text) if text.chars().count() <= SEARCH_LIMIT => counts.choose(&fold(text)),
-            _ => None,
-        };
+        self.index_terms = self.search.as_ref().and_then(|s| counts.choose(s.folded()));
     }
 
     /// The filter as one condition; `backend` picks the search index that
@@ -142,14 +135,8 @@ impl InsatsFilter {
                         .add(insats::Column::AgeMax.gte(age)),
                 );
         }
-        if let Some(text) = &self.search {
-            if text.chars().count() > SEARCH_LIMIT {
-                return Err(ApiError::bad_input(
-                    "search",
-                    format!("a search is at most {SEARCH_LIMIT} characters"),
-                ));
-            }
-            let folded = fold(text);
+        if let Some(search) = &self.search {
+            let folded = search.folded().to_string();
             if !folded.is_empty() {
                 let text = Expr::col((insats::Entity, insats::Column::SearchText));
                 c = c.add(match backend {
@@ -189,7 +176,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_search_within_the_limit_chooses_its_trigrams() {
+    fn a_search_asks_the_index_for_its_rarest_trigram() {
         let counts = TrigramCounts::from(Vocabulary {
             docs: [
                 ("ins", 4000),
@@ -206,15 +193,12 @@ mod tests {
             rows: 4290,
         });
         let mut filter = InsatsFilter {
-            search: Some("Insats 001".into()),
+            search: Some(Search::parse("Insats 001").unwrap()),
             ..InsatsFilter::default()
         };
         filter.choose_index_terms(&counts);
         assert_eq!(filter.index_terms, Some(vec!["001".to_string()]));
-        // Refused by `condition`; choosing would cost by its length.
-        filter.search = Some("insats ".repeat(10_000));
-        filter.choose_index_terms(&counts);
-        assert_eq!(filter.index_terms, None);
-        assert!(filter.condition(DbBackend::Sqlite).is_err());
+        // A search over the limit never becomes a `Search`: nothing to choose.
+        assert!(Search::parse(&"insats ".repeat(10_000)).is_err());
     }
 }

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::service::columns::Columns;
+use crate::service::columns::{Columns, read_by_position};
 
 pub async fn list(
     db: &DatabaseConnection,
@@ -98,37 +98,8 @@ pub async fn visible_by<C: sea_orm::ConnectionTrait>(
 }
 
 /// An insats as a page reads it: the whole row, its columns by position
-/// (`service::columns`), in the order `find()` selects them (`LISTED`).
+/// (`service::columns::read_by_position`).
 pub struct Listed(pub insats::Model);
-
-/// The columns `Listed` reads, in order.
-pub const LISTED: [&str; 25] = [
-    "id",
-    "forbund_id",
-    "name",
-    "description",
-    "orientation",
-    "category",
-    "owner_organisation",
-    "executor_organisation",
-    "target_group",
-    "age_min",
-    "age_max",
-    "capacity_year_places",
-    "target_participants",
-    "starts_on",
-    "original_ends_on",
-    "ends_on",
-    "status",
-    "visibility",
-    "allocated_sek",
-    "budget_total_sek",
-    "carried_over_from_id",
-    "search_text",
-    "version",
-    "created_at",
-    "updated_at",
-];
 
 impl FromQueryResult for Listed {
     fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
@@ -136,35 +107,37 @@ impl FromQueryResult for Listed {
             // Joined under a prefix: positions are not ours to know.
             return insats::Model::from_query_result(res, pre).map(Listed);
         }
-        let mut c = Columns::of(res);
-        // In `LISTED`'s order: Rust evaluates the fields as written.
-        Ok(Listed(insats::Model {
-            id: c.next()?,
-            forbund_id: c.next()?,
-            name: c.next()?,
-            description: c.next()?,
-            orientation: c.next()?,
-            category: c.next()?,
-            owner_organisation: c.next()?,
-            executor_organisation: c.next()?,
-            target_group: c.next()?,
-            age_min: c.next()?,
-            age_max: c.next()?,
-            capacity_year_places: c.next()?,
-            target_participants: c.next()?,
-            starts_on: c.next()?,
-            original_ends_on: c.next()?,
-            ends_on: c.next()?,
-            status: c.next()?,
-            visibility: c.next()?,
-            allocated_sek: c.next()?,
-            budget_total_sek: c.next()?,
-            carried_over_from_id: c.next()?,
-            search_text: c.next()?,
-            version: c.next()?,
-            created_at: c.next()?,
-            updated_at: c.next()?,
-        }))
+        Ok(Listed(read_by_position!(
+            res,
+            insats::Entity,
+            insats::Model {
+                id,
+                forbund_id,
+                name,
+                description,
+                orientation,
+                category,
+                owner_organisation,
+                executor_organisation,
+                target_group,
+                age_min,
+                age_max,
+                capacity_year_places,
+                target_participants,
+                starts_on,
+                original_ends_on,
+                ends_on,
+                status,
+                visibility,
+                allocated_sek,
+                budget_total_sek,
+                carried_over_from_id,
+                search_text,
+                version,
+                created_at,
+                updated_at,
+            }
+        )))
     }
 }
 
@@ -224,10 +197,13 @@ mod tests {
     use sea_orm::{IdenStatic, Iterable};
 
     use super::*;
+    use crate::service::columns::positions_of;
 
     #[test]
-    fn a_listed_insats_is_read_in_the_order_find_selects_its_columns() {
+    fn a_listed_insats_reads_each_field_where_the_entity_selects_it() {
         let selected: Vec<&str> = insats::Column::iter().map(|c| c.as_str()).collect();
-        assert_eq!(selected, LISTED);
+        let positions = positions_of::<insats::Entity>(&selected).expect("every column");
+        assert_eq!(positions, (0..selected.len()).collect::<Vec<_>>());
+        assert!(positions_of::<insats::Entity>(&["no_such_column"]).is_err());
     }
 }

@@ -99,7 +99,7 @@ mod tests {
         let f: files::ForbundFile = toml::from_str(FORBUND).expect("forbund.toml");
         assert_eq!(f.forbund.len(), 11);
         for forbund in &f.forbund {
-            if let Some(org) = &forbund.org_number {
+            if let Some(org) = &forbund.forbund.org_number {
                 assert!(crate::domain::OrgNumber::parse(org).is_ok(), "{org}");
             }
         }
@@ -120,7 +120,7 @@ mod tests {
             "5 effect and 10 process indicators"
         );
         assert!(
-            i.results.iter().all(|r| r.source.is_none()),
+            i.results.iter().all(|r| r.source.is_empty()),
             "results are examples"
         );
         let s: files::StatisticsFile = toml::from_str(STATISTICS).expect("statistics.toml");
