@@ -386,3 +386,55 @@ async fn import_scenario(
     );
     Ok(())
 }
+
+/// The generated server's entities are a copy of the project's (seaography
+/// needs its own derives and relations both ways): a field added to the
+/// project's table and not to the copy would make the two servers answer
+/// different columns, and the comparison unfair without a word.
+#[cfg(test)]
+mod entity_copies {
+    use std::path::Path;
+
+    /// `name: Type` of each field of a file's `pub struct Model`, attributes
+    /// and visibility aside.
+    fn model_fields(source: &str) -> Vec<String> {
+        let start = source.find("pub struct Model {").expect("a Model");
+        let body = &source[start..];
+        let end = body.find("\n}").expect("the Model's end");
+        body[..end]
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| l.starts_with("pub "))
+            .map(|l| {
+                l.trim_start_matches("pub ")
+                    .trim_end_matches(',')
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_generated_servers_entities_have_the_projects_columns() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let copies = root.join("seaography/src/entities");
+        let mut compared = 0;
+        for entry in std::fs::read_dir(&copies).expect("the copies") {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name == "mod.rs" || !name.ends_with(".rs") {
+                continue;
+            }
+            let copy = std::fs::read_to_string(&path).expect("the copy");
+            let original = std::fs::read_to_string(root.join("../entity/src").join(name))
+                .unwrap_or_else(|_| panic!("{name} has no entity in the project"));
+            assert_eq!(
+                model_fields(&copy),
+                model_fields(&original),
+                "bench/seaography/src/entities/{name} differs from entity/src/{name}"
+            );
+            compared += 1;
+        }
+        assert!(compared >= 5, "only {compared} entities compared");
+    }
+}

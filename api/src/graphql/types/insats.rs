@@ -302,7 +302,7 @@ impl InsatsListTotal {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         if let Some(key) = &self.batched {
             let counts = &crate::graphql::loaders(ctx)?.forbund_counts;
-            return Ok(counts.load_one(key.clone()).await?.unwrap_or(0));
+            return Ok(counts.load_one(*key).await?.unwrap_or(0));
         }
         Ok(service::insats::count(reader(ctx)?, &caller(ctx)?.principal, &self.filter).await?)
     }

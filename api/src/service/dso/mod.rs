@@ -30,7 +30,7 @@ pub use join::{JoinInput, join};
 pub use leave::leave;
 use lookups::names;
 pub use lookups::{RingView, active_for_many, dso_for, ring, served_by};
-pub use new_agreement::create_agreement;
+pub use new_agreement::{agreement_row, create_agreement};
 pub use rearrange::rearrange;
 pub use ring_data::RingData;
 use ring_data::{months, to_link};

@@ -1,5 +1,6 @@
 //! createDsoAgreement (network_admin): an agreement and its first ring.
 
+use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_member};
 use sea_orm::Set;
 
@@ -9,9 +10,26 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::dso_ring::{self, Member};
 use crate::error::{ApiError, ApiResult};
-use crate::record::dso::NewAgreement;
+use crate::record::dso::{AgreementTerms, NewAgreement};
 use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
+
+/// The row checked terms are stored as (createDsoAgreement and the seed).
+pub fn agreement_row(
+    terms: &AgreementTerms,
+    decided_on: Option<NaiveDate>,
+) -> dso_agreement::ActiveModel {
+    dso_agreement::ActiveModel {
+        name: Set(terms.name.clone()),
+        decided_on: Set(decided_on),
+        starts_on: Set(terms.starts_on.0),
+        initial_ends_on: Set(terms.initial_ends_on.0),
+        renewal_months: Set(terms.renewal_months),
+        notice_months: Set(terms.notice_months),
+        max_scope_percent: Set(terms.max_scope_percent),
+        ..Default::default()
+    }
+}
 
 /// createDsoAgreement (network_admin): the agreement and its first ring.
 pub async fn create_agreement(
@@ -21,24 +39,9 @@ pub async fn create_agreement(
 ) -> ApiResult<dso_agreement::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
     let terms = input.terms.checked()?;
-    let name = terms.name.as_str();
     let txn = begin_write(&cx.db).await?;
     let at = now();
-    let agreement = crate::service::insert_new(
-        &txn,
-        at,
-        dso_agreement::ActiveModel {
-            name: Set(name.to_string()),
-            decided_on: Set(None),
-            starts_on: Set(terms.starts_on.0),
-            initial_ends_on: Set(terms.initial_ends_on.0),
-            renewal_months: Set(terms.renewal_months),
-            notice_months: Set(terms.notice_months),
-            max_scope_percent: Set(terms.max_scope_percent),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let agreement = crate::service::insert_new(&txn, at, agreement_row(&terms, None)).await?;
     let mut members = Vec::new();
     for (i, m) in input.members.iter().enumerate() {
         let f = crate::service::forbund::require_slug(

@@ -14,6 +14,7 @@ use super::files::{SeedAgreement, SeedAssignment};
 use super::loader::Loader;
 use super::{Slugs, id_of};
 use crate::domain::dso_ring::{self, Member};
+use crate::service::dso::agreement_row;
 
 const KIND: &str = "DSO agreements, members and assignments";
 
@@ -34,16 +35,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 },
                 |a| {
                     let terms = a.terms.checked().map_err(super::refused(&a.terms.name))?;
-                    Ok(dso_agreement::ActiveModel {
-                        name: Set(terms.name),
-                        decided_on: Set(a.decided_on.map(|d| d.0)),
-                        starts_on: Set(terms.starts_on.0),
-                        initial_ends_on: Set(terms.initial_ends_on.0),
-                        renewal_months: Set(terms.renewal_months),
-                        notice_months: Set(terms.notice_months),
-                        max_scope_percent: Set(terms.max_scope_percent),
-                        ..Default::default()
-                    })
+                    Ok(agreement_row(&terms, a.decided_on.map(|d| d.0)))
                 },
             )
             .await?;
