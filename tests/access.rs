@@ -67,6 +67,7 @@ fn token(app: &TestApp, who: Who, own: &str) -> Option<String> {
 
 /// Ids the operations refer to, looked up in each fresh server.
 struct Ids {
+    proposal: String,
     min_bok: String,
     private: String,
     pima: String,
@@ -114,7 +115,21 @@ async fn setup(app: &TestApp) -> Ids {
     let meetings = app
         .data(r#"{ meetings(from: "2020-06-05", to: "2020-06-05", forbund: ["varend"]) { id } forbund(slug: "varend") { id } }"#, json!({}))
         .await;
+    // Värend asks to join the ring after Södra Dalarna, whose recipient
+    // Sollentuna would get Värend as its DSO: a proposal Sollentuna answers.
+    let varend_admin = app.token(&[Role::Admin], Some("varend"));
+    let proposal = app
+        .data_as(
+            Some(&varend_admin),
+            r#"mutation { joinDsoRing(forbund: "varend", from: "2030-01-01", after: "sodra-dalarna", contact: "dso@varend.example") { applied proposal { id } } }"#,
+            json!({}),
+        )
+        .await["joinDsoRing"]["proposal"]["id"]
+        .as_str()
+        .expect("a proposal")
+        .to_string();
     Ids {
+        proposal,
         min_bok: find("Min Bok", "varend").await,
         private,
         pima: find("PIMA", "vasteras").await,
@@ -406,29 +421,71 @@ fn ops() -> Vec<Op> {
             name: "joinDsoRing",
             own: "varend",
             allowed: ADMINS,
-            doc: r#"mutation { joinDsoRing(forbund: "varend", from: "2022-01-01", after: "sodra-dalarna", contact: "DSO, Värend") { joinedOn } }"#,
+            doc: r#"mutation { joinDsoRing(forbund: "varend", from: "2030-01-01", after: "sodra-dalarna", contact: "dso@varend.example") { joinedOn } }"#,
             vars: none,
         },
         Op {
             name: "leaveDsoRing",
             own: "sodertalje",
             allowed: ADMINS,
-            doc: r#"mutation { leaveDsoRing(forbund: "sodertalje", noticeReceivedOn: "2021-08-31") { lastDay } }"#,
+            doc: r#"mutation { leaveDsoRing(forbund: "sodertalje", noticeReceivedOn: "2030-08-31") { lastDay } }"#,
             vars: none,
         },
         Op {
             name: "setDsoAssignmentScope",
             own: "sodertalje",
             allowed: ADMINS,
-            doc: r#"mutation { setDsoAssignmentScope(forbund: "sodertalje", scopePercent: 2.0, from: "2022-01-01") { applied } }"#,
+            doc: r#"mutation { setDsoAssignmentScope(forbund: "sodertalje", scopePercent: 2.0, from: "2030-01-01") { applied } }"#,
             vars: none,
         },
         Op {
             name: "rearrangeDsoRing",
             own: "varend",
             allowed: NETWORK,
-            doc: r#"mutation { rearrangeDsoRing(from: "2022-01-01", order: ["sodra-dalarna", "sollentuna", "norra-dalarna", "vasteras", "sodertalje", "sundbyberg"]) { complete } }"#,
+            doc: r#"mutation { rearrangeDsoRing(from: "2030-01-01", order: ["sodra-dalarna", "sollentuna", "norra-dalarna", "vasteras", "sodertalje", "sundbyberg"]) { complete } }"#,
             vars: none,
+        },
+        Op {
+            name: "correctDsoRingHistory",
+            own: "varend",
+            allowed: NETWORK,
+            doc: r#"mutation { correctDsoRingHistory(from: "2022-01-01", order: ["sodra-dalarna", "sollentuna", "norra-dalarna", "vasteras", "sodertalje", "sundbyberg"], reason: "Matrix") { complete } }"#,
+            vars: none,
+        },
+        Op {
+            name: "acceptDsoProposal",
+            own: "sollentuna",
+            allowed: ADMINS,
+            doc: r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "sollentuna") { status } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
+        },
+        Op {
+            name: "declineDsoProposal",
+            own: "sollentuna",
+            allowed: ADMINS,
+            doc: r#"mutation($id: ID!) { declineDsoProposal(id: $id, forbund: "sollentuna") { status } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
+        },
+        Op {
+            name: "decideDsoProposal",
+            own: "sollentuna",
+            allowed: NETWORK,
+            doc: r#"mutation($id: ID!) { decideDsoProposal(id: $id, apply: false) { status } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
+        },
+        Op {
+            name: "dsoProposals",
+            own: "sollentuna",
+            allowed: OWN_READERS,
+            doc: r#"{ dsoProposals(forbund: "sollentuna") { edges { node { id kind status } } } }"#,
+            vars: none,
+        },
+        Op {
+            name: "dsoProposal",
+            own: "sollentuna",
+            allowed: OWN_READERS,
+            doc: r#"query($id: ID!) { dsoProposal(id: $id) { id status parties { answer } } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
         },
         Op {
             name: "defineIndicator",
@@ -506,7 +563,9 @@ async fn every_operation_against_every_role() {
                 .await;
             let code = body["errors"][0]["extensions"]["code"].as_str();
             let refused_by_error = matches!(code, Some("FORBIDDEN") | Some("UNAUTHENTICATED"));
-            let hidden = op.name == "insats" && body["data"]["insats"].is_null();
+            // A row the caller may not see reads as missing, not as refused.
+            let hides = matches!(op.name, "insats" | "dsoProposal");
+            let hidden = hides && body["data"][op.name].is_null();
             let allowed = op.allowed.contains(who);
             if allowed {
                 assert!(
@@ -514,13 +573,15 @@ async fn every_operation_against_every_role() {
                     "{} as {who:?} should be allowed: {body}",
                     op.name
                 );
-            } else if op.name == "insats" {
+            } else if hides {
                 assert!(
-                    hidden,
+                    hidden && body.get("errors").is_none(),
                     "{} as {who:?} should not see the row: {body}",
                     op.name
                 );
-                assert_eq!(body, missing, "a hidden row answers like a missing one");
+                if op.name == "insats" {
+                    assert_eq!(body, missing, "a hidden row answers like a missing one");
+                }
             } else {
                 assert!(
                     refused_by_error,
@@ -573,9 +634,21 @@ async fn the_dso_reads_the_log_of_the_forbund_it_serves_that_day() {
     // Västerås leaves: notice received 2021-03-01, last day 2021-07-01.
     let admin = app.token(&[Role::Admin], Some("vasteras"));
     let left = app
-        .data_as(Some(&admin), r#"mutation { leaveDsoRing(forbund: "vasteras", noticeReceivedOn: "2021-03-01") { lastDay } }"#, json!({}))
+        .data_as(Some(&admin), r#"mutation { leaveDsoRing(forbund: "vasteras", noticeReceivedOn: "2021-03-01") { lastDay applied proposal { id parties { forbund { slug } answer } } } }"#, json!({}))
         .await;
     assert_eq!(left["leaveDsoRing"]["lastDay"], "2021-07-01");
+    // Sundbyberg, which Västerås served, gets a new DSO: it must consent.
+    assert_eq!(left["leaveDsoRing"]["applied"], false);
+    let proposal = left["leaveDsoRing"]["proposal"]["id"].clone();
+    let sundbyberg = app.token(&[Role::Admin], Some("sundbyberg"));
+    let accepted = app
+        .data_as(
+            Some(&sundbyberg),
+            r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "sundbyberg") { status } }"#,
+            json!({ "id": proposal }),
+        )
+        .await;
+    assert_eq!(accepted["acceptDsoProposal"]["status"], "APPLIED");
 
     // The same database, seen on the last day and on the day after.
     let url = app.settings.database.url.clone();

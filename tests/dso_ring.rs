@@ -159,9 +159,22 @@ const SCHEDULE: &str = r#"query($from: Date!, $to: Date!) {
   dsoSchedule(from: $from, to: $to) { from to members { slug } assignments { provider { slug } recipient { slug } } }
 }"#;
 
+/// A server whose today is `day` (the ring's rules depend on it).
+async fn spawn_on(day: &str) -> TestApp {
+    TestApp::spawn_with(common::Spawn {
+        today: chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok(),
+        ..Default::default()
+    })
+    .await
+}
+
+const ACCEPT: &str = r#"mutation($id: ID!, $f: String!) {
+  acceptDsoProposal(id: $id, forbund: $f) { status parties { forbund { slug } answer } }
+}"#;
+
 #[tokio::test]
 async fn leaving_and_joining_through_the_api_reform_the_ring() {
-    let app = TestApp::spawn().await;
+    let app = spawn_on("2021-08-31").await;
     let vasteras_admin = app.token(&[Role::Admin], Some("vasteras"));
 
     // Story 5: before filing, ask what a notice received on 2021-08-31 means.
@@ -189,7 +202,38 @@ async fn leaving_and_joining_through_the_api_reform_the_ring() {
         )
         .await;
     let left = &left["leaveDsoRing"];
-    assert_eq!(left["applied"], true);
+    // Sundbyberg, which Västerås serves, gets a new DSO: until it consents,
+    // nothing changes.
+    assert_eq!(left["applied"], false);
+    assert_eq!(
+        dso_of(&app, "sundbyberg", "2022-01-01").await.as_deref(),
+        Some("vasteras"),
+        "a proposal writes nothing to the ring"
+    );
+    let sundbyberg_admin = app.token(&[Role::Admin], Some("sundbyberg"));
+    let proposals = app
+        .data_as(
+            Some(&sundbyberg_admin),
+            r#"{ dsoProposals(forbund: "sundbyberg") { edges { node { id kind status noticeReceivedOn parties { forbund { slug } answer } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let proposal = &proposals["dsoProposals"]["edges"][0]["node"];
+    assert_eq!(proposal["kind"], "LEAVE");
+    assert_eq!(proposal["status"], "PENDING");
+    assert_eq!(
+        proposal["parties"],
+        json!([{ "forbund": { "slug": "vasteras" }, "answer": "ACCEPTED" },
+               { "forbund": { "slug": "sundbyberg" }, "answer": "PENDING" }])
+    );
+    let accepted = app
+        .data_as(
+            Some(&sundbyberg_admin),
+            ACCEPT,
+            json!({ "id": proposal["id"], "f": "sundbyberg" }),
+        )
+        .await;
+    assert_eq!(accepted["acceptDsoProposal"]["status"], "APPLIED");
     assert_eq!(left["lastDay"], "2021-12-31");
     assert_eq!(left["takenOverBy"]["slug"], "sodertalje");
     assert_eq!(left["started"][0]["provider"]["slug"], "sodertalje");
@@ -219,12 +263,23 @@ async fn leaving_and_joining_through_the_api_reform_the_ring() {
             Some(&varderdalarna_admin),
             r#"mutation { joinDsoRing(forbund: "vasterdalarna", from: "2022-03-01", after: "sodra-dalarna",
                  contact: "Dataskyddsombud, Samordningsförbundet Västerdalarna") {
-                 joinedOn started { provider { slug } recipient { slug } validFrom } ended { provider { slug } recipient { slug } validTo } } }"#,
+                 joinedOn applied proposal { id } started { provider { slug } recipient { slug } validFrom } ended { provider { slug } recipient { slug } validTo } } }"#,
             json!({}),
         )
         .await;
     assert_eq!(joined["joinDsoRing"]["joinedOn"], "2022-03-01");
     assert_eq!(joined["joinDsoRing"]["ended"][0]["validTo"], "2022-02-28");
+    // Sollentuna would get Västerdalarna as its DSO: it consents.
+    assert_eq!(joined["joinDsoRing"]["applied"], false);
+    let sollentuna_admin = app.token(&[Role::Admin], Some("sollentuna"));
+    let accepted = app
+        .data_as(
+            Some(&sollentuna_admin),
+            ACCEPT,
+            json!({ "id": joined["joinDsoRing"]["proposal"]["id"], "f": "sollentuna" }),
+        )
+        .await;
+    assert_eq!(accepted["acceptDsoProposal"]["status"], "APPLIED");
     assert_eq!(
         dso_of(&app, "vasterdalarna", "2022-03-01").await.as_deref(),
         Some("sodra-dalarna")
@@ -282,7 +337,7 @@ async fn leaving_and_joining_through_the_api_reform_the_ring() {
 
 #[tokio::test]
 async fn a_change_that_would_break_the_ring_is_refused_and_nothing_changes() {
-    let app = TestApp::spawn().await;
+    let app = spawn_on("2021-08-31").await;
     let admin = app.network_admin();
     let rearrange = r#"mutation($order: [String!]!) {
         rearrangeDsoRing(from: "2022-01-01", order: $order) { members { slug } }
@@ -338,7 +393,7 @@ async fn a_change_that_would_break_the_ring_is_refused_and_nothing_changes() {
 
 #[tokio::test]
 async fn bad_notices_are_bad_input() {
-    let app = TestApp::spawn().await;
+    let app = spawn_on("2021-05-10").await;
     let admin = app.network_admin();
     let ok = app
         .gql_as(

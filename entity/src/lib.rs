@@ -8,6 +8,8 @@ pub mod decision;
 pub mod dso_agreement;
 pub mod dso_assignment;
 pub mod dso_member;
+pub mod dso_proposal;
+pub mod dso_proposal_party;
 pub mod forbund;
 pub mod forbund_allocation;
 pub mod forbund_member;

@@ -10,6 +10,7 @@ mod m20261126_000004_reference_version;
 mod m20261126_000005_search_index;
 mod m20261126_000006_order_indexes;
 mod m20261126_000007_search_vocabulary;
+mod m20261201_000008_dso_proposals;
 mod spec;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_search_index::Migration),
             Box::new(m20261126_000006_order_indexes::Migration),
             Box::new(m20261126_000007_search_vocabulary::Migration),
+            Box::new(m20261201_000008_dso_proposals::Migration),
         ]
     }
 }

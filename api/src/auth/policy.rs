@@ -67,8 +67,11 @@ pub enum Action<'a> {
     WriteIndicatorResults { forbund: &'a str },
     /// Every förbund's results, named, and network comparisons.
     ReadNetworkIndicators,
-    /// File a DSO-ring notice or join for a förbund.
+    /// File a DSO-ring notice or join for a förbund, and answer a proposal
+    /// that changes its DSO.
     ManageDsoMembership { forbund: &'a str },
+    /// The DSO-ring proposals that concern a förbund (it is a party, or asked).
+    ReadDsoProposals { forbund: &'a str },
     /// The audit log of `forbund`; `served_by_caller` when the caller's
     /// förbund is the DSO provider of `forbund` on the day asked.
     ReadAuditLog {
@@ -148,6 +151,7 @@ pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
         Action::WriteIndicatorResults { forbund } => principal.tenant(forbund, ADMIN),
         Action::ReadNetworkIndicators => principal.has(Role::Analyst),
         Action::ManageDsoMembership { forbund } => principal.tenant(forbund, ADMIN),
+        Action::ReadDsoProposals { forbund } => principal.tenant(forbund, MEMBER),
         Action::ReadAuditLog {
             forbund,
             served_by_caller,

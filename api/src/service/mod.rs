@@ -86,7 +86,7 @@ macro_rules! versioned {
         }
     )*};
 }
-versioned!(forbund, insats, meeting, indicator);
+versioned!(forbund, insats, meeting, indicator, dso_proposal);
 
 /// Writes `row` (which sets the bumped version) over row `id` only while the
 /// stored row is still at `version`. Check and write are one statement, so of

@@ -7,10 +7,11 @@ use async_graphql::{Context, ID, Object};
 use super::parse_id;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
+use crate::graphql::types::dso_proposal::DsoProposal;
 use crate::graphql::{caller, reader, services};
 use crate::record::dso::NewAgreement;
 use crate::service;
-use crate::service::dso::JoinInput;
+use crate::service::dso::{JoinInput, RingRequest};
 
 fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
     id.map(|i| parse_id("agreement", &i)).transpose()
@@ -32,8 +33,9 @@ impl DsoMutation {
         ))
     }
 
-    /// The förbund joins the ring on `from`, after `after` (its admin, or
-    /// network_admin).
+    /// The förbund joins the ring on `from` (today or later), after `after`
+    /// (its admin, or network_admin). The förbund whose DSO this changes
+    /// must consent: until they have, it waits as `proposal`.
     #[allow(clippy::too_many_arguments)]
     async fn join_dso_ring(
         &self,
@@ -48,22 +50,20 @@ impl DsoMutation {
         #[graphql(desc = "The DSO function address the newcomer provides.")] contact: String,
         scope_percent: Option<f64>,
     ) -> async_graphql::Result<DsoChange> {
-        let input = JoinInput {
+        let request = RingRequest::Join(JoinInput {
             agreement: optional_id(agreement)?,
             forbund,
             from: from.0,
             after,
             contact,
             scope_percent,
-        };
-        Ok(DsoChange(
-            service::dso::join(services(ctx)?, caller(ctx)?, input).await?,
-        ))
+        });
+        ring_change(ctx, request).await
     }
 
     /// Records the förbund's notice, received on `noticeReceivedOn` (its
     /// admin, or network_admin), and re-forms the ring from the day after
-    /// its last day.
+    /// its last day, once the förbund whose DSO this changes consent.
     async fn leave_dso_ring(
         &self,
         ctx: &Context<'_>,
@@ -71,20 +71,16 @@ impl DsoMutation {
         forbund: String,
         notice_received_on: Date,
     ) -> async_graphql::Result<DsoChange> {
-        let change = service::dso::leave(
-            services(ctx)?,
-            caller(ctx)?,
-            optional_id(agreement)?,
-            &forbund,
-            notice_received_on.0,
-            true,
-        )
-        .await?;
-        Ok(DsoChange(change))
+        let request = RingRequest::Leave {
+            agreement: optional_id(agreement)?,
+            forbund,
+            notice_received_on: notice_received_on.0,
+        };
+        ring_change(ctx, request).await
     }
 
     /// Changes the scope of the DSO the förbund provides, from `from` on,
-    /// within the agreement's maximum.
+    /// within the agreement's maximum, once the förbund it serves consents.
     async fn set_dso_assignment_scope(
         &self,
         ctx: &Context<'_>,
@@ -93,21 +89,19 @@ impl DsoMutation {
         scope_percent: f64,
         from: Date,
     ) -> async_graphql::Result<DsoChange> {
-        let change = service::dso::set_scope(
-            services(ctx)?,
-            caller(ctx)?,
-            optional_id(agreement)?,
-            &forbund,
+        let request = RingRequest::Scope {
+            agreement: optional_id(agreement)?,
+            forbund,
             scope_percent,
-            from.0,
-        )
-        .await?;
-        Ok(DsoChange(change))
+            from: from.0,
+        };
+        ring_change(ctx, request).await
     }
 
-    /// From `from`, the members serve each other in `order` (network_admin).
-    /// An order that would leave a member unserved or serving itself is
-    /// refused with DSO_RING_INVALID.
+    /// From `from` (today or later), the members serve each other in
+    /// `order` (network_admin, who decides for the network). An order that
+    /// would leave a member unserved or serving itself is refused with
+    /// DSO_RING_INVALID.
     async fn rearrange_dso_ring(
         &self,
         ctx: &Context<'_>,
@@ -115,17 +109,92 @@ impl DsoMutation {
         from: Date,
         order: Vec<String>,
     ) -> async_graphql::Result<DsoRing> {
-        let agreement_row = service::dso::rearrange(
+        let request = RingRequest::Rearrange {
+            agreement: optional_id(agreement)?,
+            from: from.0,
+            order,
+        };
+        let outcome = service::dso::request(services(ctx)?, caller(ctx)?, request).await?;
+        ring_on(ctx, outcome.change.agreement_id, from).await
+    }
+
+    /// Corrects the ring's past (network_admin): from `from`, which may lie
+    /// before today, the members served each other in `order`. The reason is
+    /// kept in the audit log of every förbund on the ring.
+    async fn correct_dso_ring_history(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        from: Date,
+        order: Vec<String>,
+        reason: String,
+    ) -> async_graphql::Result<DsoRing> {
+        let change = service::dso::correct_history(
             services(ctx)?,
             caller(ctx)?,
             optional_id(agreement)?,
             from.0,
-            &order,
+            order,
+            &reason,
         )
         .await?;
-        let view = service::dso::ring(reader(ctx)?, Some(agreement_row.id), from.0, None)
-            .await?
-            .ok_or_else(|| async_graphql::Error::new("agreement vanished"))?;
-        Ok(DsoRing(view))
+        ring_on(ctx, change.agreement_id, from).await
     }
+
+    /// The förbund's answer to a proposal that changes its DSO (its admin):
+    /// the last acceptance applies it.
+    async fn accept_dso_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        forbund: String,
+    ) -> async_graphql::Result<DsoProposal> {
+        let id = parse_id("id", &id)?;
+        let view = service::dso::answer(services(ctx)?, caller(ctx)?, id, &forbund, true).await?;
+        Ok(DsoProposal(view))
+    }
+
+    /// The förbund declines a proposal that changes its DSO (its admin):
+    /// nothing of it takes effect.
+    async fn decline_dso_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        forbund: String,
+    ) -> async_graphql::Result<DsoProposal> {
+        let id = parse_id("id", &id)?;
+        let view = service::dso::answer(services(ctx)?, caller(ctx)?, id, &forbund, false).await?;
+        Ok(DsoProposal(view))
+    }
+
+    /// The network's decision on a proposal (network_admin): apply it now,
+    /// or decline it, whatever the parties have answered.
+    async fn decide_dso_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        apply: bool,
+    ) -> async_graphql::Result<DsoProposal> {
+        let id = parse_id("id", &id)?;
+        let view = service::dso::decide(services(ctx)?, caller(ctx)?, id, apply).await?;
+        Ok(DsoProposal(view))
+    }
+}
+
+/// A change asked for through the API: applied, or waiting as a proposal.
+async fn ring_change(ctx: &Context<'_>, request: RingRequest) -> async_graphql::Result<DsoChange> {
+    let outcome = service::dso::request(services(ctx)?, caller(ctx)?, request).await?;
+    let proposal = match &outcome.proposal {
+        Some(p) => service::dso::proposal(&services(ctx)?.db, caller(ctx)?, p.id).await?,
+        None => None,
+    };
+    Ok(DsoChange(outcome.change, proposal))
+}
+
+/// The ring of `agreement` as it stands on `from`, after a change.
+async fn ring_on(ctx: &Context<'_>, agreement: i32, from: Date) -> async_graphql::Result<DsoRing> {
+    let view = service::dso::ring(reader(ctx)?, Some(agreement), from.0, None)
+        .await?
+        .ok_or_else(|| async_graphql::Error::new("agreement vanished"))?;
+    Ok(DsoRing(view))
 }

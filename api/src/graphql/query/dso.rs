@@ -2,13 +2,16 @@
 //! förbund's DSO and whom it serves, and the schedule of changes. Public
 //! (GDPR art. 37(7): a DSO's contact is published).
 
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object};
 
 use super::super::mutation::parse_id;
+use crate::graphql::pagination::page_args;
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{
     DsoAgreement, DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today,
 };
+use crate::graphql::types::dso_proposal::{DsoProposal, DsoProposalConnection};
 use crate::graphql::{reader, services};
 use crate::service;
 
@@ -104,16 +107,61 @@ impl DsoQuery {
         forbund: String,
         notice_received_on: Date,
     ) -> async_graphql::Result<DsoChange> {
-        let caller = crate::graphql::caller(ctx)?;
-        let change = service::dso::leave(
+        let change = service::dso::leave_preview(
             services(ctx)?,
-            caller,
             optional_id(agreement)?,
             &forbund,
             notice_received_on.0,
-            false,
         )
         .await?;
-        Ok(DsoChange(change))
+        Ok(DsoChange(change, None))
+    }
+
+    /// The DSO-ring proposals that concern a förbund — it is a party, or it
+    /// asked — newest first: for anyone of that förbund, and network_admin.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn dso_proposals(
+        &self,
+        ctx: &Context<'_>,
+        forbund: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<DsoProposalConnection> {
+        let cursors = &crate::graphql::state(ctx)?.cursors;
+        let page = page_args::<i32>(cursors, "dsoProposals", first, after)?;
+        let caller = crate::graphql::caller(ctx)?;
+        let mut rows =
+            service::dso::proposals(reader(ctx)?, caller, &forbund, page.after, page.limit + 1)
+                .await?;
+        let has_next = rows.len() as u64 > page.limit;
+        rows.truncate(page.limit as usize);
+        let mut connection = Connection::new(page.after.is_some(), has_next);
+        let wanted = crate::graphql::pagination::EdgeCursors::of(ctx, rows.len());
+        connection
+            .edges
+            .extend(rows.into_iter().enumerate().map(|(i, view)| {
+                let id = view.proposal.id;
+                Edge::new(
+                    wanted.seal(cursors, "dsoProposals", i, || id),
+                    DsoProposal(view),
+                )
+            }));
+        Ok(connection)
+    }
+
+    /// One DSO-ring proposal; null when it does not exist or the caller may
+    /// not see it.
+    async fn dso_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<DsoProposal>> {
+        let Ok(id) = id.parse::<i32>() else {
+            return Ok(None);
+        };
+        let caller = crate::graphql::caller(ctx)?;
+        Ok(service::dso::proposal(reader(ctx)?, caller, id)
+            .await?
+            .map(DsoProposal))
     }
 }

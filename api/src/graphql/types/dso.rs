@@ -10,7 +10,7 @@ use crate::domain::dso_ring::{self, Link};
 use crate::graphql::services;
 use crate::service;
 
-async fn forbund_by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Forbund> {
+pub(super) async fn forbund_by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Forbund> {
     crate::graphql::reference(ctx)
         .await?
         .forbund_by_id(id)
@@ -330,8 +330,12 @@ impl DsoServiceChange {
     }
 }
 
-/// What joining, leaving or a scope change does to the ring.
-pub struct DsoChange(pub service::dso::RingChange);
+/// What joining, leaving or a scope change does to the ring; with the
+/// proposal it waits as, when it needs the consent of another förbund.
+pub struct DsoChange(
+    pub service::dso::RingChange,
+    pub Option<service::dso::ProposalView>,
+);
 
 #[Object]
 impl DsoChange {
@@ -393,8 +397,14 @@ impl DsoChange {
             .collect()
     }
 
-    /// False when this is a preview and nothing was written.
+    /// False when nothing was written: a preview, or a change that waits
+    /// for the consent of the förbund whose DSO it changes (`proposal`).
     async fn applied(&self) -> bool {
         self.0.applied
+    }
+
+    /// The proposal the change waits as, when another förbund's DSO changes.
+    async fn proposal(&self) -> Option<super::dso_proposal::DsoProposal> {
+        self.1.clone().map(super::dso_proposal::DsoProposal)
     }
 }

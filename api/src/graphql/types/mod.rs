@@ -4,6 +4,7 @@
 pub mod audit;
 mod decision;
 pub mod dso;
+pub mod dso_proposal;
 mod forbund;
 pub mod indicator;
 pub mod insats;

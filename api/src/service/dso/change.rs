@@ -19,6 +19,7 @@ use crate::service::now;
 #[derive(Debug, Clone, Serialize)]
 pub struct RingChange {
     pub agreement_id: i32,
+    /// The förbund the change is about (for a new order, the first of it).
     pub forbund_id: i32,
     pub joined_on: Option<NaiveDate>,
     pub notice_received_on: Option<NaiveDate>,
@@ -36,6 +37,18 @@ pub struct RingChange {
     pub notice_deadline: NaiveDate,
     /// False for a preview.
     pub applied: bool,
+}
+
+/// A ring change written in its transaction, not yet committed, with what
+/// the audit log keeps of it (`consent` decides whether it is committed or
+/// becomes a proposal).
+pub struct Applied {
+    pub change: RingChange,
+    pub operation: &'static str,
+    pub entity: &'static str,
+    pub entity_id: i32,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
 }
 
 pub(super) fn ring_invalid(err: dso_ring::RingError, names: &HashMap<Id, String>) -> ApiError {

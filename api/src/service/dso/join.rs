@@ -2,17 +2,16 @@
 
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
-use super::{RingChange, RingData, agreement_on, check, check_contact, check_scope, write_links};
-use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::db::begin_write;
+use super::{
+    Applied, RingChange, RingData, agreement_on, check, check_contact, check_scope, write_links,
+};
 use crate::domain::dso_ring::{self, JoinError, Member};
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
-use crate::service::{ServiceContext, now};
+use crate::service::now;
 
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct JoinInput {
     pub agreement: Option<i32>,
     pub forbund: String,
@@ -22,18 +21,20 @@ pub struct JoinInput {
     pub scope_percent: Option<f64>,
 }
 
-/// joinDsoRing: the förbund joins on `from`, placed after `after`.
-pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> ApiResult<RingChange> {
-    let txn = begin_write(&cx.db).await?;
-    let joiner = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
-    policy::require(
-        &caller.principal,
-        Action::ManageDsoMembership {
-            forbund: &joiner.slug,
-        },
-    )?;
-    let agreement = agreement_on(&txn, input.agreement, input.from).await?;
-    let data = RingData::load(&txn, agreement).await?;
+/// joinDsoRing, written in `txn`: the förbund joins on `from`, placed after
+/// `after`. The förbund must be active that day (founded, not dissolved).
+pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> ApiResult<Applied> {
+    let joiner = crate::service::forbund::require_slug(txn, &input.forbund, "forbund").await?;
+    let active = joiner.founded_on.is_none_or(|f| f <= input.from)
+        && joiner.dissolved_on.is_none_or(|d| d >= input.from);
+    if !active {
+        return Err(ApiError::bad_input(
+            "from",
+            format!("{} is not an active förbund on {}", joiner.name, input.from),
+        ));
+    }
+    let agreement = agreement_on(txn, input.agreement, input.from).await?;
+    let data = RingData::load(txn, agreement).await?;
     let scope = input
         .scope_percent
         .unwrap_or(data.agreement.max_scope_percent);
@@ -46,7 +47,7 @@ pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> Api
         ));
     }
     let after = match &input.after {
-        Some(slug) => Some(crate::service::forbund::require_slug(&txn, slug, "after").await?),
+        Some(slug) => Some(crate::service::forbund::require_slug(txn, slug, "after").await?),
         None => None,
     };
     let mut members = data.domain_members();
@@ -76,7 +77,7 @@ pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> Api
         },
     )?;
     let new_links = dso_ring::regenerate(&data.domain_links(), &members, input.from);
-    check(&txn, &members, &new_links, data.agreement.starts_on).await?;
+    check(txn, &members, &new_links, data.agreement.starts_on).await?;
     let position = members
         .iter()
         .find(|m| m.forbund == joiner.id)
@@ -99,11 +100,11 @@ pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> Api
             active.scope_percent = Set(Some(scope));
             active.version = Set(old.version + 1);
             active.updated_at = Set(at);
-            active.update(&txn).await?
+            active.update(txn).await?
         }
         None => {
             crate::service::insert_new(
-                &txn,
+                txn,
                 at,
                 dso_member::ActiveModel {
                     agreement_id: Set(data.agreement.id),
@@ -122,7 +123,7 @@ pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> Api
             .await?
         }
     };
-    let (ended, started) = write_links(&txn, &data, &new_links).await?;
+    let (ended, started) = write_links(txn, &data, &new_links).await?;
     let change = RingChange {
         agreement_id: data.agreement.id,
         forbund_id: joiner.id,
@@ -137,18 +138,12 @@ pub async fn join(cx: &ServiceContext, caller: &Caller, input: JoinInput) -> Api
         notice_deadline: data.notice_deadline(input.from),
         applied: true,
     };
-    audit::commit(
-        txn,
-        caller,
-        Change::upserted(
-            "joinDsoRing",
-            "DsoMember",
-            row.id,
-            Some(joiner.id),
-            existing.as_ref(),
-            &(&row, &change),
-        ),
-    )
-    .await?;
-    Ok(change)
+    Ok(Applied {
+        operation: "joinDsoRing",
+        entity: "DsoMember",
+        entity_id: row.id,
+        before: serde_json::to_value(&existing).unwrap_or_default(),
+        after: serde_json::to_value((&row, &change)).unwrap_or_default(),
+        change,
+    })
 }

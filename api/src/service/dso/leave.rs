@@ -3,43 +3,39 @@
 
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
 
-use super::{RingChange, RingData, check, months, require_agreement, write_links};
-use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::db::begin_write;
+use super::{Applied, RingChange, RingData, check, months, require_agreement, write_links};
 use crate::domain::dso_ring::{self, LeaveError, Link};
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
 
-/// leaveDsoRing and its preview: notice received on `notice_on`.
-pub async fn leave(
+/// The preview of leaveDsoRing (public, as the ring is): what notice
+/// received on `notice_on` would do. Only reads, and is rolled back.
+pub async fn leave_preview(
     cx: &ServiceContext,
-    caller: &Caller,
+    agreement_id: Option<i32>,
+    slug: &str,
+    notice_on: NaiveDate,
+) -> ApiResult<RingChange> {
+    let txn = cx.db.begin().await?;
+    let applied = leave_in(&txn, agreement_id, slug, notice_on, false).await?;
+    txn.rollback().await?;
+    Ok(applied.change)
+}
+
+/// leaveDsoRing, written in `txn` (or, without `apply`, only computed):
+/// notice received on `notice_on`.
+pub(super) async fn leave_in(
+    txn: &DatabaseTransaction,
     agreement_id: Option<i32>,
     slug: &str,
     notice_on: NaiveDate,
     apply: bool,
-) -> ApiResult<RingChange> {
-    // A preview only reads: it takes no write lock and is rolled back.
-    let txn = if apply {
-        begin_write(&cx.db).await?
-    } else {
-        cx.db.begin().await?
-    };
-    let leaver = crate::service::forbund::require_slug(&txn, slug, "forbund").await?;
-    if apply {
-        policy::require(
-            &caller.principal,
-            Action::ManageDsoMembership {
-                forbund: &leaver.slug,
-            },
-        )?;
-    }
-    let agreement = require_agreement(&txn, agreement_id, Some(leaver.id)).await?;
-    let data = RingData::load(&txn, agreement).await?;
+) -> ApiResult<Applied> {
+    let leaver = crate::service::forbund::require_slug(txn, slug, "forbund").await?;
+    let agreement = require_agreement(txn, agreement_id, Some(leaver.id)).await?;
+    let data = RingData::load(txn, agreement).await?;
     let mut members = data.domain_members();
     let last = dso_ring::leave(
         &mut members,
@@ -66,7 +62,7 @@ pub async fn leave(
         .ok_or_else(|| ApiError::bad_input("noticeReceivedOn", "date out of range"))?;
     let new_links = dso_ring::regenerate(&data.domain_links(), &members, day_after);
     check(
-        &txn,
+        txn,
         &members,
         &new_links,
         data.agreement.starts_on.min(notice_on),
@@ -98,42 +94,42 @@ pub async fn leave(
         notice_deadline: data.notice_deadline(notice_on),
         applied: apply,
     };
-    if !apply {
-        let (ended, started) = diff_only(&data, &new_links);
-        change.ended = ended;
-        change.started = started;
-        txn.rollback().await?;
-        return Ok(change);
-    }
     let row = data
         .members
         .iter()
         .find(|m| m.forbund_id == leaver.id)
         .cloned()
         .ok_or_else(|| ApiError::bad_input("forbund", "not a member"))?;
+    if !apply {
+        let (ended, started) = diff_only(&data, &new_links);
+        change.ended = ended;
+        change.started = started;
+        return Ok(Applied {
+            operation: "leaveDsoRing",
+            entity: "DsoMember",
+            entity_id: row.id,
+            before: serde_json::Value::Null,
+            after: serde_json::Value::Null,
+            change,
+        });
+    }
     let mut active: dso_member::ActiveModel = row.clone().into();
     active.notice_received_on = Set(Some(notice_on));
     active.last_day = Set(Some(last));
     active.version = Set(row.version + 1);
     active.updated_at = Set(now());
-    let after = active.update(&txn).await?;
-    let (ended, started) = write_links(&txn, &data, &new_links).await?;
+    let after = active.update(txn).await?;
+    let (ended, started) = write_links(txn, &data, &new_links).await?;
     change.ended = ended;
     change.started = started;
-    audit::commit(
-        txn,
-        caller,
-        Change::updated(
-            "leaveDsoRing",
-            "DsoMember",
-            row.id,
-            Some(leaver.id),
-            &row,
-            &(&after, &change),
-        ),
-    )
-    .await?;
-    Ok(change)
+    Ok(Applied {
+        operation: "leaveDsoRing",
+        entity: "DsoMember",
+        entity_id: row.id,
+        before: serde_json::to_value(&row).unwrap_or_default(),
+        after: serde_json::to_value((&after, &change)).unwrap_or_default(),
+        change,
+    })
 }
 
 /// The assignments that would end and begin, without writing.

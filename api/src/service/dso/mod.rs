@@ -8,14 +8,17 @@
 //! (the ring on a day, who serves whom) and `schedule` (the periods in which
 //! the ring stays the same). Changes: `change` (what a change does and the
 //! checks every change passes), `leave`, `join`, `scope`, `rearrange` and
-//! `new_agreement`.
+//! `new_agreement`; `consent` decides whether a change is applied or waits
+//! as a proposal for the förbund whose DSO it changes.
 
 mod agreements;
 mod change;
+mod consent;
 mod join;
 mod leave;
 mod lookups;
 mod new_agreement;
+mod proposals;
 mod rearrange;
 mod ring_data;
 mod schedule;
@@ -23,16 +26,16 @@ mod scope;
 
 use agreements::{agreement_on, require_agreement};
 pub use agreements::{agreements, resolve_agreement};
-pub use change::RingChange;
 pub(crate) use change::write_links;
+pub use change::{Applied, RingChange};
 use change::{check, check_contact, check_scope, ring_invalid};
-pub use join::{JoinInput, join};
-pub use leave::leave;
+pub use consent::{Outcome, RingRequest, correct_history, request};
+pub use join::JoinInput;
+pub use leave::leave_preview;
 use lookups::names;
 pub use lookups::{RingView, active_for_many, dso_for, ring, served_by};
 pub use new_agreement::{agreement_row, create_agreement};
-pub use rearrange::rearrange;
+pub use proposals::{ProposalView, answer, decide, proposal, proposals};
 pub use ring_data::RingData;
 use ring_data::{months, to_link};
 pub use schedule::{SchedulePeriod, schedule};
-pub use scope::set_scope;

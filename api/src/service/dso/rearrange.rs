@@ -2,40 +2,43 @@
 //! order from a day on.
 
 use chrono::NaiveDate;
-use finsam_entity::{dso_agreement, dso_member};
-use sea_orm::{ActiveModelTrait, Set};
+use finsam_entity::dso_member;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
-use super::{RingData, agreement_on, check, names, ring_invalid, write_links};
-use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::db::begin_write;
+use super::{Applied, RingChange, RingData, agreement_on, check, names, ring_invalid, write_links};
 use crate::domain::dso_ring::{self, Link};
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
-use crate::service::{ServiceContext, now};
+use crate::service::now;
 
-/// rearrangeDsoRing (network_admin): from `from`, the members serve each
+/// rearrangeDsoRing, written in `txn`: from `from`, the members serve each
 /// other in `order` (each the next, the last the first). An order that leaves
 /// a member out, names one twice or names a non-member is refused with
 /// DSO_RING_INVALID.
-pub async fn rearrange(
-    cx: &ServiceContext,
-    caller: &Caller,
+pub(super) async fn rearrange_in(
+    txn: &DatabaseTransaction,
     agreement_id: Option<i32>,
     from: NaiveDate,
     order: &[String],
-) -> ApiResult<dso_agreement::Model> {
-    policy::require(&caller.principal, Action::ManageNetwork)?;
-    let txn = begin_write(&cx.db).await?;
-    let agreement = agreement_on(&txn, agreement_id, from).await?;
-    let data = RingData::load(&txn, agreement).await?;
+) -> ApiResult<Applied> {
+    if order.is_empty() {
+        return Err(ApiError::bad_input(
+            "order",
+            "name the members in their new order",
+        ));
+    }
+    let agreement = agreement_on(txn, agreement_id, from).await?;
+    let data = RingData::load(txn, agreement).await?;
     let mut ids = Vec::with_capacity(order.len());
     for (i, slug) in order.iter().enumerate() {
-        ids.push(
-            crate::service::forbund::require_slug(&txn, slug, &format!("order[{i}]"))
-                .await?
-                .id,
-        );
+        let f = crate::service::forbund::require_slug(txn, slug, &format!("order[{i}]")).await?;
+        // A förbund not active on the day cannot be on the ring that day.
+        if f.founded_on.is_some_and(|d| d > from) || f.dissolved_on.is_some_and(|d| d < from) {
+            return Err(ApiError::bad_input(
+                format!("order[{i}]"),
+                format!("{} is not an active förbund on {from}", f.name),
+            ));
+        }
+        ids.push(f.id);
     }
     let mut members = data.domain_members();
     if members
@@ -61,7 +64,7 @@ pub async fn rearrange(
         })
         .collect();
     if let Err(violation) = dso_ring::check_day(&members, &proposed, from) {
-        let names = names(&txn, &[violation.forbund()]).await?;
+        let names = names(txn, &[violation.forbund()]).await?;
         return Err(ring_invalid(
             dso_ring::RingError {
                 on: from,
@@ -76,28 +79,38 @@ pub async fn rearrange(
         }
     }
     let new_links = dso_ring::regenerate(&data.domain_links(), &members, from);
-    check(&txn, &members, &new_links, data.agreement.starts_on).await?;
+    check(txn, &members, &new_links, data.agreement.starts_on).await?;
     for row in &data.members {
         if let Some(pos) = ids.iter().position(|id| *id == row.forbund_id) {
             let mut active: dso_member::ActiveModel = row.clone().into();
             active.ring_position = Set(Some(pos as f64 + 1.0));
             active.version = Set(row.version + 1);
             active.updated_at = Set(now());
-            active.update(&txn).await?;
+            active.update(txn).await?;
         }
     }
-    write_links(&txn, &data, &new_links).await?;
-    audit::commit(
-        txn,
-        caller,
-        Change::created(
-            "rearrangeDsoRing",
-            "DsoAgreement",
-            data.agreement.id,
-            None,
-            &serde_json::json!({ "from": from, "order": order }),
-        ),
-    )
-    .await?;
-    Ok(data.agreement)
+    let (ended, started) = write_links(txn, &data, &new_links).await?;
+    let change = RingChange {
+        agreement_id: data.agreement.id,
+        // A new order is about every member; it names the first of it.
+        forbund_id: ids.first().copied().unwrap_or_default(),
+        joined_on: None,
+        notice_received_on: None,
+        last_day: None,
+        ended,
+        started,
+        taken_over_by: None,
+        handed_over: None,
+        period_ends_on: data.period_end(from),
+        notice_deadline: data.notice_deadline(from),
+        applied: true,
+    };
+    Ok(Applied {
+        operation: "rearrangeDsoRing",
+        entity: "DsoAgreement",
+        entity_id: data.agreement.id,
+        before: serde_json::Value::Null,
+        after: serde_json::json!({ "from": from, "order": order }),
+        change,
+    })
 }

@@ -3,36 +3,25 @@
 
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
-use super::{RingChange, RingData, check, check_scope, require_agreement, write_links};
-use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::db::begin_write;
+use super::{Applied, RingChange, RingData, check, check_scope, require_agreement, write_links};
 use crate::domain::dso_ring::{self};
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
-use crate::service::{ServiceContext, now};
+use crate::service::now;
 
-/// setDsoAssignmentScope: the scope of what `slug` provides, from `from` on.
-pub async fn set_scope(
-    cx: &ServiceContext,
-    caller: &Caller,
+/// setDsoAssignmentScope, written in `txn`: the scope of what `slug`
+/// provides, from `from` on.
+pub(super) async fn set_scope_in(
+    txn: &DatabaseTransaction,
     agreement_id: Option<i32>,
     slug: &str,
     scope: f64,
     from: NaiveDate,
-) -> ApiResult<RingChange> {
-    let txn = begin_write(&cx.db).await?;
-    let provider = crate::service::forbund::require_slug(&txn, slug, "forbund").await?;
-    policy::require(
-        &caller.principal,
-        Action::ManageDsoMembership {
-            forbund: &provider.slug,
-        },
-    )?;
-    let agreement = require_agreement(&txn, agreement_id, Some(provider.id)).await?;
-    let data = RingData::load(&txn, agreement).await?;
+) -> ApiResult<Applied> {
+    let provider = crate::service::forbund::require_slug(txn, slug, "forbund").await?;
+    let agreement = require_agreement(txn, agreement_id, Some(provider.id)).await?;
+    let data = RingData::load(txn, agreement).await?;
     check_scope(scope, &data.agreement)?;
     let row = data
         .members
@@ -50,13 +39,13 @@ pub async fn set_scope(
         m.scope = scope;
     }
     let new_links = dso_ring::regenerate(&data.domain_links(), &members, from);
-    check(&txn, &members, &new_links, data.agreement.starts_on).await?;
+    check(txn, &members, &new_links, data.agreement.starts_on).await?;
     let mut active: dso_member::ActiveModel = row.clone().into();
     active.scope_percent = Set(Some(scope));
     active.version = Set(row.version + 1);
     active.updated_at = Set(now());
-    let after = active.update(&txn).await?;
-    let (ended, started) = write_links(&txn, &data, &new_links).await?;
+    let after = active.update(txn).await?;
+    let (ended, started) = write_links(txn, &data, &new_links).await?;
     let change = RingChange {
         agreement_id: data.agreement.id,
         forbund_id: provider.id,
@@ -71,18 +60,12 @@ pub async fn set_scope(
         notice_deadline: data.notice_deadline(from),
         applied: true,
     };
-    audit::commit(
-        txn,
-        caller,
-        Change::updated(
-            "setDsoAssignmentScope",
-            "DsoMember",
-            row.id,
-            Some(provider.id),
-            &row,
-            &after,
-        ),
-    )
-    .await?;
-    Ok(change)
+    Ok(Applied {
+        operation: "setDsoAssignmentScope",
+        entity: "DsoMember",
+        entity_id: row.id,
+        before: serde_json::to_value(&row).unwrap_or_default(),
+        after: serde_json::to_value(&after).unwrap_or_default(),
+        change,
+    })
 }

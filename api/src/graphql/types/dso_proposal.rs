@@ -1,0 +1,206 @@
+//! A change to the DSO-ring waiting for consent: what was asked, by whom,
+//! from which day, and each förbund's answer (DESIGN.md, "DSO-ring",
+//! "Consent").
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::{DateTime, Utc};
+
+use super::dso::forbund_by_id;
+use super::{Date, Forbund};
+use crate::graphql::services;
+use crate::service::dso::{ProposalView, RingRequest};
+
+/// What a proposal would change.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DsoProposalKind {
+    /// A förbund joins the ring.
+    Join,
+    /// A förbund leaves the ring after its notice period.
+    Leave,
+    /// The share of full time a förbund's DSO provides.
+    Scope,
+    /// The order in which the members serve each other.
+    Rearrange,
+}
+
+/// Where a proposal stands.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DsoProposalStatus {
+    /// Waiting for answers.
+    Pending,
+    /// Accepted by every party (or decided by the network) and in force.
+    Applied,
+    /// A party or the network declined it; nothing changed.
+    Declined,
+    /// Not accepted by its first day; nothing changed.
+    Expired,
+    /// Accepted, but the ring had changed so that it no longer fitted; nothing changed.
+    Failed,
+}
+
+/// A party's answer.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DsoProposalAnswer {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+pub struct DsoProposal(pub ProposalView);
+
+/// A förbund whose DSO the proposal changes, and its answer.
+pub struct DsoProposalParty(pub finsam_entity::dso_proposal_party::Model);
+
+#[Object]
+impl DsoProposalParty {
+    async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
+        forbund_by_id(ctx, self.0.forbund_id).await
+    }
+
+    async fn answer(&self) -> DsoProposalAnswer {
+        match self.0.answer.as_str() {
+            "ACCEPTED" => DsoProposalAnswer::Accepted,
+            "DECLINED" => DsoProposalAnswer::Declined,
+            _ => DsoProposalAnswer::Pending,
+        }
+    }
+
+    async fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.answered_at
+    }
+}
+
+#[Object]
+impl DsoProposal {
+    async fn id(&self) -> ID {
+        ID(self.0.proposal.id.to_string())
+    }
+
+    async fn kind(&self) -> DsoProposalKind {
+        match self.0.proposal.kind.as_str() {
+            "JOIN" => DsoProposalKind::Join,
+            "LEAVE" => DsoProposalKind::Leave,
+            "SCOPE" => DsoProposalKind::Scope,
+            _ => DsoProposalKind::Rearrange,
+        }
+    }
+
+    /// Its state today: a pending proposal past its first day has expired.
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<DsoProposalStatus> {
+        let today = services(ctx)?.clock.today();
+        Ok(match self.0.status(today) {
+            "APPLIED" => DsoProposalStatus::Applied,
+            "DECLINED" => DsoProposalStatus::Declined,
+            "EXPIRED" => DsoProposalStatus::Expired,
+            "FAILED" => DsoProposalStatus::Failed,
+            _ => DsoProposalStatus::Pending,
+        })
+    }
+
+    /// The förbund the change is about (the joiner, the leaver, the DSO
+    /// whose scope changes); null for a new order.
+    async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        match self.0.proposal.forbund_id {
+            Some(id) => Ok(Some(forbund_by_id(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The förbund that asked for it.
+    async fn proposed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        match self.0.proposal.proposed_by_forbund_id {
+            Some(id) => Ok(Some(forbund_by_id(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The first day it would change anything; unless every party has
+    /// accepted by then, it expires.
+    async fn effective_on(&self) -> Date {
+        Date(self.0.proposal.effective_on)
+    }
+
+    /// The day asked from (joining, a scope, a new order).
+    async fn from(&self) -> Option<Date> {
+        match self.0.request()? {
+            RingRequest::Join(j) => Some(Date(j.from)),
+            RingRequest::Scope { from, .. } | RingRequest::Rearrange { from, .. } => {
+                Some(Date(from))
+            }
+            RingRequest::Leave { .. } => None,
+        }
+    }
+
+    /// For a leave: the day notice was received.
+    async fn notice_received_on(&self) -> Option<Date> {
+        match self.0.request()? {
+            RingRequest::Leave {
+                notice_received_on, ..
+            } => Some(Date(notice_received_on)),
+            _ => None,
+        }
+    }
+
+    /// For a join: slug of the member the joiner is placed after.
+    async fn after(&self) -> Option<String> {
+        match self.0.request()? {
+            RingRequest::Join(j) => j.after,
+            _ => None,
+        }
+    }
+
+    /// For a join: the DSO function address the joiner provides.
+    async fn contact(&self) -> Option<String> {
+        match self.0.request()? {
+            RingRequest::Join(j) => Some(j.contact),
+            _ => None,
+        }
+    }
+
+    /// For a join or a scope: percent of full time.
+    async fn scope_percent(&self) -> Option<f64> {
+        match self.0.request()? {
+            RingRequest::Join(j) => j.scope_percent,
+            RingRequest::Scope { scope_percent, .. } => Some(scope_percent),
+            _ => None,
+        }
+    }
+
+    /// For a new order: the members' slugs in ring order.
+    async fn order(&self) -> Option<Vec<String>> {
+        match self.0.request()? {
+            RingRequest::Rearrange { order, .. } => Some(order),
+            _ => None,
+        }
+    }
+
+    /// Every förbund whose DSO it changes, with its answer.
+    async fn parties(&self) -> Vec<DsoProposalParty> {
+        self.0
+            .parties
+            .iter()
+            .cloned()
+            .map(DsoProposalParty)
+            .collect()
+    }
+
+    /// Why it failed or was declined by the network, when it did.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.proposal.outcome.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.proposal.created_at
+    }
+
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.proposal.decided_at
+    }
+
+    async fn version(&self) -> i32 {
+        self.0.proposal.version
+    }
+}
+
+pub type DsoProposalConnection = Connection<String, DsoProposal, EmptyFields, EmptyFields>;

@@ -1,0 +1,411 @@
+//! DSO-ring proposals: reading them (for the förbund they concern and the
+//! network), a party's answer, the network's decision, and applying one that
+//! every party has accepted (see `consent` for how a change becomes one).
+
+use chrono::NaiveDate;
+use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::Serialize;
+
+use super::consent::{RingRequest, effective_on, log_to_each};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{ServiceContext, now};
+
+pub const PENDING: &str = "PENDING";
+pub const ACCEPTED: &str = "ACCEPTED";
+pub const DECLINED: &str = "DECLINED";
+pub const APPLIED: &str = "APPLIED";
+pub const EXPIRED: &str = "EXPIRED";
+pub const FAILED: &str = "FAILED";
+
+/// A step of a proposal, in the log of every party.
+pub(super) async fn log_proposal<A: Serialize>(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    operation: &str,
+    parties: &[i32],
+    what: &A,
+) -> ApiResult<()> {
+    let id = serde_json::to_value(what)
+        .ok()
+        .and_then(|v| v.get("proposal").cloned())
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    for party in parties {
+        audit::record(
+            txn,
+            caller,
+            Change::created(operation, "DsoProposal", &id, Some(*party), what),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A proposal with its parties' answers.
+#[derive(Debug, Clone)]
+pub struct ProposalView {
+    pub proposal: dso_proposal::Model,
+    pub parties: Vec<dso_proposal_party::Model>,
+}
+
+impl ProposalView {
+    /// The request the proposal keeps.
+    pub fn request(&self) -> Option<RingRequest> {
+        serde_json::from_str(&self.proposal.input).ok()
+    }
+
+    /// Its state on `today`: a pending proposal past its first day has
+    /// expired, whether or not anyone has looked since.
+    pub fn status(&self, today: NaiveDate) -> &str {
+        if self.proposal.status == PENDING && today > self.proposal.effective_on {
+            EXPIRED
+        } else {
+            &self.proposal.status
+        }
+    }
+}
+
+/// Who may see a proposal: network admins, and anyone of a förbund it
+/// touches or that asked for it.
+fn may_see(caller: &Caller, view: &ProposalView, slugs: &[(i32, String)]) -> bool {
+    let mut concerned = view
+        .parties
+        .iter()
+        .map(|p| p.forbund_id)
+        .chain(view.proposal.proposed_by_forbund_id);
+    concerned.any(|id| {
+        slugs.iter().any(|(fid, slug)| {
+            *fid == id
+                && policy::allows(
+                    &caller.principal,
+                    Action::ReadDsoProposals { forbund: slug },
+                )
+        })
+    }) || policy::allows(&caller.principal, Action::ManageNetwork)
+}
+
+async fn slugs_of<C: ConnectionTrait>(conn: &C, ids: &[i32]) -> ApiResult<Vec<(i32, String)>> {
+    Ok(forbund::Entity::find()
+        .filter(forbund::Column::Id.is_in(ids.to_vec()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f.slug))
+        .collect())
+}
+
+async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> ApiResult<Option<ProposalView>> {
+    let Some(proposal) = dso_proposal::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let parties = dso_proposal_party::Entity::find()
+        .filter(dso_proposal_party::Column::ProposalId.eq(id))
+        .order_by_asc(dso_proposal_party::Column::ForbundId)
+        .all(conn)
+        .await?;
+    Ok(Some(ProposalView { proposal, parties }))
+}
+
+fn concerned_ids(view: &ProposalView) -> Vec<i32> {
+    let mut ids: Vec<i32> = view
+        .parties
+        .iter()
+        .map(|p| p.forbund_id)
+        .chain(view.proposal.proposed_by_forbund_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// One proposal, when the caller may see it.
+pub async fn proposal<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    id: i32,
+) -> ApiResult<Option<ProposalView>> {
+    let Some(view) = load(conn, id).await? else {
+        return Ok(None);
+    };
+    let slugs = slugs_of(conn, &concerned_ids(&view)).await?;
+    Ok(may_see(caller, &view, &slugs).then_some(view))
+}
+
+/// The proposals that concern `forbund` (it is a party, or asked), newest
+/// first, a page at a time (`before`: the id the previous page ended at).
+pub async fn proposals<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    forbund_slug: &str,
+    before: Option<i32>,
+    limit: u64,
+) -> ApiResult<Vec<ProposalView>> {
+    policy::require(
+        &caller.principal,
+        Action::ReadDsoProposals {
+            forbund: forbund_slug,
+        },
+    )?;
+    let Some(f) = forbund::Entity::find()
+        .filter(forbund::Column::Slug.eq(forbund_slug))
+        .one(conn)
+        .await?
+    else {
+        return Ok(vec![]);
+    };
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Query;
+    let mut query = dso_proposal::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(dso_proposal::Column::ProposedByForbundId.eq(f.id))
+                .add(
+                    dso_proposal::Column::Id.in_subquery(
+                        Query::select()
+                            .column(dso_proposal_party::Column::ProposalId)
+                            .from(dso_proposal_party::Entity)
+                            .and_where(dso_proposal_party::Column::ForbundId.eq(f.id))
+                            .to_owned(),
+                    ),
+                ),
+        )
+        .order_by_desc(dso_proposal::Column::Id)
+        .limit(limit);
+    if let Some(before) = before {
+        query = query.filter(dso_proposal::Column::Id.lt(before));
+    }
+    let rows = query.all(conn).await?;
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let mut parties = dso_proposal_party::Entity::find()
+        .filter(dso_proposal_party::Column::ProposalId.is_in(ids))
+        .order_by_asc(dso_proposal_party::Column::ForbundId)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|proposal| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut parties)
+                .into_iter()
+                .partition(|p| p.proposal_id == proposal.id);
+            parties = rest;
+            ProposalView {
+                proposal,
+                parties: mine,
+            }
+        })
+        .collect())
+}
+
+/// A party's answer (its admin): `accept` or decline. The last acceptance
+/// applies the change, worked out again on the ring as it now stands.
+pub async fn answer(
+    cx: &ServiceContext,
+    caller: &Caller,
+    id: i32,
+    forbund_slug: &str,
+    accept: bool,
+) -> ApiResult<ProposalView> {
+    policy::require(
+        &caller.principal,
+        Action::ManageDsoMembership {
+            forbund: forbund_slug,
+        },
+    )?;
+    let today = cx.clock.today();
+    let txn = begin_write(&cx.db).await?;
+    let view = proposal(&txn, caller, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))?;
+    let party_forbund =
+        crate::service::forbund::require_slug(&txn, forbund_slug, "forbund").await?;
+    let party = view
+        .parties
+        .iter()
+        .find(|p| p.forbund_id == party_forbund.id)
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::bad_input(
+                "forbund",
+                format!("the proposal does not change {}'s DSO", party_forbund.name),
+            )
+        })?;
+    check_open(&view, today)?;
+    if party.answer != PENDING {
+        return Err(ApiError::Conflict(format!(
+            "{} has already answered ({})",
+            party_forbund.name, party.answer
+        )));
+    }
+    let answer = if accept { ACCEPTED } else { DECLINED };
+    let mut active: dso_proposal_party::ActiveModel = party.clone().into();
+    active.answer = Set(answer.into());
+    active.answered_by = Set(caller.principal.sub.clone());
+    active.answered_at = Set(Some(now()));
+    active.version = Set(party.version + 1);
+    active.updated_at = Set(now());
+    active.update(&txn).await?;
+    let parties = concerned_ids(&view);
+    let operation = if accept {
+        "acceptDsoProposal"
+    } else {
+        "declineDsoProposal"
+    };
+    let note =
+        serde_json::json!({ "proposal": id, "forbund": party_forbund.slug, "answer": answer });
+    log_proposal(&txn, caller, operation, &parties, &note).await?;
+    let all_accepted = view
+        .parties
+        .iter()
+        .all(|p| p.id == party.id || p.answer == ACCEPTED);
+    if !accept {
+        set_status(&txn, &view.proposal, DECLINED, None).await?;
+        txn.commit().await?;
+    } else if all_accepted {
+        return settle(cx, txn, caller, view, today).await;
+    } else {
+        txn.commit().await?;
+    }
+    reload(cx, caller, id).await
+}
+
+/// A network admin's decision on a proposal: apply it now, or decline it,
+/// whatever the parties have answered.
+pub async fn decide(
+    cx: &ServiceContext,
+    caller: &Caller,
+    id: i32,
+    apply: bool,
+) -> ApiResult<ProposalView> {
+    policy::require(&caller.principal, Action::ManageNetwork)?;
+    let today = cx.clock.today();
+    let txn = begin_write(&cx.db).await?;
+    let view = load(&txn, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))?;
+    check_open(&view, today)?;
+    if apply {
+        return settle(cx, txn, caller, view, today).await;
+    }
+    set_status(
+        &txn,
+        &view.proposal,
+        DECLINED,
+        Some("declined by the network"),
+    )
+    .await?;
+    let note = serde_json::json!({ "proposal": id, "decision": DECLINED });
+    log_proposal(
+        &txn,
+        caller,
+        "decideDsoProposal",
+        &concerned_ids(&view),
+        &note,
+    )
+    .await?;
+    txn.commit().await?;
+    reload(cx, caller, id).await
+}
+
+/// Refuses an answer to a proposal that is no longer open: decided, or
+/// past its first day (expired: it can no longer take effect as asked).
+fn check_open(view: &ProposalView, today: NaiveDate) -> ApiResult<()> {
+    match view.status(today) {
+        PENDING => Ok(()),
+        EXPIRED => Err(ApiError::Conflict(format!(
+            "the proposal expired: it was not accepted by {}",
+            view.proposal.effective_on
+        ))),
+        status => Err(ApiError::Conflict(format!(
+            "the proposal is no longer open ({status})"
+        ))),
+    }
+}
+
+/// Applies an accepted proposal, or records why it could not be.
+async fn settle(
+    cx: &ServiceContext,
+    txn: DatabaseTransaction,
+    caller: &Caller,
+    view: ProposalView,
+    today: NaiveDate,
+) -> ApiResult<ProposalView> {
+    let id = view.proposal.id;
+    let request = view
+        .request()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("proposal {id} keeps no request")))?;
+    // Worked out again on the ring as it stands now, inside a savepoint: a
+    // change that no longer fits is undone while the answer stays.
+    let savepoint = txn.begin().await?;
+    let worked = request.apply_in(&savepoint).await;
+    let first_day = worked
+        .as_ref()
+        .map(|a| effective_on(&request, &a.change))
+        .ok();
+    match (worked, first_day) {
+        (Ok(applied), Some(day)) if day >= today => {
+            savepoint.commit().await?;
+            let parties = concerned_ids(&view);
+            log_to_each(&txn, caller, &parties, &applied, Some(id)).await?;
+            set_status(&txn, &view.proposal, APPLIED, None).await?;
+            txn.commit().await?;
+            crate::service::reference::invalidate();
+            return reload(cx, caller, id).await;
+        }
+        (result, _) => {
+            savepoint.rollback().await?;
+            let why = match result {
+                Err(e) => e.message(),
+                Ok(_) => "it would now take effect before today".to_string(),
+            };
+            set_status(&txn, &view.proposal, FAILED, Some(&why)).await?;
+            let note = serde_json::json!({ "proposal": id, "failed": why });
+            log_proposal(
+                &txn,
+                caller,
+                "dsoProposalFailed",
+                &concerned_ids(&view),
+                &note,
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    reload(cx, caller, id).await
+}
+
+async fn set_status(
+    txn: &DatabaseTransaction,
+    proposal: &dso_proposal::Model,
+    status: &str,
+    outcome: Option<&str>,
+) -> ApiResult<()> {
+    let mut active: dso_proposal::ActiveModel = proposal.clone().into();
+    active.status = Set(status.into());
+    active.outcome = Set(outcome.map(str::to_string));
+    active.decided_at = Set(Some(now()));
+    active.version = Set(proposal.version + 1);
+    active.updated_at = Set(now());
+    crate::service::write_versioned(
+        txn,
+        "DSO-ring proposal",
+        active,
+        proposal.id,
+        proposal.version,
+        "the proposal was changed at the same time",
+    )
+    .await
+}
+
+async fn reload(cx: &ServiceContext, caller: &Caller, id: i32) -> ApiResult<ProposalView> {
+    proposal(&cx.db, caller, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))
+}
