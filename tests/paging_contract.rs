@@ -95,6 +95,15 @@ fn reach() -> HashMap<&'static str, Reach> {
             },
         ),
         (
+            "QueryRoot.dsoProposals",
+            Reach {
+                wrap: |field| format!("query($first: Int, $after: String) {{ {field} }}"),
+                path: &["dsoProposals"],
+                callers: &[Who::NetworkAdmin],
+                filters: &[r#"forbund: "sollentuna""#, r#"forbund: "sodra-dalarna""#],
+            },
+        ),
+        (
             "QueryRoot.auditLog",
             Reach {
                 wrap: |field| format!("query($first: Int, $after: String) {{ {field} }}"),
@@ -277,6 +286,27 @@ async fn add_ties(app: &TestApp) {
     }
 }
 
+/// DSO-ring proposals that concern Sollentuna (each join after Södra
+/// Dalarna would give it a new DSO), some concerning Södra Dalarna too.
+async fn add_proposals(app: &TestApp) {
+    for (i, forbund) in ["vasterdalarna", "varend", "vastmanland", "sodra-dalarna"]
+        .iter()
+        .enumerate()
+    {
+        let admin = app.token(&[Role::Admin], Some(forbund));
+        let doc = if *forbund == "sodra-dalarna" {
+            r#"mutation { setDsoAssignmentScope(forbund: "sodra-dalarna", scopePercent: 2.0, from: "2031-01-01") { applied } }"#.to_string()
+        } else {
+            format!(
+                r#"mutation {{ joinDsoRing(forbund: "{forbund}", from: "2031-0{}-01", after: "sodra-dalarna", contact: "dso@{forbund}.example") {{ applied }} }}"#,
+                i + 1
+            )
+        };
+        let data = app.data_as(Some(&admin), &doc, json!({})).await;
+        assert!(data.to_string().contains("false"), "a proposal: {data}");
+    }
+}
+
 fn token(app: &TestApp, who: Who) -> Option<String> {
     match who {
         Who::Anonymous => None,
@@ -361,6 +391,7 @@ async fn walk(
 async fn every_connection_is_walked_in_every_order_with_small_pages() {
     let app = TestApp::spawn().await;
     add_ties(&app).await;
+    add_proposals(&app).await;
     let sdl = app
         .get("/schema.graphql")
         .await

@@ -38,6 +38,7 @@ fn proposals() -> Spec {
         .fk("agreement_id", "dso_agreement", false)
         .fk("forbund_id", "forbund", false)
         .index(&["status", "effective_on"])
+        .index(&["proposed_by_forbund_id"])
 }
 
 fn parties() -> Spec {

@@ -103,6 +103,33 @@ async fn replace_members<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// A förbund dissolved on `day` cannot be on a DSO-ring after it (DESIGN.md,
+/// "DSO-ring"): it gives notice first, so that the förbund it serves gets a
+/// new DSO by consent, not by a dissolution that rewrites the ring.
+async fn still_on_a_ring<C: ConnectionTrait>(
+    conn: &C,
+    forbund_id: i32,
+    day: NaiveDate,
+) -> ApiResult<()> {
+    use finsam_entity::dso_member;
+    let memberships = dso_member::Entity::find()
+        .filter(dso_member::Column::ForbundId.eq(forbund_id))
+        .filter(dso_member::Column::JoinedOn.is_not_null())
+        .filter(dso_member::Column::WithdrewBeforeStart.eq(false))
+        .all(conn)
+        .await?;
+    if memberships
+        .iter()
+        .any(|m| m.last_day.is_none_or(|last| last > day))
+    {
+        return Err(ApiError::bad_input(
+            "dissolvedOn",
+            "the förbund is on a DSO-ring after that day: its notice to leave comes first",
+        ));
+    }
+    Ok(())
+}
+
 /// The row a checked party of förbund `forbund_id` is stored as
 /// (createForbund, updateForbund and the seed alike).
 pub fn member_row(forbund_id: i32, m: &Member) -> forbund_member::ActiveModel {
@@ -245,6 +272,9 @@ pub async fn update(
     let founded = founded_on.unwrap_or(before.founded_on);
     let dissolved = dissolved_on.unwrap_or(before.dissolved_on);
     check_dates(founded, dissolved)?;
+    if let Some(Some(day)) = dissolved_on {
+        still_on_a_ring(&txn, id, day).await?;
+    }
     row.founded_on = Set(founded);
     row.dissolved_on = Set(dissolved);
     if let Some(successor) = &successor {

@@ -11,7 +11,7 @@ use crate::graphql::types::Date;
 use crate::graphql::types::dso::{
     DsoAgreement, DsoAssignment, DsoChange, DsoRing, DsoRingPeriod, today,
 };
-use crate::graphql::types::dso_proposal::{DsoProposal, DsoProposalConnection};
+use crate::graphql::types::dso_proposal::{DsoProposal, DsoProposalConnection, DsoProposalTotal};
 use crate::graphql::{reader, services};
 use crate::service;
 
@@ -130,12 +130,18 @@ impl DsoQuery {
         let cursors = &crate::graphql::state(ctx)?.cursors;
         let page = page_args::<i32>(cursors, "dsoProposals", first, after)?;
         let caller = crate::graphql::caller(ctx)?;
-        let mut rows =
+        let (mut rows, total) =
             service::dso::proposals(reader(ctx)?, caller, &forbund, page.after, page.limit + 1)
                 .await?;
         let has_next = rows.len() as u64 > page.limit;
         rows.truncate(page.limit as usize);
-        let mut connection = Connection::new(page.after.is_some(), has_next);
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            DsoProposalTotal {
+                total_count: i32::try_from(total).unwrap_or(i32::MAX),
+            },
+        );
         let wanted = crate::graphql::pagination::EdgeCursors::of(ctx, rows.len());
         connection
             .edges

@@ -203,4 +203,10 @@ impl DsoProposal {
     }
 }
 
-pub type DsoProposalConnection = Connection<String, DsoProposal, EmptyFields, EmptyFields>;
+/// The count behind a list of proposals.
+#[derive(async_graphql::SimpleObject)]
+pub struct DsoProposalTotal {
+    pub total_count: i32,
+}
+
+pub type DsoProposalConnection = Connection<String, DsoProposal, DsoProposalTotal, EmptyFields>;

@@ -140,14 +140,15 @@ pub async fn proposal<C: ConnectionTrait>(
 }
 
 /// The proposals that concern `forbund` (it is a party, or asked), newest
-/// first, a page at a time (`before`: the id the previous page ended at).
+/// first, a page at a time (`before`: the id the previous page ended at),
+/// with how many there are in all.
 pub async fn proposals<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
     forbund_slug: &str,
     before: Option<i32>,
     limit: u64,
-) -> ApiResult<Vec<ProposalView>> {
+) -> ApiResult<(Vec<ProposalView>, u64)> {
     policy::require(
         &caller.principal,
         Action::ReadDsoProposals {
@@ -159,24 +160,28 @@ pub async fn proposals<C: ConnectionTrait>(
         .one(conn)
         .await?
     else {
-        return Ok(vec![]);
+        return Ok((vec![], 0));
     };
     use sea_orm::QuerySelect;
     use sea_orm::sea_query::Query;
+    let concerns = sea_orm::Condition::any()
+        .add(dso_proposal::Column::ProposedByForbundId.eq(f.id))
+        .add(
+            dso_proposal::Column::Id.in_subquery(
+                Query::select()
+                    .column(dso_proposal_party::Column::ProposalId)
+                    .from(dso_proposal_party::Entity)
+                    .and_where(dso_proposal_party::Column::ForbundId.eq(f.id))
+                    .to_owned(),
+            ),
+        );
+    use sea_orm::PaginatorTrait;
+    let total = dso_proposal::Entity::find()
+        .filter(concerns.clone())
+        .count(conn)
+        .await?;
     let mut query = dso_proposal::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(dso_proposal::Column::ProposedByForbundId.eq(f.id))
-                .add(
-                    dso_proposal::Column::Id.in_subquery(
-                        Query::select()
-                            .column(dso_proposal_party::Column::ProposalId)
-                            .from(dso_proposal_party::Entity)
-                            .and_where(dso_proposal_party::Column::ForbundId.eq(f.id))
-                            .to_owned(),
-                    ),
-                ),
-        )
+        .filter(concerns)
         .order_by_desc(dso_proposal::Column::Id)
         .limit(limit);
     if let Some(before) = before {
@@ -189,7 +194,7 @@ pub async fn proposals<C: ConnectionTrait>(
         .order_by_asc(dso_proposal_party::Column::ForbundId)
         .all(conn)
         .await?;
-    Ok(rows
+    let views = rows
         .into_iter()
         .map(|proposal| {
             let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut parties)
@@ -201,7 +206,8 @@ pub async fn proposals<C: ConnectionTrait>(
                 parties: mine,
             }
         })
-        .collect())
+        .collect();
+    Ok((views, total))
 }
 
 /// A party's answer (its admin): `accept` or decline. The last acceptance
