@@ -184,6 +184,18 @@ pub fn require(principal: &Principal, action: Action<'_>) -> crate::error::ApiRe
     }
 }
 
+/// Every change needs a signed-in caller: checked before anything of the
+/// input is looked at, so an anonymous request learns nothing from a write
+/// (not even whether the row it names exists).
+pub fn require_signed_in(principal: &Principal) -> crate::error::ApiResult<()> {
+    if principal.is_anonymous() {
+        return Err(crate::error::ApiError::Unauthenticated(
+            "sign in to do this".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,14 +81,14 @@ pub async fn create(
     caller: &Caller,
     input: NewMeeting,
 ) -> ApiResult<meeting::Model> {
-    let txn = begin_write(&cx.db).await?;
-    let owner = super::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     policy::require(
         &caller.principal,
         Action::EditForbundContent {
-            forbund: &owner.slug,
+            forbund: &input.forbund,
         },
     )?;
+    let txn = begin_write(&cx.db).await?;
+    let owner = super::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     let fields = input.checked()?;
     let taken = meeting::Entity::find()
         .filter(meeting::Column::ForbundId.eq(owner.id))
@@ -205,6 +205,7 @@ async fn load_for_edit(
     id: i32,
     version: i32,
 ) -> ApiResult<(meeting::Model, forbund::Model)> {
+    policy::require_signed_in(&caller.principal)?;
     let meeting = meeting::Entity::find_by_id(id)
         .one(txn)
         .await?

@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, ID, Object};
 
-use super::parse_id;
+use super::{SignedIn, parse_id};
 use crate::graphql::types::Date;
 use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
 use crate::graphql::types::dso_proposal::DsoProposal;
@@ -23,6 +23,7 @@ pub struct DsoMutation;
 #[Object]
 impl DsoMutation {
     /// A new agreement and its first ring (network_admin).
+    #[graphql(guard = "SignedIn")]
     async fn create_dso_agreement(
         &self,
         ctx: &Context<'_>,
@@ -37,6 +38,7 @@ impl DsoMutation {
     /// (its admin, or network_admin). The förbund whose DSO this changes
     /// must consent: until they have, it waits as `proposal`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(guard = "SignedIn")]
     async fn join_dso_ring(
         &self,
         ctx: &Context<'_>,
@@ -64,6 +66,7 @@ impl DsoMutation {
     /// Records the förbund's notice, received on `noticeReceivedOn` (its
     /// admin, or network_admin), and re-forms the ring from the day after
     /// its last day, once the förbund whose DSO this changes consent.
+    #[graphql(guard = "SignedIn")]
     async fn leave_dso_ring(
         &self,
         ctx: &Context<'_>,
@@ -81,6 +84,7 @@ impl DsoMutation {
 
     /// Changes the scope of the DSO the förbund provides, from `from` on,
     /// within the agreement's maximum, once the förbund it serves consents.
+    #[graphql(guard = "SignedIn")]
     async fn set_dso_assignment_scope(
         &self,
         ctx: &Context<'_>,
@@ -102,6 +106,7 @@ impl DsoMutation {
     /// `order` (network_admin, who decides for the network). An order that
     /// would leave a member unserved or serving itself is refused with
     /// DSO_RING_INVALID.
+    #[graphql(guard = "SignedIn")]
     async fn rearrange_dso_ring(
         &self,
         ctx: &Context<'_>,
@@ -121,6 +126,7 @@ impl DsoMutation {
     /// Corrects the ring's past (network_admin): from `from`, which may lie
     /// before today, the members served each other in `order`. The reason is
     /// kept in the audit log of every förbund on the ring.
+    #[graphql(guard = "SignedIn")]
     async fn correct_dso_ring_history(
         &self,
         ctx: &Context<'_>,
@@ -143,6 +149,7 @@ impl DsoMutation {
 
     /// The förbund's answer to a proposal that changes its DSO (its admin):
     /// the last acceptance applies it.
+    #[graphql(guard = "SignedIn")]
     async fn accept_dso_proposal(
         &self,
         ctx: &Context<'_>,
@@ -156,6 +163,7 @@ impl DsoMutation {
 
     /// The förbund declines a proposal that changes its DSO (its admin):
     /// nothing of it takes effect.
+    #[graphql(guard = "SignedIn")]
     async fn decline_dso_proposal(
         &self,
         ctx: &Context<'_>,
@@ -169,6 +177,7 @@ impl DsoMutation {
 
     /// The network's decision on a proposal (network_admin): apply it now,
     /// or decline it, whatever the parties have answered.
+    #[graphql(guard = "SignedIn")]
     async fn decide_dso_proposal(
         &self,
         ctx: &Context<'_>,

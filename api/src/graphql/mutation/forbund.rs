@@ -1,6 +1,7 @@
 //! Mutations on the förbund registry (network_admin): the records come from
 //! `record::forbund`; `service::forbund` applies policy, rules and audit.
 
+use super::SignedIn;
 use async_graphql::{Context, Object};
 
 use crate::graphql::types::Forbund;
@@ -13,6 +14,7 @@ pub struct ForbundMutation;
 #[Object]
 impl ForbundMutation {
     /// Registers a förbund (network_admin).
+    #[graphql(guard = "SignedIn")]
     async fn create_forbund(
         &self,
         ctx: &Context<'_>,
@@ -23,6 +25,7 @@ impl ForbundMutation {
     }
 
     /// Changes a förbund (network_admin), based on the `version` read.
+    #[graphql(guard = "SignedIn")]
     async fn update_forbund(
         &self,
         ctx: &Context<'_>,

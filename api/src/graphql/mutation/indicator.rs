@@ -2,6 +2,7 @@
 //! averages and key figures. The records come from `record::indicator`, the
 //! same the seed and `finsam import` read.
 
+use super::SignedIn;
 use async_graphql::{Context, Object};
 
 use crate::graphql::types::indicator::Indicator;
@@ -19,6 +20,7 @@ pub struct IndicatorMutation;
 impl IndicatorMutation {
     /// Defines an indicator, or changes the one with this code at `version`
     /// (network_admin).
+    #[graphql(guard = "SignedIn")]
     async fn define_indicator(
         &self,
         ctx: &Context<'_>,
@@ -31,12 +33,14 @@ impl IndicatorMutation {
     }
     /// Records a förbund's results (its admin, or network_admin): all rows or
     /// none; a bad row is named as `rows[i].field`. Returns how many were written.
+    #[graphql(guard = "SignedIn")]
     async fn upsert_indicator_results(
         &self,
         ctx: &Context<'_>,
         forbund: String,
         rows: Vec<IndicatorResult>,
     ) -> async_graphql::Result<i32> {
+        svc::require_writer(caller(ctx)?, &forbund)?;
         let rows: Vec<IndicatorResult> = rows
             .into_iter()
             .map(|r| IndicatorResult {
@@ -51,6 +55,7 @@ impl IndicatorMutation {
     }
 
     /// Records national averages (network_admin): all rows or none.
+    #[graphql(guard = "SignedIn")]
     async fn upsert_national_averages(
         &self,
         ctx: &Context<'_>,
@@ -63,6 +68,7 @@ impl IndicatorMutation {
     }
 
     /// Records a förbund's key figures for a year (its admin, or network_admin).
+    #[graphql(guard = "SignedIn")]
     async fn set_key_figures(
         &self,
         ctx: &Context<'_>,

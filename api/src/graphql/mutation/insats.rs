@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, ID, Object};
 
-use super::parse_id;
+use super::{SignedIn, parse_id};
 use crate::graphql::types::Date;
 use crate::graphql::types::insats::{Insats, Visibility};
 use crate::graphql::{caller, services};
@@ -17,6 +17,7 @@ pub struct InsatsMutation;
 #[Object]
 impl InsatsMutation {
     /// Records a new insats of a förbund (its editor or admin).
+    #[graphql(guard = "SignedIn")]
     async fn create_insats(
         &self,
         ctx: &Context<'_>,
@@ -27,6 +28,7 @@ impl InsatsMutation {
     }
 
     /// Changes an insats, based on the `version` read.
+    #[graphql(guard = "SignedIn")]
     async fn update_insats(
         &self,
         ctx: &Context<'_>,
@@ -41,6 +43,7 @@ impl InsatsMutation {
     }
 
     /// Moves the end later; the original end stays visible.
+    #[graphql(guard = "SignedIn")]
     async fn extend_insats(
         &self,
         ctx: &Context<'_>,
@@ -66,6 +69,7 @@ impl InsatsMutation {
 
     /// Sets the budget (and spending) of one year.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(guard = "SignedIn")]
     async fn set_insats_budget(
         &self,
         ctx: &Context<'_>,
@@ -89,6 +93,7 @@ impl InsatsMutation {
     }
 
     /// Records the outcome of a period (replacing an earlier report of it).
+    #[graphql(guard = "SignedIn")]
     async fn record_insats_outcome(
         &self,
         ctx: &Context<'_>,
@@ -104,6 +109,7 @@ impl InsatsMutation {
     }
 
     /// Adds a goal.
+    #[graphql(guard = "SignedIn")]
     async fn add_insats_goal(
         &self,
         ctx: &Context<'_>,
@@ -125,6 +131,7 @@ impl InsatsMutation {
     }
 
     /// Removes a goal.
+    #[graphql(guard = "SignedIn")]
     async fn remove_insats_goal(
         &self,
         ctx: &Context<'_>,
@@ -140,6 +147,7 @@ impl InsatsMutation {
     }
 
     /// Sets who may see the insats, and the förbund it is shared with by name.
+    #[graphql(guard = "SignedIn")]
     async fn share_insats(
         &self,
         ctx: &Context<'_>,
@@ -163,6 +171,7 @@ impl InsatsMutation {
 
     /// Hands the insats to the förbund that succeeds its owner; returns the
     /// successor's insats, linked to this one.
+    #[graphql(guard = "SignedIn")]
     async fn carry_over_insats(
         &self,
         ctx: &Context<'_>,

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, Object};
 
-use super::parse_id;
+use super::{SignedIn, parse_id};
 use crate::graphql::types::{Decision, Meeting};
 use crate::graphql::{caller, services};
 use crate::record::meeting::{NewDecision, NewMeeting};
@@ -15,6 +15,7 @@ pub struct MeetingMutation;
 #[Object]
 impl MeetingMutation {
     /// A board meeting of a förbund (its editor or admin).
+    #[graphql(guard = "SignedIn")]
     async fn create_meeting(
         &self,
         ctx: &Context<'_>,
@@ -27,6 +28,7 @@ impl MeetingMutation {
 
     /// Corrects a meeting (all its fields; its förbund stays), based on the
     /// `version` read.
+    #[graphql(guard = "SignedIn")]
     async fn update_meeting(
         &self,
         ctx: &Context<'_>,
@@ -41,6 +43,7 @@ impl MeetingMutation {
     }
 
     /// Records a decision of a meeting, based on the meeting's `version`.
+    #[graphql(guard = "SignedIn")]
     async fn record_decision(
         &self,
         ctx: &Context<'_>,

@@ -20,3 +20,17 @@ pub(crate) fn parse_id(field: &str, id: &async_graphql::ID) -> crate::error::Api
     id.parse::<i32>()
         .map_err(|_| crate::error::ApiError::bad_input(field, "not an id"))
 }
+
+/// Every mutation is for signed-in callers (DESIGN.md, "Access"): checked
+/// before a resolver reads any of its input, so an anonymous request is told
+/// to sign in whatever it sent. The right to the particular change is the
+/// service's to check, first thing, through the policy.
+pub(crate) struct SignedIn;
+
+impl async_graphql::Guard for SignedIn {
+    async fn check(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<()> {
+        let caller = crate::graphql::caller(ctx)?;
+        crate::auth::policy::require_signed_in(&caller.principal)?;
+        Ok(())
+    }
+}

@@ -65,12 +65,14 @@ pub async fn set_key_figures(
     caller: &Caller,
     input: KeyFigures,
 ) -> ApiResult<key_figure::Model> {
-    let txn = begin_write(&cx.db).await?;
-    let f = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     policy::require(
         &caller.principal,
-        Action::WriteIndicatorResults { forbund: &f.slug },
+        Action::WriteIndicatorResults {
+            forbund: &input.forbund,
+        },
     )?;
+    let txn = begin_write(&cx.db).await?;
+    let f = crate::service::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     let source = checked(&input)?;
     let existing = key_figure::Entity::find()
         .filter(key_figure::Column::ForbundId.eq(f.id))

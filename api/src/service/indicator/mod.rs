@@ -23,7 +23,7 @@ pub use definitions::{KINDS, LEVELS, check_definition, define, definitions, impo
 pub use key_figure_comparison::{Figure, FigureComparison, key_figure_comparison};
 pub use key_figures::{checked as checked_key_figures, key_figure_row, set_key_figures};
 pub use network::{Network, NetworkEntry, network};
-pub use results::{check_average, check_result, upsert_averages, upsert_results};
+pub use results::{check_average, check_result, require_writer, upsert_averages, upsert_results};
 pub use shown::{Shown, is_synthetic};
 pub use trend::{TrendPoint, trend};
 

@@ -120,6 +120,13 @@ async fn forbund_ids<C: ConnectionTrait>(conn: &C) -> ApiResult<HashMap<String, 
         .collect())
 }
 
+/// The right to record `forbund`'s results, for an entry point that names
+/// the förbund apart from its rows (the mutation's argument: an empty batch
+/// is refused to a caller who may not write there, like any other).
+pub fn require_writer(caller: &Caller, forbund: &str) -> ApiResult<()> {
+    policy::require(&caller.principal, Action::WriteIndicatorResults { forbund })
+}
+
 /// upsertIndicatorResults: all rows or none. Each förbund's admin may record
 /// its own; network_admin (and the command line) any.
 pub async fn upsert_results(
@@ -127,6 +134,17 @@ pub async fn upsert_results(
     caller: &Caller,
     rows: &[IndicatorResult],
 ) -> Result<usize, BatchError> {
+    // The right to every förbund named, before anything is read (an empty
+    // batch names none, and is still a write: signed-in callers only).
+    policy::require_signed_in(&caller.principal)?;
+    for r in rows {
+        policy::require(
+            &caller.principal,
+            Action::WriteIndicatorResults {
+                forbund: &r.forbund,
+            },
+        )?;
+    }
     let txn = begin_write(&cx.db).await?;
     let indicators = indicator_ids(&txn).await?;
     let forbund = forbund_ids(&txn).await?;

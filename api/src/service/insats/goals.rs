@@ -18,13 +18,13 @@ pub async fn add_goal(
     version: i32,
     goal: NewGoal,
 ) -> ApiResult<InsatsRow> {
+    let txn = begin_write(&cx.db).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     let NewGoal {
         description,
         target_percent,
         horizon_months,
     } = goal.checked()?;
-    let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
     let at = now();
     let goal = crate::service::insert_new(
         &txn,

@@ -22,14 +22,16 @@ use crate::service::{ServiceContext, check_version, now};
 
 /// createInsats: the owning förbund's editor or admin, or network_admin.
 pub async fn create(cx: &ServiceContext, caller: &Caller, new: NewInsats) -> ApiResult<InsatsRow> {
-    let txn = begin_write(&cx.db).await?;
-    let owner = crate::service::forbund::require_slug(&txn, &new.forbund, "forbund").await?;
+    // The right first, on the slug as given: nothing is looked up for a
+    // caller who may not write there.
     policy::require(
         &caller.principal,
         Action::EditForbundContent {
-            forbund: &owner.slug,
+            forbund: &new.forbund,
         },
     )?;
+    let txn = begin_write(&cx.db).await?;
+    let owner = crate::service::forbund::require_slug(&txn, &new.forbund, "forbund").await?;
     let row = new_row(owner.id, &new, now())?;
     let taken = insats::Entity::find()
         .filter(insats::Column::ForbundId.eq(owner.id))
@@ -64,6 +66,7 @@ pub(super) async fn load_for_edit(
     id: i32,
     version: i32,
 ) -> ApiResult<(insats::Model, forbund::Model)> {
+    policy::require_signed_in(&caller.principal)?;
     let row = insats::Entity::find_by_id(id)
         .filter(visible(&caller.principal))
         .one(txn)
@@ -202,9 +205,9 @@ pub async fn set_budget(
     version: i32,
     budget: BudgetYear,
 ) -> ApiResult<InsatsRow> {
-    budget.check()?;
     let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    budget.check()?;
     let at = now();
     let BudgetYear {
         year,
