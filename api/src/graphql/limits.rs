@@ -195,6 +195,11 @@ impl Limits<'_> {
                     "BAD_USER_INPUT"
                 };
                 *err = with_code(err.clone(), code);
+                // The library names the type; say what the type takes.
+                if err.message.ends_with("expected type \"Date\"") {
+                    err.message
+                        .push_str(": a date written YYYY-MM-DD, 1900-01-01 to 2199-12-31");
+                }
                 if let Some(field) = argument_named(&err.message) {
                     let ext = err
                         .extensions

@@ -67,6 +67,12 @@ impl ScalarType for Date {
         }
     }
 
+    /// Checked while the request is validated, so a wrong literal is named
+    /// by its argument's path ("input.heldOn") before anything runs.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(s) if Date::parse(s).is_ok())
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
