@@ -435,8 +435,14 @@ async fn each_rule_is_refused_with_the_field_at_fault() {
     );
     let mut input = new_insats("Team A");
     input["input"]["forbund"] = json!("atlantis");
+    // Värend's editor has no right there, whether or not it exists; for one
+    // who may write anywhere, the förbund is the field at fault.
     assert_eq!(
-        refused(&app.gql_as(Some(&editor), CREATE, input).await),
+        error_code(&app.gql_as(Some(&editor), CREATE, input.clone()).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        refused(&app.gql_as(Some(&app.network_admin()), CREATE, input).await),
         bad("forbund")
     );
 
@@ -740,7 +746,16 @@ async fn the_board_calendar_across_forbund_and_its_decisions() {
         "sodra-dalarna",
     )
     .await;
-    let data = app.data(DETAIL, json!({ "id": course })).await;
+    // Money is for signed-in callers, a grant's like any other.
+    let anonymous = app.data(DETAIL, json!({ "id": course })).await;
+    assert_eq!(
+        anonymous["insats"]["decisions"][0]["amountSek"],
+        Value::Null
+    );
+    let member = app.token(&[Role::Member], Some("varend"));
+    let data = app
+        .data_as(Some(&member), DETAIL, json!({ "id": course }))
+        .await;
     let decision = &data["insats"]["decisions"][0];
     assert_eq!(decision["amountSek"], 136_000);
     assert_eq!(decision["meeting"]["heldOn"], "2021-03-08");

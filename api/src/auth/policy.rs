@@ -184,6 +184,25 @@ pub fn require(principal: &Principal, action: Action<'_>) -> crate::error::ApiRe
     }
 }
 
+/// What of a board decision a caller sees (DESIGN.md role table: a
+/// decision's text and amount follow the visibility of the insats it funds;
+/// its money is money, like a förbund's allocations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionView {
+    pub text: bool,
+    pub amount: bool,
+}
+
+/// `funds`: `None` when the decision funds no insats, else whether the
+/// caller may see the insats it funds (`insats_scope` decides that, in SQL).
+pub fn decision_view(principal: &Principal, funds: Option<bool>, owner: &str) -> DecisionView {
+    let text = funds.unwrap_or(true);
+    DecisionView {
+        text,
+        amount: text && allows(principal, Action::ReadInsatsMoney { owner }),
+    }
+}
+
 /// Every change needs a signed-in caller: checked before anything of the
 /// input is looked at, so an anonymous request learns nothing from a write
 /// (not even whether the row it names exists).
@@ -206,6 +225,28 @@ mod tests {
             forbund: forbund.map(str::to_owned),
             roles: roles.to_vec(),
         }
+    }
+
+    #[test]
+    fn a_decision_shows_what_its_insats_shows() {
+        let anonymous = Principal::anonymous();
+        let member = p(&[Role::Member], Some("varend"));
+        let seen = |who: &Principal, funds| {
+            let v = decision_view(who, funds, "varend");
+            (v.text, v.amount)
+        };
+        assert_eq!(
+            seen(&anonymous, None),
+            (true, false),
+            "money is for signed-in callers"
+        );
+        assert_eq!(
+            seen(&anonymous, Some(false)),
+            (false, false),
+            "a private insats's grant"
+        );
+        assert_eq!(seen(&member, Some(true)), (true, true));
+        assert_eq!(seen(&member, Some(false)), (false, false));
     }
 
     #[test]

@@ -77,7 +77,8 @@ export async function render({ query }) {
                     "li",
                     {},
                     d.paragraph ? `§ ${d.paragraph}: ` : "",
-                    d.text,
+                    // Text and amount follow the insats the decision funds.
+                    d.withheld ? h("em", {}, "Beslut om en insats som inte är offentlig") : d.text,
                     d.amountSek !== null ? ` (${sek(d.amountSek)})` : "",
                     d.insats ? [" – ", h("a", { href: `/insatser/${d.insats.id}` }, d.insats.name)] : null,
                   ),

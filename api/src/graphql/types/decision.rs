@@ -5,9 +5,30 @@ use async_graphql::{Context, ID, Object};
 use finsam_entity::decision;
 
 use super::{Insats, Meeting};
+use crate::auth::policy::{DecisionView, decision_view};
 use crate::graphql::loaders;
 
 pub struct Decision(pub decision::Model);
+
+impl Decision {
+    /// The insats it funds, when the caller may see it.
+    async fn funded(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Insats>> {
+        let Some(id) = self.0.insats_id else {
+            return Ok(None);
+        };
+        let rows = loaders(ctx)?.insats.load_one(id).await?.unwrap_or_default();
+        Ok(rows.into_iter().next().map(Insats::from))
+    }
+
+    /// What of it the caller sees (`policy::decision_view`).
+    async fn view(&self, ctx: &Context<'_>) -> async_graphql::Result<DecisionView> {
+        let funded = self.funded(ctx).await?;
+        let funds = self.0.insats_id.map(|_| funded.is_some());
+        let owner = funded.map(|i| i.1.slug.clone()).unwrap_or_default();
+        let principal = &crate::graphql::caller(ctx)?.principal;
+        Ok(decision_view(principal, funds, &owner))
+    }
+}
 
 #[Object]
 impl Decision {
@@ -28,21 +49,27 @@ impl Decision {
         self.0.paragraph
     }
 
-    async fn text(&self) -> &str {
-        &self.0.text
+    /// What was decided; null when the decision funds an insats the caller
+    /// may not see (`withheld`).
+    async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.view(ctx).await?.text.then_some(self.0.text.as_str()))
     }
 
-    /// Whole SEK granted or requested, when the decision is about money.
-    async fn amount_sek(&self) -> Option<i64> {
-        self.0.amount_sek
+    /// Whole SEK granted or requested, when the decision is about money; for
+    /// signed-in callers who may see the insats it funds, like all money.
+    async fn amount_sek(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
+        let shown = self.view(ctx).await?.amount;
+        Ok(self.0.amount_sek.filter(|_| shown))
+    }
+
+    /// True when the decision funds an insats the caller may not see: its
+    /// text and amount are withheld, as the insats is.
+    async fn withheld(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(!self.view(ctx).await?.text)
     }
 
     /// The insats it concerns; null when none, or when the caller may not see it.
     async fn insats(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Insats>> {
-        let Some(id) = self.0.insats_id else {
-            return Ok(None);
-        };
-        let rows = loaders(ctx)?.insats.load_one(id).await?.unwrap_or_default();
-        Ok(rows.into_iter().next().map(Insats::from))
+        self.funded(ctx).await
     }
 }
