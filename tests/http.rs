@@ -20,7 +20,7 @@ async fn health_readiness_and_metrics_answer() {
         .gql("{ forbund(slug: \"varend\") { name } }", json!({}))
         .await;
     let _ = app.gql("{ nope }", json!({})).await;
-    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    let metrics = app.metrics().await;
     assert!(
         metrics
             .contains(r#"finsam_http_requests_total{method="POST",route="/graphql",status="200"}"#),
@@ -32,6 +32,49 @@ async fn health_readiness_and_metrics_answer() {
         "{metrics}"
     );
     assert!(metrics.contains("finsam_db_statements_total"));
+    // Not on the API's address: it names the providers and counts requests.
+    assert_eq!(app.get("/metrics").await.status(), 404);
+}
+
+#[tokio::test]
+async fn production_shows_no_schema_and_metrics_only_to_their_token() {
+    let app = TestApp::spawn_with(common::Spawn {
+        configure: Some(Box::new(|s| {
+            s.graphql.introspection = false;
+            s.metrics.listen = None;
+            s.metrics.token = Some(secrecy::SecretString::from("scrape-me"));
+        })),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(app.get("/schema.graphql").await.status(), 404);
+    let introspect = app.gql("{ __schema { types { name } } }", json!({})).await;
+    assert!(introspect["data"]["__schema"].is_null(), "{introspect}");
+    assert!(app.metrics_address.is_none());
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let wrong = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("scrape-m")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(wrong.status(), 404);
+    let right = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("scrape-me")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(right.status(), 200);
+    assert!(
+        right
+            .text()
+            .await
+            .expect("text")
+            .contains("finsam_db_statements_total")
+    );
 }
 
 #[tokio::test]

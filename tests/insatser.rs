@@ -812,10 +812,10 @@ async fn statements_for(app: &TestApp, token: &str, query: &str, variables: Valu
             .and_then(|v| v.parse::<u64>().ok())
             .expect("the statement counter")
     };
-    let before = read(app.get("/metrics").await.text().await.expect("metrics"));
+    let before = read(app.metrics().await);
     let body = app.gql_as(Some(token), query, variables).await;
     assert!(body.get("errors").is_none(), "{body}");
-    let after = read(app.get("/metrics").await.text().await.expect("metrics"));
+    let after = read(app.metrics().await);
     after - before
 }
 

@@ -320,7 +320,7 @@ async fn the_server_starts_with_a_provider_down_and_uses_it_once_it_is_up() {
             .contains("could not be reached"),
         "{body}"
     );
-    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains(&format!(
             "finsam_oidc_provider_up{{issuer=\"{}\"}} 0",

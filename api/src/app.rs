@@ -38,6 +38,8 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The `/metrics` listener and its port, when one is configured.
+    metrics: Option<(u16, Server)>,
     state: Arc<AppState>,
     /// Held while the server runs, so `finsam restore` cannot replace the
     /// SQLite file under it.
@@ -70,9 +72,19 @@ impl Application {
         let listener = TcpListener::bind(&address)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
+        let metrics = match state.settings.metrics.listen() {
+            Some(at) => {
+                let listener = TcpListener::bind(at)
+                    .map_err(|e| anyhow::anyhow!("the metrics listener on {at}: {e}"))?;
+                let port = listener.local_addr()?.port();
+                Some((port, serve_metrics(listener, state.clone())?))
+            }
+            None => None,
+        };
         Ok(Application {
             port,
             server,
+            metrics,
             state,
             _lock: lock,
         })
@@ -80,6 +92,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` listens on apart from the API, when it does.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     pub fn state(&self) -> Arc<AppState> {
@@ -92,7 +109,16 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics {
+            Some((_, metrics)) => {
+                let handle = metrics.handle();
+                tokio::spawn(metrics);
+                let served = self.server.await;
+                handle.stop(true).await;
+                served
+            }
+            None => self.server.await,
+        }
     }
 }
 
@@ -224,7 +250,12 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     cors
 }
 
-async fn schema_sdl(schema: web::Data<FinsamSchema>) -> HttpResponse {
+/// The SDL, where introspection is on: with it off (production), the
+/// schema is not handed out by another door either.
+async fn schema_sdl(schema: web::Data<FinsamSchema>, state: web::Data<AppState>) -> HttpResponse {
+    if !state.settings.graphql.introspection {
+        return HttpResponse::NotFound().body("not found");
+    }
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(crate::graphql::sdl(&schema))
@@ -263,8 +294,49 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
+/// `/metrics` on the API's own address: only for the configured bearer
+/// token (compared in constant time), else as if there were no such page.
+async fn metrics_text(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
+    use secrecy::ExposeSecret;
+    use sha2::{Digest, Sha256};
+    let Some(token) = &state.settings.metrics.token else {
+        return HttpResponse::NotFound().body("not found");
+    };
+    let sent = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Equal digests, not equal strings: the comparison's time says nothing
+    // about how much of the token was right.
+    let same = Sha256::digest(sent.as_bytes()) == Sha256::digest(token.expose_secret().as_bytes());
+    if !same {
+        return HttpResponse::NotFound().body("not found");
+    }
+    metrics_page(&state)
+}
+
+fn metrics_page(state: &AppState) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())
+}
+
+/// The metrics listener: `/metrics` and nothing else, on its own address.
+fn serve_metrics(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        let state = state.clone();
+        App::new().route(
+            "/metrics",
+            web::get().to(move || {
+                let state = state.clone();
+                async move { metrics_page(&state) }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)?
+    .run();
+    Ok(server)
 }

@@ -15,6 +15,33 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub log: LogSettings,
     pub rate_limit: RateLimitSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+}
+
+/// Where `/metrics` is served: it names the identity providers' issuers and
+/// counts every request, so it is not the public's. On an address of its own
+/// (loopback by default, for a Prometheus beside the server), and/or on the
+/// API's address to callers that send `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// `host:port` of the metrics listener; empty or absent: none.
+    #[serde(default)]
+    pub listen: Option<String>,
+    /// The bearer token that opens `/metrics` on the API's own address;
+    /// absent: `/metrics` is not served there.
+    #[serde(default)]
+    pub token: Option<SecretString>,
+}
+
+impl MetricsSettings {
+    /// The listener's address, when one is configured.
+    pub fn listen(&self) -> Option<&str> {
+        self.listen
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+    }
 }
 
 /// Token buckets per client (`rate_limit.rs`).

@@ -48,6 +48,7 @@ pub async fn prepare(url: &str, total: usize) -> anyhow::Result<Vec<String>> {
     settings.database.seed_on_empty = true;
     settings.rate_limit.enabled = false;
     settings.log.filter = "warn".into();
+    settings.metrics.listen = None;
     let app = Application::build(settings.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();

@@ -113,9 +113,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// The token that opens `/metrics` on the servers the benchmark starts (the
+/// metrics listener of their own is turned off: several run at once).
+pub const METRICS_TOKEN: &str = "finsam-bench-metrics";
+
 async fn statements(client: &reqwest::Client, base: &str) -> anyhow::Result<u64> {
     let text = client
         .get(format!("{base}/metrics"))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await?
         .text()
@@ -197,6 +202,8 @@ async fn main() -> anyhow::Result<()> {
     // The benchmark is one client asking as fast as it can, on purpose.
     settings.rate_limit.enabled = false;
     settings.database.max_connections = settings.database.max_connections.max(16);
+    settings.metrics.listen = None;
+    settings.metrics.token = Some(METRICS_TOKEN.to_string().into());
     let app = Application::build(settings.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());

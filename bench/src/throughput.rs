@@ -115,6 +115,7 @@ fn cpu_time(pid: u32) -> Option<Duration> {
 async fn statements(client: &reqwest::Client, base: &str) -> Option<u64> {
     let text = client
         .get(format!("{base}/metrics"))
+        .bearer_auth(crate::METRICS_TOKEN)
         .send()
         .await
         .ok()?

@@ -150,7 +150,9 @@ pub async fn start_finsam(bin: &Path, url: &str) -> anyhow::Result<ServerProcess
         .env("FINSAM__DATABASE__SEED_ON_EMPTY", "false")
         .env("FINSAM__DATABASE__MAX_CONNECTIONS", "16")
         .env("FINSAM__RATE_LIMIT__ENABLED", "false")
-        .env("FINSAM__LOG__FILTER", "error");
+        .env("FINSAM__LOG__FILTER", "error")
+        .env("FINSAM__METRICS__LISTEN", "")
+        .env("FINSAM__METRICS__TOKEN", crate::METRICS_TOKEN);
     let base = format!("http://127.0.0.1:{port}");
     ServerProcess::start(command, base.clone(), format!("{base}/graphql"), "/readyz").await
 }

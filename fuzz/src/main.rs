@@ -86,6 +86,8 @@ async fn main() -> anyhow::Result<()> {
 
     let mut settings = Settings::load(None)?;
     settings.server.port = 0;
+    // Its own listener is not what is fuzzed (and a fixed port could clash).
+    settings.metrics.listen = None;
     settings.server.request_timeout_secs = 10;
     // One in-memory database shared by the pool (sqlx names it per pool).
     settings.database.url = "sqlite::memory:".into();

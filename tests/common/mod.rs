@@ -20,6 +20,8 @@ pub struct TestApp {
     /// The SQLite file this app created for itself, removed when it goes.
     own_file: Option<String>,
     pub address: String,
+    /// Where `/metrics` answers, apart from the API.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub settings: Settings,
     pub state: Arc<AppState>,
@@ -118,6 +120,10 @@ impl TestApp {
         // The suites send thousands of requests from one address; the tests
         // of the limits themselves turn them on.
         settings.rate_limit.enabled = false;
+        // `/metrics` on a listener of its own, as configured by default, on a
+        // free port (tests read it through `metrics()`).
+        settings.metrics.listen = Some("127.0.0.1:0".into());
+        settings.metrics.token = None;
         if let Some(configure) = options.configure {
             configure(&mut settings);
         }
@@ -126,6 +132,9 @@ impl TestApp {
             .await
             .expect("build the application");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_address = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
         let own_file = (settings.database.url == fresh)
@@ -134,6 +143,7 @@ impl TestApp {
         TestApp {
             own_file,
             address,
+            metrics_address,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
                 .build()
@@ -188,6 +198,19 @@ impl TestApp {
         self.data_as(None, query, variables).await
     }
 
+    /// The text of `/metrics`, from the metrics listener.
+    pub async fn metrics(&self) -> String {
+        let at = self.metrics_address.as_deref().expect("a metrics listener");
+        self.client
+            .get(format!("{at}/metrics"))
+            .send()
+            .await
+            .expect("the metrics listener answers")
+            .text()
+            .await
+            .expect("metrics")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))
@@ -240,9 +263,9 @@ pub async fn statements_for(
             .and_then(|v| v.parse::<u64>().ok())
             .expect("the statement counter")
     };
-    let before = read(app.get("/metrics").await.text().await.expect("metrics"));
+    let before = read(app.metrics().await);
     let body = app.gql_as(token, query, variables).await;
     assert!(body.get("errors").is_none(), "{body}");
-    let after = read(app.get("/metrics").await.text().await.expect("metrics"));
+    let after = read(app.metrics().await);
     after - before
 }
