@@ -49,6 +49,22 @@ fn operations() -> Vec<(String, String, Value)> {
 async fn every_operation_of_the_web_app_runs_against_the_schema() {
     let app = TestApp::spawn().await;
     let admin = app.network_admin();
+    // The proposals the DSO page's examples answer (ids 1 and 2): Värend
+    // and Västmanland ask to join after Södra Dalarna, which would give
+    // Sollentuna a new DSO.
+    for forbund in ["varend", "vastmanland"] {
+        let asker = app.token(&[finsam_api::auth::Role::Admin], Some(forbund));
+        let asked = app
+            .data_as(
+                Some(&asker),
+                &format!(
+                    r#"mutation {{ joinDsoRing(forbund: "{forbund}", from: "2031-01-01", after: "sodra-dalarna", contact: "dso@{forbund}.example") {{ applied }} }}"#
+                ),
+                json!({}),
+            )
+            .await;
+        assert_eq!(asked["joinDsoRing"]["applied"], false);
+    }
     let operations = operations();
     assert!(
         operations.len() >= 12,

@@ -397,6 +397,115 @@ async fn the_app_in_a_real_browser() {
     browser.close().await.expect("close the browser");
 }
 
+/// Pastes a development token on the login page reached at `path`.
+async fn sign_in_at(browser: &Client, base: &str, path: &str, token: &str) {
+    open(browser, base, path).await;
+    wait_for(browser, "#token")
+        .await
+        .send_keys(token)
+        .await
+        .expect("paste");
+    wait_for(browser, "form.login button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("sign in");
+}
+
+/// A ring change waits for the förbund whose DSO it changes: Värend asks to
+/// join after Södra Dalarna, and Sollentuna's admin finds the proposal on
+/// the DSO page and accepts it; only then is Värend its DSO.
+#[tokio::test]
+async fn an_admin_answers_a_ring_proposal_that_concerns_its_forbund() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(common::Spawn {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        ..Default::default()
+    })
+    .await;
+    let base = app.address.clone();
+    let varend = app.token(&[Role::Admin], Some("varend"));
+    let asked = app
+        .data_as(
+            Some(&varend),
+            r#"mutation { joinDsoRing(forbund: "varend", from: "2027-01-01", after: "sodra-dalarna", contact: "dso@varend.example") { applied } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(asked["joinDsoRing"]["applied"], false);
+    let browser = open_browser(&driver, &chromium).await;
+
+    // A hostile way back after signing in leads into the app, not away.
+    let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
+    sign_in_at(
+        &browser,
+        &base,
+        "/login?back=%2F%5Cevil.example%2Fx",
+        &sollentuna,
+    )
+    .await;
+    let started = Instant::now();
+    let mut url = browser.current_url().await.expect("url");
+    while url.path() == "/login" && started.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        url = browser.current_url().await.expect("url");
+    }
+    assert_eq!(url.as_str(), format!("{base}/"), "stayed in the app");
+
+    open(&browser, &base, "/dso?on=2027-01-01").await;
+    let section = text_of(&browser, "section.proposals").await;
+    assert!(section.contains("Inträde i ringen"), "{section}");
+    assert!(
+        section.contains("Samordningsförbundet Värend vill gå med"),
+        "{section}"
+    );
+    assert!(section.contains("har inte svarat"), "{section}");
+    both_widths(&browser, "dso-proposal", None).await;
+    let dso = |app: &TestApp| {
+        let app = app.address.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{app}/graphql"))
+                .json(&json!({ "query": r#"{ dsoFor(forbund: "sollentuna", on: "2027-01-01") { provider { slug } } }"# }))
+                .send()
+                .await
+                .expect("send")
+                .json::<Value>()
+                .await
+                .expect("json")["data"]["dsoFor"]["provider"]["slug"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        dso(&app).await,
+        "sodra-dalarna",
+        "nothing changed before consent"
+    );
+    wait_for(&browser, "section.proposals .actions button")
+        .await
+        .click()
+        .await
+        .expect("accept");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//section[contains(@class,'proposals')]//p[contains(., 'Genomförd')]",
+        ))
+        .await
+        .expect("the proposal is applied");
+    assert!(
+        browser
+            .find(Locator::Css("section.proposals .actions button"))
+            .await
+            .is_err()
+    );
+    assert_eq!(dso(&app).await, "varend", "applied with consent");
+    browser.close().await.expect("close the browser");
+}
+
 /// Signing in as förbund staff do: an insats of Värend as anonymous (no
 /// money), "Logga in", Värend's provider, its own login page, back on the
 /// same insats with its budgets; signing out at the provider hides them again.

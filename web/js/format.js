@@ -99,6 +99,15 @@ export const labels = {
     MEAN_MONTHS_IN_INSATS: "Månader i insats (medel)",
   },
   body: { BOARD: "Styrelse", INTERIM_BOARD: "Interimsstyrelse" },
+  proposalKind: { JOIN: "Inträde i ringen", LEAVE: "Utträde ur ringen", SCOPE: "Ändrad omfattning", REARRANGE: "Ny ordning" },
+  proposalStatus: {
+    PENDING: "Väntar på svar",
+    APPLIED: "Genomförd",
+    DECLINED: "Avslagen",
+    EXPIRED: "Förfallen",
+    FAILED: "Kunde inte genomföras",
+  },
+  answer: { PENDING: "har inte svarat", ACCEPTED: "har godkänt", DECLINED: "har avslagit" },
 };
 
 export function label(kind, value) {

@@ -21,6 +21,20 @@ export function setQuery(params) {
   history.replaceState(null, "", url.pathname + url.search);
 }
 
+/**
+ * `path` as a page of this app, or "/": it is read as a URL relative to this
+ * origin, and anything that lands elsewhere ("//evil.example",
+ * "/\\evil.example", "https://…") or fails to parse is not one.
+ */
+export function appPath(path) {
+  try {
+    const url = new URL(path || "/", location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/";
+  }
+}
+
 /** The current page, for "back where you were" after signing in. */
 export function here() {
   return location.pathname + location.search;

@@ -90,7 +90,7 @@ export async function finish(query) {
   session.signIn(tokens.access_token);
   sessionStorage.setItem(ID_TOKEN_KEY, tokens.id_token);
   sessionStorage.setItem(PROVIDER_KEY, JSON.stringify(flow.provider));
-  return flow.back && flow.back.startsWith("/") && !flow.back.startsWith("//") ? flow.back : "/";
+  return flow.back || "/";
 }
 
 /** Whether the signed-in token has expired (checked before asking). */

@@ -3,13 +3,16 @@
 
 import { h } from "../dom.js";
 import { finish } from "../oidc.js";
-import { navigate } from "../nav.js";
+import { appPath, navigate } from "../nav.js";
 
 export const title = () => "Loggar in";
 
 export async function render({ query }) {
+  // The code and state leave the address bar (and the history) first, before
+  // anything below can fail and leave them there.
+  history.replaceState(null, "", "/auth/callback");
   try {
-    const back = await finish(query);
+    const back = appPath(await finish(query));
     setTimeout(() => navigate(back, { replace: true }), 0);
     return h("p", { role: "status" }, "Inloggad. Du skickas tillbaka …");
   } catch (err) {

@@ -3,12 +3,14 @@
 // contact, the period end and the notice deadline; a timeline of the ring's
 // periods from 2020 to its last planned change; and, for an admin of a
 // member, the leave preview ("if our notice were received on …"), which
-// writes nothing.
+// writes nothing; and for an admin, the ring changes that concern its
+// förbund, which it accepts or declines (nothing changes another förbund's
+// DSO without that förbund's consent).
 
 import { h, replace } from "../dom.js";
 import { run } from "../api.js";
 import { navigate, failure } from "../nav.js";
-import { today, period } from "../format.js";
+import { today, period, label } from "../format.js";
 import { figure, ring, timeline, table, shortName } from "../charts.js";
 
 export const title = () => "DSO-ringen";
@@ -63,6 +65,71 @@ function leavePreview(member, day) {
   );
 }
 
+/** What a proposal asks, in words. */
+function asked(p, names) {
+  const who = p.forbund ? p.forbund.name : "Nätverket";
+  switch (p.kind) {
+    case "JOIN":
+      return `${who} vill gå med i ringen från ${p.from}${p.after ? `, efter ${names.get(p.after) || p.after}` : ""}.`;
+    case "LEAVE":
+      return `${who} har sagt upp sig (mottagen ${p.noticeReceivedOn}); ringen ändras från ${p.effectiveOn}.`;
+    case "SCOPE":
+      return `${who} vill ändra omfattningen till ${String(p.scopePercent).replace(".", ",")} % från ${p.from}.`;
+    default:
+      return `Ny ordning i ringen från ${p.from}.`;
+  }
+}
+
+/** The proposals that concern the admin's förbund, to accept or decline. */
+async function proposals(forbund, members) {
+  const names = new Map(members.map((m) => [m.slug, m.name]));
+  const found = (await run("DsoProposals", { forbund: forbund.slug })).dsoProposals.edges.map((e) => e.node);
+  const answer = async (mutation, p, status) => {
+    try {
+      await run(mutation, { id: p.id, forbund: forbund.slug });
+      navigate(location.pathname + location.search, { replace: true });
+    } catch (err) {
+      replace(status, failure(err));
+    }
+  };
+  return h(
+    "section",
+    { class: "proposals" },
+    h("h2", {}, `Förslag som gäller ${forbund.name}`),
+    found.length
+      ? h(
+          "ul",
+          {},
+          found.map((p) => {
+            const status = h("div", { role: "alert" });
+            const ours = p.parties.find((party) => party.forbund.slug === forbund.slug);
+            const open = p.status === "PENDING" && ours && ours.answer === "PENDING";
+            return h(
+              "li",
+              { class: "proposal" },
+              h("p", {}, h("strong", {}, label("proposalKind", p.kind)), `: ${asked(p, names)}`),
+              h("p", {}, `Status: ${label("proposalStatus", p.status)}. Måste godkännas senast ${p.effectiveOn}.`),
+              h(
+                "ul",
+                { class: "parties" },
+                p.parties.map((party) => h("li", {}, `${party.forbund.name} ${label("answer", party.answer)}`)),
+              ),
+              open
+                ? h(
+                    "div",
+                    { class: "actions" },
+                    h("button", { type: "button", onclick: () => answer("AcceptDsoProposal", p, status) }, "Godkänn"),
+                    h("button", { type: "button", class: "secondary", onclick: () => answer("DeclineDsoProposal", p, status) }, "Avslå"),
+                  )
+                : null,
+              status,
+            );
+          }),
+        )
+      : h("p", {}, "Inga förslag gäller förbundet."),
+  );
+}
+
 export async function render({ query, principal }) {
   const day = query.get("on") || today();
   const data = await run("DsoRingPage", { on: day, from: FIRST, to: HORIZON });
@@ -76,7 +143,8 @@ export async function render({ query, principal }) {
   const lastChange = periods.length ? periods[periods.length - 1].from : day;
   const until = `${Number(lastChange.slice(0, 4)) + 1}-12-31`;
   const shown = periods.filter((p) => p.from <= until);
-  const own = principal && principal.forbund && principal.roles.includes("ADMIN") ? r.members.find((m) => m.slug === principal.forbund.slug) : null;
+  const admin = principal && principal.forbund && principal.roles.includes("ADMIN");
+  const own = admin ? r.members.find((m) => m.slug === principal.forbund.slug) : null;
   return h(
     "section",
     {},
@@ -128,5 +196,6 @@ export async function render({ query, principal }) {
       table(["Från", "Till", "Medlemmar"], shown.map((p) => [p.from, p.to || "tills vidare", p.members.map((m) => m.name).join(", ")])),
     ),
     own ? leavePreview(own, day) : null,
+    admin ? await proposals(principal.forbund, r.members) : null,
   );
 }

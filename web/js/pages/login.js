@@ -5,7 +5,7 @@
 
 import { h } from "../dom.js";
 import { run, session, ApiError } from "../api.js";
-import { navigate } from "../nav.js";
+import { appPath, navigate } from "../nav.js";
 import { label } from "../format.js";
 import { providers, signIn } from "../oidc.js";
 
@@ -13,8 +13,7 @@ export const title = () => "Logga in";
 
 /** Where to go after signing in: a path inside the app, never elsewhere. */
 function back(query) {
-  const target = query.get("back") || "/";
-  return target.startsWith("/") && !target.startsWith("//") ? target : "/";
+  return appPath(query.get("back"));
 }
 
 export async function render({ query, principal }) {
