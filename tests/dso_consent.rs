@@ -472,3 +472,51 @@ async fn no_dso_reads_a_log_it_was_not_given_by_consent() {
     let next_year = later(&app, "2022-06-01").await;
     assert_eq!(readers(&next_year, &ring).await.len(), before.len());
 }
+
+/// Found by the fuzzer: a proposal accepted after the ring has moved must not
+/// reach a förbund that was never asked.
+#[tokio::test]
+async fn an_accepted_proposal_that_would_now_reach_an_unasked_forbund_fails() {
+    let app = spawn_on("2021-08-31").await;
+    let varend = app.token(&[Role::Admin], Some("varend"));
+    let asked = app
+        .data_as(
+            Some(&varend),
+            JOIN,
+            json!({ "f": "varend", "from": "2021-10-01", "after": "sodra-dalarna" }),
+        )
+        .await;
+    let id = asked["joinDsoRing"]["proposal"]["id"].clone();
+    // Meanwhile the network places Västerdalarna after Södra Dalarna: it, not
+    // Sollentuna, would now get Värend as its DSO.
+    let network = app.network_admin();
+    let placed = app
+        .data_as(
+            Some(&network),
+            JOIN,
+            json!({ "f": "vasterdalarna", "from": "2021-09-15", "after": "sodra-dalarna" }),
+        )
+        .await;
+    assert_eq!(placed["joinDsoRing"]["applied"], true);
+    let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
+    let accepted = app
+        .data_as(
+            Some(&sollentuna),
+            r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "sollentuna") { status outcome } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(accepted["acceptDsoProposal"]["status"], "FAILED");
+    assert!(
+        accepted["acceptDsoProposal"]["outcome"]
+            .as_str()
+            .is_some_and(|o| o.contains("vasterdalarna")),
+        "{accepted}"
+    );
+    assert_eq!(
+        dso_of(&app, "vasterdalarna", "2021-11-01").await.as_deref(),
+        Some("sodra-dalarna"),
+        "Västerdalarna keeps the DSO it agreed to"
+    );
+    assert_eq!(dso_of(&app, "varend", "2021-11-01").await, None);
+}

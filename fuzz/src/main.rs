@@ -14,6 +14,7 @@
 
 mod corpus;
 mod generate;
+mod ring;
 mod schema_model;
 
 use std::path::PathBuf;
@@ -113,6 +114,28 @@ async fn main() -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<_>>()?;
     tokens.push("eyJhbGciOiJub25lIn0.e30.".into());
+    let mint = |roles: &[Role], forbund: Option<&str>| {
+        finsam_api::auth::jwt::mint_dev_token(
+            &settings.auth,
+            "fuzz-ring",
+            forbund,
+            roles,
+            Duration::from_secs(24 * 3600),
+        )
+    };
+    let ring_tokens = ring::RingTokens {
+        admin: ring::FORBUND
+            .iter()
+            .map(|f| mint(&[Role::Admin], Some(f)))
+            .collect::<anyhow::Result<_>>()?,
+        dso: ring::FORBUND
+            .iter()
+            .map(|f| mint(&[Role::Dso], Some(f)))
+            .collect::<anyhow::Result<_>>()?,
+        network: mint(&[Role::NetworkAdmin], None)?,
+    };
+    let mut ring_rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let mut ring_steps = 0u64;
 
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -159,6 +182,16 @@ async fn main() -> anyhow::Result<()> {
         {
             corpus.push(query.to_string());
         }
+        // Now and then a change to the DSO-ring, and the consent rules' checks.
+        if stats.documents % 40 == 0 {
+            let today = chrono::Utc::now().date_naive();
+            if let Err(failure) =
+                ring::step(&client, &base, &ring_tokens, &mut ring_rng, today).await
+            {
+                return fail(&args.out, &input, &format!("ring: {failure}"), seed);
+            }
+            ring_steps += 1;
+        }
         if stats.documents % 500 == 0 {
             let probe = Input::query("{ forbund(slug: \"varend\") { slug } }", json!({}), None);
             let answer = send(&client, &base, &tokens, &probe).await;
@@ -175,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     println!(
-        "fuzzed {} documents in {} s: {} answered with data, {} refused with a code, {} refused by HTTP; no panic, no abort, no error without a code",
+        "fuzzed {} documents in {} s: {} answered with data, {} refused with a code, {} refused by HTTP; no panic, no abort, no error without a code; {ring_steps} changes to the DSO-ring, each keeping the ring one cycle and changing no förbund's DSO without its consent",
         stats.documents, args.seconds, stats.data, stats.coded, stats.http_refusals
     );
     Ok(())

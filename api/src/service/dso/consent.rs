@@ -125,7 +125,7 @@ fn day_field(request: &RingRequest) -> &'static str {
 /// The förbund whose DSO the change gives, takes away or alters: the
 /// recipients of every assignment it ends or begins, and the förbund it is
 /// about when that one joins or leaves. Sorted, each once.
-fn parties(change: &RingChange, request: &RingRequest) -> Vec<i32> {
+pub(super) fn parties(change: &RingChange, request: &RingRequest) -> Vec<i32> {
     let mut ids: Vec<i32> = change
         .ended
         .iter()

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::consent::{RingRequest, effective_on, log_to_each};
+use super::consent::{RingRequest, effective_on, log_to_each, parties};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
@@ -275,7 +275,7 @@ pub async fn answer(
         set_status(&txn, &view.proposal, DECLINED, None).await?;
         txn.commit().await?;
     } else if all_accepted {
-        return settle(cx, txn, caller, view, today).await;
+        return settle(cx, txn, caller, view, today, Consent::EveryParty).await;
     } else {
         txn.commit().await?;
     }
@@ -298,7 +298,7 @@ pub async fn decide(
         .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))?;
     check_open(&view, today)?;
     if apply {
-        return settle(cx, txn, caller, view, today).await;
+        return settle(cx, txn, caller, view, today, Consent::Network).await;
     }
     set_status(
         &txn,
@@ -336,12 +336,22 @@ fn check_open(view: &ProposalView, today: NaiveDate) -> ApiResult<()> {
 }
 
 /// Applies an accepted proposal, or records why it could not be.
+/// On whose word a proposal is applied.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Consent {
+    /// Every party accepted: it may change the DSO of those parties only.
+    EveryParty,
+    /// The network decided it.
+    Network,
+}
+
 async fn settle(
     cx: &ServiceContext,
     txn: DatabaseTransaction,
     caller: &Caller,
     view: ProposalView,
     today: NaiveDate,
+    consent: Consent,
 ) -> ApiResult<ProposalView> {
     let id = view.proposal.id;
     let request = view
@@ -355,6 +365,29 @@ async fn settle(
         .as_ref()
         .map(|a| effective_on(&request, &a.change))
         .ok();
+    // The ring may have moved since the parties were asked: applied now, the
+    // change must not reach a förbund that was not (its consent was never
+    // given), unless the network decides it.
+    let unasked: Vec<i32> = match (&worked, consent) {
+        (Ok(applied), Consent::EveryParty) => parties(&applied.change, &request)
+            .into_iter()
+            .filter(|p| !view.parties.iter().any(|party| party.forbund_id == *p))
+            .collect(),
+        _ => vec![],
+    };
+    let worked = if unasked.is_empty() {
+        worked
+    } else {
+        let names = slugs_of(&savepoint, &unasked).await?;
+        Err(ApiError::Conflict(format!(
+            "the ring has changed since it was proposed: it would now also change the DSO of {}, who were not asked",
+            names
+                .iter()
+                .map(|(_, slug)| slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    };
     match (worked, first_day) {
         (Ok(applied), Some(day)) if day >= today => {
             savepoint.commit().await?;
