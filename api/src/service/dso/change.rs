@@ -39,6 +39,33 @@ pub struct RingChange {
     pub applied: bool,
 }
 
+impl RingChange {
+    /// A change written from `from` on by `forbund_id`'s request: the
+    /// assignments it ended and began, and the agreement period it falls in.
+    /// The member's own dates are the caller's to add.
+    pub(super) fn written(
+        data: &RingData,
+        forbund_id: i32,
+        from: NaiveDate,
+        (ended, started): (Vec<Link>, Vec<Link>),
+    ) -> Self {
+        RingChange {
+            agreement_id: data.agreement.id,
+            forbund_id,
+            joined_on: None,
+            notice_received_on: None,
+            last_day: None,
+            ended,
+            started,
+            taken_over_by: None,
+            handed_over: None,
+            period_ends_on: data.period_end(from),
+            notice_deadline: data.notice_deadline(from),
+            applied: true,
+        }
+    }
+}
+
 /// A ring change written in its transaction, not yet committed, with what
 /// the audit log keeps of it (`consent` decides whether it is committed or
 /// becomes a proposal).

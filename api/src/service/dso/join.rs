@@ -123,20 +123,10 @@ pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> Api
             .await?
         }
     };
-    let (ended, started) = write_links(txn, &data, &new_links).await?;
+    let links = write_links(txn, &data, &new_links).await?;
     let change = RingChange {
-        agreement_id: data.agreement.id,
-        forbund_id: joiner.id,
         joined_on: Some(input.from),
-        notice_received_on: None,
-        last_day: None,
-        ended,
-        started,
-        taken_over_by: None,
-        handed_over: None,
-        period_ends_on: data.period_end(input.from),
-        notice_deadline: data.notice_deadline(input.from),
-        applied: true,
+        ..RingChange::written(&data, joiner.id, input.from, links)
     };
     Ok(Applied {
         operation: "joinDsoRing",

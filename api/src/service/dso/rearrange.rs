@@ -89,22 +89,10 @@ pub(super) async fn rearrange_in(
             active.update(txn).await?;
         }
     }
-    let (ended, started) = write_links(txn, &data, &new_links).await?;
-    let change = RingChange {
-        agreement_id: data.agreement.id,
-        // A new order is about every member; it names the first of it.
-        forbund_id: ids.first().copied().unwrap_or_default(),
-        joined_on: None,
-        notice_received_on: None,
-        last_day: None,
-        ended,
-        started,
-        taken_over_by: None,
-        handed_over: None,
-        period_ends_on: data.period_end(from),
-        notice_deadline: data.notice_deadline(from),
-        applied: true,
-    };
+    let links = write_links(txn, &data, &new_links).await?;
+    // A new order is about every member; it names the first of it.
+    let first = ids.first().copied().unwrap_or_default();
+    let change = RingChange::written(&data, first, from, links);
     Ok(Applied {
         operation: "rearrangeDsoRing",
         entity: "DsoAgreement",

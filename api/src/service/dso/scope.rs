@@ -45,20 +45,12 @@ pub(super) async fn set_scope_in(
     active.version = Set(row.version + 1);
     active.updated_at = Set(now());
     let after = active.update(txn).await?;
-    let (ended, started) = write_links(txn, &data, &new_links).await?;
+    let links = write_links(txn, &data, &new_links).await?;
     let change = RingChange {
-        agreement_id: data.agreement.id,
-        forbund_id: provider.id,
         joined_on: row.joined_on,
         notice_received_on: row.notice_received_on,
         last_day: row.last_day,
-        ended,
-        started,
-        taken_over_by: None,
-        handed_over: None,
-        period_ends_on: data.period_end(from),
-        notice_deadline: data.notice_deadline(from),
-        applied: true,
+        ..RingChange::written(&data, provider.id, from, links)
     };
     Ok(Applied {
         operation: "setDsoAssignmentScope",
