@@ -647,3 +647,59 @@ async fn a_batch_over_the_limit_is_refused_whole() {
     let body: Value = too_many.json().await.expect("json");
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
 }
+
+/// Read a gzip body as a client that asked for it would.
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip");
+    out
+}
+
+#[tokio::test]
+async fn answers_and_assets_are_compressed_for_clients_that_accept_it() {
+    let app = TestApp::spawn().await;
+    let script = app
+        .client
+        .get(format!(
+            "{}/app/vendor/graphiql/graphiql.min.js",
+            app.address
+        ))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(script.status(), 200);
+    assert_eq!(script.headers()["content-encoding"], "gzip");
+    let packed = script.bytes().await.expect("body");
+    let plain = gunzip(&packed);
+    assert!(plain.len() > 1_000_000, "{} bytes unpacked", plain.len());
+    assert!(
+        packed.len() * 3 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
+
+    let page = r#"{ insatser(first: 50) { edges { node { name description targetGroup forbund { name } } } } }"#;
+    let answer = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("accept-encoding", "gzip")
+        .json(&json!({ "query": page }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(answer.headers()["content-encoding"], "gzip");
+    let body: serde_json::Value =
+        serde_json::from_slice(&gunzip(&answer.bytes().await.expect("body"))).expect("json");
+    assert_eq!(
+        body["data"]["insatser"]["edges"].as_array().map(Vec::len),
+        Some(39)
+    );
+    // A client that does not ask gets the body as it is.
+    let plain = app.gql(page, json!({})).await;
+    assert!(plain["data"]["insatser"]["edges"].is_array());
+}

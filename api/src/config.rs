@@ -68,6 +68,14 @@ pub struct ServerSettings {
     pub request_timeout_secs: u64,
     /// How long `/readyz` waits for the database before answering 503.
     pub readiness_timeout_ms: u64,
+    /// After SIGTERM: how long `/readyz` answers 503 while requests are
+    /// still served, so a load balancer's health checks take the process out
+    /// before it stops accepting (a few of their intervals).
+    #[serde(default = "lame_duck_ms")]
+    pub lame_duck_ms: u64,
+    /// Then: how long requests in flight may take to finish.
+    #[serde(default = "thirty")]
+    pub shutdown_timeout_secs: u64,
     /// `Cache-Control: public, max-age` of an anonymous GET answer.
     pub public_max_age_secs: u32,
     pub graphiql: bool,
@@ -122,6 +130,10 @@ fn yes() -> bool {
 
 fn thirty() -> u64 {
     30
+}
+
+fn lame_duck_ms() -> u64 {
+    2_000
 }
 
 fn roles_claim() -> String {
