@@ -238,7 +238,15 @@ pub async fn request(
         request: &request,
         parties: &parties,
     };
-    log_proposal(&txn, caller, "proposeDsoRingChange", &parties, &note).await?;
+    log_proposal(
+        &txn,
+        caller,
+        "proposeDsoRingChange",
+        proposal.id,
+        &parties,
+        &note,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Outcome {
         change,

@@ -30,19 +30,15 @@ pub(super) async fn log_proposal<A: Serialize>(
     txn: &DatabaseTransaction,
     caller: &Caller,
     operation: &str,
+    proposal: i32,
     parties: &[i32],
     what: &A,
 ) -> ApiResult<()> {
-    let id = serde_json::to_value(what)
-        .ok()
-        .and_then(|v| v.get("proposal").cloned())
-        .map(|v| v.to_string())
-        .unwrap_or_default();
     for party in parties {
         audit::record(
             txn,
             caller,
-            Change::created(operation, "DsoProposal", &id, Some(*party), what),
+            Change::created(operation, "DsoProposal", proposal, Some(*party), what),
         )
         .await?;
     }
@@ -266,7 +262,7 @@ pub async fn answer(
     };
     let note =
         serde_json::json!({ "proposal": id, "forbund": party_forbund.slug, "answer": answer });
-    log_proposal(&txn, caller, operation, &parties, &note).await?;
+    log_proposal(&txn, caller, operation, id, &parties, &note).await?;
     let all_accepted = view
         .parties
         .iter()
@@ -312,6 +308,7 @@ pub async fn decide(
         &txn,
         caller,
         "decideDsoProposal",
+        id,
         &concerned_ids(&view),
         &note,
     )
@@ -410,6 +407,7 @@ async fn settle(
                 &txn,
                 caller,
                 "dsoProposalFailed",
+                id,
                 &concerned_ids(&view),
                 &note,
             )
