@@ -68,7 +68,7 @@ fn any_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
             4 => any::<char>(),
-            2 => prop::sample::select(vec!['\r', '\n', ';', ',', '\\', ':', '"', ' ', 'å', 'ä', 'ö', '€', '😀']),
+            2 => prop::sample::select(vec!['\r', '\n', ';', ',', '\\', ':', '"', ' ', '\u{a0}', '\u{2003}', 'å', 'ä', 'ö', '€', '😀']),
             1 => Just('\u{0}'),
         ],
         1..120,
@@ -77,7 +77,7 @@ fn any_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn every_text_round_trips_through_the_feed(

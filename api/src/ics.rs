@@ -19,8 +19,8 @@ const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nBEGIN:DAYLI
 /// client that breaks lines on CR would read as the end of the property — a
 /// way to inject events), so CR LF and a lone CR become LF; other control
 /// characters are not allowed in TEXT and are dropped.
-/// Whitespace at the end of a value carries nothing and is dropped, as many
-/// clients drop it on reading.
+/// Whitespace at the end of a value (any Unicode whitespace) carries nothing
+/// and is dropped, as many clients drop it on reading.
 pub fn text(value: &str) -> String {
     let kept: String = value
         .replace("\r\n", "\n")
@@ -28,7 +28,7 @@ pub fn text(value: &str) -> String {
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .collect();
-    kept.trim_end_matches([' ', '\t']).to_string()
+    kept.trim_end().to_string()
 }
 
 /// The longest line RFC 5545 allows (§ 3.1), in octets, without its CR LF.
@@ -46,11 +46,16 @@ fn fold(line: &str, out: &mut String) {
             at -= 1;
         }
         let mut nice = at;
-        while nice > 1 && rest[..nice].ends_with([' ', '\t']) {
-            nice -= 1;
-            while !rest.is_char_boundary(nice) {
-                nice -= 1;
+        // Any Unicode whitespace: clients trim a no-break space as well.
+        while let Some(last) = rest[..nice]
+            .chars()
+            .next_back()
+            .filter(|c| c.is_whitespace())
+        {
+            if nice <= last.len_utf8() + 1 {
+                break;
             }
+            nice -= last.len_utf8();
         }
         if nice > 1 {
             at = nice;
