@@ -703,3 +703,115 @@ async fn answers_and_assets_are_compressed_for_clients_that_accept_it() {
     let plain = app.gql(page, json!({})).await;
     assert!(plain["data"]["insatser"]["edges"].is_array());
 }
+
+#[tokio::test]
+async fn brotli_is_chosen_when_the_client_prefers_it_and_plain_when_it_asks_for_nothing() {
+    let app = TestApp::spawn().await;
+    let page = r#"{ insatser(first: 50) { edges { node { name description targetGroup forbund { name } } } } }"#;
+    let ask = |encoding: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": page }));
+        if let Some(encoding) = encoding {
+            request = request.header("accept-encoding", encoding);
+        }
+        request.send()
+    };
+    let brotli = ask(Some("br;q=1.0, gzip;q=0.5")).await.expect("send");
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    let packed = brotli.bytes().await.expect("body");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(
+        &mut brotli_decompressor::Decompressor::new(&packed[..], 4096),
+        &mut plain,
+    )
+    .expect("brotli");
+    let body: Value = serde_json::from_slice(&plain).expect("json");
+    assert_eq!(
+        body["data"]["insatser"]["edges"].as_array().map(Vec::len),
+        Some(39)
+    );
+    assert!(
+        packed.len() * 3 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
+
+    // No Accept-Encoding, or only identity: the body as it is.
+    for encoding in [None, Some("identity")] {
+        let answer = ask(encoding).await.expect("send");
+        assert!(
+            answer.headers().get("content-encoding").is_none(),
+            "{encoding:?}: {:?}",
+            answer.headers().get("content-encoding")
+        );
+        let body: Value = answer.json().await.expect("plain json");
+        assert_eq!(
+            body["data"]["insatser"]["edges"].as_array().map(Vec::len),
+            Some(39)
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_name_their_assets_by_the_builds_content_hash() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/").await;
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let html = page.text().await.expect("html");
+    let start = html.find("/app/v/").expect("a versioned asset address");
+    let address = &html[start..];
+    let address = &address[..address.find('"').expect("end of address")];
+    assert!(address.ends_with("/app.css"), "{address}");
+    let build = address
+        .trim_start_matches("/app/v/")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    assert_eq!(build.len(), 16, "{address}");
+
+    // The versioned address serves the same bytes as the plain one.
+    let versioned = app.get(address).await;
+    assert_eq!(versioned.status(), 200);
+    assert_eq!(
+        versioned.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+    // Release builds let browsers keep it a year; debug builds read web/
+    // from disk and revalidate.
+    let kept = versioned.headers()["cache-control"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    if cfg!(debug_assertions) {
+        assert_eq!(kept, "no-cache");
+    }
+    let plain = app.get("/app/app.css").await.text().await.expect("css");
+    assert_eq!(versioned.text().await.expect("css"), plain);
+    // An address of another build is served, but only to revalidate.
+    let other = app.get("/app/v/0000000000000000/app.css").await;
+    assert_eq!(other.status(), 200);
+    assert_eq!(other.headers()["cache-control"], "no-cache");
+    // The modules' relative imports stay inside the versioned folder.
+    let module = app.get(&format!("/app/v/{build}/js/api.js")).await;
+    assert_eq!(module.status(), 200);
+    let operations = app.get(&format!("/app/v/{build}/operations.graphql")).await;
+    assert_eq!(operations.status(), 200);
+    // GraphiQL's page names its scripts the same way.
+    let graphiql = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        graphiql.contains(&format!("/app/v/{build}/vendor/graphiql/graphiql.min.js")),
+        "{graphiql}"
+    );
+}

@@ -240,7 +240,7 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
                     Ok(res)
                 }
             })
-            // gzip where the client accepts it (GraphiQL's 3.5 MB of script
+            // brotli or gzip, as the client prefers (GraphiQL's 3.5 MB of script
             // goes out as about 730 KB; a page of insatser as a fifth).
             .wrap(actix_web::middleware::Compress::default())
             .wrap(cors(&origins))

@@ -68,10 +68,48 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// The build's content hash: one hash over every embedded file's, so any
+/// changed asset gives every asset a new address. Pages name their assets
+/// under `/app/v/{build}/…`, and relative imports between the modules stay
+/// inside that folder; such an address always means the same bytes, so it
+/// may be kept for a year.
+fn build() -> &'static str {
+    static BUILD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BUILD.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        let mut names: Vec<_> = Assets::iter().collect();
+        names.sort();
+        let mut all = Sha256::new();
+        for name in names {
+            if let Some(file) = Assets::get(&name) {
+                all.update(name.as_bytes());
+                all.update(file.metadata.sha256_hash());
+            }
+        }
+        hex(&all.finalize()[..8])
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How long a browser may keep an asset: a versioned address of this build
+/// for a year without asking (`immutable`); anything else is revalidated
+/// by its ETag each time. Debug builds read `web/` from disk, where a file
+/// changes under the same build hash, so they never say immutable.
+fn cache_control(versioned: bool) -> &'static str {
+    if versioned && !cfg!(debug_assertions) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
 /// An embedded file with an ETag from its content hash; `If-None-Match`
-/// with the same tag answers 304. Browsers revalidate (`no-cache`), so a
-/// new build is picked up at once.
-fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
+/// with the same tag answers 304. A page's HTML names its assets by the
+/// build's versioned addresses.
+fn serve(req: &HttpRequest, path: &str, versioned: bool) -> HttpResponse {
     let providers = req
         .app_data::<web::Data<crate::app::AppState>>()
         .map(|state| state.settings.auth.providers.clone())
@@ -81,14 +119,13 @@ fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
             .content_type("text/plain; charset=utf-8")
             .body("not found");
     };
-    let hash = file.metadata.sha256_hash();
-    let etag = format!(
-        "\"{}\"",
-        hash[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let page = path.ends_with(".html");
+    // A page's body depends on the build too (its asset addresses).
+    let etag = if page {
+        format!("\"{}-{}\"", hex(&file.metadata.sha256_hash()[..8]), build())
+    } else {
+        format!("\"{}\"", hex(&file.metadata.sha256_hash()[..12]))
+    };
     let cached = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -101,9 +138,9 @@ fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
     };
     response
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::CACHE_CONTROL, cache_control(versioned && !page)))
         .insert_header(("X-Content-Type-Options", "nosniff"));
-    if path.ends_with(".html") {
+    if page {
         response
             .insert_header((
                 header::CONTENT_SECURITY_POLICY,
@@ -114,9 +151,13 @@ fn serve(req: &HttpRequest, path: &str) -> HttpResponse {
     if cached {
         return response.finish();
     }
-    response
-        .content_type(content_type(path))
-        .body(file.data.into_owned())
+    response.content_type(content_type(path));
+    if page {
+        let html = String::from_utf8_lossy(&file.data)
+            .replace("\"/app/", &format!("\"/app/v/{}/", build()));
+        return response.body(html);
+    }
+    response.body(file.data.into_owned())
 }
 
 async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
@@ -125,16 +166,24 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     if path.contains("..") || path == "index.html" {
         return HttpResponse::NotFound().finish();
     }
-    serve(&req, &path)
+    // `v/{build}/…`: the long-lived address, when it is this build's. An
+    // older build's address (a page loaded before an upgrade) still gets
+    // today's file, but only to revalidate.
+    if let Some(rest) = path.strip_prefix("v/")
+        && let Some((version, inner)) = rest.split_once('/')
+    {
+        return serve(&req, inner, version == build());
+    }
+    serve(&req, &path, false)
 }
 
 async fn app_page(req: HttpRequest) -> HttpResponse {
-    serve(&req, "index.html")
+    serve(&req, "index.html", false)
 }
 
 /// GraphiQL, for a browser asking for HTML.
 pub fn graphiql(req: &HttpRequest) -> HttpResponse {
-    serve(req, "graphiql.html")
+    serve(req, "graphiql.html", false)
 }
 
 /// A calendar feed: `dso.ics` for the whole ring, `{slug}.ics` for a

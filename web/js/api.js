@@ -8,7 +8,8 @@ let operations = null;
 /** Reads the operations file once and splits it into named operations. */
 async function loadOperations() {
   if (operations) return operations;
-  const response = await fetch("/app/operations.graphql");
+  // Beside this module: under the build's versioned address when loaded so.
+  const response = await fetch(new URL("../operations.graphql", import.meta.url));
   if (!response.ok) throw new ApiError("Appens frågor kunde inte läsas in.", "INTERNAL");
   const text = await response.text();
   operations = new Map();
