@@ -359,3 +359,64 @@ async fn with_dev_tokens_off_finsam_tokens_are_refused() {
         "the sign-in page stops offering to paste one"
     );
 }
+
+#[tokio::test]
+async fn a_provider_behind_a_forbunds_own_ca_is_trusted_through_its_ca_file_alone() {
+    let Some(modules) = oidc::node_modules() else {
+        return;
+    };
+    let tls = oidc::Tls::new();
+    let port = oidc::free_port();
+    let provider = OidcProvider::start_tls(&modules, "varend", port, &tls).await;
+    assert!(
+        provider.issuer.starts_with("https://"),
+        "{}",
+        provider.issuer
+    );
+    let spawn = |ca_file: Option<std::path::PathBuf>| {
+        let issuer = provider.issuer.clone();
+        TestApp::spawn_with(Spawn {
+            configure: Some(Box::new(move |s| {
+                let mut varend = oidc::settings("Samordningsförbundet Värend", port, &["varend"]);
+                varend.issuer = issuer;
+                varend.ca_file = ca_file;
+                s.auth.providers = vec![varend];
+            })),
+            ..Default::default()
+        })
+    };
+    let token = provider.token("editor-varend", json!({})).await;
+
+    // With the förbund's CA in its provider's settings, the keys are
+    // fetched over TLS and the token is good.
+    let trusting = spawn(Some(tls.ca_file.clone())).await;
+    let body = me(&trusting, &token).await;
+    assert_eq!(body["data"]["me"]["sub"], "editor-varend", "{body}");
+
+    // Without it the certificate is not trusted: no keys, no sign-in.
+    let doubting = spawn(None).await;
+    let body = me(&doubting, &token).await;
+    assert!(body["data"]["me"].is_null(), "{body}");
+    assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body}");
+}
+
+#[test]
+fn a_ca_file_that_is_not_a_certificate_stops_the_start_with_its_provider_named() {
+    let dir = std::env::temp_dir().join(format!("finsam-ca-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("ca.pem");
+    std::fs::write(&file, "not a certificate").expect("write");
+    let mut settings = finsam_api::config::Settings::load(None)
+        .expect("settings")
+        .auth;
+    let mut provider = oidc::settings("Värend", 4000, &["varend"]);
+    provider.ca_file = Some(file);
+    settings.providers = vec![provider];
+    let metrics = finsam_api::metrics::Metrics::new().expect("metrics");
+    let err = finsam_api::auth::providers::Providers::from_settings(&settings, &metrics)
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("http://127.0.0.1:4000"), "{err}");
+    assert!(err.to_string().contains("no certificate"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

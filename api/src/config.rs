@@ -172,6 +172,11 @@ pub struct ProviderSettings {
     /// The web app's public client at this provider.
     #[serde(default)]
     pub client_id: Option<String>,
+    /// A CA (PEM) to trust for this provider beside the public web roots and
+    /// the operating system's store: a förbund whose provider has a
+    /// certificate from its own CA.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// One verification key for asymmetric tokens, picked by the token's `kid`.

@@ -54,6 +54,56 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// A CA of the test's own and a certificate it issued for 127.0.0.1, in
+/// files the provider and the server's config can name.
+pub struct Tls {
+    pub ca_file: PathBuf,
+    pub ca_pem: String,
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    _dir: TempDir,
+}
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Tls {
+    pub fn new() -> Tls {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+        let ca_key = KeyPair::generate().expect("a CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name
+            .push(DnType::CommonName, "Samordningsförbundets egen CA (test)");
+        let ca = ca.self_signed(&ca_key).expect("the CA certificate");
+        let key = KeyPair::generate().expect("a key");
+        let mut leaf = CertificateParams::new(vec!["127.0.0.1".to_string()]).expect("params");
+        leaf.distinguished_name
+            .push(DnType::CommonName, "inloggning.forbund.test");
+        let leaf = leaf.signed_by(&key, &ca, &ca_key).expect("the certificate");
+        let dir = std::env::temp_dir().join(format!("finsam-tls-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let write = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).expect("write");
+            path
+        };
+        Tls {
+            ca_file: write("ca.pem", &ca.pem()),
+            ca_pem: ca.pem(),
+            cert_file: write("cert.pem", &leaf.pem()),
+            key_file: write("key.pem", &key.serialize_pem()),
+            _dir: TempDir(dir),
+        }
+    }
+}
+
 pub fn issuer(port: u16) -> String {
     format!("http://127.0.0.1:{port}")
 }
@@ -71,6 +121,7 @@ pub fn settings(name: &str, port: u16, grants: &[&str]) -> ProviderSettings {
         groups_claim: "groups".into(),
         groups: Default::default(),
         client_id: Some("finsam-web".into()),
+        ca_file: None,
     }
 }
 
@@ -78,17 +129,46 @@ impl OidcProvider {
     /// Starts the provider `realm` (varend or national) on `port`, allowing
     /// the web apps at `apps` as redirect targets; waits until it answers.
     pub async fn start(modules: &PathBuf, realm: &str, port: u16, apps: &[&str]) -> OidcProvider {
+        Self::start_with(modules, realm, port, apps, None).await
+    }
+
+    /// The provider serving HTTPS with `tls`'s certificate, issued by a CA
+    /// of the test's own (which this handle's client trusts).
+    pub async fn start_tls(modules: &PathBuf, realm: &str, port: u16, tls: &Tls) -> OidcProvider {
+        Self::start_with(modules, realm, port, &[], Some(tls)).await
+    }
+
+    async fn start_with(
+        modules: &PathBuf,
+        realm: &str,
+        port: u16,
+        apps: &[&str],
+        tls: Option<&Tls>,
+    ) -> OidcProvider {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc/provider.mjs");
-        let child = Command::new("node")
-            .arg(script)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--realm",
-                realm,
-                "--app",
-                &apps.join(","),
-            ])
+        let mut command = Command::new("node");
+        command.arg(script).args([
+            "--port",
+            &port.to_string(),
+            "--realm",
+            realm,
+            "--app",
+            &apps.join(","),
+        ]);
+        let mut client = reqwest::Client::builder();
+        let mut issuer = issuer(port);
+        if let Some(tls) = tls {
+            command
+                .arg("--tls-cert")
+                .arg(&tls.cert_file)
+                .arg("--tls-key")
+                .arg(&tls.key_file);
+            client = client.add_root_certificate(
+                reqwest::Certificate::from_pem(tls.ca_pem.as_bytes()).expect("the CA"),
+            );
+            issuer = issuer.replacen("http:", "https:", 1);
+        }
+        let child = command
             .env("OIDC_MODULES", modules)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -96,9 +176,9 @@ impl OidcProvider {
             .expect("start node");
         let provider = OidcProvider {
             child,
-            issuer: issuer(port),
+            issuer,
             port,
-            client: reqwest::Client::new(),
+            client: client.build().expect("a client"),
         };
         let started = Instant::now();
         let discovery = format!("{}/.well-known/openid-configuration", provider.issuer);

@@ -7,7 +7,12 @@
 // refusal cases), and count how often its key set was fetched.
 //
 //   OIDC_MODULES=/path/to/node_modules node provider.mjs --port 4001 --realm varend --app http://127.0.0.1:8080
+//
+// With --tls-cert and --tls-key (PEM files) it serves HTTPS, as a provider
+// behind a förbund's own CA does.
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
@@ -23,7 +28,8 @@ const args = Object.fromEntries(
 const port = Number(args.port);
 const realm = args.realm;
 const apps = (args.app || "").split(",").filter(Boolean);
-const issuer = `http://127.0.0.1:${port}`;
+const tls = args["tls-cert"] ? { cert: readFileSync(args["tls-cert"]), key: readFileSync(args["tls-key"]) } : null;
+const issuer = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
 
 // The test users of each provider: who they are in finsam-graph's terms.
 const USERS = {
@@ -113,7 +119,7 @@ async function body(req) {
   return text ? JSON.parse(text) : {};
 }
 
-const server = createServer(async (req, res) => {
+const handle = async (req, res) => {
   const url = new URL(req.url, issuer);
   if (url.pathname === "/jwks") jwksFetches += 1;
   if (!url.pathname.startsWith("/test/")) return provider.callback()(req, res);
@@ -154,5 +160,6 @@ const server = createServer(async (req, res) => {
     res.statusCode = 500;
     res.end(JSON.stringify({ error: String(err) }));
   }
-});
+};
+const server = tls ? createTlsServer(tls, handle) : createServer(handle);
 server.listen(port, "127.0.0.1", () => console.log(`oidc provider ${realm} on ${issuer}`));

@@ -125,6 +125,7 @@ mod tests {
             ]
             .into(),
             client_id: None,
+            ca_file: None,
         }
     }
 

@@ -219,6 +219,31 @@ impl Provider {
     }
 }
 
+/// The client that fetches a provider's discovery document and keys. It
+/// trusts the public web roots and the operating system's trust store (where
+/// an organisation installs its own CA), and `ca_file`'s certificates (PEM,
+/// one or more) when given.
+fn client(ca_file: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(5));
+    if let Some(file) = ca_file {
+        let pem = std::fs::read(file)
+            .map_err(|err| anyhow::anyhow!("ca_file {}: {err}", file.display()))?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|err| anyhow::anyhow!("ca_file {}: {err}", file.display()))?;
+        anyhow::ensure!(
+            !certificates.is_empty(),
+            "ca_file {}: no certificate in it",
+            file.display()
+        );
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    Ok(builder.build()?)
+}
+
 /// Every configured provider, by issuer.
 pub struct Providers {
     by_issuer: HashMap<String, Arc<Provider>>,
@@ -230,10 +255,7 @@ impl Providers {
         settings: &crate::config::AuthSettings,
         metrics: &crate::metrics::Metrics,
     ) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(Duration::from_secs(5))
-            .build()?;
+        let http = client(None)?;
         let mut by_issuer = HashMap::new();
         let mut ordered = Vec::new();
         for p in &settings.providers {
@@ -246,9 +268,16 @@ impl Providers {
                 "auth.providers {}: audiences are required",
                 p.issuer
             );
+            // A provider behind its förbund's own CA is reached with that CA
+            // trusted too, by this provider's client alone.
+            let http = match &p.ca_file {
+                Some(file) => client(Some(file))
+                    .map_err(|err| anyhow::anyhow!("auth.providers {}: {err:#}", p.issuer))?,
+                None => http.clone(),
+            };
             let provider = Arc::new(Provider {
                 settings: p.clone(),
-                http: http.clone(),
+                http,
                 state: RwLock::new(KeyState::default()),
                 fetching: Mutex::new(()),
                 min_refetch: Duration::from_secs(settings.jwks_min_refetch_secs),
