@@ -63,3 +63,250 @@ async fn reads_go_to_the_replica_and_writes_answer_from_the_primary() {
     );
     drop(replica);
 }
+
+/// A replica that does not answer: reads go to the primary (the first one
+/// tried on the replica is run again there), and the process stays ready,
+/// saying where it reads.
+#[tokio::test]
+async fn a_replica_that_is_down_leaves_reads_to_the_primary() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            // Nothing listens on port 1; the pool connects only when used.
+            s.database.read_url = Some("postgres://postgres@127.0.0.1:1/finsam".into());
+            s.database.acquire_timeout_ms = 1_000;
+        })),
+        ..Default::default()
+    })
+    .await;
+    // Before the watcher has looked, the replica is tried and fails; the
+    // read is answered from the primary all the same.
+    let count = app.data("{ insatser { totalCount } }", json!({})).await;
+    assert_eq!(count["insatser"]["totalCount"], 39, "{count}");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.headers()["finsam-reads"], "primary");
+    let text = ready.text().await.expect("text");
+    assert!(text.contains("replica down"), "{text}");
+    let again = app.data("{ insatser { totalCount } }", json!({})).await;
+    assert_eq!(again["insatser"]["totalCount"], 39);
+}
+
+/// A PostgreSQL streaming replica of the test server, when `.ci/run` has
+/// started one (`FINSAM_TEST_REPLICA_URL`, the same server as
+/// `FINSAM_TEST_DATABASE_URL` on another port).
+fn streaming_replica() -> Option<(String, String)> {
+    let primary = std::env::var("FINSAM_TEST_DATABASE_URL").ok()?;
+    match std::env::var("FINSAM_TEST_REPLICA_URL") {
+        Ok(replica) if !replica.is_empty() => Some((primary, replica)),
+        _ => {
+            assert!(
+                std::env::var_os("FINSAM_REQUIRE_REPLICA").is_none(),
+                "FINSAM_REQUIRE_REPLICA is set but FINSAM_TEST_REPLICA_URL is not"
+            );
+            eprintln!("skipping: no streaming replica (FINSAM_TEST_REPLICA_URL)");
+            None
+        }
+    }
+}
+
+async fn on_replica(replica: &str, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let db = sea_orm::Database::connect(replica)
+        .await
+        .expect("the replica");
+    db.execute_unprepared(sql).await.expect(sql);
+    db.close().await.ok();
+}
+
+/// Waits until `check` holds, up to 20 s.
+async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Read your writes through a real streaming replica whose replay is paused
+/// (so nothing depends on timing), then the lag bound taking a paused
+/// replica out of reads. One test: both pause the one replica.
+#[tokio::test]
+async fn a_writer_reads_its_own_write_while_the_replica_has_not_replayed_it() {
+    let Some((primary, replica)) = streaming_replica() else {
+        return;
+    };
+    let database = common::fresh_database_url().await;
+    let name = database.rsplit('/').next().unwrap_or_default().to_string();
+    let replica_base = replica.rsplit_once('/').map(|(b, _)| b).unwrap_or(&replica);
+    let read_url = format!("{replica_base}/{name}");
+    let (write_url, lag_bound) = (
+        database.clone(),
+        std::sync::Arc::new(std::sync::atomic::AtomicU64::new(60_000)),
+    );
+    let bound = lag_bound.clone();
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(move |s| {
+            s.database.url = write_url;
+            s.database.read_url = Some(read_url);
+            s.database.replica_max_lag_ms = bound.load(std::sync::atomic::Ordering::SeqCst);
+            s.database.replica_check_ms = 50;
+        })),
+        ..Default::default()
+    })
+    .await;
+    let _ = primary;
+    // The replica has the seeded database before replay is paused.
+    until("the replica replays the seed", || async {
+        app.get("/readyz")
+            .await
+            .headers()
+            .get("finsam-reads")
+            .is_some_and(|v| v == "replica")
+            && app.data("{ insatser { totalCount } }", json!({})).await["insatser"]["totalCount"]
+                == 39
+    })
+    .await;
+    on_replica(&replica, "SELECT pg_wal_replay_pause()").await;
+
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let created = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&editor)
+        .json(&json!({ "query": r#"mutation { createInsats(input: { forbund: "varend", name: "Skriven under paus", visibility: PUBLIC }) { id } }"# }))
+        .send()
+        .await
+        .expect("send");
+    let written = created.headers()["finsam-written"]
+        .to_str()
+        .expect("a position")
+        .to_string();
+    let cookie = created.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        cookie.starts_with(&format!("finsam-written={written};")),
+        "{cookie}"
+    );
+    let search = r#"{ insatser(filter: { search: "skriven under paus" }) { totalCount } }"#;
+    let ask = |header: Option<(&'static str, String)>, token: Option<&str>| {
+        let mut request = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": search }));
+        if let Some((name, value)) = header {
+            request = request.header(name, value);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let body: serde_json::Value = request
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            body["data"]["insatser"]["totalCount"]
+                .as_i64()
+                .unwrap_or(-1)
+        }
+    };
+    // Anyone else reads the replica, which has not replayed the write.
+    assert_eq!(
+        ask(None, None).await,
+        0,
+        "an unrelated read went to the paused replica"
+    );
+    // The writer, by the echoed position, by the cookie, or by its token's
+    // subject, reads its own write (from the primary).
+    assert_eq!(
+        ask(Some(("finsam-read-after", written.clone())), None).await,
+        1
+    );
+    assert_eq!(
+        ask(Some(("cookie", format!("finsam-written={written}"))), None).await,
+        1
+    );
+    assert_eq!(ask(None, Some(&editor)).await, 1);
+    // The primary's position is past the replica's: waiting does not help
+    // while replay is paused; resuming does.
+    on_replica(&replica, "SELECT pg_wal_replay_resume()").await;
+    until("the replica replays the write", || async {
+        ask(None, None).await == 1
+    })
+    .await;
+    assert_eq!(
+        ask(Some(("finsam-read-after", written.clone())), None).await,
+        1,
+        "with the write replayed, the writer reads the replica too"
+    );
+    drop(app);
+
+    // A tight lag bound: paused replay and a write make the replica too far
+    // behind; reads go to the primary and /readyz says so.
+    lag_bound.store(300, std::sync::atomic::Ordering::SeqCst);
+    let bound = lag_bound.clone();
+    let (write_url, read_url) = (database.clone(), format!("{replica_base}/{name}"));
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(move |s| {
+            s.database.url = write_url;
+            s.database.read_url = Some(read_url);
+            s.database.replica_max_lag_ms = bound.load(std::sync::atomic::Ordering::SeqCst);
+            s.database.replica_check_ms = 50;
+        })),
+        ..Default::default()
+    })
+    .await;
+    until("the replica serves", || async {
+        app.get("/readyz")
+            .await
+            .headers()
+            .get("finsam-reads")
+            .is_some_and(|v| v == "replica")
+    })
+    .await;
+    on_replica(&replica, "SELECT pg_wal_replay_pause()").await;
+    let admin = app.token(&[Role::Admin], Some("varend"));
+    app.data_as(
+        Some(&admin),
+        r#"mutation { createInsats(input: { forbund: "varend", name: "Medan repliken släpar", visibility: PUBLIC }) { id } }"#,
+        json!({}),
+    )
+    .await;
+    until("the lagging replica is taken out of reads", || async {
+        app.get("/readyz")
+            .await
+            .headers()
+            .get("finsam-reads")
+            .is_some_and(|v| v == "primary")
+    })
+    .await;
+    let text = app.get("/readyz").await.text().await.expect("text");
+    assert!(text.contains("lagging"), "{text}");
+    let anyone = app
+        .data(
+            r#"{ insatser(filter: { search: "medan repliken slapar" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(anyone["insatser"]["totalCount"], 1, "read from the primary");
+    on_replica(&replica, "SELECT pg_wal_replay_resume()").await;
+    until("the replica comes back into reads", || async {
+        app.get("/readyz")
+            .await
+            .headers()
+            .get("finsam-reads")
+            .is_some_and(|v| v == "replica")
+    })
+    .await;
+}

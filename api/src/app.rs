@@ -33,6 +33,8 @@ pub struct AppState {
     pub persisted_queries: crate::endpoint::request::PersistedQueries,
     /// Parsed documents by their text.
     pub documents: Arc<crate::graphql::documents::Documents>,
+    /// Where a request reads: the replica or the primary.
+    pub reads: Arc<crate::replica::Reads>,
     /// Set when the process is asked to stop: not ready from then on, while
     /// it still serves (`server.lame_duck_ms`).
     pub stopping: std::sync::atomic::AtomicBool,
@@ -65,7 +67,7 @@ impl Application {
         // Read once before serving, so that the first searches already ask
         // the index for their rarest trigrams; a failure only makes them
         // slower until the next read.
-        if let Err(err) = state.service.trigrams.read(&state.service.read_db).await {
+        if let Err(err) = state.service.trigrams.read(&state.service.db).await {
             tracing::warn!(error = ?err, "could not read the search vocabulary");
         }
         let address = format!(
@@ -142,15 +144,22 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     let db = crate::db::connect(&settings.database, Some(Box::new(move || counter.inc()))).await?;
     crate::db::migrate(&db).await?;
     // The replica is migrated through its primary, never here.
-    let read_db = match &settings.database.read_url {
+    let replica = match &settings.database.read_url {
         Some(url) => {
             let mut replica = settings.database.clone();
             replica.url = url.clone();
             let counter = metrics.db_statements.clone();
-            crate::db::connect(&replica, Some(Box::new(move || counter.inc()))).await?
+            Some(crate::db::connect_lazy(&replica, Some(Box::new(move || counter.inc()))).await?)
         }
-        None => db.clone(),
+        None => None,
     };
+    let reads = Arc::new(crate::replica::Reads::new(
+        db.clone(),
+        replica,
+        Duration::from_millis(settings.database.replica_max_lag_ms),
+        Duration::from_millis(settings.database.replica_check_ms.max(10)),
+    ));
+    reads.watch();
     let tokens = TokenValidator::with_providers(&settings.auth, &metrics)?;
     // Each provider's keys are fetched in the background: a provider that is
     // down does not keep the server from starting.
@@ -169,9 +178,7 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     // counter: its one statement a second is not any request's.
     let mut watch_settings = settings.database.clone();
     watch_settings.max_connections = 1;
-    if let Some(url) = &settings.database.read_url {
-        watch_settings.url = url.clone();
-    }
+    // On the primary, where snapshots are loaded from (graphql::reference).
     let watcher = crate::db::connect(&watch_settings, None).await?;
     reference.watch(watcher.clone());
     let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
@@ -179,13 +186,13 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     Ok(AppState {
         service: ServiceContext {
             db,
-            read_db,
             clock,
             reference,
             trigrams,
             min_cell: settings.privacy.min_cell,
         },
         documents,
+        reads,
         cursors,
         rate_limits,
         persisted_queries,
@@ -310,8 +317,16 @@ async fn lame_duck(state: &AppState, server: actix_web::dev::ServerHandle) {
 fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut cors = actix_cors::Cors::default()
         .allowed_methods(["GET", "POST"])
-        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::HeaderName::from_static(crate::replica::READ_AFTER),
+        ])
+        .expose_headers([
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static(crate::replica::WRITTEN),
+        ])
         .max_age(3600);
     for origin in origins {
         cors = if origin == "*" {
@@ -338,22 +353,38 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().body("ok")
 }
 
-/// Ready when the database (and the replica, if any) answers within
-/// `server.readiness_timeout_ms`: a load balancer sees a 503 at once, not a
-/// hang, while the database is down.
+/// Ready when the primary answers within `server.readiness_timeout_ms`: a
+/// load balancer sees a 503 at once, not a hang, while the database is
+/// down. A replica that is down or lagging does not make the process unready
+/// (the primary serves its reads); the answer says where reads go, in its
+/// body and in `Finsam-Reads` (`replica` or `primary`).
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if state.stopping.load(std::sync::atomic::Ordering::SeqCst) {
         return HttpResponse::ServiceUnavailable()
             .insert_header((header::RETRY_AFTER, "1"))
             .body("stopping");
     }
-    let ping = async {
-        state.service.db.ping().await?;
-        state.service.read_db.ping().await
-    };
     let limit = Duration::from_millis(state.settings.server.readiness_timeout_ms);
-    match tokio::time::timeout(limit, ping).await {
-        Ok(Ok(())) => HttpResponse::Ok().body("ready"),
+    match tokio::time::timeout(limit, state.service.db.ping()).await {
+        Ok(Ok(())) => {
+            let (reads, why) = match state.reads.health() {
+                None => ("primary", "no replica configured".to_string()),
+                Some(health) if health.serving => (
+                    "replica",
+                    match health.lag {
+                        Some(lag) => format!("replica lag {} ms", lag.as_millis()),
+                        None => "replica lag not measured".to_string(),
+                    },
+                ),
+                Some(health) => (
+                    "primary",
+                    format!("replica {}", health.reason.unwrap_or_default()),
+                ),
+            };
+            HttpResponse::Ok()
+                .insert_header(("finsam-reads", reads))
+                .body(format!("ready; reads from the {reads} ({why})"))
+        }
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "database not reachable");
             HttpResponse::ServiceUnavailable()

@@ -87,12 +87,26 @@ pub struct ServerSettings {
     pub cursor_secret: SecretString,
 }
 
+fn replica_max_lag_ms() -> u64 {
+    5_000
+}
+
+fn replica_check_ms() -> u64 {
+    250
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     pub url: String,
     /// A read replica for queries; mutations (and their answers) use `url`.
     #[serde(default)]
     pub read_url: Option<String>,
+    /// Past this lag the replica is taken out of reads (`replica.rs`).
+    #[serde(default = "replica_max_lag_ms")]
+    pub replica_max_lag_ms: u64,
+    /// How often the replica's health and lag are looked at.
+    #[serde(default = "replica_check_ms")]
+    pub replica_check_ms: u64,
     pub max_connections: u32,
     pub busy_timeout_ms: u64,
     /// How long a request waits for a pooled connection (and a new

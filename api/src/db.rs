@@ -23,6 +23,24 @@ pub async fn connect(
     settings: &DatabaseSettings,
     on_statement: Option<Box<dyn Fn() + Send + Sync>>,
 ) -> Result<DatabaseConnection, DbErr> {
+    connect_with(settings, on_statement, false).await
+}
+
+/// A pool that connects on first use: a replica that is down when the
+/// process starts must not keep it from starting (the primary serves reads
+/// until the replica answers).
+pub async fn connect_lazy(
+    settings: &DatabaseSettings,
+    on_statement: Option<Box<dyn Fn() + Send + Sync>>,
+) -> Result<DatabaseConnection, DbErr> {
+    connect_with(settings, on_statement, true).await
+}
+
+async fn connect_with(
+    settings: &DatabaseSettings,
+    on_statement: Option<Box<dyn Fn() + Send + Sync>>,
+    lazy: bool,
+) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(&settings.url)
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
@@ -35,7 +53,8 @@ pub async fn connect(
         .min_connections(1)
         .connect_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        .connect_lazy(lazy);
     let busy = Duration::from_millis(settings.busy_timeout_ms);
     options.map_sqlx_sqlite_opts(move |o| {
         o.create_if_missing(true)

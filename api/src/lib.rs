@@ -19,6 +19,7 @@ pub mod import;
 pub mod metrics;
 pub mod rate_limit;
 pub mod record;
+pub mod replica;
 pub mod service;
 pub mod telemetry;
 pub mod web;

@@ -214,11 +214,11 @@ async fn calendar(
     }
     let today = state.service.clock.today();
     let feed = if name == "dso" {
-        crate::service::calendar::ring_feed(&state.service.read_db, today)
+        crate::service::calendar::ring_feed(state.reads.route(None, None).1, today)
             .await
             .map(|entries| Some(crate::ics::render("DSO-ringen", &entries)))
     } else {
-        crate::service::calendar::forbund_feed(&state.service.read_db, name, today)
+        crate::service::calendar::forbund_feed(state.reads.route(None, None).1, name, today)
             .await
             .map(|found| found.map(|(f, entries)| crate::ics::render(&f.name, &entries)))
     };

@@ -30,6 +30,7 @@ use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::Client;
+use crate::replica::{Lsn, Route};
 use media::Answer;
 use request::Params;
 
@@ -216,13 +217,34 @@ pub async fn post(
             Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err, answer),
         }
     }
-    let responses = execute(&schema, &state, principal, request_id, queries).await;
+    let after = crate::replica::requested(&req);
+    let (responses, written) =
+        execute(&schema, &state, principal, request_id, queries, after).await;
     let response = if batched {
         BatchResponse::Batch(responses)
     } else {
         BatchResponse::Single(responses.into_iter().next().unwrap_or_default())
     };
-    response::reply(&req, &response, answer, None)
+    let mut reply = response::reply(&req, &response, answer, None);
+    if let Some(lsn) = written {
+        tell_written(&mut reply, lsn);
+    }
+    reply
+}
+
+/// Hands the position of the caller's write back: a header for clients
+/// that echo it (`Finsam-Read-After`), a cookie for browsers.
+fn tell_written(reply: &mut HttpResponse, lsn: Lsn) {
+    let headers = reply.headers_mut();
+    if let Ok(value) = header::HeaderValue::from_str(&lsn.to_string()) {
+        headers.insert(
+            header::HeaderName::from_static(crate::replica::WRITTEN),
+            value,
+        );
+    }
+    if let Ok(value) = header::HeaderValue::from_str(&crate::replica::cookie(lsn)) {
+        headers.append(header::SET_COOKIE, value);
+    }
 }
 
 /// GET /graphql: a query in the query string (never a mutation), or, for a
@@ -271,12 +293,14 @@ pub async fn get(
     let cache = principal
         .is_anonymous()
         .then_some(state.settings.server.public_max_age_secs);
-    let responses = execute(
+    let after = crate::replica::requested(&req);
+    let (responses, _) = execute(
         &schema,
         &state,
         principal,
         request_id,
         vec![query.map(|q| (q, params))],
+        after,
     )
     .await;
     let response = BatchResponse::Single(responses.into_iter().next().unwrap_or_default());
@@ -285,14 +309,17 @@ pub async fn get(
 
 /// Runs each request for `principal` with the request's reader and loaders,
 /// within the request timeout; a panic is contained as INTERNAL. A request
-/// that could not be resolved to a query answers with its error.
+/// that could not be resolved to a query answers with its error. `after` is
+/// the position of the caller's last write (`replica.rs`); the answer holds
+/// the position of this one's, when it wrote.
 async fn execute(
     schema: &FinsamSchema,
     state: &AppState,
     principal: Principal,
     request_id: RequestId,
     requests: Vec<Result<(String, Params), ApiError>>,
-) -> Vec<Response> {
+    after: Option<Lsn>,
+) -> (Vec<Response>, Option<Lsn>) {
     // Requests that write read from the primary too, so a mutation's answer
     // shows its own change; the rest may read from a replica.
     let writes = requests.iter().any(|r| match r {
@@ -302,13 +329,15 @@ async fn execute(
             .unwrap_or(true),
         Err(_) => false,
     });
-    let reader = if state.settings.database.read_url.is_some() && !writes {
-        state.service.read_db.clone()
+    let subject = principal.sub.clone();
+    let (mut route, reader) = if writes {
+        (Route::Primary, state.reads.primary())
     } else {
-        state.service.db.clone()
+        state.reads.route(after, subject.as_deref())
     };
-    let loaders = Arc::new(LazyLoaders::new(reader.clone(), principal.clone()));
-    let caller = Caller::new(principal, Some(request_id.to_string()));
+    let mut reader = reader.clone();
+    let mut loaders = Arc::new(LazyLoaders::new(reader.clone(), principal.clone()));
+    let caller = Caller::new(principal.clone(), Some(request_id.to_string()));
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
     let mut responses = Vec::with_capacity(requests.len());
     for request in requests {
@@ -320,43 +349,82 @@ async fn execute(
                 continue;
             }
         };
-        let limits = crate::graphql::limits::Limits::of(state);
-        let mut request = request::to_request(query, params)
-            .data(caller.clone())
-            .data(loaders.clone())
-            .data(Reader(reader.clone()));
-        if let Err(err) = limits.prepare(&mut request) {
-            responses.push(limits.refused(err));
-            continue;
+        // Kept only while the replica may fail under this request.
+        let again = (route == Route::Replica).then(|| (query.clone(), params.clone()));
+        let mut response = run_one(
+            schema, state, &caller, &loaders, &reader, timeout, query, params,
+        )
+        .await;
+        if let Some((query, params)) = again
+            && response::any_unavailable(&response)
+        {
+            // The replica failed under a read: out of reads, and this
+            // request (and the batch's rest) runs on the primary.
+            tracing::warn!("the replica did not answer a read; reading from the primary");
+            state.reads.replica_failed("a read failed");
+            route = Route::Primary;
+            reader = state.reads.primary().clone();
+            loaders = Arc::new(LazyLoaders::new(reader.clone(), principal.clone()));
+            response = run_one(
+                schema, state, &caller, &loaders, &reader, timeout, query, params,
+            )
+            .await;
         }
-        // A panic while resolving is a bug, not the caller's fault: it
-        // becomes INTERNAL for this request and the worker goes on serving.
-        let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
-            state.service.reference.clone(),
-            schema.execute(request),
-        ))
-        .catch_unwind();
-        let response = match tokio::time::timeout(timeout, execution).await {
-            Ok(Ok(mut response)) => {
-                limits.finish(&mut response);
-                response
-            }
-            Ok(Err(_)) => {
-                let err = ApiError::Internal(anyhow::anyhow!("a resolver panicked"));
-                tracing::error!("a GraphQL request panicked");
-                state.metrics.count_error(err.code());
-                error_body(err)
-            }
-            Err(_) => {
-                let err = ApiError::QueryTooComplex(format!(
-                    "the request ran longer than {} s and was stopped",
-                    timeout.as_secs()
-                ));
-                state.metrics.count_error(err.code());
-                error_body(err)
-            }
-        };
         responses.push(response);
     }
-    responses
+    let written = if writes {
+        state.reads.written(subject.as_deref()).await
+    } else {
+        None
+    };
+    (responses, written)
+}
+
+/// One request of a batch, on `reader`.
+#[allow(clippy::too_many_arguments)]
+async fn run_one(
+    schema: &FinsamSchema,
+    state: &AppState,
+    caller: &Caller,
+    loaders: &Arc<LazyLoaders>,
+    reader: &sea_orm::DatabaseConnection,
+    timeout: Duration,
+    query: String,
+    params: Params,
+) -> Response {
+    let limits = crate::graphql::limits::Limits::of(state);
+    let mut request = request::to_request(query, params)
+        .data(caller.clone())
+        .data(loaders.clone())
+        .data(Reader(reader.clone()));
+    if let Err(err) = limits.prepare(&mut request) {
+        return limits.refused(err);
+    }
+    // A panic while resolving is a bug, not the caller's fault: it
+    // becomes INTERNAL for this request and the worker goes on serving.
+    let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
+        state.service.reference.clone(),
+        schema.execute(request),
+    ))
+    .catch_unwind();
+    match tokio::time::timeout(timeout, execution).await {
+        Ok(Ok(mut response)) => {
+            limits.finish(&mut response);
+            response
+        }
+        Ok(Err(_)) => {
+            let err = ApiError::Internal(anyhow::anyhow!("a resolver panicked"));
+            tracing::error!("a GraphQL request panicked");
+            state.metrics.count_error(err.code());
+            error_body(err)
+        }
+        Err(_) => {
+            let err = ApiError::QueryTooComplex(format!(
+                "the request ran longer than {} s and was stopped",
+                timeout.as_secs()
+            ));
+            state.metrics.count_error(err.code());
+            error_body(err)
+        }
+    }
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 
 /// One request's parameters, checked for shape.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Params {
     pub query: Option<String>,
     pub operation_name: Option<String>,

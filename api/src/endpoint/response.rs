@@ -32,6 +32,17 @@ fn request_error(response: &Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
+/// Whether any part of the answer failed because the database did not
+/// answer (a read that may be run again elsewhere).
+pub(crate) fn any_unavailable(response: &Response) -> bool {
+    response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == Value::from("SERVICE_UNAVAILABLE"))
+    })
+}
+
 fn unavailable(response: &Response) -> bool {
     response.data == Value::Null
         && !response.errors.is_empty()

@@ -89,11 +89,14 @@ pub(crate) fn reader<'a>(
 }
 
 /// The reference data (förbund, members, DSO-ring) from memory, loaded
-/// through the request's reader when stale.
+/// from the primary when stale: it is small and loaded only after a change,
+/// and a snapshot from a lagging replica would be shared by every request of
+/// the process, the writer's own too (`replica.rs`, read your writes).
 pub(crate) async fn reference(
     ctx: &Context<'_>,
 ) -> async_graphql::Result<Arc<crate::service::reference::Snapshot>> {
-    Ok(services(ctx)?.reference.get(reader(ctx)?).await?)
+    let services = services(ctx)?;
+    Ok(services.reference.get(&services.db).await?)
 }
 
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {

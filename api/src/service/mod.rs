@@ -24,10 +24,9 @@ pub(crate) use rows::{insert_new, stamp_new};
 /// cell size. The endpoint's caches, cursor key and limits live above it
 /// (`app::ServiceContext`), out of a service's reach.
 pub struct ServiceContext {
-    /// The primary: every write, and reads in requests that write.
+    /// The primary: every write. Reads go through the connection each
+    /// request is given (`replica::Reads` above this floor decides which).
     pub db: sea_orm::DatabaseConnection,
-    /// Where requests that only read go: a replica, or the primary again.
-    pub read_db: sea_orm::DatabaseConnection,
     pub clock: Clock,
     /// The förbund directory, members and DSO-ring, from memory.
     pub reference: std::sync::Arc<reference::Reference>,
