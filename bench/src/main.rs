@@ -9,8 +9,11 @@
 //! `cargo run --release -p finsam-bench -- --soak-seconds 600 --clients 64`
 //! `cargo build --release && cargo run --release -p finsam-bench -- --throughput`
 //! `… -- --versus bench/seaography/target/release/finsam-seaography-bench`
+//! `cargo run -p finsam-bench -- --load http://127.0.0.1:8080 --seconds 60 --clients 8`
+//!   (through a running deployment: `deploy/rolling-restart`)
 
 mod dataset;
+mod load;
 mod soak;
 mod throughput;
 mod versus;
@@ -61,6 +64,11 @@ struct Args {
     /// Throughput: only the scenarios whose name contains this.
     #[arg(long)]
     only: Option<String>,
+    /// Load through a running deployment at this address (its balancer)
+    /// for `--seconds`, with `--clients` editors (tokens signed with the
+    /// configured development secret, as the deployment's processes have it).
+    #[arg(long)]
+    load: Option<String>,
 }
 
 const PAGE: &str = r#"query($first: Int) { insatser(first: $first) { totalCount edges { node {
@@ -163,6 +171,20 @@ fn database(given: &Option<String>, prefix: &str) -> (String, Scratch) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(base) = &args.load {
+        let settings = Settings::load(None)?;
+        let mut tokens = Vec::new();
+        for client in 0..args.clients.unwrap_or(8) {
+            tokens.push(finsam_api::auth::jwt::mint_dev_token(
+                &settings.auth,
+                &format!("load-{client}"),
+                Some("varend"),
+                &[Role::Editor],
+                Duration::from_secs(3600),
+            )?);
+        }
+        return load::run(base, &tokens, args.seconds).await;
+    }
     if args.throughput || args.versus.is_some() {
         let (url, _scratch) = database(&args.database_url, "finsam-throughput");
         let ids = dataset::prepare(&url, args.total_insatser).await?;
