@@ -74,6 +74,9 @@ pub fn unavailable(err: &DbErr) -> bool {
         "terminating connection",
         "the database system is shutting down",
         "the database system is starting up",
+        "the database system is not yet accepting connections",
+        // A standby cancelling a read that replay needed to overtake.
+        "conflict with recovery",
         "server closed the connection",
         "unexpected eof",
         "error communicating with database",

@@ -62,7 +62,10 @@ async fn send(
     if let Some(after) = after {
         request = request.header("finsam-read-after", after);
     }
-    let response = request.send().await.map_err(|e| format!("transport: {e}"))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("transport: {e}"))?;
     let status = response.status();
     let written = response
         .headers()
@@ -118,7 +121,10 @@ pub async fn run(base: &str, tokens: &[String], seconds: u64) -> anyhow::Result<
                     Ok((data, written)) => {
                         counts.writes.fetch_add(1, Ordering::Relaxed);
                         after = written.or(after);
-                        data["createInsats"]["id"].as_str().unwrap_or_default().to_string()
+                        data["createInsats"]["id"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string()
                     }
                     Err(e) => {
                         counts.failed(format!("write: {e}"));
@@ -128,8 +134,15 @@ pub async fn run(base: &str, tokens: &[String], seconds: u64) -> anyhow::Result<
                 created.push((id.clone(), name.clone()));
                 // The writer reads its write at once, wherever it lands.
                 counts.requests.fetch_add(1, Ordering::Relaxed);
-                match send(&client, &url, &token, READ_BACK, json!({ "id": id }), after.as_deref())
-                    .await
+                match send(
+                    &client,
+                    &url,
+                    &token,
+                    READ_BACK,
+                    json!({ "id": id }),
+                    after.as_deref(),
+                )
+                .await
                 {
                     Ok((data, _)) if data["insats"]["name"] == json!(name) => {
                         counts.reads.fetch_add(1, Ordering::Relaxed);
@@ -171,7 +184,10 @@ pub async fn run(base: &str, tokens: &[String], seconds: u64) -> anyhow::Result<
             }
         }
     }
-    println!("{} writes read back afterwards, {missing} missing", created.len());
+    println!(
+        "{} writes read back afterwards, {missing} missing",
+        created.len()
+    );
     let reasons = counts.reasons.lock().map(|r| r.clone()).unwrap_or_default();
     for reason in &reasons {
         println!("  failed: {reason}");

@@ -6,8 +6,9 @@
 //! failing on NULL with an error that formats the column's name, and turning
 //! that error into `None`: a page of 50 insatser, most of whose optional
 //! columns are empty, formatted 550 column names to throw them away. On
-//! SQLite this reads each column by position through sqlx, which decodes
-//! NULL into `None` directly; other databases go through sea-orm as before.
+//! SQLite and PostgreSQL this reads each column by position through sqlx,
+//! which decodes NULL into `None` directly; any other backend goes through
+//! sea-orm by index.
 //!
 //! Position is only safe where the select's columns are known. A whole
 //! entity row is read with `read_by_position!`: each field's position is
@@ -16,46 +17,69 @@
 //! which fails to compile when the entity gains a field the reader lacks.
 //! Nothing is listed twice, so nothing can drift.
 
+use sea_orm::sqlx::postgres::{PgRow, Postgres};
 use sea_orm::sqlx::sqlite::{Sqlite, SqliteRow};
 use sea_orm::sqlx::{self, Row};
 use sea_orm::{DbErr, QueryResult, TryGetable};
 
+/// A value both drivers decode by position.
+pub(crate) trait Column:
+    TryGetable
+    + for<'r> sqlx::Decode<'r, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'r> sqlx::Decode<'r, Postgres>
+    + sqlx::Type<Postgres>
+{
+}
+
+impl<T> Column for T where
+    T: TryGetable
+        + for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + sqlx::Type<Postgres>
+{
+}
+
+enum Driver<'a> {
+    Sqlite(&'a SqliteRow),
+    Postgres(&'a PgRow),
+    Other,
+}
+
 /// The columns of one row, read in select order.
 pub(crate) struct Columns<'a> {
     result: &'a QueryResult,
-    sqlite: Option<&'a SqliteRow>,
+    row: Driver<'a>,
     at: usize,
 }
 
 impl<'a> Columns<'a> {
     pub(crate) fn of(result: &'a QueryResult) -> Self {
-        Columns {
-            result,
-            sqlite: result.try_as_sqlite_row(),
-            at: 0,
-        }
+        let row = if let Some(row) = result.try_as_sqlite_row() {
+            Driver::Sqlite(row)
+        } else if let Some(row) = result.try_as_pg_row() {
+            Driver::Postgres(row)
+        } else {
+            Driver::Other
+        };
+        Columns { result, row, at: 0 }
     }
 
     /// The next column's value.
-    pub(crate) fn next<T>(&mut self) -> Result<T, DbErr>
-    where
-        T: TryGetable + for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
-    {
+    pub(crate) fn next<T: Column>(&mut self) -> Result<T, DbErr> {
         let at = self.at;
         self.at += 1;
         self.at(at)
     }
 
     /// The value of the column at position `at`.
-    pub(crate) fn at<T>(&self, at: usize) -> Result<T, DbErr>
-    where
-        T: TryGetable + for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
-    {
-        match self.sqlite {
-            Some(row) => row
-                .try_get::<T, usize>(at)
-                .map_err(|err| DbErr::Type(format!("column {at}: {err}"))),
-            None => self.result.try_get_by_index::<T>(at),
+    pub(crate) fn at<T: Column>(&self, at: usize) -> Result<T, DbErr> {
+        let failed = |err: sqlx::Error| DbErr::Type(format!("column {at}: {err}"));
+        match self.row {
+            Driver::Sqlite(row) => row.try_get::<T, usize>(at).map_err(failed),
+            Driver::Postgres(row) => row.try_get::<T, usize>(at).map_err(failed),
+            Driver::Other => self.result.try_get_by_index::<T>(at),
         }
     }
 }
