@@ -14,7 +14,11 @@ async fn health_readiness_and_metrics_answer() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
-    assert_eq!(ready.text().await.expect("body"), "ready");
+    assert_eq!(ready.headers()["finsam-reads"], "primary");
+    assert_eq!(
+        ready.text().await.expect("body"),
+        "ready; reads from the primary (no replica configured)"
+    );
 
     let _ = app
         .gql("{ forbund(slug: \"varend\") { name } }", json!({}))
@@ -814,4 +818,63 @@ async fn pages_name_their_assets_by_the_builds_content_hash() {
         graphiql.contains(&format!("/app/v/{build}/vendor/graphiql/graphiql.min.js")),
         "{graphiql}"
     );
+}
+
+#[tokio::test]
+async fn assets_go_packed_at_the_best_level_with_a_tag_per_packing() {
+    let app = TestApp::spawn().await;
+    let path = "/app/vendor/graphiql/graphiql.min.css";
+    let get = |encoding: &'static str| {
+        app.client
+            .get(format!("{}{path}", app.address))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let plain = get("identity").await.expect("send");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_tag = plain.headers()["etag"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    let plain = plain.bytes().await.expect("body");
+
+    let brotli = get("gzip, deflate, br").await.expect("send");
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert!(
+        brotli.headers()["vary"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("Accept-Encoding")
+    );
+    let brotli_tag = brotli.headers()["etag"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_ne!(
+        brotli_tag, plain_tag,
+        "each packing is its own representation"
+    );
+    let packed = brotli.bytes().await.expect("body");
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut brotli_decompressor::Decompressor::new(&packed[..], 4096),
+        &mut unpacked,
+    )
+    .expect("brotli, packed once");
+    assert_eq!(unpacked, plain.to_vec());
+
+    let gzip = get("gzip").await.expect("send");
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gunzip(&gzip.bytes().await.expect("body")), plain.to_vec());
+
+    // The tag of the packing asked for revalidates.
+    let again = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header("accept-encoding", "br")
+        .header("if-none-match", &brotli_tag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.status(), 304);
 }

@@ -103,7 +103,7 @@ pub async fn run(base: &str, tokens: &[String], seconds: u64) -> anyhow::Result<
             while Instant::now() < deadline {
                 n += 1;
                 counts.requests.fetch_add(1, Ordering::Relaxed);
-                if n % 5 != 0 {
+                if !n.is_multiple_of(5) {
                     let query = READS[n % READS.len()];
                     match send(&client, &url, &token, query, json!({}), after.as_deref()).await {
                         Ok(_) => counts.reads.fetch_add(1, Ordering::Relaxed),
