@@ -117,7 +117,6 @@ impl Application {
     /// at once, still serving for `server.lame_duck_ms`, then no new
     /// connections, requests in flight finished, idle ones closed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        crate::web::warm();
         let handle = self.server.handle();
         let metrics = self.metrics.map(|(_, server)| {
             let handle = server.handle();

@@ -145,10 +145,13 @@ impl Packing {
         }
     }
 
-    /// The file packed at the best level, once per process: the answer to
-    /// every later request is these bytes (GraphiQL's 3.5 MB script goes out
-    /// as 0.6 MB of brotli, where packing each answer afresh at a fast level
-    /// gave 1 MB of gzip).
+    /// The file packed at a high level, once per process, on the first
+    /// request that wants it (so a process that starts under load spends
+    /// nothing on files nobody asks for): every later answer is these bytes.
+    /// GraphiQL's 3.5 MB script goes out as about 0.6 MB of brotli, where
+    /// packing each answer afresh at a fast level gave 1 MB of gzip.
+    /// Brotli's level 10 costs seconds on a file of megabytes, so such a
+    /// file gets level 9.
     fn packed(self, path: &str, data: &[u8]) -> std::sync::Arc<[u8]> {
         use std::collections::HashMap;
         use std::sync::{Arc, Mutex, OnceLock};
@@ -165,7 +168,7 @@ impl Packing {
         slot.get_or_init(|| match self {
             Packing::Brotli => {
                 let params = brotli::enc::BrotliEncoderParams {
-                    quality: 10,
+                    quality: if data.len() > 1 << 20 { 9 } else { 10 },
                     lgwin: 22,
                     ..Default::default()
                 };
@@ -185,29 +188,6 @@ impl Packing {
         })
         .clone()
     }
-}
-
-/// Packs every text asset in the background, so that no visitor waits for
-/// the first packing of GraphiQL's script (seconds at brotli's level 10).
-/// Release builds only: debug builds read `web/` from disk as it changes.
-pub fn warm() {
-    if cfg!(debug_assertions) {
-        return;
-    }
-    tokio::task::spawn_blocking(|| {
-        for path in Assets::iter() {
-            let Some(file) = Assets::get(&path) else {
-                continue;
-            };
-            let text = content_type(&path).starts_with("text/") || path.ends_with(".svg");
-            if path.ends_with(".html") || !text || file.data.len() < 1024 {
-                continue;
-            }
-            for packing in [Packing::Brotli, Packing::Gzip] {
-                packing.packed(&path, &file.data);
-            }
-        }
-    });
 }
 
 /// An embedded file with an ETag from its content hash; `If-None-Match`
