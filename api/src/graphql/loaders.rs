@@ -13,8 +13,7 @@ use finsam_entity::{
 };
 use sea_orm::Condition;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PartialModelTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    DatabaseConnection, EntityTrait, PartialModelTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::error::ApiError;
@@ -98,7 +97,11 @@ where
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let rows = E::find()
-            .filter(self.column.is_in(keys.iter().copied()))
+            .filter(crate::service::one_of(
+                self.column,
+                keys,
+                self.db.get_database_backend(),
+            ))
             .order_by_asc(self.order)
             .into_partial_model::<M>()
             .all(&self.db)
@@ -124,7 +127,11 @@ where
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let rows = E::find()
-            .filter(E::id_column().is_in(keys.iter().copied()))
+            .filter(crate::service::one_of(
+                E::id_column(),
+                keys,
+                self.db.get_database_backend(),
+            ))
             .all(&self.db)
             .await
             .map_err(db_error)?;
@@ -186,7 +193,11 @@ impl Loader<i32> for SharedWith {
                 insats_share::Column::InsatsId,
                 insats_share::Column::ForbundId,
             ])
-            .filter(insats_share::Column::InsatsId.is_in(keys.iter().copied()))
+            .filter(crate::service::one_of(
+                insats_share::Column::InsatsId,
+                keys,
+                self.db.get_database_backend(),
+            ))
             .order_by_asc(insats_share::Column::Id)
             .into_tuple()
             .all(&self.db)

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use finsam_entity::{forbund, insats, insats_budget, insats_goal};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, DerivePartialModel, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    Condition, DatabaseConnection, DbErr, DerivePartialModel, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
 };
 
 use super::{
@@ -89,7 +89,11 @@ pub async fn visible_by<C: sea_orm::ConnectionTrait>(
     };
     let rows = insats::Entity::find()
         .filter(visible)
-        .filter(column.is_in(keys.iter().copied()))
+        .filter(crate::service::one_of(
+            column,
+            keys,
+            conn.get_database_backend(),
+        ))
         .order_by_asc(insats::Column::Id)
         .find_also_related(forbund::Entity)
         .all(conn)
