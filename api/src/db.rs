@@ -12,6 +12,14 @@ use sea_orm::{
 
 use crate::config::DatabaseSettings;
 
+/// A pooled connection idle for less than this is handed out without a
+/// ping first. sqlx pings every connection it hands out by default: on
+/// PostgreSQL a round trip to the server before each statement, which made
+/// half of a page's round trips and of PostgreSQL's CPU. A connection that
+/// broke within the window fails its statement as SERVICE_UNAVAILABLE
+/// (`error::unavailable`) and is dropped from the pool.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// Rows a SQLite connection may read ahead of the request that consumes
 /// them: more than the largest page (100) with three relations each.
 const ROW_BUFFER: usize = 1024;
@@ -54,6 +62,7 @@ async fn connect_with(
         .connect_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         .sqlx_logging(false)
+        .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .connect_lazy(lazy);
     let busy = Duration::from_millis(settings.busy_timeout_ms);
     options.map_sqlx_sqlite_opts(move |o| {
@@ -68,6 +77,13 @@ async fn connect_with(
             // context switch per fifty rows on both sides.
             .row_buffer_size(ROW_BUFFER)
     });
+    // PostgreSQL plans each execution with its values rather than keep one
+    // generic plan per prepared statement. A batch load's `= ANY($1)` has
+    // no size in a generic plan, which then scans the table and searches
+    // the array linearly for each row (a tenth of all CPU under a page of
+    // 50, perf); planned with the values, the array is hashed or the index
+    // used. Planning these small statements costs microseconds.
+    options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     let mut db = Database::connect(options).await?;
     if let Some(callback) = on_statement {
         db.set_metric_callback(move |_| callback());
