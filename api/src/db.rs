@@ -77,13 +77,6 @@ async fn connect_with(
             // context switch per fifty rows on both sides.
             .row_buffer_size(ROW_BUFFER)
     });
-    // PostgreSQL plans each execution with its values rather than keep one
-    // generic plan per prepared statement. A batch load's `= ANY($1)` has
-    // no size in a generic plan, which then scans the table and searches
-    // the array linearly for each row (a tenth of all CPU under a page of
-    // 50, perf); planned with the values, the array is hashed or the index
-    // used. Planning these small statements costs microseconds.
-    options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     let mut db = Database::connect(options).await?;
     if let Some(callback) = on_statement {
         db.set_metric_callback(move |_| callback());
