@@ -116,9 +116,11 @@ async fn the_app_and_graphiql_come_from_the_binary() {
             .expect("csp")
             .to_string();
         assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        // Under the build's versioned address (`/app/v/{build}/…`).
+        let html = page.text().await.expect("html");
         assert!(
-            page.text().await.expect("html").contains("/app/js/main.js"),
-            "{path}"
+            html.contains("/app/v/") && html.contains("/js/main.js"),
+            "{path}: {html}"
         );
     }
     let module = app.get("/app/js/main.js").await;
@@ -145,7 +147,7 @@ async fn the_app_and_graphiql_come_from_the_binary() {
         .text()
         .await
         .expect("html");
-    assert!(graphiql.contains("/app/vendor/graphiql/graphiql.min.js"));
+    assert!(graphiql.contains("/vendor/graphiql/graphiql.min.js"));
     assert!(
         !graphiql.contains("http://") && !graphiql.contains("https://"),
         "GraphiQL loads nothing from another host"
