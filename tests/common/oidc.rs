@@ -47,11 +47,21 @@ pub fn node_modules() -> Option<PathBuf> {
     found
 }
 
+/// A port free now for a provider started a little later, from below the
+/// ephemeral range (32768 and up on Linux): a port the kernel handed out
+/// for `:0` could be handed out again in between, as the local end of one of
+/// the server's own connections to PostgreSQL, and the provider would then
+/// fail to listen.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    for _ in 0..1000 {
+        let port = rng.gen_range(20_000..32_000);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port below the ephemeral range")
 }
 
 /// A CA of the test's own and a certificate it issued for 127.0.0.1, in
