@@ -94,10 +94,10 @@ async fn a_replica_that_is_down_leaves_reads_to_the_primary() {
 /// A PostgreSQL streaming replica of the test server, when `.ci/run` has
 /// started one (`FINSAM_TEST_REPLICA_URL`, the same server as
 /// `FINSAM_TEST_DATABASE_URL` on another port).
-fn streaming_replica() -> Option<(String, String)> {
-    let primary = std::env::var("FINSAM_TEST_DATABASE_URL").ok()?;
+fn streaming_replica() -> Option<String> {
+    std::env::var("FINSAM_TEST_DATABASE_URL").ok()?;
     match std::env::var("FINSAM_TEST_REPLICA_URL") {
-        Ok(replica) if !replica.is_empty() => Some((primary, replica)),
+        Ok(replica) if !replica.is_empty() => Some(replica),
         _ => {
             assert!(
                 std::env::var_os("FINSAM_REQUIRE_REPLICA").is_none(),
@@ -116,6 +116,31 @@ async fn on_replica(replica: &str, sql: &str) {
         .expect("the replica");
     db.execute_unprepared(sql).await.expect(sql);
     db.close().await.ok();
+}
+
+/// A server writing to `database` and reading from `read_url`, its replica,
+/// with a lag bound of `max_lag_ms`, looked at every 50 ms.
+async fn on_streaming_replica(database: &str, read_url: &str, max_lag_ms: u64) -> TestApp {
+    let (database, read_url) = (database.to_string(), read_url.to_string());
+    TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(move |s| {
+            s.database.url = database;
+            s.database.read_url = Some(read_url);
+            s.database.replica_max_lag_ms = max_lag_ms;
+            s.database.replica_check_ms = 50;
+        })),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Whether `/readyz` says reads go to `to` (`replica` or `primary`).
+async fn reads_from(app: &TestApp, to: &str) -> bool {
+    app.get("/readyz")
+        .await
+        .headers()
+        .get("finsam-reads")
+        .is_some_and(|v| v == to)
 }
 
 /// Waits until `check` holds, up to 20 s.
@@ -139,37 +164,18 @@ where
 /// replica out of reads. One test: both pause the one replica.
 #[tokio::test]
 async fn a_writer_reads_its_own_write_while_the_replica_has_not_replayed_it() {
-    let Some((primary, replica)) = streaming_replica() else {
+    let Some(replica) = streaming_replica() else {
         return;
     };
     let database = common::fresh_database_url().await;
     let name = database.rsplit('/').next().unwrap_or_default().to_string();
     let replica_base = replica.rsplit_once('/').map(|(b, _)| b).unwrap_or(&replica);
     let read_url = format!("{replica_base}/{name}");
-    let (write_url, lag_bound) = (
-        database.clone(),
-        std::sync::Arc::new(std::sync::atomic::AtomicU64::new(60_000)),
-    );
-    let bound = lag_bound.clone();
-    let app = TestApp::spawn_with(Spawn {
-        configure: Some(Box::new(move |s| {
-            s.database.url = write_url;
-            s.database.read_url = Some(read_url);
-            s.database.replica_max_lag_ms = bound.load(std::sync::atomic::Ordering::SeqCst);
-            s.database.replica_check_ms = 50;
-        })),
-        ..Default::default()
-    })
-    .await;
-    let _ = primary;
+    let app = on_streaming_replica(&database, &read_url, 60_000).await;
     // The replica has the seeded database before replay is paused (until
     // then a read there may fail: the tables are not there yet).
     until("the replica replays the seed", || async {
-        app.get("/readyz")
-            .await
-            .headers()
-            .get("finsam-reads")
-            .is_some_and(|v| v == "replica")
+        reads_from(&app, "replica").await
             && app.gql("{ insatser { totalCount } }", json!({})).await["data"]["insatser"]["totalCount"]
                 == 39
     })
@@ -255,25 +261,9 @@ async fn a_writer_reads_its_own_write_while_the_replica_has_not_replayed_it() {
 
     // A tight lag bound: paused replay and a write make the replica too far
     // behind; reads go to the primary and /readyz says so.
-    lag_bound.store(300, std::sync::atomic::Ordering::SeqCst);
-    let bound = lag_bound.clone();
-    let (write_url, read_url) = (database.clone(), format!("{replica_base}/{name}"));
-    let app = TestApp::spawn_with(Spawn {
-        configure: Some(Box::new(move |s| {
-            s.database.url = write_url;
-            s.database.read_url = Some(read_url);
-            s.database.replica_max_lag_ms = bound.load(std::sync::atomic::Ordering::SeqCst);
-            s.database.replica_check_ms = 50;
-        })),
-        ..Default::default()
-    })
-    .await;
+    let app = on_streaming_replica(&database, &read_url, 300).await;
     until("the replica serves", || async {
-        app.get("/readyz")
-            .await
-            .headers()
-            .get("finsam-reads")
-            .is_some_and(|v| v == "replica")
+        reads_from(&app, "replica").await
     })
     .await;
     on_replica(&replica, "SELECT pg_wal_replay_pause()").await;
@@ -285,11 +275,7 @@ async fn a_writer_reads_its_own_write_while_the_replica_has_not_replayed_it() {
     )
     .await;
     until("the lagging replica is taken out of reads", || async {
-        app.get("/readyz")
-            .await
-            .headers()
-            .get("finsam-reads")
-            .is_some_and(|v| v == "primary")
+        reads_from(&app, "primary").await
     })
     .await;
     let text = app.get("/readyz").await.text().await.expect("text");
@@ -303,11 +289,7 @@ async fn a_writer_reads_its_own_write_while_the_replica_has_not_replayed_it() {
     assert_eq!(anyone["insatser"]["totalCount"], 1, "read from the primary");
     on_replica(&replica, "SELECT pg_wal_replay_resume()").await;
     until("the replica comes back into reads", || async {
-        app.get("/readyz")
-            .await
-            .headers()
-            .get("finsam-reads")
-            .is_some_and(|v| v == "replica")
+        reads_from(&app, "replica").await
     })
     .await;
 }

@@ -9,31 +9,12 @@
 //! and no errors: a refused or broken connection, a 5xx, a GraphQL error.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-#[derive(Default)]
-struct Counts {
-    requests: AtomicU64,
-    reads: AtomicU64,
-    writes: AtomicU64,
-    failures: AtomicU64,
-    /// The first failures, so a failed run says why.
-    reasons: std::sync::Mutex<Vec<String>>,
-}
-
-impl Counts {
-    fn failed(&self, reason: String) {
-        self.failures.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut reasons) = self.reasons.lock()
-            && reasons.len() < 20
-        {
-            reasons.push(reason);
-        }
-    }
-}
+use crate::soak::Counts;
 
 const READS: [&str; 4] = [
     r#"{ forbund(slug: "vasteras") { name members { name } } }"#,

@@ -22,21 +22,23 @@ fn resident_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
+/// What a run of many clients counts (the soak here, and `load.rs`).
 #[derive(Default)]
-struct Counts {
-    requests: AtomicU64,
-    writes: AtomicU64,
-    conflicts: AtomicU64,
-    failures: AtomicU64,
-    /// What the first failures were, so a failed soak says why.
-    reasons: std::sync::Mutex<Vec<String>>,
+pub(crate) struct Counts {
+    pub(crate) requests: AtomicU64,
+    pub(crate) reads: AtomicU64,
+    pub(crate) writes: AtomicU64,
+    pub(crate) conflicts: AtomicU64,
+    pub(crate) failures: AtomicU64,
+    /// What the first failures were, so a failed run says why.
+    pub(crate) reasons: std::sync::Mutex<Vec<String>>,
 }
 
 impl Counts {
-    fn failed(&self, reason: String) {
+    pub(crate) fn failed(&self, reason: String) {
         self.failures.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut reasons) = self.reasons.lock()
-            && reasons.len() < 10
+            && reasons.len() < 20
         {
             reasons.push(reason);
         }
