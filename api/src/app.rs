@@ -141,20 +141,40 @@ impl Application {
 pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
     let metrics = Metrics::new()?;
     let counter = metrics.db_statements.clone();
-    let db = crate::db::connect(&settings.database, Some(Box::new(move || counter.inc()))).await?;
+    let workers = http_workers();
+    // On PostgreSQL the shared pool (writes, background work) takes a share
+    // of `max_connections` and each HTTP worker reads through a pool of its
+    // own (`db::connect_worker_pools`).
+    let mut shared = settings.database.clone();
+    if crate::db::is_postgres(&shared.url) {
+        shared.max_connections = crate::db::split(shared.max_connections, workers).shared;
+    }
+    let db = crate::db::connect(&shared, Some(Box::new(move || counter.inc()))).await?;
     crate::db::migrate(&db).await?;
+    let counting = || -> Box<dyn Fn() + Send + Sync> {
+        let counter = metrics.db_statements.clone();
+        Box::new(move || counter.inc())
+    };
+    let primary = crate::replica::Pools {
+        shared: db.clone(),
+        workers: crate::db::connect_worker_pools(&settings.database, workers, counting).await?,
+    };
     // The replica is migrated through its primary, never here.
     let replica = match &settings.database.read_url {
         Some(url) => {
             let mut replica = settings.database.clone();
             replica.url = url.clone();
-            let counter = metrics.db_statements.clone();
-            Some(crate::db::connect_lazy(&replica, Some(Box::new(move || counter.inc()))).await?)
+            let workers = crate::db::connect_worker_pools(&replica, workers, counting).await?;
+            replica.max_connections = shared.max_connections;
+            Some(crate::replica::Pools {
+                shared: crate::db::connect_lazy(&replica, Some(counting())).await?,
+                workers,
+            })
         }
         None => None,
     };
     let reads = Arc::new(crate::replica::Reads::new(
-        db.clone(),
+        primary,
         replica,
         Duration::from_millis(settings.database.replica_max_lag_ms),
         Duration::from_millis(settings.database.replica_check_ms.max(10)),
@@ -207,7 +227,12 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
     let schema = build_schema(state.clone());
     let shutdown_timeout = state.settings.server.shutdown_timeout_secs;
     let origins = state.settings.server.cors_origins.clone();
+    let next_worker = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let server = HttpServer::new(move || {
+        // Called once on each worker's thread, before it serves.
+        crate::replica::enter_worker(
+            next_worker.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        );
         let metrics = state.metrics.clone();
         let mut app = App::new()
             .app_data(web::Data::new(schema.clone()))
@@ -261,12 +286,19 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
         app = app.route("/graphql", web::get().to(crate::endpoint::get));
         app
     })
+    .workers(http_workers())
     // Stopping is `run_until_stopped`'s (a lame duck first), not actix's.
     .disable_signals()
     .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// HTTP workers: one per core the process may use, as actix would choose;
+/// the read pools are made per worker (`db::connect_worker_pools`).
+fn http_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// SIGTERM (what systemd and orchestrators send) or Ctrl-C.

@@ -31,7 +31,7 @@ pub async fn connect(
     settings: &DatabaseSettings,
     on_statement: Option<Box<dyn Fn() + Send + Sync>>,
 ) -> Result<DatabaseConnection, DbErr> {
-    connect_with(settings, on_statement, false).await
+    connect_with(settings, on_statement, false, 1).await
 }
 
 /// A pool that connects on first use: a replica that is down when the
@@ -41,13 +41,54 @@ pub async fn connect_lazy(
     settings: &DatabaseSettings,
     on_statement: Option<Box<dyn Fn() + Send + Sync>>,
 ) -> Result<DatabaseConnection, DbErr> {
-    connect_with(settings, on_statement, true).await
+    connect_with(settings, on_statement, true, 1).await
+}
+
+/// How a process's `max_connections` to one PostgreSQL server is shared:
+/// a quarter (at least two) for writes and background work, the rest among
+/// the HTTP workers' own read pools (at least two each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub shared: u32,
+    pub per_worker: u32,
+}
+
+pub fn split(max_connections: u32, workers: usize) -> Split {
+    let workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
+    let shared = (max_connections / 4).max(2);
+    let per_worker = (max_connections.saturating_sub(shared) / workers).max(2);
+    Split { shared, per_worker }
+}
+
+/// One read pool per HTTP worker, PostgreSQL only (`None` on SQLite, whose
+/// connections run on threads of their own anyway). Each pool opens its
+/// connections when first asked, from the worker that asks, so their
+/// sockets are registered with that worker's reactor: a pool shared by all
+/// workers hands a worker connections whose readiness another thread's
+/// reactor sees, a cross-thread wake-up per round trip (a page of 50 went
+/// from 4.8 to 5.1 times the generated server's throughput with them).
+pub async fn connect_worker_pools(
+    settings: &DatabaseSettings,
+    workers: usize,
+    on_statement: impl Fn() -> Box<dyn Fn() + Send + Sync>,
+) -> Result<Option<Vec<DatabaseConnection>>, DbErr> {
+    if !is_postgres(&settings.url) {
+        return Ok(None);
+    }
+    let mut each = settings.clone();
+    each.max_connections = split(settings.max_connections, workers).per_worker;
+    let mut pools = Vec::with_capacity(workers);
+    for _ in 0..workers.max(1) {
+        pools.push(connect_with(&each, Some(on_statement()), true, 0).await?);
+    }
+    Ok(Some(pools))
 }
 
 async fn connect_with(
     settings: &DatabaseSettings,
     on_statement: Option<Box<dyn Fn() + Send + Sync>>,
     lazy: bool,
+    min: u32,
 ) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(&settings.url)
         && let Some(dir) = std::path::Path::new(path).parent()
@@ -58,7 +99,7 @@ async fn connect_with(
     let mut options = ConnectOptions::new(settings.url.clone());
     options
         .max_connections(settings.max_connections)
-        .min_connections(1)
+        .min_connections(min)
         .connect_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         .sqlx_logging(false)
@@ -82,6 +123,10 @@ async fn connect_with(
         db.set_metric_callback(move |_| callback());
     }
     Ok(db)
+}
+
+pub(crate) fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 pub(crate) fn sqlite_path(url: &str) -> Option<&str> {
@@ -110,7 +155,35 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_path;
+    use super::{Split, split, sqlite_path};
+
+    #[test]
+    fn connections_are_shared_between_writes_and_each_worker() {
+        assert_eq!(
+            split(16, 2),
+            Split {
+                shared: 4,
+                per_worker: 6
+            }
+        );
+        assert_eq!(
+            split(32, 4),
+            Split {
+                shared: 8,
+                per_worker: 6
+            }
+        );
+        // Small pools keep two of each, so a worker's page can load its
+        // relations while another request waits.
+        assert_eq!(
+            split(4, 2),
+            Split {
+                shared: 2,
+                per_worker: 2
+            }
+        );
+        assert_eq!(split(1, 0).per_worker, 2);
+    }
 
     #[test]
     fn sqlite_paths_are_read_from_urls() {

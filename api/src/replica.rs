@@ -78,8 +78,49 @@ pub struct Health {
     pub reason: Option<String>,
 }
 
+thread_local! {
+    /// The HTTP worker this thread is, where it is one (`enter_worker`).
+    static WORKER: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Marks the current thread as HTTP worker `index`: its requests read
+/// through that worker's own pools (`db::connect_worker_pools`).
+pub fn enter_worker(index: usize) {
+    WORKER.with(|w| w.set(Some(index)));
+}
+
+/// The pool a request on this thread uses: its worker's own, else `shared`.
+fn here<'a>(
+    shared: &'a DatabaseConnection,
+    workers: &'a Option<Vec<DatabaseConnection>>,
+) -> &'a DatabaseConnection {
+    workers
+        .as_ref()
+        .filter(|pools| !pools.is_empty())
+        .and_then(|pools| WORKER.with(|w| w.get()).map(|i| &pools[i % pools.len()]))
+        .unwrap_or(shared)
+}
+
+/// One database's pools for requests: the shared one, and on PostgreSQL
+/// one per HTTP worker.
+pub struct Pools {
+    pub shared: DatabaseConnection,
+    pub workers: Option<Vec<DatabaseConnection>>,
+}
+
+impl From<DatabaseConnection> for Pools {
+    fn from(shared: DatabaseConnection) -> Pools {
+        Pools {
+            shared,
+            workers: None,
+        }
+    }
+}
+
 struct Replica {
+    /// The watcher's and the fallback's pool.
     db: DatabaseConnection,
+    workers: Option<Vec<DatabaseConnection>>,
     health: RwLock<Health>,
     /// The primary's positions as first seen, oldest first, while the
     /// replica has not replayed them.
@@ -89,6 +130,7 @@ struct Replica {
 /// The read routing of one process.
 pub struct Reads {
     primary: DatabaseConnection,
+    primary_workers: Option<Vec<DatabaseConnection>>,
     replica: Option<Replica>,
     max_lag: Duration,
     check: Duration,
@@ -99,16 +141,18 @@ pub struct Reads {
 
 impl Reads {
     pub fn new(
-        primary: DatabaseConnection,
-        replica: Option<DatabaseConnection>,
+        primary: Pools,
+        replica: Option<Pools>,
         max_lag: Duration,
         check: Duration,
     ) -> Reads {
         let capacity = std::num::NonZeroUsize::new(10_000).expect("non-zero");
         Reads {
-            primary,
-            replica: replica.map(|db| Replica {
-                db,
+            primary: primary.shared,
+            primary_workers: primary.workers,
+            replica: replica.map(|pools| Replica {
+                db: pools.shared,
+                workers: pools.workers,
                 // Until the watcher has looked, the replica is trusted as
                 // configured; a caller's own writes still go by position.
                 health: RwLock::new(Health {
@@ -125,8 +169,9 @@ impl Reads {
         }
     }
 
+    /// The primary, through this worker's pool when on one.
     pub fn primary(&self) -> &DatabaseConnection {
-        &self.primary
+        here(&self.primary, &self.primary_workers)
     }
 
     pub fn has_replica(&self) -> bool {
@@ -142,20 +187,21 @@ impl Reads {
     /// caller's last write (from its cookie or header) and its subject.
     pub fn route(&self, after: Option<Lsn>, subject: Option<&str>) -> (Route, &DatabaseConnection) {
         let Some(replica) = &self.replica else {
-            return (Route::Primary, &self.primary);
+            return (Route::Primary, self.primary());
         };
         let health = health_of(replica);
         if !health.serving {
-            return (Route::Primary, &self.primary);
+            return (Route::Primary, self.primary());
         }
         let remembered = subject.and_then(|s| self.remembered(s));
         let after = after.max(remembered);
+        let on_replica = here(&replica.db, &replica.workers);
         match after {
-            None => (Route::Replica, &replica.db),
+            None => (Route::Replica, on_replica),
             Some(needed) if health.replayed.is_some_and(|r| r >= needed) => {
-                (Route::Replica, &replica.db)
+                (Route::Replica, on_replica)
             }
-            Some(_) => (Route::Primary, &self.primary),
+            Some(_) => (Route::Primary, self.primary()),
         }
     }
 
@@ -180,7 +226,7 @@ impl Reads {
         if self.primary.get_database_backend() != DbBackend::Postgres {
             return None;
         }
-        let lsn = position(&self.primary, "SELECT pg_current_wal_insert_lsn()::text")
+        let lsn = position(self.primary(), "SELECT pg_current_wal_insert_lsn()::text")
             .await
             .ok()
             .flatten()?;
