@@ -132,6 +132,10 @@ impl Application {
         if let Some(metrics) = metrics {
             metrics.stop(true).await;
         }
+        // Requests are done: the database connections close cleanly rather
+        // than when the process ends (or never, for a server stopped inside
+        // a process that goes on, as in the tests).
+        self.state.reads.close().await;
         served
     }
 }

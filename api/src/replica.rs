@@ -183,6 +183,21 @@ impl Reads {
         self.replica.as_ref().map(health_of)
     }
 
+    /// Closes every pool of both servers (the process is stopping).
+    pub async fn close(&self) {
+        let mut pools = vec![&self.primary];
+        pools.extend(self.primary_workers.iter().flatten());
+        if let Some(replica) = &self.replica {
+            pools.push(&replica.db);
+            pools.extend(replica.workers.iter().flatten());
+        }
+        for pool in pools {
+            if let Err(err) = pool.close_by_ref().await {
+                tracing::warn!(error = %err, "a database pool did not close cleanly");
+            }
+        }
+    }
+
     /// Where a request that only reads goes, given the position of the
     /// caller's last write (from its cookie or header) and its subject.
     pub fn route(&self, after: Option<Lsn>, subject: Option<&str>) -> (Route, &DatabaseConnection) {

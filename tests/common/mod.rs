@@ -25,6 +25,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub settings: Settings,
     pub state: Arc<AppState>,
+    /// Stops the server when the app goes, so a test that spawns many
+    /// servers does not keep every one's database connections open.
+    server: actix_web::dev::ServerHandle,
 }
 
 /// A change to the settings before the server starts.
@@ -136,6 +139,7 @@ impl TestApp {
             .metrics_port()
             .map(|port| format!("http://127.0.0.1:{port}"));
         let state = app.state();
+        let server = app.handle();
         tokio::spawn(app.run_until_stopped());
         let own_file = (settings.database.url == fresh)
             .then(|| fresh.strip_prefix("sqlite://").map(str::to_owned))
@@ -150,6 +154,7 @@ impl TestApp {
                 .expect("http client"),
             settings,
             state,
+            server,
         }
     }
 
@@ -224,6 +229,9 @@ impl Drop for TestApp {
     /// A test's SQLite file goes with it (PostgreSQL test databases go with
     /// the server `.ci/run` starts and removes).
     fn drop(&mut self) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(self.server.stop(false));
+        }
         if !std::thread::panicking() {
             assert_no_server_panics();
         }
