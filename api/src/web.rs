@@ -47,11 +47,31 @@ pub const APP_ROUTES: [&str; 9] = [
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/app/inputs.json", web::get().to(inputs));
     cfg.route("/app/{path:.*}", web::get().to(asset));
     cfg.route("/calendar/{file}", web::get().to(calendar));
     cfg.route("/auth/providers", web::get().to(providers));
     for route in APP_ROUTES {
         cfg.route(route, web::get().to(app_page));
+    }
+}
+
+/// The schema's input types, enums and mutations' arguments, which the
+/// app's forms are built from (`graphql::inputs`); made once per process.
+async fn inputs(schema: web::Data<crate::graphql::FinsamSchema>) -> HttpResponse {
+    static JSON: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    let json = JSON.get_or_init(|| {
+        crate::graphql::inputs::describe(&crate::graphql::sdl(&schema)).map(|v| v.to_string())
+    });
+    match json {
+        Ok(json) => HttpResponse::Ok()
+            .content_type("application/json")
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(json.clone()),
+        Err(err) => {
+            tracing::error!(error = %err, "the schema's SDL did not parse");
+            HttpResponse::InternalServerError().body("the forms' definitions are not available")
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! resolver reads, and the mapping of library errors to `extensions.code`.
 
 pub mod documents;
+pub mod inputs;
 pub mod insats_list;
 pub(crate) mod limits;
 pub mod loaders;

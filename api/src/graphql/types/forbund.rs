@@ -68,6 +68,21 @@ impl ForbundAllocation {
     }
 }
 
+/// The changes the caller may make in one förbund (`Forbund.viewerCan`).
+#[derive(SimpleObject)]
+pub struct ForbundViewerCan {
+    /// `updateForbund`.
+    pub update: bool,
+    /// `createInsats` for this förbund.
+    pub create_insats: bool,
+    /// `createMeeting` (and its decisions) for this förbund.
+    pub create_meeting: bool,
+    /// `upsertIndicatorResults` for this förbund.
+    pub write_indicator_results: bool,
+    /// Joining, leaving and answering DSO-ring proposals for this förbund.
+    pub manage_dso_membership: bool,
+}
+
 /// A samordningsförbund.
 pub struct Forbund(pub Arc<forbund::Model>);
 
@@ -133,6 +148,22 @@ impl Forbund {
     /// Optimistic-concurrency version; pass it back to `updateForbund`.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+
+    /// What the caller may do in this förbund, by the rules the mutations
+    /// check: an app offers the forms that will work, and only those.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ForbundViewerCan> {
+        use crate::auth::policy::{Action, allows};
+        let principal = &crate::graphql::caller(ctx)?.principal;
+        let forbund = self.0.slug.as_str();
+        let content = allows(principal, Action::EditForbundContent { forbund });
+        Ok(ForbundViewerCan {
+            update: allows(principal, Action::ManageNetwork),
+            create_insats: content,
+            create_meeting: content,
+            write_indicator_results: allows(principal, Action::WriteIndicatorResults { forbund }),
+            manage_dso_membership: allows(principal, Action::ManageDsoMembership { forbund }),
+        })
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -280,6 +280,31 @@ impl Insats {
         self.0.version
     }
 
+    /// What the caller may do with this insats, by the same rules the
+    /// mutations check: an app shows the controls that will work, and only
+    /// those.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<InsatsViewerCan> {
+        let principal = &caller(ctx)?.principal;
+        let edit = policy::allows(
+            principal,
+            Action::EditForbundContent {
+                forbund: &self.1.slug,
+            },
+        );
+        Ok(InsatsViewerCan {
+            update: edit,
+            extend: edit,
+            set_budget: edit,
+            record_outcome: edit,
+            edit_goals: edit,
+            share: edit,
+            // The successor's förbund may carry over too (`carryOverInsats`),
+            // which depends on the target; this says whether the owner's
+            // side may.
+            carry_over: edit,
+        })
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -287,6 +312,25 @@ impl Insats {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+}
+
+/// The changes the caller may make to one insats (`Insats.viewerCan`).
+#[derive(async_graphql::SimpleObject)]
+pub struct InsatsViewerCan {
+    /// `updateInsats`.
+    pub update: bool,
+    /// `extendInsats`.
+    pub extend: bool,
+    /// `setInsatsBudget`: a year's budget and spending.
+    pub set_budget: bool,
+    /// `recordInsatsOutcome`.
+    pub record_outcome: bool,
+    /// `addInsatsGoal` and `removeInsatsGoal`.
+    pub edit_goals: bool,
+    /// `shareInsats`.
+    pub share: bool,
+    /// `carryOverInsats` from the owner's side.
+    pub carry_over: bool,
 }
 
 /// The count behind an `insatser` list, computed only when asked for.
