@@ -34,10 +34,11 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 9] = [
+pub const APP_ROUTES: [&str; 10] = [
     "/",
     "/insatser",
     "/insatser/{id}",
+    "/insatser/{id}/{action}",
     "/forbund/{slug}",
     "/dso",
     "/comparisons/{slug}",

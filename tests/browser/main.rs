@@ -11,6 +11,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod forms;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -75,7 +75,10 @@ export async function run(name, variables = {}) {
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
     const code = first.extensions && first.extensions.code;
-    throw new ApiError(explain(code, first.message), code, first.extensions && first.extensions.field);
+    const err = new ApiError(explain(code, first.message), code, first.extensions && first.extensions.field);
+    // The API's own text, for a form that words it beside its field.
+    err.detail = first.message;
+    throw err;
   }
   return body.data;
 }
@@ -93,6 +96,8 @@ function explain(code, message) {
       return "För många frågor på kort tid. Vänta en stund och försök igen.";
     case "SERVICE_UNAVAILABLE":
       return "Databasen svarar inte just nu. Försök igen om en stund.";
+    case "CONFLICT":
+      return "Någon annan har ändrat detta under tiden. Läs in sidan igen och försök på nytt.";
     case "BAD_USER_INPUT":
       return `Felaktig uppgift: ${message}`;
     default:

@@ -4,10 +4,11 @@
 
 import { h, replace } from "./dom.js";
 import { run, session, ApiError } from "./api.js";
-import { navigate, failure } from "./nav.js";
+import { navigate, failure, setLeaveGuard } from "./nav.js";
 import { label } from "./format.js";
 import * as catalogue from "./pages/catalogue.js";
 import * as insats from "./pages/insats.js";
+import * as insatsForm from "./pages/insats-form.js";
 import * as forbund from "./pages/forbund.js";
 import * as dso from "./pages/dso.js";
 import * as comparisons from "./pages/comparisons.js";
@@ -20,7 +21,9 @@ import { expired, signOut as signOutEverywhere } from "./oidc.js";
 const routes = [
   [/^\/$/, home],
   [/^\/insatser$/, catalogue],
+  [/^\/insatser\/(ny)$/, insatsForm],
   [/^\/insatser\/([^/]+)$/, insats],
+  [/^\/insatser\/([^/]+)\/([^/]+)$/, insatsForm],
   [/^\/forbund\/([^/]+)$/, forbund],
   [/^\/dso$/, dso],
   [/^\/comparisons\/([^/]+)$/, comparisons],
@@ -92,6 +95,8 @@ let rendering = 0;
 
 export async function render() {
   const ticket = ++rendering;
+  // A page's form sets its own guard again; a draft stays in the tab.
+  setLeaveGuard(null);
   await loadPrincipal();
   if (ticket !== rendering) return;
   replace(document.querySelector("header"), header());

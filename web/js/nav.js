@@ -4,8 +4,29 @@
 import { h } from "./dom.js";
 import { ApiError } from "./api.js";
 
+/** Asked before the page is left; a form with unsaved changes sets it. */
+let leaveGuard = null;
+
+export function setLeaveGuard(guard) {
+  leaveGuard = guard;
+}
+
+/** Whether the page may be left now (asks the form that has changes). */
+export function mayLeave() {
+  if (!leaveGuard || leaveGuard()) {
+    leaveGuard = null;
+    return true;
+  }
+  return false;
+}
+
+window.addEventListener("beforeunload", (event) => {
+  if (leaveGuard) event.preventDefault();
+});
+
 /** Goes to `url` inside the app, as a new history entry unless `replace`. */
-export function navigate(url, { replace = false } = {}) {
+export function navigate(url, { replace = false, force = false } = {}) {
+  if (!force && !mayLeave()) return;
   if (replace) history.replaceState(null, "", url);
   else history.pushState(null, "", url);
   window.dispatchEvent(new Event("finsam:navigate"));

@@ -128,7 +128,10 @@ mod tests {
         assert_eq!(fields[2]["list"], true);
         assert_eq!(fields[3]["required"], false);
         assert_eq!(json["enums"]["Status"][0]["name"], "PLANNED");
-        assert_eq!(json["enums"]["Status"][0]["description"], "Not yet started.");
+        assert_eq!(
+            json["enums"]["Status"][0]["description"],
+            "Not yet started."
+        );
         let make = &json["mutations"]["makeThing"];
         assert_eq!(make["args"][0]["type"], "NewThing");
         assert_eq!(make["args"][1]["required"], true);

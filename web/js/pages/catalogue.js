@@ -120,6 +120,10 @@ export async function render({ query }) {
     "section",
     {},
     h("h1", {}, "Insatser"),
+    // Offered where the API says the caller may create an insats.
+    choices.some((f) => f.viewerCan.createInsats && !f.dissolvedOn)
+      ? h("p", {}, h("a", { href: "/insatser/ny", class: "button primary" }, "Ny insats"))
+      : null,
     h(
       "form",
       { class: "filters", role: "search", onsubmit: (e) => e.preventDefault() },

@@ -5,6 +5,8 @@
 
 import { h } from "../dom.js";
 import { run, ApiError } from "../api.js";
+import { navigate, failure } from "../nav.js";
+import { ACTIONS } from "./insats-form.js";
 import { label, sek, percent, number, period, date, dash } from "../format.js";
 import { table } from "../charts.js";
 
@@ -86,7 +88,44 @@ function outcomes(list) {
   );
 }
 
+/** The changes the API says the caller may make, as links to their forms. */
+function actions(insats) {
+  const links = Object.entries(ACTIONS).filter(([, a]) => insats.viewerCan[a.can]);
+  if (!links.length) return null;
+  return h(
+    "nav",
+    { class: "record-actions", "aria-label": "Ändra insatsen" },
+    h("ul", {}, links.map(([path, a]) => h("li", {}, h("a", { href: `/insatser/${insats.id}/${path}` }, a.link)))),
+  );
+}
+
+const problem = h("div");
+
+function removeGoal(insats, goal) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary small",
+      "aria-label": `Ta bort målet ${goal.description}`,
+      onclick: async (event) => {
+        if (!confirm(`Ta bort målet "${goal.description}"?`)) return;
+        event.target.disabled = true;
+        try {
+          await run("RemoveInsatsGoal", { id: insats.id, version: insats.version, goal: goal.id });
+          navigate(`/insatser/${insats.id}`, { replace: true });
+        } catch (err) {
+          event.target.disabled = false;
+          problem.replaceChildren(failure(err));
+        }
+      },
+    },
+    "Ta bort",
+  );
+}
+
 export async function render({ params }) {
+  problem.replaceChildren();
   const data = await run("InsatsPage", { id: params[0] });
   const insats = data.insats;
   if (!insats) throw new ApiError("Insatsen finns inte, eller så får du inte se den.", "NOT_FOUND");
@@ -97,6 +136,7 @@ export async function render({ params }) {
     { class: "insats-page" },
     h("p", { class: "crumbs" }, h("a", { href: "/insatser" }, "Insatser"), " / ", h("a", { href: `/forbund/${insats.forbund.slug}` }, insats.forbund.name)),
     h("h1", {}, insats.name),
+    actions(insats),
     insats.description ? h("p", { class: "lead" }, insats.description) : null,
     facts([
       ["Förbund", h("a", { href: `/forbund/${insats.forbund.slug}` }, insats.forbund.name)],
@@ -120,7 +160,20 @@ export async function render({ params }) {
     insats.goals.length
       ? [
           h("h2", {}, "Mål"),
-          h("ul", {}, insats.goals.map((g) => h("li", {}, g.description, g.targetPercent !== null ? ` (${percent(g.targetPercent)}${g.horizonMonths ? ` efter ${g.horizonMonths} månader` : ""})` : ""))),
+          h(
+            "ul",
+            { class: "goals" },
+            insats.goals.map((g) =>
+              h(
+                "li",
+                {},
+                g.description,
+                g.targetPercent !== null ? ` (${percent(g.targetPercent)}${g.horizonMonths ? ` efter ${g.horizonMonths} månader` : ""})` : "",
+                insats.viewerCan.editGoals ? [" ", removeGoal(insats, g)] : null,
+              ),
+            ),
+          ),
+          problem,
         ]
       : null,
     h("h2", {}, "Budget"),

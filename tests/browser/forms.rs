@@ -1,0 +1,450 @@
+//! The forms in a real browser: an editor of Värend registers an insats with
+//! the keyboard alone, edits it, sets a year's budget and spending, records
+//! an outcome and finds it in the catalogue; two sessions edit one insats
+//! and the second is told, keeps its input and overwrites only knowingly; a
+//! draft survives a reload; anonymous visitors and another förbund's editor
+//! see no write control and get no form.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use finsam_api::auth::Role;
+use serde_json::{Value, json};
+
+use super::common::TestApp;
+use super::{both_widths, open, open_browser, script, sign_in_at, start_driver, text_of, wait_for};
+
+/// Signs in with `token` and waits until the app has left the login page.
+async fn sign_in(browser: &Client, base: &str, token: &str) {
+    sign_in_at(browser, base, "/login?back=%2Finsatser", token).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() == "/login" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still on the login page"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(browser, "main > :not(.loading)").await;
+}
+
+/// Presses `text`'s keys on whatever has the focus, as a keyboard does.
+async fn keys(browser: &Client, text: &str) {
+    let mut typing = KeyActions::new("keyboard".into());
+    for key in text.chars() {
+        typing = typing
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+    }
+    browser.perform_actions(typing).await.expect("keys");
+}
+
+/// The form control labelled `label` (by its `<label for>`).
+async fn field(browser: &Client, label: &str) -> fantoccini::elements::Element {
+    wait_for(browser, "form.record-form").await;
+    browser
+        .find(Locator::XPath(&format!(
+            "//form[contains(@class,'record-form')]//*[@id=//label[normalize-space(.)='{label}']/@for]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no field labelled {label}: {e}"))
+}
+
+async fn fill(browser: &Client, label: &str, value: &str) {
+    let input = field(browser, label).await;
+    input.clear().await.expect("clear");
+    input.send_keys(value).await.expect("type");
+}
+
+async fn save(browser: &Client) {
+    browser
+        .find(Locator::XPath(
+            "//form[contains(@class,'record-form')]//button[normalize-space(.)='Spara']",
+        ))
+        .await
+        .expect("a Spara button")
+        .click()
+        .await
+        .expect("press Spara");
+}
+
+/// Waits until the address is `path` (after a form has saved).
+async fn wait_for_path(browser: &Client, path: &str) {
+    let started = Instant::now();
+    loop {
+        let url = browser.current_url().await.expect("url");
+        if url.path() == path {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still at {url}, not {path}: {}",
+            text_of(browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(browser, "main article.insats-page").await;
+}
+
+async fn insats(app: &TestApp, id: &str) -> Value {
+    app.data_as(
+        Some(&app.network_admin()),
+        "query($id: ID!) { insats(id: $id) { name targetGroup version endsOn } }",
+        json!({ "id": id }),
+    )
+    .await["insats"]
+        .clone()
+}
+
+/// The id of the insats at the current address (`/insatser/{id}`).
+async fn current_id(browser: &Client) -> String {
+    let url = browser.current_url().await.expect("url");
+    url.path().trim_start_matches("/insatser/").to_string()
+}
+
+#[tokio::test]
+async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    sign_in(&browser, &base, &app.token(&[Role::Editor], Some("varend"))).await;
+
+    // The catalogue offers a new insats to an editor.
+    open(&browser, &base, "/insatser").await;
+    wait_for(&browser, "a[href='/insatser/ny']").await;
+
+    // The keyboard alone: Tab from the top of the page to each field.
+    open(&browser, &base, "/insatser/ny").await;
+    wait_for(&browser, "form.record-form").await;
+    assert_eq!(
+        text_of(&browser, "h1").await,
+        "Ny insats för Samordningsförbundet Värend"
+    );
+    both_widths(&browser, "insats-new", None).await;
+    let focused_label = "const e = document.activeElement; const l = e && e.id && document.querySelector(`label[for='${e.id}']`); return l ? l.textContent.trim() : (e ? e.tagName + ':' + e.textContent.trim() : '');";
+    for (label, value) in [
+        ("Namn", "Stegvis Växjö"),
+        ("Startdatum", "2027-01-01"),
+        ("Slutdatum", "2028-12-31"),
+    ] {
+        let mut steps = 0;
+        loop {
+            let now = script(&browser, focused_label).await;
+            if now == label {
+                break;
+            }
+            steps += 1;
+            assert!(steps < 60, "Tab never reached {label} (at {now})");
+            keys(&browser, &Key::Tab.to_string()).await;
+        }
+        keys(&browser, value).await;
+    }
+    // Enter in a field sends the form.
+    keys(&browser, &Key::Enter.to_string()).await;
+    let started = Instant::now();
+    while !browser
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .starts_with("/insatser/")
+        || browser.current_url().await.expect("url").path() == "/insatser/ny"
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not saved: {}",
+            text_of(&browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(&browser, "main article.insats-page").await;
+    let id = current_id(&browser).await;
+    assert_eq!(text_of(&browser, "h1").await, "Stegvis Växjö");
+    let page = text_of(&browser, "main").await;
+    assert!(page.contains("2027-01-01 – 2028-12-31"), "{page}");
+    // Its own förbund's editor gets the changes it may make.
+    for link in [
+        "Ändra uppgifterna",
+        "Budget och förbrukning",
+        "Rapportera resultat",
+        "Förläng",
+        "Dela",
+    ] {
+        assert!(
+            browser.find(Locator::LinkText(link)).await.is_ok(),
+            "no {link} on {page}"
+        );
+    }
+
+    // A field the API refuses: told beside the field, in Swedish, with focus.
+    open(&browser, &base, &format!("/insatser/{id}/redigera")).await;
+    fill(&browser, "Lägsta ålder", "40").await;
+    fill(&browser, "Högsta ålder", "20").await;
+    save(&browser).await;
+    let alert = text_of(&browser, "form.record-form [role=alert]:not([hidden])").await;
+    assert!(
+        alert.contains("lägsta åldern är högre än den högsta"),
+        "{alert}"
+    );
+    let focused = script(&browser, focused_label).await;
+    assert_eq!(focused, "Lägsta ålder");
+    let invalid = script(
+        &browser,
+        "return document.activeElement.getAttribute('aria-invalid');",
+    )
+    .await;
+    assert_eq!(invalid, "true");
+    both_widths(&browser, "insats-form-error", None).await;
+
+    // Edit: a new end and target group; the rest is kept.
+    fill(&browser, "Lägsta ålder", "18").await;
+    fill(&browser, "Högsta ålder", "29").await;
+    fill(
+        &browser,
+        "Målgrupp",
+        "Unga vuxna i Växjö som står långt från arbete",
+    )
+    .await;
+    fill(&browser, "Slutdatum", "2029-06-30").await;
+    save(&browser).await;
+    wait_for_path(&browser, &format!("/insatser/{id}")).await;
+    let page = text_of(&browser, "main").await;
+    assert!(page.contains("2027-01-01 – 2029-06-30"), "{page}");
+    assert!(page.contains("Unga vuxna i Växjö"), "{page}");
+    assert!(page.contains("18–29 år"), "{page}");
+
+    // A year's budget and spending, with the date it was spent through.
+    open(&browser, &base, &format!("/insatser/{id}/budget?ar=2027")).await;
+    fill(&browser, "Budget (kr)", "300000").await;
+    fill(&browser, "Förbrukat (kr)", "120 000").await;
+    fill(&browser, "Förbrukat t.o.m.", "2027-06-30").await;
+    save(&browser).await;
+    wait_for_path(&browser, &format!("/insatser/{id}")).await;
+    let budget = text_of(&browser, "table.budgets").await;
+    assert!(budget.contains("300 000 kr"), "{budget}");
+    assert!(
+        budget.contains("120 000 kr (t.o.m. 2027-06-30)"),
+        "{budget}"
+    );
+    assert!(budget.contains("40,0 %"), "{budget}");
+
+    // An outcome for the half-year, by gender.
+    open(&browser, &base, &format!("/insatser/{id}/resultat")).await;
+    both_widths(&browser, "insats-outcome-form", None).await;
+    fill(&browser, "Period från", "2027-01-01").await;
+    fill(&browser, "Period till", "2027-06-30").await;
+    fill(&browser, "Deltagare totalt", "12").await;
+    fill(&browser, "Deltagare kvinnor", "7").await;
+    fill(&browser, "Deltagare män", "5").await;
+    save(&browser).await;
+    wait_for_path(&browser, &format!("/insatser/{id}")).await;
+    let page = text_of(&browser, "main").await;
+    assert!(page.contains("2027-01-01 – 2027-06-30 · alla"), "{page}");
+
+    // And it is in the catalogue.
+    open(&browser, &base, "/insatser?search=stegvis").await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//ul[@class='results']/li/a[text()='Stegvis Växjö']",
+        ))
+        .await
+        .expect("found in the catalogue");
+    browser.close().await.expect("close the browser");
+}
+
+#[tokio::test]
+async fn a_second_editor_is_told_keeps_its_input_and_overwrites_only_knowingly() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    // Samordningsteam Västerås, id 1.
+    let token = app.token(&[Role::Editor], Some("vasteras"));
+    let first = open_browser(&driver, &chromium).await;
+    let second = open_browser(&driver, &chromium).await;
+    for browser in [&first, &second] {
+        sign_in(browser, &base, &token).await;
+        open(browser, &base, "/insatser/1/redigera").await;
+    }
+    fill(&first, "Målgrupp", "Målgrupp enligt första").await;
+    fill(&first, "Årsplatser", "45").await;
+    fill(&second, "Målgrupp", "Målgrupp enligt andra").await;
+    save(&first).await;
+    wait_for_path(&first, "/insatser/1").await;
+    let saved = insats(&app, "1").await;
+    assert_eq!(saved["targetGroup"], "Målgrupp enligt första");
+
+    save(&second).await;
+    let alert = text_of(&second, "form.record-form [role=alert]:not([hidden])").await;
+    assert!(alert.contains("Någon annan sparade ändringar"), "{alert}");
+    // Their value beside the field, what was typed kept.
+    let theirs = text_of(&second, ".theirs").await;
+    assert!(theirs.contains("Målgrupp enligt första"), "{theirs}");
+    let typed = field(&second, "Målgrupp")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(typed.as_deref(), Some("Målgrupp enligt andra"));
+    // A field left alone took their value, so saving does not undo it.
+    let places = field(&second, "Årsplatser")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(places.as_deref(), Some("45"));
+    // Nothing overwritten unknowingly.
+    assert_eq!(
+        insats(&app, "1").await["targetGroup"],
+        "Målgrupp enligt första"
+    );
+    both_widths(&second, "insats-conflict", Some("insats-conflict.png")).await;
+
+    // Saving again is knowing: their other change stays.
+    save(&second).await;
+    wait_for_path(&second, "/insatser/1").await;
+    let now = insats(&app, "1").await;
+    assert_eq!(now["targetGroup"], "Målgrupp enligt andra");
+    assert_eq!(
+        now["version"],
+        saved["version"].as_i64().expect("version") + 1
+    );
+    let places = app
+        .data_as(
+            Some(&app.network_admin()),
+            r#"{ insats(id: "1") { capacityYearPlaces } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(places["insats"]["capacityYearPlaces"], 45);
+    first.close().await.expect("close");
+    second.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_draft_survives_a_reload_until_it_is_saved_or_discarded() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    sign_in(
+        &browser,
+        &base,
+        &app.token(&[Role::Editor], Some("vasteras")),
+    )
+    .await;
+    open(&browser, &base, "/insatser/1/redigera").await;
+    fill(&browser, "Namn", "Samordningsteam Västerås (utkast)").await;
+    browser.refresh().await.expect("reload");
+    wait_for(&browser, "form.record-form").await;
+    let kept = field(&browser, "Namn")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some("Samordningsteam Västerås (utkast)"));
+    let status = text_of(&browser, "form.record-form .form-status").await;
+    assert!(status.contains("utkast"), "{status}");
+    both_widths(&browser, "insats-edit", Some("insats-form.png")).await;
+    // Nothing was saved by keeping it.
+    assert_eq!(insats(&app, "1").await["name"], "Samordningsteam Västerås");
+    // Discarded: the record's values again, and gone after a reload.
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Släng ändringarna']",
+        ))
+        .await
+        .expect("discard")
+        .click()
+        .await
+        .expect("press");
+    browser.refresh().await.expect("reload");
+    wait_for(&browser, "form.record-form").await;
+    let value = field(&browser, "Namn")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(value.as_deref(), Some("Samordningsteam Västerås"));
+    browser.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn no_write_control_or_form_for_those_who_may_not_write() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+
+    // Anonymous: no link to a form, and a form's address says why.
+    for (path, css) in [
+        ("/insatser", "a[href='/insatser/ny']"),
+        ("/insatser/1", "nav.record-actions"),
+    ] {
+        open(&browser, &base, path).await;
+        assert!(
+            browser.find(Locator::Css(css)).await.is_err(),
+            "{path} shows {css}"
+        );
+        assert!(
+            browser
+                .find(Locator::Css("main button.secondary"))
+                .await
+                .is_err(),
+            "{path}"
+        );
+    }
+    for path in ["/insatser/ny", "/insatser/1/redigera", "/insatser/1/budget"] {
+        open(&browser, &base, path).await;
+        let alert = text_of(&browser, "main [role=alert]").await;
+        assert!(alert.contains("Logga in"), "{path}: {alert}");
+        assert!(
+            browser
+                .find(Locator::Css("form.record-form"))
+                .await
+                .is_err(),
+            "{path} has a form"
+        );
+    }
+
+    // Värend's editor on a Västerås insats: none either.
+    sign_in(&browser, &base, &app.token(&[Role::Editor], Some("varend"))).await;
+    open(&browser, &base, "/insatser/1").await;
+    assert!(
+        browser
+            .find(Locator::Css("nav.record-actions"))
+            .await
+            .is_err()
+    );
+    open(&browser, &base, "/insatser/1/redigera").await;
+    let alert = text_of(&browser, "main [role=alert]").await;
+    assert!(alert.contains("Din roll får inte"), "{alert}");
+    assert!(
+        browser
+            .find(Locator::Css("form.record-form"))
+            .await
+            .is_err()
+    );
+    // A member of Värend may read but not write: no new insats either.
+    sign_in(&browser, &base, &app.token(&[Role::Member], Some("varend"))).await;
+    open(&browser, &base, "/insatser").await;
+    assert!(
+        browser
+            .find(Locator::Css("a[href='/insatser/ny']"))
+            .await
+            .is_err()
+    );
+    browser.close().await.expect("close");
+}

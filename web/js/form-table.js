@@ -1,0 +1,208 @@
+// The one table of the app's forms: for each change the API offers, the
+// operation that sends it (web/operations.graphql), the arguments the page
+// supplies, the order and wording of the fields, and Swedish help texts.
+// Types, required fields, defaults and enum values come from the schema
+// (forms.js reads /app/inputs.json); a field the table does not name still
+// gets its place, after those it does.
+
+/** Swedish labels of input fields, by their name in the schema. */
+export const FIELD_LABELS = {
+  name: "Namn",
+  description: "Beskrivning",
+  orientation: "Inriktning",
+  category: "Kategori",
+  ownerOrganisation: "Ägare",
+  executorOrganisation: "Utförare",
+  targetGroup: "Målgrupp",
+  ageMin: "Lägsta ålder",
+  ageMax: "Högsta ålder",
+  capacityYearPlaces: "Årsplatser",
+  targetParticipants: "Mål antal deltagare",
+  startsOn: "Startdatum",
+  endsOn: "Slutdatum",
+  status: "Status",
+  visibility: "Synlighet",
+  allocatedSek: "Beviljat belopp (kr)",
+  forbund: "Förbund",
+  newEndsOn: "Nytt slutdatum",
+  decidedOn: "Beslutsdatum",
+  note: "Anteckning",
+  year: "År",
+  budgetSek: "Budget (kr)",
+  spentSek: "Förbrukat (kr)",
+  spentThrough: "Förbrukat t.o.m.",
+  periodFrom: "Period från",
+  periodTo: "Period till",
+  participants: "Deltagare totalt",
+  participantsWomen: "Deltagare kvinnor",
+  participantsMen: "Deltagare män",
+  closures: "Avslut totalt",
+  closuresWork: "Avslut till arbete",
+  closuresStudies: "Avslut till studier",
+  closuresLabourMarketTraining: "Avslut till arbetsmarknadsutbildning",
+  closuresCompleted: "Avslut efter fullföljd insats",
+  closuresNotInfluenceable: "Avslut av ej påverkbara skäl",
+  closuresOther: "Avslut av andra skäl",
+  shareReachedGoalPercent: "Andel som nått målet (%)",
+  meanMonthsInInsats: "Månader i insatsen (medel)",
+  municipalities: "Per kommun",
+  municipality: "Kommun",
+  targetPercent: "Målvärde (%)",
+  horizonMonths: "Mäts efter (månader)",
+  with: "Delas med förbund",
+  to: "Till förbund",
+  heldOn: "Datum",
+  startsAt: "Börjar (TT:MM)",
+  endsAt: "Slutar (TT:MM)",
+  place: "Plats",
+  paragraphFrom: "Från §",
+  paragraphTo: "Till §",
+  body: "Organ",
+  paragraph: "§",
+  text: "Beslut",
+  amountSek: "Belopp (kr)",
+  insats: "Insats",
+};
+
+/** Which of format.js's label sets words each enum of the schema. */
+export const ENUM_LABELS = {
+  Status: "status",
+  Category: "category",
+  Orientation: "orientation",
+  Visibility: "visibility",
+  Gender: "gender",
+  MemberKind: "memberKind",
+};
+
+const insatsBack = ({ id }) => `/insatser/${id}`;
+
+/** The forms, by the mutation each sends. */
+export const FORMS = {
+  createInsats: {
+    operation: "CreateInsats",
+    mutation: "createInsats",
+    title: "Ny insats",
+    context: ["forbund"],
+    order: [
+      "name", "description", "targetGroup", "orientation", "category", "status", "visibility",
+      "startsOn", "endsOn", "ageMin", "ageMax", "capacityYearPlaces", "targetParticipants",
+      "ownerOrganisation", "executorOrganisation", "allocatedSek",
+    ],
+    fields: {
+      description: { multiline: true, help: "Vad insatsen gör och för vem, med egna ord." },
+      targetGroup: { multiline: true },
+      visibility: { help: "Privat: bara ert förbund (och de ni delar med). Nätverket: alla inloggade förbund. Offentlig: alla." },
+      allocatedSek: { help: "Det styrelsen har beviljat för hela perioden." },
+    },
+  },
+  updateInsats: {
+    operation: "UpdateInsats",
+    mutation: "updateInsats",
+    title: "Ändra insats",
+    context: ["id", "version"],
+    // Only the fields that changed are sent; the others are kept.
+    patch: true,
+    cancel: insatsBack,
+    order: [
+      "name", "description", "targetGroup", "orientation", "category", "status",
+      "startsOn", "endsOn", "ageMin", "ageMax", "capacityYearPlaces", "targetParticipants",
+      "ownerOrganisation", "executorOrganisation", "allocatedSek",
+    ],
+    fields: {
+      description: { multiline: true },
+      targetGroup: { multiline: true },
+      endsOn: { help: "Det planerade slutet. En förlängning görs under Förläng, så att den syns i historiken." },
+    },
+  },
+  extendInsats: {
+    operation: "ExtendInsats",
+    mutation: "extendInsats",
+    title: "Förläng insatsen",
+    context: ["id", "version"],
+    cancel: insatsBack,
+    fields: { note: { multiline: true } },
+  },
+  setInsatsBudget: {
+    operation: "SetInsatsBudget",
+    mutation: "setInsatsBudget",
+    title: "Budget och förbrukning",
+    context: ["id", "version"],
+    cancel: insatsBack,
+    fields: {
+      spentSek: { help: "Förbrukat hittills under året." },
+      spentThrough: { help: "Det datum förbrukningen avser, t.ex. halvårets sista dag." },
+    },
+  },
+  recordInsatsOutcome: {
+    operation: "RecordInsatsOutcome",
+    mutation: "recordInsatsOutcome",
+    title: "Resultat för en period",
+    context: ["id", "version"],
+    cancel: insatsBack,
+    fields: {
+      periodFrom: { help: "Lämna tomt för \"sedan starten\"." },
+      note: { multiline: true },
+    },
+  },
+  addInsatsGoal: {
+    operation: "AddInsatsGoal",
+    mutation: "addInsatsGoal",
+    title: "Nytt mål",
+    context: ["id", "version"],
+    cancel: insatsBack,
+    fields: { description: { multiline: true, label: "Mål" } },
+  },
+  shareInsats: {
+    operation: "ShareInsats",
+    mutation: "shareInsats",
+    title: "Dela insatsen",
+    context: ["id", "version"],
+    cancel: insatsBack,
+    fields: {
+      visibility: { help: "Privat: bara ert förbund och de förbund som väljs nedan. Nätverket: alla inloggade förbund. Offentlig: alla." },
+      with: { help: "Förbund som får se en privat insats." },
+    },
+  },
+  carryOverInsats: {
+    operation: "CarryOverInsats",
+    mutation: "carryOverInsats",
+    title: "Överför till ett annat förbund",
+    context: ["id", "version"],
+    cancel: insatsBack,
+    save: "Spara",
+    fields: { to: { help: "Förbundet som tar över insatsen (t.ex. vid en sammanslagning)." } },
+  },
+};
+
+/**
+ * The API's input errors in Swedish, by the rule's English text (the field
+ * is named beside the message). A message not here is shown as the API
+ * gave it, after a Swedish lead.
+ */
+export const MESSAGES = [
+  [/^must not be empty$/, () => "får inte vara tomt."],
+  [/^must be at most (\d+) characters$/, (m) => `får vara högst ${m[1]} tecken.`],
+  [/^the end must not be before the start$/, () => "slutet får inte ligga före starten."],
+  [/^an age is 0 to (\d+)$/, (m) => `en ålder är 0–${m[1]} år.`],
+  [/^the lowest age is above the highest$/, () => "lägsta åldern är högre än den högsta."],
+  [/^a percentage is 0 to 100$/, () => "en andel är 0–100 %."],
+  [/^must not be negative$/, () => "får inte vara negativt."],
+  [/^an amount of money is not negative$/, () => "ett belopp kan inte vara negativt."],
+  [/^a count is not negative$/, () => "ett antal kan inte vara negativt."],
+  [/^more closures than participants$/, () => "fler avslut än deltagare."],
+  [/^a year from 1990 to 2100$/, () => "ett år mellan 1990 och 2100."],
+  [/^0 to 600 months$/, () => "0–600 månader."],
+  [/^the insats has no such goal$/, () => "insatsen har inget sådant mål."],
+  [/^the förbund already has an insats with this name$/, () => "förbundet har redan en insats med det namnet."],
+  [/^the insats has already been carried over$/, () => "insatsen är redan överförd."],
+  [/^a time is written HH:MM$/, () => "en tid skrivs TT:MM."],
+];
+
+/** An API input error's text in Swedish. */
+export function swedish(message) {
+  for (const [pattern, word] of MESSAGES) {
+    const m = pattern.exec(message || "");
+    if (m) return word(m);
+  }
+  return `uppgiften godtogs inte (${message}).`;
+}
