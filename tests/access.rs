@@ -215,6 +215,13 @@ fn ops() -> Vec<Op> {
             vars: none,
         },
         Op {
+            name: "meeting",
+            own: "varend",
+            allowed: EVERYONE,
+            doc: "query($id: ID!) { meeting(id: $id) { id heldOn } }",
+            vars: |ids, _| json!({ "id": ids.varend_meeting }),
+        },
+        Op {
             name: "dsoRing",
             own: "varend",
             allowed: EVERYONE,

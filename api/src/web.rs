@@ -34,7 +34,7 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 10] = [
+pub const APP_ROUTES: [&str; 12] = [
     "/",
     "/insatser",
     "/insatser/{id}",
@@ -43,6 +43,8 @@ pub const APP_ROUTES: [&str; 10] = [
     "/dso",
     "/comparisons/{slug}",
     "/meetings",
+    "/meetings/{id}",
+    "/meetings/{id}/{action}",
     "/login",
     "/auth/callback",
 ];

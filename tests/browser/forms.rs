@@ -448,3 +448,72 @@ async fn no_write_control_or_form_for_those_who_may_not_write() {
     );
     browser.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    sign_in(&browser, &base, &app.token(&[Role::Editor], Some("varend"))).await;
+    open(&browser, &base, "/meetings?forbund=varend").await;
+    wait_for(&browser, "a[href^='/meetings/ny']")
+        .await
+        .click()
+        .await
+        .expect("new meeting");
+    fill(&browser, "Datum", "2026-11-20").await;
+    fill(&browser, "Börjar (TT:MM)", "13.00").await;
+    fill(&browser, "Plats", "Växjö, Västergatan 2").await;
+    save(&browser).await;
+    // "13.00" is not HH:MM: told beside the field.
+    let alert = text_of(&browser, "form.record-form [role=alert]:not([hidden])").await;
+    assert!(alert.contains("en tid skrivs TT:MM"), "{alert}");
+    fill(&browser, "Börjar (TT:MM)", "13:00").await;
+    save(&browser).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() != "/meetings" {
+        assert!(started.elapsed() < Duration::from_secs(20), "not saved");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(&browser, "ol.meetings").await;
+    let decision_link = wait_for(&browser, "ol.meetings li a[href$='/beslut']").await;
+    let list = text_of(&browser, "ol.meetings").await;
+    assert!(list.contains("2026-11-20"), "{list}");
+    assert!(list.contains("Växjö, Västergatan 2"), "{list}");
+    decision_link.click().await.expect("new decision");
+    fill(&browser, "§", "12").await;
+    fill(
+        &browser,
+        "Beslut",
+        "Styrelsen beviljar Min Bok 150 000 kr för 2027",
+    )
+    .await;
+    fill(&browser, "Belopp (kr)", "150000").await;
+    let insats = field(&browser, "Insats").await;
+    insats
+        .select_by_label("Min Bok")
+        .await
+        .expect("choose the insats");
+    both_widths(&browser, "decision-form", None).await;
+    save(&browser).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() != "/meetings" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not saved: {}",
+            text_of(&browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let list = text_of(&browser, "ol.meetings").await;
+    assert!(
+        list.contains(
+            "§ 12: Styrelsen beviljar Min Bok 150 000 kr för 2027 (150 000 kr) – Min Bok"
+        ),
+        "{list}"
+    );
+    browser.close().await.expect("close");
+}

@@ -76,8 +76,48 @@ export const ENUM_LABELS = {
 
 const insatsBack = ({ id }) => `/insatser/${id}`;
 
+const meetingsBack = () => "/meetings";
+
+const meetingOrder = ["heldOn", "startsAt", "endsAt", "place", "body", "paragraphFrom", "paragraphTo", "note"];
+
 /** The forms, by the mutation each sends. */
 export const FORMS = {
+  createMeeting: {
+    operation: "CreateMeeting",
+    mutation: "createMeeting",
+    title: "Nytt sammanträde",
+    context: ["forbund"],
+    cancel: meetingsBack,
+    order: meetingOrder,
+    fields: {
+      body: { choices: [["BOARD", "Styrelse"], ["INTERIM_BOARD", "Interimsstyrelse"]] },
+      note: { multiline: true },
+    },
+  },
+  updateMeeting: {
+    operation: "UpdateMeeting",
+    mutation: "updateMeeting",
+    title: "Ändra sammanträdet",
+    context: ["id", "version", "forbund"],
+    cancel: meetingsBack,
+    order: meetingOrder,
+    fields: {
+      body: { choices: [["BOARD", "Styrelse"], ["INTERIM_BOARD", "Interimsstyrelse"]] },
+      note: { multiline: true },
+    },
+  },
+  recordDecision: {
+    operation: "RecordDecision",
+    mutation: "recordDecision",
+    title: "Nytt beslut",
+    context: ["meeting", "version"],
+    cancel: meetingsBack,
+    order: ["paragraph", "text", "amountSek", "insats"],
+    fields: {
+      text: { multiline: true, help: "Beslutet som det står i protokollet." },
+      insats: { help: "Insatsen beslutet finansierar eller gäller, om någon." },
+    },
+  },
   createInsats: {
     operation: "CreateInsats",
     mutation: "createInsats",

@@ -13,6 +13,7 @@ import * as forbund from "./pages/forbund.js";
 import * as dso from "./pages/dso.js";
 import * as comparisons from "./pages/comparisons.js";
 import * as meetings from "./pages/meetings.js";
+import * as meetingForm from "./pages/meeting-form.js";
 import * as login from "./pages/login.js";
 import * as home from "./pages/home.js";
 import * as callback from "./pages/callback.js";
@@ -28,6 +29,8 @@ const routes = [
   [/^\/dso$/, dso],
   [/^\/comparisons\/([^/]+)$/, comparisons],
   [/^\/meetings$/, meetings],
+  [/^\/meetings\/(ny)$/, meetingForm],
+  [/^\/meetings\/([^/]+)\/([^/]+)$/, meetingForm],
   [/^\/login$/, login],
   [/^\/auth\/callback$/, callback],
 ];

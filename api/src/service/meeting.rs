@@ -21,6 +21,11 @@ const MAX_YEARS: i64 = 10;
 
 /// Meetings from `from` to `to` (both included), of the given förbund or all,
 /// by day and time.
+/// One meeting by id (public, like the calendar), or `None`.
+pub async fn by_id(db: &DatabaseConnection, id: i32) -> ApiResult<Option<meeting::Model>> {
+    Ok(meeting::Entity::find_by_id(id).one(db).await?)
+}
+
 pub async fn calendar(
     db: &DatabaseConnection,
     from: NaiveDate,

@@ -5,10 +5,11 @@
 
 import { h } from "../dom.js";
 import { run, ApiError } from "../api.js";
-import { navigate, failure } from "../nav.js";
+import { navigate } from "../nav.js";
 import { form } from "../forms.js";
 import { FORMS } from "../form-table.js";
 import { today } from "../format.js";
+import { formPage, refused, creatable } from "./form-page.js";
 
 let pageTitle = "Insats";
 export const title = () => pageTitle;
@@ -24,16 +25,6 @@ export const ACTIONS = {
   overfor: { form: "carryOverInsats", can: "carryOver", link: "Överför" },
 };
 
-function refused(principal, what) {
-  const err = new ApiError(
-    principal
-      ? `Din roll får inte ${what}.`
-      : `Logga in med en roll som får ${what}.`,
-    principal ? "FORBIDDEN" : "UNAUTHENTICATED",
-  );
-  return failure(err);
-}
-
 async function choices() {
   const data = await run("ForbundChoices");
   return data.forbundList.edges.map((e) => e.node).filter((f) => !f.dissolvedOn);
@@ -42,37 +33,15 @@ async function choices() {
 /** /insatser/ny: for the förbund the caller may create insatser in. */
 async function create({ principal, query }) {
   pageTitle = "Ny insats";
-  const data = await run("ForbundChoices");
-  const allowed = data.forbundList.edges.map((e) => e.node).filter((f) => f.viewerCan.createInsats && !f.dissolvedOn);
-  if (!allowed.length) return refused(principal, "lägga upp insatser");
-  const own = principal && principal.forbund && allowed.find((f) => f.slug === principal.forbund.slug);
-  let spec = FORMS.createInsats;
-  const context = {};
-  if (own) {
-    context.forbund = own.slug;
-  } else {
-    // Someone who may create in several förbund (network admin) chooses.
-    spec = {
-      ...spec,
-      context: [],
-      order: ["forbund", ...spec.order],
-      fields: { ...spec.fields, forbund: { choices: allowed.map((f) => [f.slug, f.name]) } },
-      initial: { forbund: query.get("forbund") || "" },
-    };
-  }
+  const { spec, context, own } = await creatable(principal, query, FORMS.createInsats, "createInsats");
+  if (!spec) return refused(principal, "lägga upp insatser");
   const body = await form({
     spec,
     id: "/insatser/ny",
     context,
     saved: (insats) => navigate(`/insatser/${insats.id}`, { force: true }),
   });
-  return h(
-    "article",
-    { class: "form-page" },
-    h("p", { class: "crumbs" }, h("a", { href: "/insatser" }, "Insatser"), " / Ny"),
-    h("h1", {}, own ? `Ny insats för ${own.name}` : "Ny insats"),
-    body,
-  );
+  return formPage([h("a", { href: "/insatser" }, "Insatser"), "Ny"], own ? `Ny insats för ${own.name}` : "Ny insats", body);
 }
 
 /** The values of an insats as its forms' fields name them. */
@@ -105,15 +74,7 @@ export async function render({ params, principal, query }) {
   const insats = await load();
   const spec = FORMS[chosen.form];
   pageTitle = `${spec.title}: ${insats.name}`;
-  if (!insats.viewerCan[chosen.can]) {
-    return h(
-      "article",
-      {},
-      h("h1", {}, spec.title),
-      refused(principal, `ändra ${insats.name}`),
-      h("p", {}, h("a", { href: `/insatser/${id}` }, "Till insatsen")),
-    );
-  }
+  if (!insats.viewerCan[chosen.can]) return refused(principal, `ändra ${insats.name}`);
   let current = spec;
   if (chosen.form === "shareInsats" || chosen.form === "carryOverInsats") {
     const list = (await choices()).filter((f) => f.slug !== insats.forbund.slug).map((f) => [f.slug, f.name]);
@@ -132,11 +93,9 @@ export async function render({ params, principal, query }) {
     },
     saved: () => navigate(`/insatser/${id}`, { force: true }),
   });
-  return h(
-    "article",
-    { class: "form-page" },
-    h("p", { class: "crumbs" }, h("a", { href: "/insatser" }, "Insatser"), " / ", h("a", { href: `/insatser/${id}` }, insats.name)),
-    h("h1", {}, spec.title),
+  return formPage(
+    [h("a", { href: "/insatser" }, "Insatser"), h("a", { href: `/insatser/${id}` }, insats.name)],
+    spec.title,
     chosen.form === "setInsatsBudget" && insats.budgets.length
       ? h("p", { class: "hint" }, "Registrerade år: ", insats.budgets.map((b, i) => [i ? ", " : "", h("a", { href: `/insatser/${id}/budget?ar=${b.year}` }, String(b.year))]))
       : null,

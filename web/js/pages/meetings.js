@@ -5,8 +5,20 @@ import { h } from "../dom.js";
 import { run } from "../api.js";
 import { navigate } from "../nav.js";
 import { label, sek, today, addYears } from "../format.js";
+import { ACTIONS } from "./meeting-form.js";
 
 export const title = () => "Sammanträden";
+
+/** Links to the changes the API says the caller may make to `m`. */
+function changes(m) {
+  const links = Object.entries(ACTIONS).filter(([, a]) => m.viewerCan[a.can]);
+  if (!links.length) return null;
+  return h(
+    "nav",
+    { class: "record-actions", "aria-label": `Ändra sammanträdet ${m.heldOn}` },
+    h("ul", {}, links.map(([path, a]) => h("li", {}, h("a", { href: `/meetings/${m.id}/${path}` }, a.link)))),
+  );
+}
 
 export async function render({ query }) {
   const day = today();
@@ -49,6 +61,10 @@ export async function render({ query }) {
     "section",
     {},
     h("h1", {}, "Sammanträden"),
+    // Offered where the API says the caller may add a meeting.
+    choices.forbundList.edges.some((e) => e.node.viewerCan.createMeeting && !e.node.dissolvedOn)
+      ? h("p", {}, h("a", { href: `/meetings/ny${forbund ? `?forbund=${forbund}` : ""}`, class: "button primary" }, "Nytt sammanträde"))
+      : null,
     form,
     h("p", { role: "status" }, `${meetings.length} sammanträden ${from} – ${to}`),
     h(
@@ -68,6 +84,7 @@ export async function render({ query }) {
             m.paragraphFrom ? ` · §§ ${m.paragraphFrom}–${m.paragraphTo ?? ""}` : "",
           ),
           m.note ? h("p", {}, m.note) : null,
+          changes(m),
           m.decisions.length
             ? h(
                 "ul",

@@ -1,7 +1,7 @@
-//! The root `meetings` query: board meetings across förbund, a public
-//! calendar.
+//! The root `meetings` and `meeting` queries: board meetings across
+//! förbund, a public calendar.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, ID, Object};
 
 use crate::graphql::reader;
 use crate::graphql::types::Date;
@@ -23,5 +23,15 @@ impl MeetingQuery {
     ) -> async_graphql::Result<Vec<Meeting>> {
         let rows = service::meeting::calendar(reader(ctx)?, from.0, to.0, forbund).await?;
         Ok(rows.into_iter().map(Meeting).collect())
+    }
+
+    /// One meeting, with its decisions (an id that is not one gives null).
+    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Meeting>> {
+        let Ok(id) = id.parse::<i32>() else {
+            return Ok(None);
+        };
+        Ok(service::meeting::by_id(reader(ctx)?, id)
+            .await?
+            .map(Meeting))
     }
 }

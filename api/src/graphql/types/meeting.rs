@@ -73,4 +73,28 @@ impl Meeting {
     async fn version(&self) -> i32 {
         self.0.version
     }
+
+    /// What the caller may do with this meeting, by the rules the
+    /// mutations check.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<MeetingViewerCan> {
+        use crate::auth::policy::{Action, allows};
+        let principal = &crate::graphql::caller(ctx)?.principal;
+        let reference = crate::graphql::reference(ctx).await?;
+        let edit = reference
+            .forbund_by_id(self.0.forbund_id)
+            .is_some_and(|f| allows(principal, Action::EditForbundContent { forbund: &f.slug }));
+        Ok(MeetingViewerCan {
+            update: edit,
+            record_decision: edit,
+        })
+    }
+}
+
+/// The changes the caller may make to one meeting (`Meeting.viewerCan`).
+#[derive(async_graphql::SimpleObject)]
+pub struct MeetingViewerCan {
+    /// `updateMeeting`.
+    pub update: bool,
+    /// `recordDecision`.
+    pub record_decision: bool,
 }

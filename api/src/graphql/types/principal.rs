@@ -31,4 +31,31 @@ impl PrincipalObject {
     async fn roles(&self) -> &[Role] {
         &self.0.roles
     }
+
+    /// The network-wide changes the caller may make, by the rules the
+    /// mutations check (what a förbund's or an insats's `viewerCan` does not
+    /// cover: there is no object to ask before it exists).
+    async fn viewer_can(&self) -> NetworkViewerCan {
+        use crate::auth::policy::{Action, allows};
+        let network = allows(&self.0, Action::ManageNetwork);
+        NetworkViewerCan {
+            create_forbund: network,
+            create_dso_agreement: network,
+            define_indicator: network,
+            upsert_national_averages: network,
+        }
+    }
+}
+
+/// Changes across the network (`me.viewerCan`).
+#[derive(async_graphql::SimpleObject)]
+pub struct NetworkViewerCan {
+    /// `createForbund`.
+    pub create_forbund: bool,
+    /// `createDsoAgreement`.
+    pub create_dso_agreement: bool,
+    /// `defineIndicator`.
+    pub define_indicator: bool,
+    /// `upsertNationalAverages`.
+    pub upsert_national_averages: bool,
 }
