@@ -34,7 +34,7 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 12] = [
+pub const APP_ROUTES: [&str; 13] = [
     "/",
     "/insatser",
     "/insatser/{id}",
@@ -46,6 +46,7 @@ pub const APP_ROUTES: [&str; 12] = [
     "/meetings/{id}",
     "/meetings/{id}/{action}",
     "/login",
+    "/tillganglighet",
     "/auth/callback",
 ];
 

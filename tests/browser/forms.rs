@@ -17,7 +17,7 @@ use super::common::TestApp;
 use super::{both_widths, open, open_browser, script, sign_in_at, start_driver, text_of, wait_for};
 
 /// Signs in with `token` and waits until the app has left the login page.
-async fn sign_in(browser: &Client, base: &str, token: &str) {
+pub(super) async fn sign_in(browser: &Client, base: &str, token: &str) {
     sign_in_at(browser, base, "/login?back=%2Finsatser", token).await;
     let started = Instant::now();
     while browser.current_url().await.expect("url").path() == "/login" {

@@ -9,6 +9,7 @@
 //! Without chromedriver the test says so and passes, unless
 //! `FINSAM_REQUIRE_BROWSER` is set (`.ci/run` sets it): then it fails.
 
+mod accessibility;
 #[path = "../common/mod.rs"]
 mod common;
 mod forms;
@@ -168,6 +169,63 @@ async fn screenshot(browser: &Client, name: &str, width: u32, also: Option<&Path
     browser.set_window_size(1280, 900).await.expect("resize");
 }
 
+/// axe-core's script, from the pinned test tools (`tests/tools`), read once;
+/// `None` where the tools are not installed and the browser is not required.
+fn axe_source() -> Option<&'static str> {
+    static SOURCE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SOURCE
+        .get_or_init(|| {
+            let mut places: Vec<PathBuf> = std::env::var_os("NODE_PATH")
+                .map(|p| std::env::split_paths(&p).collect())
+                .unwrap_or_default();
+            if let Some(tools) = std::env::var_os("FINSAM_NODE_TOOLS") {
+                places.push(PathBuf::from(tools).join("node_modules"));
+            }
+            places.push(std::env::temp_dir().join("finsam-node-tools/node_modules"));
+            let found = places
+                .iter()
+                .find_map(|dir| std::fs::read_to_string(dir.join("axe-core/axe.min.js")).ok());
+            assert!(
+                found.is_some() || std::env::var_os("FINSAM_REQUIRE_BROWSER").is_none(),
+                "FINSAM_REQUIRE_BROWSER is set but axe-core is missing (npm ci in tests/tools)"
+            );
+            if found.is_none() {
+                eprintln!("skipping the accessibility checks: axe-core is not installed");
+            }
+            found
+        })
+        .as_deref()
+}
+
+/// axe-core on the page as it is now: no violation of WCAG 2.1 A or AA
+/// (what lag 2018:1937 asks of Swedish public services).
+async fn assert_accessible(browser: &Client, name: &str) {
+    let Some(source) = axe_source() else { return };
+    let loaded = script(
+        browser,
+        &format!("if (!window.axe) {{ {source} }} return typeof window.axe;"),
+    )
+    .await;
+    assert_eq!(loaded, "object", "axe-core did not load on {name}");
+    let found = browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+              .then((r) => done(r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }))))
+              .catch((e) => done([{ id: "axe-failed", help: String(e), nodes: [] }]));"#,
+            vec![],
+        )
+        .await
+        .expect("axe ran");
+    let violations = found.as_array().cloned().unwrap_or_default();
+    assert!(
+        violations.is_empty(),
+        "{name}: axe-core found {} violation(s): {:#}",
+        violations.len(),
+        Value::Array(violations.clone())
+    );
+}
+
 async fn both_widths(browser: &Client, name: &str, readme: Option<&str>) {
     let docs = readme.map(|file| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -175,7 +233,10 @@ async fn both_widths(browser: &Client, name: &str, readme: Option<&str>) {
             .join(file)
     });
     screenshot(browser, &format!("{name}-desktop"), 1280, docs.as_deref()).await;
+    assert_accessible(browser, &format!("{name} at 1280 px")).await;
     screenshot(browser, &format!("{name}-360"), 360, None).await;
+    browser.set_window_size(360, 900).await.expect("resize");
+    assert_accessible(browser, &format!("{name} at 360 px")).await;
     // Nothing is wider than a 360 px screen.
     browser.set_window_size(360, 900).await.expect("resize");
     let overflow = script(

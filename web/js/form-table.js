@@ -5,6 +5,8 @@
 // (forms.js reads /app/inputs.json); a field the table does not name still
 // gets its place, after those it does.
 
+import { h } from "./dom.js";
+
 /** Swedish labels of input fields, by their name in the schema. */
 export const FIELD_LABELS = {
   name: "Namn",
@@ -238,11 +240,14 @@ export const MESSAGES = [
   [/^a time is written HH:MM$/, () => "en tid skrivs TT:MM."],
 ];
 
-/** An API input error's text in Swedish. */
+/**
+ * An API input error's text in Swedish; one without a wording here keeps the
+ * API's English, marked as English for screen readers (WCAG 3.1.2).
+ */
 export function swedish(message) {
   for (const [pattern, word] of MESSAGES) {
     const m = pattern.exec(message || "");
     if (m) return word(m);
   }
-  return `uppgiften godtogs inte (${message}).`;
+  return h("span", {}, "uppgiften godtogs inte (API:et: ", h("span", { lang: "en" }, message), ").");
 }

@@ -419,7 +419,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
     if (!holder) return null;
     const box = holder.closest(".field") || holder;
     const p = box.querySelector(".field-error");
-    p.textContent = message;
+    p.replaceChildren(message instanceof Node ? message.cloneNode(true) : message);
     p.hidden = false;
     if (!p.id) p.id = `${holder.id || field.key}-error`;
     const target = holder.matches("input, select, textarea") ? holder : holder.querySelector("input, select, textarea");
@@ -438,7 +438,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       h(
         "ul",
         {},
-        list.map(([field, message]) => h("li", {}, field ? h("a", { href: `#${fieldId(field)}` }, `${field.label}: ${message}`) : message)),
+        list.map(([field, message]) => h("li", {}, field ? h("a", { href: `#${fieldId(field)}` }, field.label, ": ", message) : message)),
       ),
     );
     alert.hidden = false;
@@ -574,7 +574,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
         const name = err.field.split(".").pop().replace(/\[\d+\]$/, "");
         const field = fields.find((f) => f.key === err.field || f.name === name);
         const text = swedish(err.detail);
-        showErrors([[field || null, field ? text : `${err.field}: ${text}`]], "Formuläret är inte sparat. Rätta det här:");
+        showErrors([[field || null, field ? text : h("span", {}, `${err.field}: `, text)]], "Formuläret är inte sparat. Rätta det här:");
       } else {
         showErrors([[null, err instanceof ApiError ? err.message : "Något gick fel i appen."]], "Inte sparat.");
       }

@@ -17,6 +17,7 @@ import * as meetingForm from "./pages/meeting-form.js";
 import * as login from "./pages/login.js";
 import * as home from "./pages/home.js";
 import * as callback from "./pages/callback.js";
+import * as accessibility from "./pages/accessibility.js";
 import { expired, signOut as signOutEverywhere } from "./oidc.js";
 
 const routes = [
@@ -32,6 +33,7 @@ const routes = [
   [/^\/meetings\/(ny)$/, meetingForm],
   [/^\/meetings\/([^/]+)\/([^/]+)$/, meetingForm],
   [/^\/login$/, login],
+  [/^\/tillganglighet$/, accessibility],
   [/^\/auth\/callback$/, callback],
 ];
 
@@ -129,12 +131,37 @@ export async function render() {
     });
     if (ticket !== rendering) return;
     replace(main, notice, content);
+    scrollable(main);
     document.title = `${page.title ? page.title(content) : "finsam"} – finsam`;
   } catch (err) {
     if (ticket !== rendering) return;
     replace(main, failure(err));
   }
   main.focus({ preventScroll: true });
+}
+
+/**
+ * Every table in a region that scrolls sideways on a narrow screen, and that
+ * the keyboard can reach and scroll (WCAG 2.1.1): focusable, named by the
+ * table's caption or the heading before it.
+ */
+function scrollable(root) {
+  for (const table of root.querySelectorAll("table")) {
+    let region = table.parentElement.closest(".scroll");
+    if (!region) {
+      region = h("div", { class: "scroll" });
+      table.replaceWith(region);
+      region.append(table);
+    }
+    if (region.hasAttribute("tabindex")) continue;
+    let heading = region.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+    const caption = table.querySelector("caption");
+    const name = (caption && caption.textContent) || (heading && heading.textContent) || document.querySelector("h1")?.textContent || "Tabell";
+    region.setAttribute("tabindex", "0");
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", name.trim());
+  }
 }
 
 // Links inside the app change the page without a reload.

@@ -121,7 +121,7 @@ export async function render({ query }) {
     {},
     h("h1", {}, "Insatser"),
     // Offered where the API says the caller may create an insats.
-    choices.some((f) => f.viewerCan.createInsats && !f.dissolvedOn)
+    choices.some((f) => f.viewerCan.createInsats)
       ? h("p", {}, h("a", { href: "/insatser/ny", class: "button primary" }, "Ny insats"))
       : null,
     h(

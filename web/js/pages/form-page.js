@@ -33,7 +33,7 @@ export function refused(principal, what) {
  */
 export async function creatable(principal, query, spec, can) {
   const data = await run("ForbundChoices");
-  const allowed = data.forbundList.edges.map((e) => e.node).filter((f) => f.viewerCan[can] && !f.dissolvedOn);
+  const allowed = data.forbundList.edges.map((e) => e.node).filter((f) => f.viewerCan[can]);
   if (!allowed.length) return { spec: null };
   const own = principal && principal.forbund && allowed.find((f) => f.slug === principal.forbund.slug);
   if (own) return { spec, context: { forbund: own.slug }, own };

@@ -62,7 +62,7 @@ export async function render({ query }) {
     {},
     h("h1", {}, "Sammanträden"),
     // Offered where the API says the caller may add a meeting.
-    choices.forbundList.edges.some((e) => e.node.viewerCan.createMeeting && !e.node.dissolvedOn)
+    choices.forbundList.edges.some((e) => e.node.viewerCan.createMeeting)
       ? h("p", {}, h("a", { href: `/meetings/ny${forbund ? `?forbund=${forbund}` : ""}`, class: "button primary" }, "Nytt sammanträde"))
       : null,
     form,
