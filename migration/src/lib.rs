@@ -11,6 +11,7 @@ mod m20261126_000005_search_index;
 mod m20261126_000006_order_indexes;
 mod m20261126_000007_search_vocabulary;
 mod m20261201_000008_dso_proposals;
+mod m20261202_000009_record_history;
 mod spec;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_order_indexes::Migration),
             Box::new(m20261126_000007_search_vocabulary::Migration),
             Box::new(m20261201_000008_dso_proposals::Migration),
+            Box::new(m20261202_000009_record_history::Migration),
         ]
     }
 }

@@ -256,6 +256,27 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
         ))
         .await
         .expect("found in the catalogue");
+
+    // Its history is for those who may read Värend's log: not its editor,
+    // its admin: who changed what and when, before and after.
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    assert!(!text_of(&browser, "main").await.contains("Historik"));
+    sign_in(&browser, &base, &app.token(&[Role::Admin], Some("varend"))).await;
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    let history = text_of(&browser, "ol.history").await;
+    for seen in [
+        "Lades upp",
+        "Uppgifterna ändrades",
+        "Budget och förbrukning",
+        "Resultat rapporterades",
+        "Slutdatum",
+        "2028-12-31",
+        "2029-06-30",
+        "test-user (redaktör, varend)",
+    ] {
+        assert!(history.contains(seen), "{seen} not in {history}");
+    }
+    both_widths(&browser, "insats-history", None).await;
     browser.close().await.expect("close the browser");
 }
 

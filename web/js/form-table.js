@@ -64,6 +64,12 @@ export const FIELD_LABELS = {
   text: "Beslut",
   amountSek: "Belopp (kr)",
   insats: "Insats",
+  // Columns the history shows that no form edits.
+  originalEndsOn: "Ursprungligt slut",
+  budgetTotalSek: "Budget totalt (kr)",
+  carriedOverFromId: "Överförd från (id)",
+  previousEndsOn: "Tidigare slutdatum",
+  sharedWith: "Delas med",
 };
 
 /** Which of format.js's label sets words each enum of the schema. */

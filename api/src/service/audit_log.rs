@@ -18,6 +18,8 @@ use crate::error::ApiResult;
 pub struct AuditFilter {
     pub forbund: Option<String>,
     pub entity: Option<String>,
+    /// One record's entries (its history); `ix_audit_log_record` serves it.
+    pub entity_id: Option<String>,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
 }
@@ -36,15 +38,7 @@ async fn authorise(
         return Ok(None);
     };
     let target = forbund::require_slug(db, slug, "forbund").await?;
-    let served_by_caller = match (&principal.forbund, principal.has(Role::Dso)) {
-        (Some(own), true) => match forbund::by_slug(db, own).await? {
-            Some(provider) => dso::served_by(db, provider.id, cx.clock.today())
-                .await?
-                .is_some_and(|a| a.recipient_id == target.id),
-            None => false,
-        },
-        _ => false,
-    };
+    let served_by_caller = served_by_caller(cx, db, principal, target.id).await?;
     policy::require(
         principal,
         Action::ReadAuditLog {
@@ -53,6 +47,46 @@ async fn authorise(
         },
     )?;
     Ok(Some(target.id))
+}
+
+/// Whether the caller is the DSO of the förbund serving `target` today.
+async fn served_by_caller(
+    cx: &ServiceContext,
+    db: &DatabaseConnection,
+    principal: &Principal,
+    target: i32,
+) -> ApiResult<bool> {
+    Ok(match (&principal.forbund, principal.has(Role::Dso)) {
+        (Some(own), true) => match forbund::by_slug(db, own).await? {
+            Some(provider) => dso::served_by(db, provider.id, cx.clock.today())
+                .await?
+                .is_some_and(|a| a.recipient_id == target),
+            None => false,
+        },
+        _ => false,
+    })
+}
+
+/// Whether the caller may read the log of förbund `target` (`slug`) today,
+/// by the rule `read` checks: for `viewerCan.readHistory`.
+pub async fn may_read(
+    cx: &ServiceContext,
+    db: &DatabaseConnection,
+    principal: &Principal,
+    target: i32,
+    slug: &str,
+) -> ApiResult<bool> {
+    if principal.is_anonymous() {
+        return Ok(false);
+    }
+    let served_by_caller = served_by_caller(cx, db, principal, target).await?;
+    Ok(policy::allows(
+        principal,
+        Action::ReadAuditLog {
+            forbund: slug,
+            served_by_caller,
+        },
+    ))
 }
 
 /// One page of the log, newest first, after the entry with id `before_id`.
@@ -71,6 +105,9 @@ pub async fn read(
     }
     if let Some(entity) = &filter.entity {
         query = query.filter(audit_log::Column::Entity.eq(entity.as_str()));
+    }
+    if let Some(id) = &filter.entity_id {
+        query = query.filter(audit_log::Column::EntityId.eq(id.as_str()));
     }
     if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
         query = query.filter(audit_log::Column::OccurredAt.gte(from.and_utc()));

@@ -28,6 +28,10 @@ impl AuditQuery {
         #[graphql(desc = "Only changes to this kind of entity, e.g. \"Insats\".")] entity: Option<
             String,
         >,
+        #[graphql(
+            desc = "Only changes to this record (with `entity`): its history, e.g. an insats's id."
+        )]
+        entity_id: Option<String>,
         from: Option<Date>,
         to: Option<Date>,
         first: Option<i32>,
@@ -38,6 +42,7 @@ impl AuditQuery {
         let filter = AuditFilter {
             forbund,
             entity,
+            entity_id,
             from: from.map(|d| d.0),
             to: to.map(|d| d.0),
         };

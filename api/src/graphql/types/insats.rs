@@ -291,7 +291,16 @@ impl Insats {
                 forbund: &self.1.slug,
             },
         );
+        let read_history = service::audit_log::may_read(
+            services(ctx)?,
+            reader(ctx)?,
+            principal,
+            self.1.id,
+            &self.1.slug,
+        )
+        .await?;
         Ok(InsatsViewerCan {
+            read_history,
             update: edit,
             extend: edit,
             set_budget: edit,
@@ -317,6 +326,8 @@ impl Insats {
 /// The changes the caller may make to one insats (`Insats.viewerCan`).
 #[derive(async_graphql::SimpleObject)]
 pub struct InsatsViewerCan {
+    /// Its history: the owner's audit log (`auditLog` with `entityId`).
+    pub read_history: bool,
     /// `updateInsats`.
     pub update: bool,
     /// `extendInsats`.
