@@ -167,14 +167,6 @@ async fn the_app_and_graphiql_come_from_the_binary() {
 /// used fails the test too, so the list stays true.
 const WITHOUT_FORM: &[(&str, &str)] = &[
     (
-        "createForbund",
-        "the förbund forms (new, edit, members and funding shares) are still to come",
-    ),
-    (
-        "updateForbund",
-        "the förbund forms (new, edit, members and funding shares) are still to come",
-    ),
-    (
         "createDsoAgreement",
         "the DSO-ring's forms (agreements, join, leave with its preview, scope, order) are still to come",
     ),

@@ -34,12 +34,13 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 13] = [
+pub const APP_ROUTES: [&str; 14] = [
     "/",
     "/insatser",
     "/insatser/{id}",
     "/insatser/{id}/{action}",
     "/forbund/{slug}",
+    "/forbund/{slug}/{action}",
     "/dso",
     "/comparisons/{slug}",
     "/meetings",

@@ -538,3 +538,139 @@ async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
     );
     browser.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spreadsheet() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    // A förbund's admin may not: the registry is the network's.
+    sign_in(&browser, &base, &app.token(&[Role::Admin], Some("varend"))).await;
+    open(&browser, &base, "/").await;
+    assert!(
+        browser
+            .find(Locator::Css("a[href='/forbund/ny']"))
+            .await
+            .is_err()
+    );
+    open(&browser, &base, "/forbund/varend").await;
+    assert!(
+        browser
+            .find(Locator::Css("nav.record-actions"))
+            .await
+            .is_err()
+    );
+
+    sign_in(&browser, &base, &app.network_admin()).await;
+    open(&browser, &base, "/").await;
+    wait_for(&browser, "a[href='/forbund/ny']")
+        .await
+        .click()
+        .await
+        .expect("new förbund");
+    fill(&browser, "Namn", "Samordningsförbundet Södra Lappland").await;
+    fill(&browser, "Kortnamn i adresser", "sodra-lappland").await;
+    fill(&browser, "Län", "Västerbotten").await;
+    fill(&browser, "Bildat", "2027-01-01").await;
+    wait_for(&browser, "details.paste summary")
+        .await
+        .click()
+        .await
+        .expect("open paste");
+    // What a copy of six rows of a spreadsheet puts in the field (a header
+    // row, then the members; tabs between the cells).
+    let pasted = field(&browser, "Rader att klistra in").await;
+    browser
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![
+                serde_json::to_value(&pasted).expect("element"),
+                json!("Namn\tTyp\tAndel av finansieringen (%)\nLycksele kommun\tKommun\t12,5\nStorumans kommun\tMUNICIPALITY\t12,5\nRegion Västerbotten\tRegion\t25\nFörsäkringskassan\tFörsäkringskassan\t25\nArbetsförmedlingen\tArbetsförmedlingen\t25"),
+            ],
+        )
+        .await
+        .expect("paste");
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Lägg till raderna']",
+        ))
+        .await
+        .expect("add the rows")
+        .click()
+        .await
+        .expect("press");
+    let rows = script(
+        &browser,
+        "return document.querySelectorAll('fieldset.rows tbody tr').length;",
+    )
+    .await;
+    assert_eq!(rows, 5, "a header row and five members");
+    both_widths(&browser, "forbund-new", None).await;
+    save(&browser).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() != "/forbund/sodra-lappland" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not saved: {}",
+            text_of(&browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(&browser, "main article h1").await;
+    let page = text_of(&browser, "main").await;
+    for seen in [
+        "Samordningsförbundet Södra Lappland",
+        "Västerbotten",
+        "Lycksele kommun",
+        "Region Västerbotten",
+        "12,5 %",
+        "Försäkringskassan",
+    ] {
+        assert!(page.contains(seen), "{seen} not on {page}");
+    }
+
+    // Edited: a member's share, the rest kept.
+    open(&browser, &base, "/forbund/sodra-lappland/redigera").await;
+    let share = browser
+        .find(Locator::XPath("//fieldset[contains(@class,'rows')]//tbody/tr[1]//input[@data-sub='fundingSharePercent']"))
+        .await
+        .expect("the first member's share");
+    share.clear().await.expect("clear");
+    share.send_keys("10").await.expect("type");
+    let second = browser
+        .find(Locator::XPath("//fieldset[contains(@class,'rows')]//tbody/tr[2]//input[@data-sub='fundingSharePercent']"))
+        .await
+        .expect("the second member's share");
+    second.clear().await.expect("clear");
+    second.send_keys("15").await.expect("type");
+    save(&browser).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() != "/forbund/sodra-lappland" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not saved: {}",
+            text_of(&browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let members = app
+        .data(r#"{ forbund(slug: "sodra-lappland") { county members { name fundingSharePercent } } }"#, json!({}))
+        .await;
+    assert_eq!(members["forbund"]["county"], "Västerbotten");
+    assert_eq!(
+        members["forbund"]["members"][0]["fundingSharePercent"],
+        10.0
+    );
+    assert_eq!(
+        members["forbund"]["members"][1]["fundingSharePercent"],
+        15.0
+    );
+    assert_eq!(
+        members["forbund"]["members"].as_array().map(Vec::len),
+        Some(5)
+    );
+    browser.close().await.expect("close");
+}

@@ -64,6 +64,16 @@ export const FIELD_LABELS = {
   text: "Beslut",
   amountSek: "Belopp (kr)",
   insats: "Insats",
+  slug: "Kortnamn i adresser",
+  orgNumber: "Organisationsnummer",
+  county: "Län",
+  foundedOn: "Bildat",
+  dissolvedOn: "Upphörde",
+  successor: "Uppgick i",
+  notes: "Anteckningar",
+  members: "Medlemmar",
+  kind: "Typ",
+  fundingSharePercent: "Andel av finansieringen (%)",
   // Columns the history shows that no form edits.
   originalEndsOn: "Ursprungligt slut",
   budgetTotalSek: "Budget totalt (kr)",
@@ -88,8 +98,32 @@ const meetingsBack = () => "/meetings";
 
 const meetingOrder = ["heldOn", "startsAt", "endsAt", "place", "body", "paragraphFrom", "paragraphTo", "note"];
 
+const forbundOrder = ["name", "slug", "orgNumber", "county", "foundedOn", "dissolvedOn", "successor", "notes", "members"];
+const forbundFields = {
+  slug: { help: "Små bokstäver och bindestreck, t.ex. sodra-dalarna. Används i adresser och i API:et." },
+  orgNumber: { help: "NNNNNN-NNNN, med rätt kontrollsiffra." },
+  notes: { multiline: true },
+  members: { help: "Parterna i förbundet: staten (Försäkringskassan och Arbetsförmedlingen) ger hälften, regionen och kommunerna den andra hälften (lag 2003:1210). Listan ersätter den som finns." },
+};
+
 /** The forms, by the mutation each sends. */
 export const FORMS = {
+  createForbund: {
+    operation: "CreateForbund",
+    mutation: "createForbund",
+    title: "Nytt förbund",
+    order: forbundOrder,
+    fields: forbundFields,
+  },
+  updateForbund: {
+    operation: "UpdateForbund",
+    mutation: "updateForbund",
+    title: "Ändra förbundet",
+    context: ["id", "version"],
+    patch: true,
+    order: forbundOrder,
+    fields: forbundFields,
+  },
   createMeeting: {
     operation: "CreateMeeting",
     mutation: "createMeeting",

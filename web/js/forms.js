@@ -94,7 +94,10 @@ function asText(field, value) {
   if (value === null || value === undefined) return field.type === "Boolean" ? false : "";
   if (field.type === "Boolean") return Boolean(value);
   if (field.list && !field.rows) return [...value].map(String).sort();
-  if (field.rows) return value;
+  if (field.rows) {
+    // Each cell as its field shows it, so a table left alone is unchanged.
+    return value.map((row) => Object.fromEntries(field.rows.map((sub) => [sub.name, row[sub.name] === null || row[sub.name] === undefined ? "" : String(row[sub.name])])));
+  }
   return String(value);
 }
 
@@ -208,34 +211,74 @@ function control(field, value, onChange) {
   );
 }
 
-/** A table of rows of a nested input (e.g. an outcome per kommun). */
+/**
+ * A table of rows of a nested input (an outcome per kommun, a förbund's
+ * members, indicator results): a row per record, a button to add one and
+ * one to remove each, and rows pasted from a spreadsheet (tab-separated,
+ * in the table's column order; a header row is skipped).
+ */
 function rowsControl(field, rows, onChange) {
   const body = h("tbody", {});
+  const cell = (sub, index, value) => {
+    const id = `f-${++serial}-${field.key}-${index}-${sub.name}`;
+    const text = value === null || value === undefined ? "" : String(value);
+    const common = { id, dataset: { sub: sub.name }, oninput: onChange, onchange: onChange };
+    const input = sub.enumValues
+      ? h(
+          "select",
+          common,
+          h("option", { value: "" }, "Välj …"),
+          sub.enumValues.map((v) => h("option", { value: v, selected: v === text }, enumLabel(sub.type, v))),
+        )
+      : h("input", {
+          ...common,
+          type: "text",
+          value: text,
+          inputmode: sub.type === "Int" ? "numeric" : sub.type === "Float" ? "decimal" : undefined,
+        });
+    return h("td", {}, h("label", { for: id, class: "visually-hidden" }, `${sub.label}, rad ${index + 1}`), input);
+  };
   const addRow = (row = {}) => {
     const index = body.children.length;
-    const tr = h(
-      "tr",
-      {},
-      field.rows.map((sub) => {
-        const id = `f-${++serial}-${field.key}-${index}-${sub.name}`;
-        return h(
-          "td",
-          {},
-          h("label", { for: id, class: "visually-hidden" }, `${sub.label}, rad ${index + 1}`),
-          h("input", {
-            id,
-            type: "text",
-            value: row[sub.name] === null || row[sub.name] === undefined ? "" : String(row[sub.name]),
-            inputmode: sub.type === "Int" ? "numeric" : undefined,
-            dataset: { sub: sub.name },
-            oninput: onChange,
-          }),
-        );
-      }),
+    const remove = h(
+      "button",
+      {
+        type: "button",
+        class: "secondary small",
+        onclick: () => {
+          tr.remove();
+          onChange();
+        },
+      },
+      h("span", { class: "visually-hidden" }, `Rad ${index + 1}: `),
+      "Ta bort",
     );
+    const tr = h("tr", {}, field.rows.map((sub) => cell(sub, index, row[sub.name])), h("td", {}, remove));
     body.append(tr);
   };
   (rows || []).forEach(addRow);
+  const pasteId = `f-${++serial}-${field.key}-paste`;
+  const paste = h("textarea", { id: pasteId, rows: 3, "aria-describedby": `${pasteId}-help` });
+  const pasteRows = () => {
+    const lines = paste.value.split(/\r?\n/).filter((l) => l.trim() !== "");
+    for (const line of lines) {
+      const cells = line.split("\t").map((c) => c.trim());
+      const row = {};
+      field.rows.forEach((sub, i) => {
+        let value = cells[i] ?? "";
+        if (sub.enumValues && value && !sub.enumValues.includes(value)) {
+          // A label as the app shows it ("Kvinnor") is taken for its value.
+          value = sub.enumValues.find((v) => enumLabel(sub.type, v).toLowerCase() === value.toLowerCase()) || value;
+        }
+        row[sub.name] = value;
+      });
+      // A header row names the columns: not data.
+      if (field.rows.every((sub, i) => (cells[i] || "").toLowerCase() === sub.label.toLowerCase())) continue;
+      addRow(row);
+    }
+    paste.value = "";
+    onChange();
+  };
   return h(
     "fieldset",
     { class: "field wide rows", dataset: { field: field.key, kind: "rows" } },
@@ -243,7 +286,7 @@ function rowsControl(field, rows, onChange) {
     h(
       "div",
       { class: "scroll", tabindex: "0", role: "region", "aria-label": field.label },
-      h("table", {}, h("thead", {}, h("tr", {}, field.rows.map((sub) => h("th", { scope: "col" }, sub.label)))), body),
+      h("table", {}, h("thead", {}, h("tr", {}, field.rows.map((sub) => h("th", { scope: "col" }, sub.label)), h("td", {}))), body),
     ),
     h(
       "button",
@@ -256,6 +299,15 @@ function rowsControl(field, rows, onChange) {
         },
       },
       "Lägg till rad",
+    ),
+    h(
+      "details",
+      { class: "paste" },
+      h("summary", {}, "Klistra in rader från ett kalkylark"),
+      h("label", { for: pasteId }, "Rader att klistra in"),
+      h("p", { class: "hint", id: `${pasteId}-help` }, `En rad per post, kolumnerna i ordningen ${field.rows.map((r) => r.label).join(", ")}, åtskilda av tabb (som när man kopierar celler ur ett kalkylark).`),
+      paste,
+      h("button", { type: "button", class: "secondary", onclick: pasteRows }, "Lägg till raderna"),
     ),
     h("p", { class: "field-error", hidden: true }),
   );
@@ -273,7 +325,7 @@ function readAll(form, fields) {
       out[field.key] = [...holder.querySelectorAll("tbody tr")]
         .map((tr) => {
           const row = {};
-          for (const input of tr.querySelectorAll("input")) row[input.dataset.sub] = input.value;
+          for (const input of tr.querySelectorAll("[data-sub]")) row[input.dataset.sub] = input.value;
           return row;
         })
         .filter((row) => Object.values(row).some((v) => v.trim() !== ""));
@@ -481,6 +533,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       // A patch sends only what changed (an input field left out is kept).
       if (spec.patch && same(now[field.key], base[field.key])) continue;
       const result = field.rows ? parseRows(field, now[field.key]) : parse(field, now[field.key]);
+      if (!result.error && field.rows && field.required && !result.value.length) result.error = "Lägg till minst en rad.";
       if (result.error) {
         errors.push([field, result.error]);
         continue;

@@ -10,6 +10,7 @@ import * as catalogue from "./pages/catalogue.js";
 import * as insats from "./pages/insats.js";
 import * as insatsForm from "./pages/insats-form.js";
 import * as forbund from "./pages/forbund.js";
+import * as forbundForm from "./pages/forbund-form.js";
 import * as dso from "./pages/dso.js";
 import * as comparisons from "./pages/comparisons.js";
 import * as meetings from "./pages/meetings.js";
@@ -26,7 +27,9 @@ const routes = [
   [/^\/insatser\/(ny)$/, insatsForm],
   [/^\/insatser\/([^/]+)$/, insats],
   [/^\/insatser\/([^/]+)\/([^/]+)$/, insatsForm],
+  [/^\/forbund\/(ny)$/, forbundForm],
   [/^\/forbund\/([^/]+)$/, forbund],
+  [/^\/forbund\/([^/]+)\/(redigera)$/, forbundForm],
   [/^\/dso$/, dso],
   [/^\/comparisons\/([^/]+)$/, comparisons],
   [/^\/meetings$/, meetings],

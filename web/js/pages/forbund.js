@@ -21,6 +21,9 @@ export async function render({ params }) {
     "article",
     {},
     h("h1", {}, f.name),
+    f.viewerCan.update
+      ? h("nav", { class: "record-actions", "aria-label": "Ändra förbundet" }, h("ul", {}, h("li", {}, h("a", { href: `/forbund/${f.slug}/redigera` }, "Ändra förbundet och dess medlemmar"))))
+      : null,
     h(
       "dl",
       { class: "facts" },

@@ -23,6 +23,7 @@ export async function render({ principal }) {
       h("li", {}, h("a", { href: "/comparisons/sodra-dalarna?year=2020" }, h("strong", {}, "Jämförelser"), h("span", {}, "Indikatorer mot riksgenomsnittet"))),
       h("li", {}, h("a", { href: "/meetings" }, h("strong", {}, "Sammanträden"), h("span", {}, "Styrelsernas möten och beslut"))),
     ),
+    principal && principal.viewerCan.createForbund ? h("p", {}, h("a", { href: "/forbund/ny", class: "button primary" }, "Nytt förbund")) : null,
     principal ? null : h("p", {}, "Inloggad personal ser också budgetar och förbundets egna uppgifter. ", h("a", { href: "/login" }, "Logga in")),
   );
 }
