@@ -185,19 +185,6 @@ const WITHOUT_FORM: &[(&str, &str)] = &[
         "decideDsoProposal",
         "the DSO-ring's forms are still to come",
     ),
-    (
-        "defineIndicator",
-        "the indicator forms (definitions, results, pasted rows, averages, key figures) are still to come",
-    ),
-    (
-        "upsertIndicatorResults",
-        "the indicator forms are still to come",
-    ),
-    (
-        "upsertNationalAverages",
-        "the indicator forms are still to come",
-    ),
-    ("setKeyFigures", "the indicator forms are still to come"),
 ];
 
 /// Every mutation of the schema is sent by an operation of the app, and

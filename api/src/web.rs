@@ -34,13 +34,15 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 14] = [
+pub const APP_ROUTES: [&str; 16] = [
     "/",
     "/insatser",
     "/insatser/{id}",
     "/insatser/{id}/{action}",
     "/forbund/{slug}",
     "/forbund/{slug}/{action}",
+    "/indikatorer/{code}",
+    "/indikatorer/{code}/{action}",
     "/dso",
     "/comparisons/{slug}",
     "/meetings",

@@ -53,28 +53,46 @@ async fn every_page_and_form_at_both_widths_signed_in_and_out() {
     forms.push(format!("/meetings/{meeting}/redigera"));
     forms.push(format!("/meetings/{meeting}/beslut"));
     paths.extend(forms.iter().cloned());
+    // The network's forms: refused to the editor, given to network_admin.
+    let network_forms: Vec<String> = [
+        "/forbund/ny",
+        "/forbund/vasteras/redigera",
+        "/forbund/vasteras/resultat",
+        "/forbund/vasteras/nyckeltal",
+        "/indikatorer/ny",
+        "/indikatorer/6/redigera",
+        "/indikatorer/riksgenomsnitt",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    paths.extend(network_forms.iter().cloned());
 
     let browser = open_browser(&driver, &chromium).await;
-    for signed_in in [false, true] {
-        if signed_in {
-            sign_in(
-                &browser,
-                &base,
-                &app.token(&[Role::Editor], Some("vasteras")),
-            )
-            .await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let admin = app.network_admin();
+    let none = Vec::new();
+    for (who, token, gets) in [
+        ("signed out", None, &none),
+        ("signed in as an editor", Some(&editor), &forms),
+        ("signed in as network_admin", Some(&admin), &network_forms),
+    ] {
+        if let Some(token) = token {
+            sign_in(&browser, &base, token).await;
         }
-        let who = if signed_in { "signed in" } else { "signed out" };
         for path in &paths {
+            if who.ends_with("network_admin") && !network_forms.contains(path) {
+                continue;
+            }
             open(&browser, &base, path).await;
-            if signed_in && forms.contains(path) {
-                // The editor gets the form itself, not a refusal.
+            if gets.contains(path) {
+                // The form itself, not a refusal.
                 assert!(
                     browser
                         .find(fantoccini::Locator::Css("form.record-form"))
                         .await
                         .is_ok(),
-                    "{path}: no form for Västerås's editor"
+                    "{path}: no form {who}"
                 );
             }
             assert_accessible(&browser, &format!("{path} {who} at 1280 px")).await;

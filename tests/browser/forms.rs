@@ -559,10 +559,12 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
     open(&browser, &base, "/forbund/varend").await;
     assert!(
         browser
-            .find(Locator::Css("nav.record-actions"))
+            .find(Locator::Css("a[href='/forbund/varend/redigera']"))
             .await
             .is_err()
     );
+    // Its own results and key figures it may register.
+    wait_for(&browser, "a[href='/forbund/varend/resultat']").await;
 
     sign_in(&browser, &base, &app.network_admin()).await;
     open(&browser, &base, "/").await;
@@ -671,6 +673,80 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
     assert_eq!(
         members["forbund"]["members"].as_array().map(Vec::len),
         Some(5)
+    );
+    browser.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn an_admin_registers_its_indicator_results_pasted_from_a_spreadsheet() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    // An editor may not: results are the admin's (DESIGN's role table).
+    sign_in(&browser, &base, &app.token(&[Role::Editor], Some("varend"))).await;
+    open(&browser, &base, "/forbund/varend/resultat").await;
+    assert!(
+        text_of(&browser, "main [role=alert]")
+            .await
+            .contains("Din roll får inte")
+    );
+
+    sign_in(&browser, &base, &app.token(&[Role::Admin], Some("varend"))).await;
+    open(&browser, &base, "/forbund/varend").await;
+    wait_for(&browser, "a[href='/forbund/varend/resultat']")
+        .await
+        .click()
+        .await
+        .expect("results");
+    wait_for(&browser, "details.paste summary")
+        .await
+        .click()
+        .await
+        .expect("open paste");
+    let pasted = field(&browser, "Rader att klistra in").await;
+    browser
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![
+                serde_json::to_value(&pasted).expect("element"),
+                json!("6\t2026\tTotalt\t81,5\t44\treported: enkät hösten 2026\n6\t2026\tKvinnor\t84\t25\treported: enkät hösten 2026"),
+            ],
+        )
+        .await
+        .expect("paste");
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Lägg till raderna']",
+        ))
+        .await
+        .expect("add the rows")
+        .click()
+        .await
+        .expect("press");
+    both_widths(&browser, "indicator-results", None).await;
+    save(&browser).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() != "/comparisons/varend" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not saved: {}",
+            text_of(&browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let trend = app
+        .data_as(
+            Some(&app.token(&[Role::Admin], Some("varend"))),
+            r#"{ indicatorTrend(forbund: "varend", indicator: "6", from: 2026, to: 2026, gender: WOMEN) { year value { value respondents } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        trend["indicatorTrend"][0]["value"]["value"], 84.0,
+        "{trend}"
     );
     browser.close().await.expect("close");
 }

@@ -244,10 +244,15 @@ async fn both_widths(browser: &Client, name: &str, readme: Option<&str>) {
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
     )
     .await;
-    assert!(
-        overflow.as_i64().unwrap_or(0) <= 1,
-        "{name} scrolls sideways at 360 px ({overflow} px)"
-    );
+    if overflow.as_i64().unwrap_or(0) > 1 {
+        // The widest elements that stick out, to say what to fix.
+        let wide = script(
+            browser,
+            "const w = document.documentElement.clientWidth; const out = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1)); const chain = []; for (let e = out[0]; e; e = e.parentElement) chain.push(e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width)); return chain;",
+        )
+        .await;
+        panic!("{name} scrolls sideways at 360 px ({overflow} px): {wide}");
+    }
     browser.set_window_size(1280, 900).await.expect("resize");
 }
 

@@ -74,6 +74,19 @@ export const FIELD_LABELS = {
   members: "Medlemmar",
   kind: "Typ",
   fundingSharePercent: "Andel av finansieringen (%)",
+  code: "Kod",
+  number: "Nummer",
+  level: "Nivå",
+  respondentGroup: "Svarsgrupp",
+  indicator: "Indikator (kod)",
+  gender: "Kön",
+  value: "Värde (%)",
+  respondents: "Antal svar",
+  source: "Källa",
+  forbundCount: "Antal förbund i snittet",
+  rows: "Rader",
+  closures: "Avslut totalt",
+  shareToWorkOrStudiesPercent: "Andel till arbete eller studier (%)",
   // Columns the history shows that no form edits.
   originalEndsOn: "Ursprungligt slut",
   budgetTotalSek: "Budget totalt (kr)",
@@ -106,8 +119,43 @@ const forbundFields = {
   members: { help: "Parterna i förbundet: staten (Försäkringskassan och Arbetsförmedlingen) ger hälften, regionen och kommunerna den andra hälften (lag 2003:1210). Listan ersätter den som finns." },
 };
 
+const sourceHelp = "Varifrån siffran kommer, t.ex. årsredovisningen 2025. Påhittade exempel märks \"synthetic: …\".";
+
 /** The forms, by the mutation each sends. */
 export const FORMS = {
+  defineIndicator: {
+    operation: "DefineIndicator",
+    mutation: "defineIndicator",
+    title: "Indikator",
+    order: ["code", "number", "name", "level", "kind", "respondentGroup", "description"],
+    fields: {
+      code: { help: "Den stabila koden som importer och API:et använder, t.ex. 6." },
+      level: { choices: [["PARTICIPANT", "Deltagare"], ["STAFF", "Personal"], ["ORGANISATION", "Organisation"], ["SOCIETY", "Samhälle"]] },
+      kind: { choices: [["PROCESS", "Process"], ["EFFECT", "Effekt"]] },
+      description: { multiline: true },
+    },
+  },
+  upsertIndicatorResults: {
+    operation: "UpsertIndicatorResults",
+    mutation: "upsertIndicatorResults",
+    title: "Indikatorresultat",
+    context: ["forbund"],
+    fields: { rows: { help: `Ett resultat per indikator, år och kön; ett som redan finns ersätts. ${sourceHelp}` } },
+  },
+  upsertNationalAverages: {
+    operation: "UpsertNationalAverages",
+    mutation: "upsertNationalAverages",
+    title: "Riksgenomsnitt",
+    fields: { rows: { help: `Ett genomsnitt per indikator, år och kön; ett som redan finns ersätts. ${sourceHelp}` } },
+  },
+  setKeyFigures: {
+    operation: "SetKeyFigures",
+    mutation: "setKeyFigures",
+    title: "Nyckeltal",
+    context: ["forbund"],
+    order: ["year", "participants", "closures", "shareToWorkOrStudiesPercent", "meanMonthsInInsats", "source"],
+    fields: { source: { help: sourceHelp } },
+  },
   createForbund: {
     operation: "CreateForbund",
     mutation: "createForbund",

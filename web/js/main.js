@@ -11,6 +11,7 @@ import * as insats from "./pages/insats.js";
 import * as insatsForm from "./pages/insats-form.js";
 import * as forbund from "./pages/forbund.js";
 import * as forbundForm from "./pages/forbund-form.js";
+import * as indicatorForm from "./pages/indicator-form.js";
 import * as dso from "./pages/dso.js";
 import * as comparisons from "./pages/comparisons.js";
 import * as meetings from "./pages/meetings.js";
@@ -29,7 +30,9 @@ const routes = [
   [/^\/insatser\/([^/]+)\/([^/]+)$/, insatsForm],
   [/^\/forbund\/(ny)$/, forbundForm],
   [/^\/forbund\/([^/]+)$/, forbund],
-  [/^\/forbund\/([^/]+)\/(redigera)$/, forbundForm],
+  [/^\/forbund\/([^/]+)\/(redigera|resultat|nyckeltal)$/, forbundForm],
+  [/^\/indikatorer\/(ny|riksgenomsnitt)$/, indicatorForm],
+  [/^\/indikatorer\/([^/]+)\/(redigera)$/, indicatorForm],
   [/^\/dso$/, dso],
   [/^\/comparisons\/([^/]+)$/, comparisons],
   [/^\/meetings$/, meetings],

@@ -62,7 +62,18 @@ function genderGap(rows) {
   );
 }
 
-export async function render({ params, query }) {
+/** The network's indicator forms, where the API says the caller may. */
+function networkActions(principal) {
+  const can = principal ? principal.viewerCan : {};
+  const links = [
+    can.defineIndicator ? ["/indikatorer/ny", "Ny indikator"] : null,
+    can.upsertNationalAverages ? ["/indikatorer/riksgenomsnitt", "Registrera riksgenomsnitt"] : null,
+  ].filter(Boolean);
+  if (!links.length) return null;
+  return h("nav", { class: "record-actions", "aria-label": "Indikatorer för hela nätverket" }, h("ul", {}, links.map(([href, text]) => h("li", {}, h("a", { href }, text)))));
+}
+
+export async function render({ params, query, principal }) {
   const slug = params[0];
   const year = Number(query.get("year") || 2020);
   const gender = query.get("gender") || "TOTAL";
@@ -95,6 +106,7 @@ export async function render({ params, query }) {
     "section",
     { class: "comparisons" },
     h("h1", {}, `Indikatorer: ${c.forbund.name}`),
+    networkActions(principal),
     h(
       "form",
       { class: "filters", onsubmit: (e) => e.preventDefault() },

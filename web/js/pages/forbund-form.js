@@ -8,6 +8,7 @@ import { navigate } from "../nav.js";
 import { form } from "../forms.js";
 import { FORMS } from "../form-table.js";
 import { formPage, refused } from "./form-page.js";
+import { renderForForbund } from "./indicator-form.js";
 
 let pageTitle = "Förbund";
 export const title = () => pageTitle;
@@ -37,6 +38,11 @@ export async function render({ params, principal }) {
       saved: (f) => navigate(`/forbund/${f.slug}`, { force: true }),
     });
     return formPage([h("a", { href: "/" }, "Start")], "Nytt förbund", body);
+  }
+  if (action === "resultat" || action === "nyckeltal") {
+    const data = await run("ForbundForm", { slug });
+    if (!data.forbund) throw new ApiError("Förbundet finns inte.", "NOT_FOUND");
+    return renderForForbund({ slug, action, principal, f: data.forbund });
   }
   if (action !== "redigera") throw new ApiError("Sidan finns inte.", "NOT_FOUND");
   const load = async () => {

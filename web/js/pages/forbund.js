@@ -11,6 +11,25 @@ import { contact } from "./dso.js";
 let pageTitle = "Förbund";
 export const title = () => pageTitle;
 
+/** The changes the API says the caller may make here, as links. */
+function actions(f) {
+  const links = [
+    f.viewerCan.update ? ["redigera", "Ändra förbundet och dess medlemmar"] : null,
+    f.viewerCan.writeIndicatorResults ? ["resultat", "Registrera indikatorresultat"] : null,
+    f.viewerCan.writeIndicatorResults ? ["nyckeltal", "Registrera nyckeltal"] : null,
+  ].filter(Boolean);
+  const more = [
+    f.viewerCan.createInsats ? h("a", { href: `/insatser/ny?forbund=${f.slug}` }, "Ny insats") : null,
+    f.viewerCan.createMeeting ? h("a", { href: `/meetings/ny?forbund=${f.slug}` }, "Nytt sammanträde") : null,
+  ].filter(Boolean);
+  if (!links.length && !more.length) return null;
+  return h(
+    "nav",
+    { class: "record-actions", "aria-label": "Ändra i förbundet" },
+    h("ul", {}, links.map(([path, text]) => h("li", {}, h("a", { href: `/forbund/${f.slug}/${path}` }, text))), more.map((a) => h("li", {}, a))),
+  );
+}
+
 export async function render({ params }) {
   const day = today();
   const data = await run("ForbundPage", { slug: params[0], today: day, to: addYears(day, 1) });
@@ -21,9 +40,7 @@ export async function render({ params }) {
     "article",
     {},
     h("h1", {}, f.name),
-    f.viewerCan.update
-      ? h("nav", { class: "record-actions", "aria-label": "Ändra förbundet" }, h("ul", {}, h("li", {}, h("a", { href: `/forbund/${f.slug}/redigera` }, "Ändra förbundet och dess medlemmar"))))
-      : null,
+    actions(f),
     h(
       "dl",
       { class: "facts" },
