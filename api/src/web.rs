@@ -34,7 +34,7 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 16] = [
+pub const APP_ROUTES: [&str; 17] = [
     "/",
     "/insatser",
     "/insatser/{id}",
@@ -44,6 +44,7 @@ pub const APP_ROUTES: [&str; 16] = [
     "/indikatorer/{code}",
     "/indikatorer/{code}/{action}",
     "/dso",
+    "/dso/{action}",
     "/comparisons/{slug}",
     "/meetings",
     "/meetings/{id}",

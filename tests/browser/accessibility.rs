@@ -62,11 +62,18 @@ async fn every_page_and_form_at_both_widths_signed_in_and_out() {
         "/indikatorer/ny",
         "/indikatorer/6/redigera",
         "/indikatorer/riksgenomsnitt",
+        "/dso/ordning",
+        "/dso/rattelse",
+        "/dso/avtal",
     ]
     .iter()
     .map(|p| p.to_string())
     .collect();
     paths.extend(network_forms.iter().cloned());
+    // A member's ring changes: for its admin (the DSO test signs one in).
+    for path in ["/dso/ga-med", "/dso/lamna", "/dso/omfattning"] {
+        paths.push(path.to_string());
+    }
 
     let browser = open_browser(&driver, &chromium).await;
     let editor = app.token(&[Role::Editor], Some("vasteras"));

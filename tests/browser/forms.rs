@@ -750,3 +750,97 @@ async fn an_admin_registers_its_indicator_results_pasted_from_a_spreadsheet() {
     );
     browser.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(super::common::Spawn {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        ..Default::default()
+    })
+    .await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    // An editor gets no ring change: that is the admin's.
+    sign_in(&browser, &base, &app.token(&[Role::Editor], Some("varend"))).await;
+    open(&browser, &base, "/dso").await;
+    assert!(
+        browser
+            .find(Locator::Css("a[href='/dso/ga-med']"))
+            .await
+            .is_err()
+    );
+
+    sign_in(&browser, &base, &app.token(&[Role::Admin], Some("varend"))).await;
+    open(&browser, &base, "/dso").await;
+    wait_for(&browser, "a[href='/dso/ga-med']")
+        .await
+        .click()
+        .await
+        .expect("join");
+    fill(&browser, "Från och med", "2027-01-01").await;
+    field(&browser, "Placeras efter")
+        .await
+        .select_by_label("Södra Dalarnas Samordningsförbund")
+        .await
+        .expect("after Södra Dalarna");
+    fill(
+        &browser,
+        "Kontaktadress för dataskyddsombudet",
+        "dso@varend.example",
+    )
+    .await;
+    both_widths(&browser, "dso-join", None).await;
+    save(&browser).await;
+    let started = Instant::now();
+    while browser.current_url().await.expect("url").path() != "/dso" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not saved: {}",
+            text_of(&browser, "main").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // It waits for Sollentuna, whose DSO it changes.
+    let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
+    let pending = app
+        .data_as(
+            Some(&sollentuna),
+            r#"{ dsoProposals(forbund: "sollentuna") { edges { node { kind status forbund { slug } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let first = &pending["dsoProposals"]["edges"][0]["node"];
+    assert_eq!(first["kind"], "JOIN", "{pending}");
+    assert_eq!(first["status"], "PENDING");
+    assert_eq!(first["forbund"]["slug"], "varend");
+
+    // Sollentuna's admin looks at what a notice would do before giving it.
+    sign_in(&browser, &base, &sollentuna).await;
+    open(&browser, &base, "/dso/lamna").await;
+    fill(&browser, "Uppsägningen togs emot", "2027-03-15").await;
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Visa följderna']",
+        ))
+        .await
+        .expect("preview")
+        .click()
+        .await
+        .expect("press");
+    let shown = text_of(&browser, ".preview-result dl").await;
+    assert!(shown.contains("Sista dag i ringen"), "{shown}");
+    both_widths(&browser, "dso-leave-preview", None).await;
+    // The preview wrote nothing.
+    let after = app
+        .data_as(
+            Some(&sollentuna),
+            r#"{ dsoProposals(forbund: "sollentuna") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(after["dsoProposals"]["totalCount"], 1);
+    browser.close().await.expect("close");
+}

@@ -87,6 +87,18 @@ export const FIELD_LABELS = {
   rows: "Rader",
   closures: "Avslut totalt",
   shareToWorkOrStudiesPercent: "Andel till arbete eller studier (%)",
+  from: "Från och med",
+  after: "Placeras efter",
+  contact: "Kontaktadress för dataskyddsombudet",
+  scopePercent: "Omfattning (% av heltid)",
+  noticeReceivedOn: "Uppsägningen togs emot",
+  order: "Ordning",
+  reason: "Skäl",
+  startsOn: "Startdatum",
+  initialEndsOn: "Första periodens slut",
+  renewalMonths: "Förlängs med (månader)",
+  noticeMonths: "Uppsägningstid (månader)",
+  maxScopePercent: "Högsta omfattning (% av heltid)",
   // Columns the history shows that no form edits.
   originalEndsOn: "Ursprungligt slut",
   budgetTotalSek: "Budget totalt (kr)",
@@ -121,8 +133,77 @@ const forbundFields = {
 
 const sourceHelp = "Varifrån siffran kommer, t.ex. årsredovisningen 2025. Påhittade exempel märks \"synthetic: …\".";
 
+const dsoBack = () => "/dso";
+const consent = "Ändringen ger ett annat förbund ett nytt dataskyddsombud och gäller först när det förbundet har godkänt den.";
+
 /** The forms, by the mutation each sends. */
 export const FORMS = {
+  joinDsoRing: {
+    operation: "JoinDsoRing",
+    mutation: "joinDsoRing",
+    title: "Gå med i DSO-ringen",
+    context: ["forbund", "agreement"],
+    cancel: dsoBack,
+    order: ["from", "after", "contact", "scopePercent"],
+    fields: {
+      after: { help: `Förbundet som ska bli ert dataskyddsombud. ${consent}` },
+      contact: { help: "En funktionsadress, t.ex. dso@förbundet.se, inte en persons." },
+      scopePercent: { help: "Lämna tomt för avtalets högsta omfattning." },
+    },
+  },
+  leaveDsoRing: {
+    operation: "LeaveDsoRing",
+    mutation: "leaveDsoRing",
+    title: "Säga upp medlemskapet i DSO-ringen",
+    context: ["forbund", "agreement"],
+    cancel: dsoBack,
+    save: "Spara",
+    fields: { noticeReceivedOn: { help: `Dagen då uppsägningen togs emot; den sista dagen i ringen följer av avtalets uppsägningstid. ${consent}` } },
+  },
+  setDsoAssignmentScope: {
+    operation: "SetDsoAssignmentScope",
+    mutation: "setDsoAssignmentScope",
+    title: "Ändra dataskyddsombudets omfattning",
+    context: ["forbund", "agreement"],
+    cancel: dsoBack,
+    order: ["scopePercent", "from"],
+    fields: { scopePercent: { help: `Inom avtalets högsta omfattning. ${consent}` } },
+  },
+  rearrangeDsoRing: {
+    operation: "RearrangeDsoRing",
+    mutation: "rearrangeDsoRing",
+    title: "Ny ordning i DSO-ringen",
+    context: ["agreement"],
+    cancel: dsoBack,
+    order: ["from", "order"],
+    fields: { order: { help: "Förbundens kortnamn i ringens ordning: vart och ett är dataskyddsombud för nästa, det sista för det första." } },
+  },
+  correctDsoRingHistory: {
+    operation: "CorrectDsoRingHistory",
+    mutation: "correctDsoRingHistory",
+    title: "Rätta ringens historik",
+    context: ["agreement"],
+    cancel: dsoBack,
+    order: ["from", "order", "reason"],
+    fields: {
+      order: { help: "Förbundens kortnamn i den ordning ringen faktiskt hade från dagen ovan." },
+      reason: { multiline: true, help: "Varför historiken rättas; sparas i loggen." },
+    },
+  },
+  createDsoAgreement: {
+    operation: "CreateDsoAgreement",
+    mutation: "createDsoAgreement",
+    title: "Nytt avtal om DSO-ring",
+    cancel: dsoBack,
+    order: ["name", "startsOn", "initialEndsOn", "renewalMonths", "noticeMonths", "maxScopePercent", "members"],
+    fields: {
+      members: {
+        label: "Medlemmar i ringens ordning",
+        help: "Vart och ett är dataskyddsombud för nästa, det sista för det första. Förbund anges med sitt kortnamn.",
+        rowFields: { forbund: { label: "Förbund (kortnamn)" } },
+      },
+    },
+  },
   defineIndicator: {
     operation: "DefineIndicator",
     mutation: "defineIndicator",

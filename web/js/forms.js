@@ -93,7 +93,10 @@ function enumLabel(type, value) {
 function asText(field, value) {
   if (value === null || value === undefined) return field.type === "Boolean" ? false : "";
   if (field.type === "Boolean") return Boolean(value);
-  if (field.list && !field.rows) return [...value].map(String).sort();
+  // A set to choose from compares in any order; a list typed one per line
+  // (a ring's order) keeps its order.
+  if (field.list && !field.rows && field.choices) return [...value].map(String).sort();
+  if (field.list && !field.rows) return [...value].map(String).join("\n");
   if (field.rows) {
     // Each cell as its field shows it, so a table left alone is unchanged.
     return value.map((row) => Object.fromEntries(field.rows.map((sub) => [sub.name, row[sub.name] === null || row[sub.name] === undefined ? "" : String(row[sub.name])])));
@@ -104,7 +107,12 @@ function asText(field, value) {
 /** Reads a field's text as the value the API takes, or an error in Swedish. */
 function parse(field, text) {
   if (field.type === "Boolean") return { value: Boolean(text) };
-  if (field.list && !field.rows) return { value: text };
+  if (field.list && !field.rows && field.choices) return { value: text };
+  if (field.list && !field.rows) {
+    const items = String(text).split("\n").map((l) => l.trim()).filter(Boolean);
+    if (field.required && !items.length) return { error: `Fyll i ${field.label.toLowerCase()}, en per rad.` };
+    return { value: items };
+  }
   if (field.rows) return { value: text };
   const trimmed = text.trim();
   if (trimmed === "") {
@@ -140,7 +148,7 @@ function control(field, value, onChange) {
   const id = `f-${++serial}-${field.key.replace(/\W/g, "-")}`;
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
-  const help = [field.help, field.type === "Date" ? "Skrivs ÅÅÅÅ-MM-DD." : null].filter(Boolean).join(" ");
+  const help = [field.help, field.type === "Date" ? "Skrivs ÅÅÅÅ-MM-DD." : null, field.list && !field.choices ? "En per rad." : null].filter(Boolean).join(" ");
   const describedBy = [help ? helpId : null].filter(Boolean).join(" ") || undefined;
   const common = {
     id,
@@ -188,7 +196,7 @@ function control(field, value, onChange) {
     );
   } else if (field.type === "Boolean") {
     input = h("input", { ...common, type: "checkbox", checked: Boolean(value), required: false });
-  } else if (field.multiline) {
+  } else if (field.multiline || field.list) {
     input = h("textarea", { ...common, rows: 4 }, value);
   } else {
     const numeric = field.type === "Int" || field.type === "Float" || field.type === "Date";
@@ -376,7 +384,7 @@ function draftKey(id) {
  *   reload:   for edit forms, reads the record again: { record, version }
  *   saved:    called with the mutation's answer
  */
-export async function form({ spec, id, context = {}, record = null, reload = null, saved }) {
+export async function form({ spec, id, context = {}, record = null, reload = null, saved, preview = null }) {
   const defs = await loadDefinitions();
   const fields = fieldsOf(spec, defs);
   const editing = record !== null;
@@ -403,6 +411,8 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
   const values = draft ? { ...base, ...draft.values } : { ...base };
 
   const alert = h("div", { class: "form-alert", role: "alert", tabindex: "-1" });
+  // What the change would do, shown before it is made (nothing is written).
+  const previewArea = h("div", { class: "preview-result", role: "status", "aria-live": "polite" });
   const status = h("p", { class: "form-status", role: "status" });
   const button = h("button", { type: "submit", class: "primary" }, spec.save || "Spara");
   let sending = false;
@@ -446,8 +456,16 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
     alert,
     fields.some((f) => f.required) ? h("p", { class: "hint" }, "Fält markerade med * måste fyllas i.") : null,
     controls,
-    h("div", { class: "actions" }, button, discard, spec.cancel ? h("a", { href: spec.cancel(context) }, "Tillbaka utan att spara") : null),
+    h(
+      "div",
+      { class: "actions" },
+      preview ? h("button", { type: "button", class: "secondary", onclick: () => showPreview() }, preview.label) : null,
+      button,
+      discard,
+      spec.cancel ? h("a", { href: spec.cancel(context) }, "Tillbaka utan att spara") : null,
+    ),
     status,
+    previewArea,
   );
   alert.hidden = true;
   if (draft) {
@@ -594,6 +612,21 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       box.append(h("p", { class: "theirs" }, h("span", {}, "Sparat av någon annan: "), h("strong", {}, shown)));
     }
     alert.focus();
+  }
+
+  async function showPreview() {
+    clearErrors();
+    const { vars, errors } = variables();
+    if (errors.length) {
+      showErrors(errors, "Rätta det här först:");
+      return;
+    }
+    try {
+      previewArea.replaceChildren(await preview.run(vars));
+    } catch (err) {
+      previewArea.replaceChildren();
+      showErrors([[null, err instanceof ApiError ? err.message : "Något gick fel i appen."]], "Ingen förhandsvisning.");
+    }
   }
 
   el.addEventListener("submit", async (event) => {

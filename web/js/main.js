@@ -13,6 +13,7 @@ import * as forbund from "./pages/forbund.js";
 import * as forbundForm from "./pages/forbund-form.js";
 import * as indicatorForm from "./pages/indicator-form.js";
 import * as dso from "./pages/dso.js";
+import * as dsoForm from "./pages/dso-form.js";
 import * as comparisons from "./pages/comparisons.js";
 import * as meetings from "./pages/meetings.js";
 import * as meetingForm from "./pages/meeting-form.js";
@@ -34,6 +35,7 @@ const routes = [
   [/^\/indikatorer\/(ny|riksgenomsnitt)$/, indicatorForm],
   [/^\/indikatorer\/([^/]+)\/(redigera)$/, indicatorForm],
   [/^\/dso$/, dso],
+  [/^\/dso\/([^/]+)$/, dsoForm],
   [/^\/comparisons\/([^/]+)$/, comparisons],
   [/^\/meetings$/, meetings],
   [/^\/meetings\/(ny)$/, meetingForm],

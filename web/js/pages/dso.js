@@ -12,6 +12,7 @@ import { run } from "../api.js";
 import { navigate, failure } from "../nav.js";
 import { today, period, label } from "../format.js";
 import { figure, ring, timeline, table, shortName } from "../charts.js";
+import { ACTIONS, may } from "./dso-form.js";
 
 export const title = () => "DSO-ringen";
 
@@ -143,12 +144,17 @@ export async function render({ query, principal }) {
   const lastChange = periods.length ? periods[periods.length - 1].from : day;
   const until = `${Number(lastChange.slice(0, 4)) + 1}-12-31`;
   const shown = periods.filter((p) => p.from <= until);
-  const admin = principal && principal.forbund && principal.roles.includes("ADMIN");
+  // The API says who may change the ring for a förbund (`viewerCan`).
+  const admin = Boolean(principal && principal.forbund && principal.forbund.viewerCan.manageDsoMembership);
   const own = admin ? r.members.find((m) => m.slug === principal.forbund.slug) : null;
+  const offered = Object.entries(ACTIONS).filter(([path, a]) => may(principal, a) && (path !== "ga-med" || !own) && (!["lamna", "omfattning"].includes(path) || own));
   return h(
     "section",
     {},
     h("h1", {}, "DSO-ringen"),
+    offered.length
+      ? h("nav", { class: "record-actions", "aria-label": "Ändra i DSO-ringen" }, h("ul", {}, offered.map(([path, a]) => h("li", {}, h("a", { href: `/dso/${path}` }, a.link)))))
+      : null,
     h("p", {}, `${r.agreement.name}: varje förbund är dataskyddsombud för nästa förbund i ringen och får sitt eget från det föregående.`),
     picker,
     r.problem ? h("p", { class: "message error", role: "alert" }, r.problem) : null,

@@ -43,6 +43,7 @@ impl PrincipalObject {
             create_dso_agreement: network,
             define_indicator: network,
             upsert_national_averages: network,
+            manage_dso_ring: network,
         }
     }
 }
@@ -58,4 +59,6 @@ pub struct NetworkViewerCan {
     pub define_indicator: bool,
     /// `upsertNationalAverages`.
     pub upsert_national_averages: bool,
+    /// `rearrangeDsoRing`, `correctDsoRingHistory` and `decideDsoProposal`.
+    pub manage_dso_ring: bool,
 }
