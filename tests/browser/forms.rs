@@ -842,5 +842,43 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
         )
         .await;
     assert_eq!(after["dsoProposals"]["totalCount"], 1);
+
+    // The network may decide it, whatever the parties have answered.
+    sign_in(&browser, &base, &app.network_admin()).await;
+    open(&browser, &base, "/dso").await;
+    let waiting = text_of(&browser, "section.proposals").await;
+    assert!(
+        waiting.contains("Samordningsförbundet Värend vill gå med"),
+        "{waiting}"
+    );
+    browser
+        .find(Locator::XPath(
+            "//section[contains(@class,'proposals')]//button[normalize-space(.)='Avslå']",
+        ))
+        .await
+        .expect("decline")
+        .click()
+        .await
+        .expect("press");
+    browser.accept_alert().await.expect("confirm");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//section[contains(@class,'proposals')]//p[normalize-space(.)='Inga förslag väntar.']",
+        ))
+        .await
+        .expect("nothing waits");
+    let decided = app
+        .data_as(
+            Some(&sollentuna),
+            r#"{ dsoProposals(forbund: "sollentuna") { edges { node { status } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        decided["dsoProposals"]["edges"][0]["node"]["status"],
+        "DECLINED"
+    );
     browser.close().await.expect("close");
 }

@@ -131,6 +131,59 @@ async function proposals(forbund, members) {
   );
 }
 
+/**
+ * For the network (`me.viewerCan.manageDsoRing`): the proposals still
+ * waiting, across the ring's members, to apply now or decline whatever the
+ * parties have answered.
+ */
+async function networkDecisions(members) {
+  const lists = await Promise.all(members.map((m) => run("DsoProposals", { forbund: m.slug })));
+  const seen = new Map();
+  for (const list of lists) {
+    for (const edge of list.dsoProposals.edges) {
+      if (edge.node.status === "PENDING") seen.set(edge.node.id, edge.node);
+    }
+  }
+  const names = new Map(members.map((m) => [m.slug, m.name]));
+  const pending = [...seen.values()];
+  const decide = async (p, apply, status) => {
+    if (!confirm(apply ? "Genomföra förslaget nu, oavsett parternas svar?" : "Avslå förslaget?")) return;
+    try {
+      await run("DecideDsoProposal", { id: p.id, apply });
+      navigate(location.pathname + location.search, { replace: true, force: true });
+    } catch (err) {
+      replace(status, failure(err));
+    }
+  };
+  return h(
+    "section",
+    { class: "proposals" },
+    h("h2", {}, "Förslag som väntar på svar"),
+    pending.length
+      ? h(
+          "ul",
+          {},
+          pending.map((p) => {
+            const status = h("div", { role: "alert" });
+            return h(
+              "li",
+              { class: "proposal" },
+              h("p", {}, h("strong", {}, label("proposalKind", p.kind)), `: ${asked(p, names)}`),
+              h("ul", { class: "parties" }, p.parties.map((party) => h("li", {}, `${party.forbund.name} ${label("answer", party.answer)}`))),
+              h(
+                "div",
+                { class: "actions" },
+                h("button", { type: "button", onclick: () => decide(p, true, status) }, "Genomför nu"),
+                h("button", { type: "button", class: "secondary", onclick: () => decide(p, false, status) }, "Avslå"),
+              ),
+              status,
+            );
+          }),
+        )
+      : h("p", {}, "Inga förslag väntar."),
+  );
+}
+
 export async function render({ query, principal }) {
   const day = query.get("on") || today();
   const data = await run("DsoRingPage", { on: day, from: FIRST, to: HORIZON });
@@ -203,5 +256,6 @@ export async function render({ query, principal }) {
     ),
     own ? leavePreview(own, day) : null,
     admin ? await proposals(principal.forbund, r.members) : null,
+    principal && principal.viewerCan.manageDsoRing ? await networkDecisions(r.members) : null,
   );
 }
