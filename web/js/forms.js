@@ -661,6 +661,8 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
         const field = fields.find((f) => f.key === err.field || f.name === name);
         const text = swedish(err.detail);
         showErrors([[field || null, field ? text : h("span", {}, `${err.field}: `, text)]], "Formuläret är inte sparat. Rätta det här:");
+      } else if (err instanceof ApiError && err.code === "DSO_RING_INVALID") {
+        showErrors([[null, swedish(err.detail)]], "Inte sparat: ändringen skulle inte ge en hel ring.");
       } else {
         showErrors([[null, err instanceof ApiError ? err.message : "Något gick fel i appen."]], "Inte sparat.");
       }
