@@ -674,6 +674,18 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
         members["forbund"]["members"].as_array().map(Vec::len),
         Some(5)
     );
+    // Its history, for the network: registered, then the shares changed.
+    open(&browser, &base, "/forbund/sodra-lappland").await;
+    let history = text_of(&browser, "ol.history").await;
+    for seen in [
+        "Registrerades",
+        "Uppgifterna ändrades",
+        "Medlemmar",
+        "Lycksele kommun, Kommun, 10",
+    ] {
+        assert!(history.contains(seen), "{seen} not in {history}");
+    }
+    both_widths(&browser, "forbund-history", None).await;
     browser.close().await.expect("close");
 }
 

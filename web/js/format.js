@@ -82,6 +82,7 @@ export const labels = {
     NETWORK_ADMIN: "nätverksadministratör",
   },
   gender: { TOTAL: "Totalt", WOMEN: "Kvinnor", MEN: "Män" },
+  fundingGroup: { STATE: "staten", REGION: "regionen", MUNICIPALITIES: "kommunerna" },
   level: { PARTICIPANT: "Deltagare", STAFF: "Personal", ORGANISATION: "Organisation", SOCIETY: "Samhälle" },
   kind: { PROCESS: "Process", EFFECT: "Effekt" },
   benefit: {

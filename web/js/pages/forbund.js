@@ -7,6 +7,7 @@ import { run, ApiError } from "../api.js";
 import { label, percent, number, decimal, today, addYears, period, dash } from "../format.js";
 import { table } from "../charts.js";
 import { contact } from "./dso.js";
+import { history } from "../history.js";
 
 let pageTitle = "Förbund";
 export const title = () => pageTitle;
@@ -36,6 +37,7 @@ export async function render({ params }) {
   const f = data.forbund;
   if (!f) throw new ApiError("Förbundet finns inte.", "NOT_FOUND");
   pageTitle = f.name;
+  const changes = f.viewerCan.readHistory ? await history({ entity: "Forbund", id: f.id, forbund: f.slug }) : null;
   return h(
     "article",
     {},
@@ -79,7 +81,7 @@ export async function render({ params }) {
       ? table(["Medlem", "Typ", "Andel"], f.members.map((m) => [m.name, label("memberKind", m.kind), percent(m.fundingSharePercent)]))
       : h("p", {}, "Inga medlemmar registrerade."),
     f.funding.length
-      ? h("p", { class: "note" }, "Enligt lag (2003:1210): ", f.funding.map((g, i) => [i ? ", " : "", `${g.group} ${percent(g.statutoryPercent)}`]), ".")
+      ? h("p", { class: "note" }, "Enligt lag (2003:1210): ", f.funding.map((g, i) => [i ? ", " : "", `${label("fundingGroup", g.group)} ${percent(g.statutoryPercent)}`]), ".")
       : null,
     h("h2", {}, "Insatser"),
     f.insatser.edges.length
@@ -100,5 +102,6 @@ export async function render({ params }) {
         )
       : h("p", {}, "Inga nyckeltal registrerade."),
     h("p", {}, h("a", { href: `/comparisons/${f.slug}` }, "Indikatorer och jämförelser")),
+    changes,
   );
 }

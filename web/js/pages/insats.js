@@ -7,7 +7,7 @@ import { h } from "../dom.js";
 import { run, ApiError } from "../api.js";
 import { navigate, failure } from "../nav.js";
 import { ACTIONS } from "./insats-form.js";
-import { FIELD_LABELS } from "../form-table.js";
+import { history } from "../history.js";
 import { label, sek, percent, number, period, date, dash } from "../format.js";
 import { table } from "../charts.js";
 
@@ -125,120 +125,13 @@ function removeGoal(insats, goal) {
   );
 }
 
-/** What each change is called in the history. */
-const OPERATIONS = {
-  createInsats: "Lades upp",
-  updateInsats: "Uppgifterna ändrades",
-  extendInsats: "Förlängdes",
-  setInsatsBudget: "Budget och förbrukning",
-  recordInsatsOutcome: "Resultat rapporterades",
-  addInsatsGoal: "Ett mål lades till",
-  removeInsatsGoal: "Ett mål togs bort",
-  shareInsats: "Delningen ändrades",
-  carryOverInsats: "Överfördes",
-};
-
-/** Bookkeeping every change touches, left out of what changed. */
-const BOOKKEEPING = new Set(["id", "version", "created_at", "updated_at", "search_text", "forbund_id", "insats_id"]);
-
-function camel(key) {
-  return key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-}
-
-const ENUMS = { status: "status", visibility: "visibility", orientation: "orientation", category: "category" };
-
-function empty(value) {
-  return value === undefined || value === null || value === "";
-}
-
-function shown(key, value) {
-  if (empty(value)) return dash;
-  if (ENUMS[key]) return label(ENUMS[key], value);
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-/**
- * A change's "after" as one flat record: the insats's row, with the row it
- * added beside it (a year's budget, an outcome, a goal) laid over it.
- */
-function flat(value) {
-  const rows = Array.isArray(value) ? value : [value];
-  const out = {};
-  for (const row of rows) {
-    if (!row || typeof row !== "object") continue;
-    const { insats, insats_id: _, ...rest } = row;
-    if (insats && typeof insats === "object") Object.assign(out, insats);
-    Object.assign(out, rest);
-  }
-  return out;
-}
-
-/** One entry: when, what, who, and each value before and after. */
-function entry(e) {
-  const parse = (text) => {
-    try {
-      return text ? JSON.parse(text) : {};
-    } catch {
-      return {};
-    }
-  };
-  const before = flat(parse(e.before));
-  const after = flat(parse(e.after));
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-    (k) => !BOOKKEEPING.has(k) && !(empty(before[k]) && empty(after[k])) && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
-  );
-  const when = new Date(e.occurredAt).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
-  return h(
-    "li",
-    {},
-    h(
-      "p",
-      { class: "meta" },
-      h("time", { datetime: e.occurredAt }, when),
-      " · ",
-      h("strong", {}, OPERATIONS[e.operation] || e.operation),
-      " · ",
-      e.actor.sub,
-      e.actor.roles.length ? ` (${e.actor.roles.map((r) => label("role", r.toUpperCase())).join(", ")}${e.actor.forbund ? `, ${e.actor.forbund}` : ""})` : "",
-    ),
-    keys.length
-      ? h(
-          "table",
-          { class: "changes" },
-          h("thead", {}, h("tr", {}, ["Uppgift", "Före", "Efter"].map((x) => h("th", { scope: "col" }, x)))),
-          h(
-            "tbody",
-            {},
-            keys.map((k) => h("tr", {}, h("th", { scope: "row" }, FIELD_LABELS[camel(k)] || k), h("td", {}, shown(k, before[k])), h("td", {}, shown(k, after[k])))),
-          ),
-        )
-      : null,
-  );
-}
-
-/** The history, for those the API says may read the owner's log. */
-async function history(insats) {
-  if (!insats.viewerCan.readHistory) return null;
-  const data = await run("InsatsHistory", { forbund: insats.forbund.slug, id: insats.id });
-  const entries = data.auditLog.edges.map((e) => e.node);
-  return [
-    h("h2", {}, "Historik"),
-    entries.length
-      ? [
-          h("ol", { class: "history" }, entries.map(entry)),
-          data.auditLog.totalCount > entries.length ? h("p", { class: "note" }, `De ${entries.length} senaste av ${data.auditLog.totalCount} ändringar.`) : null,
-        ]
-      : h("p", {}, "Inga ändringar sedan insatsen registrerades här."),
-  ];
-}
-
 export async function render({ params }) {
   problem.replaceChildren();
   const data = await run("InsatsPage", { id: params[0] });
   const insats = data.insats;
   if (!insats) throw new ApiError("Insatsen finns inte, eller så får du inte se den.", "NOT_FOUND");
   pageTitle = insats.name;
-  const changes = await history(insats);
+  const changes = insats.viewerCan.readHistory ? await history({ entity: "Insats", id: insats.id, forbund: insats.forbund.slug }) : null;
   const ages = insats.ageMin !== null || insats.ageMax !== null ? `${insats.ageMin ?? "…"}–${insats.ageMax ?? "…"} år` : null;
   return h(
     "article",

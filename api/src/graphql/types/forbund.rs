@@ -71,6 +71,8 @@ impl ForbundAllocation {
 /// The changes the caller may make in one förbund (`Forbund.viewerCan`).
 #[derive(SimpleObject)]
 pub struct ForbundViewerCan {
+    /// Its history: its own audit log (`auditLog` with `entityId`).
+    pub read_history: bool,
     /// `updateForbund`.
     pub update: bool,
     /// `createInsats` for this förbund.
@@ -157,7 +159,16 @@ impl Forbund {
         let principal = &crate::graphql::caller(ctx)?.principal;
         let forbund = self.0.slug.as_str();
         let content = allows(principal, Action::EditForbundContent { forbund });
+        let read_history = crate::service::audit_log::may_read(
+            services(ctx)?,
+            crate::graphql::reader(ctx)?,
+            principal,
+            self.0.id,
+            forbund,
+        )
+        .await?;
         Ok(ForbundViewerCan {
+            read_history,
             update: allows(principal, Action::ManageNetwork),
             create_insats: content,
             create_meeting: content,
