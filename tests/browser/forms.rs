@@ -98,6 +98,14 @@ async fn insats(app: &TestApp, id: &str) -> Value {
         .clone()
 }
 
+/// The page's history holds each of `seen`.
+async fn assert_history(browser: &Client, seen: &[&str]) {
+    let history = text_of(browser, "ol.history").await;
+    for text in seen {
+        assert!(history.contains(text), "{text} not in {history}");
+    }
+}
+
 /// The id of the insats at the current address (`/insatser/{id}`).
 async fn current_id(browser: &Client) -> String {
     let url = browser.current_url().await.expect("url");
@@ -263,19 +271,20 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
     assert!(!text_of(&browser, "main").await.contains("Historik"));
     sign_in(&browser, &base, &app.token(&[Role::Admin], Some("varend"))).await;
     open(&browser, &base, &format!("/insatser/{id}")).await;
-    let history = text_of(&browser, "ol.history").await;
-    for seen in [
-        "Lades upp",
-        "Uppgifterna ändrades",
-        "Budget och förbrukning",
-        "Resultat rapporterades",
-        "Slutdatum",
-        "2028-12-31",
-        "2029-06-30",
-        "test-user (redaktör, varend)",
-    ] {
-        assert!(history.contains(seen), "{seen} not in {history}");
-    }
+    assert_history(
+        &browser,
+        &[
+            "Lades upp",
+            "Uppgifterna ändrades",
+            "Budget och förbrukning",
+            "Resultat rapporterades",
+            "Slutdatum",
+            "2028-12-31",
+            "2029-06-30",
+            "test-user (redaktör, varend)",
+        ],
+    )
+    .await;
     both_widths(&browser, "insats-history", None).await;
     browser.close().await.expect("close the browser");
 }
@@ -676,15 +685,16 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
     );
     // Its history, for the network: registered, then the shares changed.
     open(&browser, &base, "/forbund/sodra-lappland").await;
-    let history = text_of(&browser, "ol.history").await;
-    for seen in [
-        "Registrerades",
-        "Uppgifterna ändrades",
-        "Medlemmar",
-        "Lycksele kommun, Kommun, 10",
-    ] {
-        assert!(history.contains(seen), "{seen} not in {history}");
-    }
+    assert_history(
+        &browser,
+        &[
+            "Registrerades",
+            "Uppgifterna ändrades",
+            "Medlemmar",
+            "Lycksele kommun, Kommun, 10",
+        ],
+    )
+    .await;
     both_widths(&browser, "forbund-history", None).await;
     browser.close().await.expect("close");
 }
