@@ -645,6 +645,23 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
 
     // Edited: a member's share, the rest kept.
     open(&browser, &base, "/forbund/sodra-lappland/redigera").await;
+    // A row added and thrown away: the table is the record's again.
+    let rows = "return document.querySelectorAll('fieldset.rows tbody tr').length;";
+    for button in ["Lägg till rad", "Släng ändringarna"] {
+        browser
+            .find(Locator::XPath(&format!(
+                "//form//button[normalize-space(.)='{button}']"
+            )))
+            .await
+            .expect(button)
+            .click()
+            .await
+            .expect("press");
+        if button == "Lägg till rad" {
+            assert_eq!(script(&browser, rows).await, 6);
+        }
+    }
+    assert_eq!(script(&browser, rows).await, 5);
     let share = browser
         .find(Locator::XPath("//fieldset[contains(@class,'rows')]//tbody/tr[1]//input[@data-sub='fundingSharePercent']"))
         .await

@@ -435,6 +435,13 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
   const controls = fields.map((field) =>
     field.rows ? rowsControl(field, values[field.key], onChange) : control(field, values[field.key], onChange),
   );
+  /** Puts `value` in `field`'s control; a table of rows is built again. */
+  const resetField = (field, value) => {
+    if (!field.rows) return writeField(el, field, value);
+    const holder = el.querySelector(`[data-field="${CSS.escape(field.key)}"]`);
+    if (holder) holder.replaceWith(rowsControl(field, value, onChange));
+    return undefined;
+  };
   const discard = h(
     "button",
     {
@@ -442,7 +449,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       class: "secondary",
       onclick: () => {
         sessionStorage.removeItem(key);
-        for (const field of fields) writeField(el, field, base[field.key]);
+        for (const field of fields) resetField(field, base[field.key]);
         draft = null;
         setLeaveGuard(null);
         status.textContent = "Ändringarna är borttagna.";
@@ -591,7 +598,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       theirs.push(field);
       if (same(now[field.key], base[field.key])) {
         // Untouched here: take their value, so saving does not undo it.
-        writeField(el, field, nextBase[field.key]);
+        resetField(field, nextBase[field.key]);
       }
     }
     base = nextBase;
