@@ -221,13 +221,13 @@ export const FORMS = {
     mutation: "upsertIndicatorResults",
     title: "Indikatorresultat",
     context: ["forbund"],
-    fields: { rows: { help: `Ett resultat per indikator, år och kön; ett som redan finns ersätts. ${sourceHelp}` } },
+    fields: { rows: { label: "Resultat", help: `Ett resultat per indikator, år och kön; ett som redan finns ersätts. ${sourceHelp}` } },
   },
   upsertNationalAverages: {
     operation: "UpsertNationalAverages",
     mutation: "upsertNationalAverages",
     title: "Riksgenomsnitt",
-    fields: { rows: { help: `Ett genomsnitt per indikator, år och kön; ett som redan finns ersätts. ${sourceHelp}` } },
+    fields: { rows: { label: "Riksgenomsnitt", help: `Ett genomsnitt per indikator, år och kön; ett som redan finns ersätts. ${sourceHelp}` } },
   },
   setKeyFigures: {
     operation: "SetKeyFigures",

@@ -287,10 +287,12 @@ function rowsControl(field, rows, onChange) {
     paste.value = "";
     onChange();
   };
+  const helpId = `f-${++serial}-${field.key}-help`;
   return h(
     "fieldset",
-    { class: "field wide rows", dataset: { field: field.key, kind: "rows" } },
+    { class: "field wide rows", dataset: { field: field.key, kind: "rows" }, "aria-describedby": field.help ? helpId : undefined },
     h("legend", {}, field.label),
+    field.help ? h("p", { class: "hint", id: helpId }, field.help) : null,
     h(
       "div",
       { class: "scroll", tabindex: "0", role: "region", "aria-label": field.label },
