@@ -160,7 +160,7 @@ impl ApiError {
     pub fn from_db_unique(err: DbErr, message: &str) -> Self {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(message.into()),
-            _ => ApiError::Database(err),
+            _ => ApiError::from(err),
         }
     }
 }
@@ -208,6 +208,29 @@ mod tests {
         assert_eq!(
             ext.get("code"),
             Some(&async_graphql::Value::from("INTERNAL"))
+        );
+    }
+
+    #[test]
+    fn a_connection_that_broke_is_unavailable_however_it_is_reached() {
+        let broke = || {
+            DbErr::Custom(
+                "error returned from database: terminating connection due to administrator command"
+                    .into(),
+            )
+        };
+        let code = |gql: async_graphql::Error| {
+            gql.extensions
+                .expect("extensions")
+                .get("code")
+                .cloned()
+                .expect("a code")
+        };
+        let unavailable = async_graphql::Value::from("SERVICE_UNAVAILABLE");
+        assert_eq!(code(ApiError::from(broke()).extend()), unavailable);
+        assert_eq!(
+            code(ApiError::from_db_unique(broke(), "taken").extend()),
+            unavailable
         );
     }
 
