@@ -165,6 +165,14 @@ impl ApiError {
     }
 }
 
+/// A database error as a GraphQL error where no `ApiError` stands between
+/// (a DataLoader's batch load), classified like any other: a connection
+/// that broke under it (a replica restarting, say) is SERVICE_UNAVAILABLE,
+/// which the endpoint answers by reading from the primary, not INTERNAL.
+pub fn database(err: DbErr) -> async_graphql::Error {
+    ApiError::from(err).extend()
+}
+
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         let message = match self {
@@ -232,6 +240,7 @@ mod tests {
             code(ApiError::from_db_unique(broke(), "taken").extend()),
             unavailable
         );
+        assert_eq!(code(database(broke())), unavailable);
     }
 
     #[test]

@@ -16,7 +16,6 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, PartialModelTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::error::ApiError;
 use crate::service::insats::{BudgetLine, GoalLine};
 
 /// How a loader reads a model's key columns.
@@ -82,12 +81,8 @@ fn group_by<E: EntityTrait, M>(
     }
 }
 
-/// A batch load's failure, classified like any other database error: a
-/// connection that broke under it (a replica restarting, say) is
-/// SERVICE_UNAVAILABLE, which the endpoint answers by reading from the
-/// primary, not INTERNAL.
 fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
-    ApiError::from(err).extend()
+    crate::error::database(err)
 }
 
 impl<E, M> Loader<i32> for GroupBy<E, M>
@@ -488,20 +483,5 @@ impl Loaders {
                 key_figure::Column::Year,
             )),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_batch_load_on_a_broken_connection_is_unavailable_not_internal() {
-        let err = super::db_error(sea_orm::DbErr::Custom(
-            "error returned from database: terminating connection due to administrator command"
-                .into(),
-        ));
-        assert_eq!(
-            err.extensions.expect("extensions").get("code"),
-            Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE"))
-        );
     }
 }
