@@ -91,3 +91,20 @@ pub struct AuditTotal {
 }
 
 pub type AuditEntryConnection = Connection<String, AuditEntry, AuditTotal, EmptyFields>;
+
+/// `viewerCan.readHistory` of a record of förbund `owner`: whether the
+/// caller may read that förbund's log today, by the rule `auditLog` checks.
+/// Asked only when selected: for a DSO it looks up whom it serves today.
+pub(crate) async fn may_read_history(
+    ctx: &Context<'_>,
+    owner: &finsam_entity::forbund::Model,
+) -> async_graphql::Result<bool> {
+    Ok(crate::service::audit_log::may_read(
+        crate::graphql::services(ctx)?,
+        crate::graphql::reader(ctx)?,
+        &crate::graphql::caller(ctx)?.principal,
+        owner.id,
+        &owner.slug,
+    )
+    .await?)
+}

@@ -70,9 +70,10 @@ impl ForbundAllocation {
 
 /// The changes the caller may make in one förbund (`Forbund.viewerCan`).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ForbundViewerCan {
-    /// Its history: its own audit log (`auditLog` with `entityId`).
-    pub read_history: bool,
+    #[graphql(skip)]
+    pub forbund: Arc<forbund::Model>,
     /// `updateForbund`.
     pub update: bool,
     /// `createInsats` for this förbund.
@@ -83,6 +84,14 @@ pub struct ForbundViewerCan {
     pub write_indicator_results: bool,
     /// Joining, leaving and answering DSO-ring proposals for this förbund.
     pub manage_dso_membership: bool,
+}
+
+#[async_graphql::ComplexObject]
+impl ForbundViewerCan {
+    /// Its history: its own audit log (`auditLog` with `entityId`).
+    async fn read_history(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        super::audit::may_read_history(ctx, &self.forbund).await
+    }
 }
 
 /// A samordningsförbund.
@@ -159,16 +168,8 @@ impl Forbund {
         let principal = &crate::graphql::caller(ctx)?.principal;
         let forbund = self.0.slug.as_str();
         let content = allows(principal, Action::EditForbundContent { forbund });
-        let read_history = crate::service::audit_log::may_read(
-            services(ctx)?,
-            crate::graphql::reader(ctx)?,
-            principal,
-            self.0.id,
-            forbund,
-        )
-        .await?;
         Ok(ForbundViewerCan {
-            read_history,
+            forbund: self.0.clone(),
             update: allows(principal, Action::ManageNetwork),
             create_insats: content,
             create_meeting: content,

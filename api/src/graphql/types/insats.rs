@@ -291,16 +291,8 @@ impl Insats {
                 forbund: &self.1.slug,
             },
         );
-        let read_history = service::audit_log::may_read(
-            services(ctx)?,
-            reader(ctx)?,
-            principal,
-            self.1.id,
-            &self.1.slug,
-        )
-        .await?;
         Ok(InsatsViewerCan {
-            read_history,
+            owner: self.1.clone(),
             update: edit,
             extend: edit,
             set_budget: edit,
@@ -325,9 +317,10 @@ impl Insats {
 
 /// The changes the caller may make to one insats (`Insats.viewerCan`).
 #[derive(async_graphql::SimpleObject)]
+#[graphql(complex)]
 pub struct InsatsViewerCan {
-    /// Its history: the owner's audit log (`auditLog` with `entityId`).
-    pub read_history: bool,
+    #[graphql(skip)]
+    pub owner: Arc<forbund::Model>,
     /// `updateInsats`.
     pub update: bool,
     /// `extendInsats`.
@@ -342,6 +335,14 @@ pub struct InsatsViewerCan {
     pub share: bool,
     /// `carryOverInsats` from the owner's side.
     pub carry_over: bool,
+}
+
+#[async_graphql::ComplexObject]
+impl InsatsViewerCan {
+    /// Its history: the owner's audit log (`auditLog` with `entityId`).
+    async fn read_history(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        super::audit::may_read_history(ctx, &self.owner).await
+    }
 }
 
 /// The count behind an `insatser` list, computed only when asked for.
