@@ -32,8 +32,12 @@ export function may(principal, action) {
   return Boolean(principal.viewerCan[action.network]);
 }
 
-/** What a leave would do, in words (the API's preview; nothing written). */
-async function leavePreview(vars) {
+/**
+ * What a notice from `forbund` received on `noticeReceivedOn` would do, in
+ * words (the API's preview; nothing is written). The ring page's preview
+ * shows it too.
+ */
+export async function leaveConsequences(vars) {
   const p = (await run("DsoLeavePreview", { forbund: vars.forbund, noticeReceivedOn: vars.noticeReceivedOn })).dsoLeavePreview;
   return h(
     "dl",
@@ -72,7 +76,7 @@ export async function render({ params, principal }) {
     id: `/dso/${action}`,
     context,
     record,
-    preview: chosen.form === "leaveDsoRing" ? { label: "Visa följderna", run: leavePreview } : null,
+    preview: chosen.form === "leaveDsoRing" ? { label: "Visa följderna", run: leaveConsequences } : null,
     saved: () => navigate("/dso", { force: true }),
   });
   return formPage([h("a", { href: "/dso" }, "DSO-ringen")], principal.forbund && chosen.member ? `${spec.title}: ${principal.forbund.name}` : spec.title, body);

@@ -12,7 +12,7 @@ import { run } from "../api.js";
 import { navigate, failure } from "../nav.js";
 import { today, period, label } from "../format.js";
 import { figure, ring, timeline, table, shortName } from "../charts.js";
-import { ACTIONS, may } from "./dso-form.js";
+import { ACTIONS, may, leaveConsequences } from "./dso-form.js";
 
 export const title = () => "DSO-ringen";
 
@@ -38,22 +38,7 @@ function leavePreview(member, day) {
         onsubmit: async (event) => {
           event.preventDefault();
           try {
-            const p = (await run("DsoLeavePreview", { forbund: member.slug, noticeReceivedOn: noticeOn.value })).dsoLeavePreview;
-            replace(
-              result,
-              h(
-                "dl",
-                { class: "facts" },
-                h("dt", {}, "Sista dag i ringen"),
-                h("dd", {}, p.lastDay),
-                h("dt", {}, "Tar över"),
-                h("dd", {}, p.takenOverBy && p.handedOver ? `${p.takenOverBy.name} blir dataskyddsombud för ${p.handedOver.name}` : "–"),
-                h("dt", {}, "Avtalsperiodens slut"),
-                h("dd", {}, p.periodEndsOn),
-                h("dt", {}, "Sista dag för uppsägning till periodens slut"),
-                h("dd", {}, p.noticeDeadline),
-              ),
-            );
+            replace(result, await leaveConsequences({ forbund: member.slug, noticeReceivedOn: noticeOn.value }));
           } catch (err) {
             replace(result, failure(err));
           }
