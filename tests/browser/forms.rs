@@ -70,8 +70,9 @@ async fn save(browser: &Client) {
         .expect("press Spara");
 }
 
-/// Waits until the address is `path` (after a form has saved).
-async fn wait_for_path(browser: &Client, path: &str) {
+/// Waits until the address is `path` (after a form has saved) and the
+/// page there has rendered.
+async fn arrive_at(browser: &Client, path: &str) {
     let started = Instant::now();
     loop {
         let url = browser.current_url().await.expect("url");
@@ -85,7 +86,40 @@ async fn wait_for_path(browser: &Client, path: &str) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    wait_for(browser, "main > :not(.loading)").await;
+}
+
+/// `arrive_at` an insats's page.
+async fn wait_for_path(browser: &Client, path: &str) {
+    arrive_at(browser, path).await;
     wait_for(browser, "main article.insats-page").await;
+}
+
+/// Pastes `rows` (tab-separated, as a copy of spreadsheet cells gives them)
+/// into the form's table of rows and adds them.
+async fn paste_rows(browser: &Client, rows: &str) {
+    wait_for(browser, "details.paste summary")
+        .await
+        .click()
+        .await
+        .expect("open paste");
+    let pasted = field(browser, "Rader att klistra in").await;
+    browser
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(&pasted).expect("element"), json!(rows)],
+        )
+        .await
+        .expect("paste");
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Lägg till raderna']",
+        ))
+        .await
+        .expect("add the rows")
+        .click()
+        .await
+        .expect("press");
 }
 
 async fn insats(app: &TestApp, id: &str) -> Value {
@@ -503,11 +537,7 @@ async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
     assert!(alert.contains("en tid skrivs TT:MM"), "{alert}");
     fill(&browser, "Börjar (TT:MM)", "13:00").await;
     save(&browser).await;
-    let started = Instant::now();
-    while browser.current_url().await.expect("url").path() != "/meetings" {
-        assert!(started.elapsed() < Duration::from_secs(20), "not saved");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    arrive_at(&browser, "/meetings").await;
     wait_for(&browser, "ol.meetings").await;
     let decision_link = wait_for(&browser, "ol.meetings li a[href$='/beslut']").await;
     let list = text_of(&browser, "ol.meetings").await;
@@ -529,15 +559,7 @@ async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
         .expect("choose the insats");
     both_widths(&browser, "decision-form", None).await;
     save(&browser).await;
-    let started = Instant::now();
-    while browser.current_url().await.expect("url").path() != "/meetings" {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "not saved: {}",
-            text_of(&browser, "main").await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    arrive_at(&browser, "/meetings").await;
     let list = text_of(&browser, "ol.meetings").await;
     assert!(
         list.contains(
@@ -586,33 +608,13 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
     fill(&browser, "Kortnamn i adresser", "sodra-lappland").await;
     fill(&browser, "Län", "Västerbotten").await;
     fill(&browser, "Bildat", "2027-01-01").await;
-    wait_for(&browser, "details.paste summary")
-        .await
-        .click()
-        .await
-        .expect("open paste");
     // What a copy of six rows of a spreadsheet puts in the field (a header
     // row, then the members; tabs between the cells).
-    let pasted = field(&browser, "Rader att klistra in").await;
-    browser
-        .execute(
-            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![
-                serde_json::to_value(&pasted).expect("element"),
-                json!("Namn\tTyp\tAndel av finansieringen (%)\nLycksele kommun\tKommun\t12,5\nStorumans kommun\tMUNICIPALITY\t12,5\nRegion Västerbotten\tRegion\t25\nFörsäkringskassan\tFörsäkringskassan\t25\nArbetsförmedlingen\tArbetsförmedlingen\t25"),
-            ],
-        )
-        .await
-        .expect("paste");
-    browser
-        .find(Locator::XPath(
-            "//button[normalize-space(.)='Lägg till raderna']",
-        ))
-        .await
-        .expect("add the rows")
-        .click()
-        .await
-        .expect("press");
+    paste_rows(
+        &browser,
+        "Namn\tTyp\tAndel av finansieringen (%)\nLycksele kommun\tKommun\t12,5\nStorumans kommun\tMUNICIPALITY\t12,5\nRegion Västerbotten\tRegion\t25\nFörsäkringskassan\tFörsäkringskassan\t25\nArbetsförmedlingen\tArbetsförmedlingen\t25",
+    )
+    .await;
     let rows = script(
         &browser,
         "return document.querySelectorAll('fieldset.rows tbody tr').length;",
@@ -621,15 +623,7 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
     assert_eq!(rows, 5, "a header row and five members");
     both_widths(&browser, "forbund-new", None).await;
     save(&browser).await;
-    let started = Instant::now();
-    while browser.current_url().await.expect("url").path() != "/forbund/sodra-lappland" {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "not saved: {}",
-            text_of(&browser, "main").await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    arrive_at(&browser, "/forbund/sodra-lappland").await;
     wait_for(&browser, "main article h1").await;
     let page = text_of(&browser, "main").await;
     for seen in [
@@ -675,15 +669,7 @@ async fn the_network_admin_registers_a_forbund_with_members_pasted_from_a_spread
     second.clear().await.expect("clear");
     second.send_keys("15").await.expect("type");
     save(&browser).await;
-    let started = Instant::now();
-    while browser.current_url().await.expect("url").path() != "/forbund/sodra-lappland" {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "not saved: {}",
-            text_of(&browser, "main").await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    arrive_at(&browser, "/forbund/sodra-lappland").await;
     let members = app
         .data(r#"{ forbund(slug: "sodra-lappland") { county members { name fundingSharePercent } } }"#, json!({}))
         .await;
@@ -740,42 +726,14 @@ async fn an_admin_registers_its_indicator_results_pasted_from_a_spreadsheet() {
         .click()
         .await
         .expect("results");
-    wait_for(&browser, "details.paste summary")
-        .await
-        .click()
-        .await
-        .expect("open paste");
-    let pasted = field(&browser, "Rader att klistra in").await;
-    browser
-        .execute(
-            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![
-                serde_json::to_value(&pasted).expect("element"),
-                json!("6\t2026\tTotalt\t81,5\t44\treported: enkät hösten 2026\n6\t2026\tKvinnor\t84\t25\treported: enkät hösten 2026"),
-            ],
-        )
-        .await
-        .expect("paste");
-    browser
-        .find(Locator::XPath(
-            "//button[normalize-space(.)='Lägg till raderna']",
-        ))
-        .await
-        .expect("add the rows")
-        .click()
-        .await
-        .expect("press");
+    paste_rows(
+        &browser,
+        "6\t2026\tTotalt\t81,5\t44\treported: enkät hösten 2026\n6\t2026\tKvinnor\t84\t25\treported: enkät hösten 2026",
+    )
+    .await;
     both_widths(&browser, "indicator-results", None).await;
     save(&browser).await;
-    let started = Instant::now();
-    while browser.current_url().await.expect("url").path() != "/comparisons/varend" {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "not saved: {}",
-            text_of(&browser, "main").await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    arrive_at(&browser, "/comparisons/varend").await;
     let trend = app
         .data_as(
             Some(&app.token(&[Role::Admin], Some("varend"))),
@@ -833,15 +791,7 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
     .await;
     both_widths(&browser, "dso-join", None).await;
     save(&browser).await;
-    let started = Instant::now();
-    while browser.current_url().await.expect("url").path() != "/dso" {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "not saved: {}",
-            text_of(&browser, "main").await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    arrive_at(&browser, "/dso").await;
     // It waits for Sollentuna, whose DSO it changes.
     let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
     let pending = app
