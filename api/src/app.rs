@@ -38,6 +38,8 @@ pub struct AppState {
     /// Set when the process is asked to stop: not ready from then on, while
     /// it still serves (`server.lame_duck_ms`).
     pub stopping: std::sync::atomic::AtomicBool,
+    /// Open subscription connections (WebSocket and SSE).
+    pub live: Arc<crate::endpoint::live::Connections>,
 }
 
 pub struct Application {
@@ -207,12 +209,23 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     reference.watch(watcher.clone());
     let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
     trigrams.watch(watcher);
+    // From the primary, where changes commit; PostgreSQL's LISTEN holds a
+    // connection of its own.
+    let changes = crate::service::changes::Changes::new(
+        db.clone(),
+        settings.live.queue,
+        settings.live.replay,
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
+    changes.watch(crate::db::connect(&watch_settings, None).await?);
     Ok(AppState {
         service: ServiceContext {
             db,
             clock,
             reference,
             trigrams,
+            changes,
             min_cell: settings.privacy.min_cell,
         },
         documents,
@@ -224,6 +237,7 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
         tokens,
         metrics,
         stopping: std::sync::atomic::AtomicBool::new(false),
+        live: Arc::default(),
     })
 }
 
@@ -282,6 +296,8 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
             .wrap(cors(&origins))
             .wrap(TracingLogger::default())
             .route("/graphql", web::post().to(crate::endpoint::post))
+            .route("/graphql/stream", web::post().to(crate::endpoint::sse::post))
+            .route("/graphql/stream", web::get().to(crate::endpoint::sse::get))
             .route("/schema.graphql", web::get().to(schema_sdl))
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
@@ -345,6 +361,8 @@ async fn lame_duck(state: &AppState, server: actix_web::dev::ServerHandle) {
         .store(true, std::sync::atomic::Ordering::SeqCst);
     tokio::time::sleep(lame).await;
     tracing::info!("no longer accepting; finishing the requests in flight");
+    // Subscriptions complete, and their clients reconnect elsewhere.
+    state.live.stop();
     server.stop(true).await;
 }
 

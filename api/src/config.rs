@@ -17,6 +17,53 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    #[serde(default)]
+    pub live: LiveSettings,
+}
+
+/// Subscriptions (`live`): what one connection, one client and the process
+/// may hold open, and how long a quiet or slow client is kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LiveSettings {
+    /// Open connections (WebSocket and SSE together) in this process.
+    pub max_connections: usize,
+    /// Open connections of one client (token subject, else address).
+    pub max_connections_per_client: usize,
+    /// Operations at once on one WebSocket.
+    pub max_subscriptions_per_connection: usize,
+    /// The largest message a client may send (bytes).
+    pub max_message_bytes: usize,
+    /// How long a WebSocket may wait before `connection_init`.
+    pub init_timeout_secs: u64,
+    /// A ping (WebSocket) or comment (SSE) this often; no pong in two of
+    /// them and the WebSocket is closed.
+    pub ping_interval_secs: u64,
+    /// How long one message may wait for a client that does not read
+    /// before it is disconnected.
+    pub send_timeout_secs: u64,
+    /// Changes a subscriber may fall behind by before its subscription ends
+    /// (the process keeps this many, shared by all subscribers).
+    pub queue: usize,
+    /// How many missed changes a resuming subscription is sent; further
+    /// back, it is told to reload.
+    pub replay: u64,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        LiveSettings {
+            max_connections: 10_000,
+            max_connections_per_client: 16,
+            max_subscriptions_per_connection: 32,
+            max_message_bytes: 64 * 1024,
+            init_timeout_secs: 10,
+            ping_interval_secs: 15,
+            send_timeout_secs: 10,
+            queue: 1024,
+            replay: 500,
+        }
+    }
 }
 
 /// Where `/metrics` is served: it names the identity providers' issuers and

@@ -4,7 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod live;
 pub mod oidc;
+pub mod process;
 
 use std::sync::Arc;
 use std::time::Duration;

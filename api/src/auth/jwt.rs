@@ -111,6 +111,13 @@ fn unverified_claim(token: &str, name: &str) -> Option<serde_json::Value> {
     value.get_mut(name).map(serde_json::Value::take)
 }
 
+/// When a token that `validate` accepted stops being valid (its `exp`, in
+/// seconds since the epoch): what a subscription opened with it is held to.
+/// Read without checking, so only for a token already validated.
+pub fn expires_at(token: &str) -> Option<i64> {
+    unverified_claim(token, "exp").and_then(|exp| exp.as_i64())
+}
+
 fn unverified_issuer(token: &str) -> Option<String> {
     match unverified_claim(token, "iss")? {
         serde_json::Value::String(iss) => Some(iss),

@@ -10,9 +10,12 @@
 //! `request` checks the parameters and resolves persisted queries;
 //! `response` picks the status and the caching headers.
 
+pub mod live;
 pub mod media;
 pub mod request;
 mod response;
+pub mod sse;
+pub mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -255,7 +258,17 @@ pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
     request_id: RequestId,
+    body: web::Payload,
 ) -> HttpResponse {
+    if ws::is_upgrade(&req) {
+        return ws::upgrade(
+            req,
+            body,
+            schema.get_ref().clone(),
+            state.into_inner(),
+        )
+        .await;
+    }
     let query_string = req.query_string();
     let has_request = url::form_urlencoded::parse(query_string.as_bytes())
         .any(|(key, _)| key == "query" || key == "extensions");

@@ -379,7 +379,7 @@ fn loader<T: Loader<i32>>(inner: T) -> DataLoader<T, HashMapCache> {
 pub struct LazyLoaders {
     db: DatabaseConnection,
     principal: crate::auth::Principal,
-    made: std::sync::OnceLock<Loaders>,
+    made: std::sync::Mutex<Option<std::sync::Arc<Loaders>>>,
 }
 
 impl LazyLoaders {
@@ -387,13 +387,20 @@ impl LazyLoaders {
         LazyLoaders {
             db,
             principal,
-            made: std::sync::OnceLock::new(),
+            made: std::sync::Mutex::new(None),
         }
     }
 
-    pub fn get(&self) -> &Loaders {
-        self.made
-            .get_or_init(|| Loaders::new(&self.db, &self.principal))
+    pub fn get(&self) -> std::sync::Arc<Loaders> {
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        made.get_or_insert_with(|| std::sync::Arc::new(Loaders::new(&self.db, &self.principal)))
+            .clone()
+    }
+
+    /// Forgets what was loaded: a subscription's next event is read afresh
+    /// (`graphql::subscription`), as a new request would read it.
+    pub fn renew(&self) {
+        *self.made.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 

@@ -10,17 +10,19 @@ mod mutation;
 pub mod nesting;
 pub mod pagination;
 pub(crate) mod query;
+pub mod subscription;
 pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 pub use loaders::Loaders;
 
-pub type FinsamSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type FinsamSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
 /// Builds the schema with the limits from config (DESIGN.md, "API
 /// conventions"; those beyond the library's own are `limits::Limits`, which
@@ -31,7 +33,7 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
     let mut builder = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .limit_depth(gql.max_depth)
     .limit_complexity(gql.max_complexity)
@@ -100,6 +102,6 @@ pub(crate) async fn reference(
     Ok(services.reference.get(&services.db).await?)
 }
 
-pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+pub(crate) fn loaders(ctx: &Context<'_>) -> async_graphql::Result<Arc<Loaders>> {
     Ok(ctx.data::<Arc<loaders::LazyLoaders>>()?.get())
 }

@@ -2,9 +2,12 @@
 //! and after, inside the transaction of the change so neither exists without
 //! the other. Reading it is `audit_log`'s.
 
+use std::sync::LazyLock;
+
 use finsam_entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, Set, Statement};
 use serde::Serialize;
+use tokio::sync::watch;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
@@ -75,6 +78,28 @@ impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
     }
 }
 
+/// The PostgreSQL channel that carries the id of each entry, delivered to
+/// every listening process when its transaction commits (`live`).
+pub const CHANNEL: &str = "finsam_changes";
+
+/// Audited commits in this process, counted: what the live changes wait for
+/// on SQLite, where there is no NOTIFY (`live`). One counter for the
+/// process, not per database: a server woken by another's commit finds
+/// nothing new in its own log and waits again.
+static COMMITS: LazyLock<watch::Sender<u64>> = LazyLock::new(|| watch::channel(0).0);
+
+/// Wakes when an audited change commits in this process.
+pub fn commits() -> watch::Receiver<u64> {
+    COMMITS.subscribe()
+}
+
+/// Commits a transaction that recorded changes, and says so.
+pub async fn committed(txn: sea_orm::DatabaseTransaction) -> ApiResult<()> {
+    txn.commit().await?;
+    COMMITS.send_modify(|n| *n = n.wrapping_add(1));
+    Ok(())
+}
+
 /// Records `change` in the transaction of the change and commits both.
 pub async fn commit<B: Serialize, A: Serialize>(
     txn: sea_orm::DatabaseTransaction,
@@ -83,7 +108,7 @@ pub async fn commit<B: Serialize, A: Serialize>(
 ) -> ApiResult<()> {
     let reference = super::reference::is_reference(change.entity);
     record(&txn, caller, change).await?;
-    txn.commit().await?;
+    committed(txn).await?;
     if reference {
         super::reference::invalidate();
     }
@@ -109,7 +134,7 @@ where
         .map(serde_json::to_string)
         .transpose()
         .map_err(anyhow::Error::from)?;
-    audit_log::ActiveModel {
+    let entry = audit_log::ActiveModel {
         occurred_at: Set(super::now()),
         actor_sub: Set(caller
             .principal
@@ -129,5 +154,16 @@ where
     }
     .insert(conn)
     .await?;
+    // Ids only: each listening process reads what it delivers under its
+    // subscribers' access (`live`). Sent when the transaction commits,
+    // never for one rolled back.
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), entry.id.to_string().into()],
+        ))
+        .await?;
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod audit_log;
 pub mod calendar;
+pub mod changes;
 mod columns;
 pub mod dso;
 pub mod forbund;
@@ -53,6 +54,8 @@ pub struct ServiceContext {
     pub trigrams: std::sync::Arc<insats::TrigramCounts>,
     /// Counts under this are small cells (DESIGN.md, "Access").
     pub min_cell: i64,
+    /// Committed changes, for subscriptions.
+    pub changes: std::sync::Arc<changes::Changes>,
 }
 
 /// Today's date for rules that depend on it (the DSO serving a förbund

@@ -9,6 +9,7 @@ mod forbund;
 pub mod indicator;
 pub mod insats;
 mod insats_detail;
+pub mod live;
 pub mod meeting;
 mod principal;
 pub mod statistics;

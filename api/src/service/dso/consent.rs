@@ -181,7 +181,7 @@ pub async fn request(
         caller.principal.has(Role::NetworkAdmin) || parties.iter().all(|p| Some(*p) == own);
     if decides_alone {
         log_to_each(&txn, caller, &parties, &applied, None).await?;
-        txn.commit().await?;
+        crate::service::audit::committed(txn).await?;
         crate::service::reference::invalidate();
         return Ok(Outcome {
             change: applied.change,
@@ -247,7 +247,7 @@ pub async fn request(
         &note,
     )
     .await?;
-    txn.commit().await?;
+    crate::service::audit::committed(txn).await?;
     Ok(Outcome {
         change,
         proposal: Some(proposal),
@@ -350,7 +350,7 @@ pub async fn correct_history(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::service::audit::committed(txn).await?;
     crate::service::reference::invalidate();
     Ok(applied.change)
 }

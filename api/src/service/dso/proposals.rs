@@ -269,11 +269,11 @@ pub async fn answer(
         .all(|p| p.id == party.id || p.answer == ACCEPTED);
     if !accept {
         set_status(&txn, &view.proposal, DECLINED, None).await?;
-        txn.commit().await?;
+        crate::service::audit::committed(txn).await?;
     } else if all_accepted {
         return settle(cx, txn, caller, view, today, Consent::EveryParty).await;
     } else {
-        txn.commit().await?;
+        crate::service::audit::committed(txn).await?;
     }
     reload(cx, caller, id).await
 }
@@ -313,7 +313,7 @@ pub async fn decide(
         &note,
     )
     .await?;
-    txn.commit().await?;
+    crate::service::audit::committed(txn).await?;
     reload(cx, caller, id).await
 }
 
@@ -391,7 +391,7 @@ async fn settle(
             let parties = concerned_ids(&view);
             log_to_each(&txn, caller, &parties, &applied, Some(id)).await?;
             set_status(&txn, &view.proposal, APPLIED, None).await?;
-            txn.commit().await?;
+            crate::service::audit::committed(txn).await?;
             crate::service::reference::invalidate();
             return reload(cx, caller, id).await;
         }
@@ -414,7 +414,7 @@ async fn settle(
             .await?;
         }
     }
-    txn.commit().await?;
+    crate::service::audit::committed(txn).await?;
     reload(cx, caller, id).await
 }
 

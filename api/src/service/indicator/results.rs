@@ -221,7 +221,7 @@ pub async fn upsert_results(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::service::audit::committed(txn).await?;
     Ok(checked.len())
 }
 

@@ -1,0 +1,253 @@
+//! What the two subscription transports share (DESIGN.md, "Live"): who the
+//! subscriber is and until when, how many connections are open (in the
+//! process and per client), the rate limit on each operation, and one
+//! operation's run as a stream of responses under the same limits and codes
+//! as a query.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use actix_web::HttpRequest;
+use async_graphql::Response;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::app::AppState;
+use crate::auth::{Caller, Principal};
+use crate::error::ApiError;
+use crate::graphql::loaders::LazyLoaders;
+use crate::graphql::{FinsamSchema, Reader};
+use crate::rate_limit::Client;
+
+/// Who subscribes, and when its token stops being valid (never for the
+/// anonymous).
+#[derive(Clone, Debug)]
+pub struct Subscriber {
+    pub principal: Principal,
+    pub expires: Option<Instant>,
+}
+
+impl Subscriber {
+    pub fn anonymous() -> Self {
+        Subscriber {
+            principal: Principal::anonymous(),
+            expires: None,
+        }
+    }
+
+    /// From a bearer token (with or without its `Bearer ` prefix).
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Self, ApiError> {
+        let token = token
+            .strip_prefix("Bearer ")
+            .or_else(|| token.strip_prefix("bearer "))
+            .unwrap_or(token)
+            .trim();
+        let principal = state.tokens.validate(token).await.map_err(|reason| {
+            tracing::info!(%reason, "refused a subscriber's bearer token");
+            ApiError::Unauthenticated(reason.to_string())
+        })?;
+        let expires = crate::auth::jwt::expires_at(token).map(|exp| {
+            let left = exp.saturating_sub(chrono::Utc::now().timestamp()).max(0);
+            Instant::now() + std::time::Duration::from_secs(left as u64)
+        });
+        Ok(Subscriber { principal, expires })
+    }
+
+    /// From the request's `Authorization` header; none is anonymous.
+    pub async fn from_header(state: &AppState, req: &HttpRequest) -> Result<Self, ApiError> {
+        match req.headers().get(actix_web::http::header::AUTHORIZATION) {
+            None => Ok(Subscriber::anonymous()),
+            Some(value) => {
+                let value = value.to_str().map_err(|_| {
+                    ApiError::Unauthenticated("malformed authorization header".into())
+                })?;
+                if !value.starts_with("Bearer ") && !value.starts_with("bearer ") {
+                    return Err(ApiError::Unauthenticated(
+                        "authorization must be a Bearer token".into(),
+                    ));
+                }
+                Subscriber::from_token(state, value).await
+            }
+        }
+    }
+
+    /// Sleeps until the token expires (forever for the anonymous).
+    pub async fn expired(&self) {
+        match self.expires {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// The client a connection counts against: the token's subject when signed
+/// in, else the address (as the rate limit counts).
+pub fn client_key(state: &AppState, req: &HttpRequest, principal: &Principal) -> Option<String> {
+    if let Some(sub) = &principal.sub {
+        return Some(format!("sub:{sub}"));
+    }
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let peer = req.peer_addr().map(|a| a.ip());
+    state
+        .rate_limits
+        .client_address(peer, forwarded)
+        .map(|ip| format!("ip:{ip}"))
+}
+
+/// Counts the operation against the client's rate limit, as a request.
+pub fn over_limit(state: &AppState, key: &str) -> Option<ApiError> {
+    let client = match key.split_once(':') {
+        Some(("sub", sub)) => Client::Subject(sub),
+        Some(("ip", ip)) => Client::Address(ip.parse().ok()?),
+        _ => return None,
+    };
+    let wait = state.rate_limits.check(client).err()?;
+    Some(ApiError::RateLimited {
+        retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    })
+}
+
+/// The open subscription connections of the process, and the signal that
+/// ends them when it stops.
+pub struct Connections {
+    open: AtomicUsize,
+    per_client: Mutex<HashMap<String, usize>>,
+    stopping: watch::Sender<bool>,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            open: AtomicUsize::new(0),
+            per_client: Mutex::new(HashMap::new()),
+            stopping: watch::channel(false).0,
+        }
+    }
+}
+
+/// One open connection, counted until dropped.
+pub struct Admitted {
+    connections: Arc<Connections>,
+    client: String,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        self.connections.open.fetch_sub(1, Ordering::Relaxed);
+        let mut per_client = self
+            .connections
+            .per_client
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = per_client.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                per_client.remove(&self.client);
+            }
+        }
+    }
+}
+
+impl Connections {
+    /// Admits one more connection of `client`, within the limits.
+    pub fn admit(
+        self: &Arc<Self>,
+        client: String,
+        settings: &crate::config::LiveSettings,
+    ) -> Result<Admitted, ApiError> {
+        let too_many = || ApiError::RateLimited {
+            retry_after_secs: 5,
+        };
+        let mut per_client = self.per_client.lock().unwrap_or_else(|e| e.into_inner());
+        if self.open.load(Ordering::Relaxed) >= settings.max_connections {
+            return Err(ApiError::ServiceUnavailable);
+        }
+        let count = per_client.entry(client.clone()).or_insert(0);
+        if *count >= settings.max_connections_per_client {
+            return Err(too_many());
+        }
+        *count += 1;
+        self.open.fetch_add(1, Ordering::Relaxed);
+        Ok(Admitted {
+            connections: self.clone(),
+            client,
+        })
+    }
+
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+
+    /// Ends every subscription (the process is stopping).
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Becomes true when the process stops.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+}
+
+/// Resolves when `stopping` says so.
+pub async fn stopped(stopping: &mut watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
+}
+
+/// One operation of a subscriber, run as a stream of responses: the
+/// document limits of a query, reads from the primary (a change is read
+/// where it committed), and an end with UNAUTHENTICATED when the token
+/// expires. Mutations go to POST /graphql, where a write's rules live.
+pub fn operation(
+    schema: &FinsamSchema,
+    state: &Arc<AppState>,
+    subscriber: &Subscriber,
+    mut request: async_graphql::Request,
+) -> BoxStream<'static, Response> {
+    let limits = crate::graphql::limits::Limits::of(state);
+    if let Err(err) = limits.prepare(&mut request) {
+        return futures_util::stream::once(std::future::ready(limits.refused(err))).boxed();
+    }
+    if state
+        .documents
+        .operation_kind(&request.query, request.operation_name.as_deref())
+        == Some(true)
+    {
+        let err = ApiError::bad_input(
+            "query",
+            "mutations are sent with POST /graphql, not over a subscription",
+        );
+        return futures_util::stream::once(std::future::ready(super::error_body(err))).boxed();
+    }
+    let primary = state.reads.primary().clone();
+    let principal = subscriber.principal.clone();
+    let request = request
+        .data(Caller::new(
+            principal.clone(),
+            Some(uuid::Uuid::new_v4().to_string()),
+        ))
+        .data(Arc::new(LazyLoaders::new(primary.clone(), principal)))
+        .data(Reader(primary));
+    let until = subscriber.clone();
+    let after = subscriber.clone();
+    schema
+        .execute_stream(request)
+        .take_until(Box::pin(async move { until.expired().await }))
+        .chain(
+            futures_util::stream::once(async move {
+                after.expires.is_some_and(|at| Instant::now() >= at).then(|| {
+                    super::error_body(ApiError::Unauthenticated(
+                        "the token expired: subscribe again with a new one".into(),
+                    ))
+                })
+            })
+            .filter_map(std::future::ready),
+        )
+        .boxed()
+}

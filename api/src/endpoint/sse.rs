@@ -1,0 +1,151 @@
+//! Subscriptions over Server-Sent Events at `/graphql/stream`, by the
+//! GraphQL-over-SSE protocol (the `graphql-sse` library's) in its
+//! distinct-connections mode: one request (POST with a JSON body, or GET with
+//! the parameters in the query string), one operation, its results as `next`
+//! events and a `complete` at the end. The token is the `Authorization`
+//! header. For networks where WebSockets do not pass.
+//!
+//! A client that does not read stops the stream being polled: nothing is
+//! queued for it beyond the socket's buffer, and once it falls `live.queue`
+//! changes behind its subscription sends RELOAD (`graphql::subscription`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+
+use super::live::{self, Subscriber};
+use super::request::{self, Params};
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::graphql::FinsamSchema;
+
+fn refuse(state: &AppState, status: StatusCode, err: ApiError) -> HttpResponse {
+    state.metrics.count_error(err.code());
+    let body = super::error_body(err);
+    HttpResponse::build(status)
+        .content_type("application/json; charset=utf-8")
+        .body(serde_json::to_string(&body).unwrap_or_default())
+}
+
+fn accepts_event_stream(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
+}
+
+pub async fn post(
+    req: HttpRequest,
+    body: web::Bytes,
+    schema: web::Data<FinsamSchema>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let params = match request::from_body(&body) {
+        Ok((mut batch, false)) if batch.len() == 1 => batch.remove(0),
+        Ok(_) => {
+            let err = ApiError::bad_input("body", "one operation per stream, not a batch");
+            return refuse(&state, StatusCode::BAD_REQUEST, err);
+        }
+        Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err),
+    };
+    stream(req, params, schema, state).await
+}
+
+pub async fn get(
+    req: HttpRequest,
+    schema: web::Data<FinsamSchema>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    match Params::from_query_string(req.query_string()) {
+        Ok(params) => stream(req, params, schema, state).await,
+        Err(err) => refuse(&state, StatusCode::BAD_REQUEST, err),
+    }
+}
+
+async fn stream(
+    req: HttpRequest,
+    mut params: Params,
+    schema: web::Data<FinsamSchema>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if !accepts_event_stream(&req) {
+        let err = ApiError::bad_input("Accept", "this endpoint answers text/event-stream");
+        return refuse(&state, StatusCode::NOT_ACCEPTABLE, err);
+    }
+    let state: Arc<AppState> = state.into_inner();
+    let subscriber = match Subscriber::from_header(&state, &req).await {
+        Ok(subscriber) => subscriber,
+        Err(err) => return refuse(&state, StatusCode::UNAUTHORIZED, err),
+    };
+    let Some(client) = live::client_key(&state, &req, &subscriber.principal) else {
+        let err = ApiError::bad_input("X-Forwarded-For", "not a client address");
+        return refuse(&state, StatusCode::BAD_REQUEST, err);
+    };
+    if let Some(err) = live::over_limit(&state, &client) {
+        return refuse(&state, StatusCode::TOO_MANY_REQUESTS, err);
+    }
+    let admitted = match state.live.admit(client, &state.settings.live) {
+        Ok(admitted) => admitted,
+        Err(err @ ApiError::ServiceUnavailable) => {
+            return refuse(&state, StatusCode::SERVICE_UNAVAILABLE, err);
+        }
+        Err(err) => return refuse(&state, StatusCode::TOO_MANY_REQUESTS, err),
+    };
+    let query = match request::query_text(&mut params, &state.persisted_queries) {
+        Ok(query) => query,
+        Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err),
+    };
+    let responses = live::operation(
+        &schema,
+        &state,
+        &subscriber,
+        request::to_request(query, params),
+    );
+    let ping_every = Duration::from_secs(state.settings.live.ping_interval_secs.max(1));
+    let stopping = state.live.stopping();
+    let events = responses
+        .map(|response| {
+            let data = serde_json::to_string(&response).unwrap_or_default();
+            Bytes::from(format!("event: next\ndata: {data}\n\n"))
+        })
+        .chain(futures_util::stream::once(std::future::ready(
+            Bytes::from_static(COMPLETE),
+        )));
+    // A comment line after each quiet interval keeps proxies from closing
+    // the stream and finds clients that are gone.
+    let state_left = (Box::pin(events), stopping, admitted, false);
+    let body = futures_util::stream::unfold(
+        state_left,
+        move |(mut events, mut stopping, admitted, done)| async move {
+            if done {
+                return None;
+            }
+            let (bytes, done) = tokio::select! {
+                biased;
+                _ = live::stopped(&mut stopping) => {
+                    (Bytes::from_static(COMPLETE), true)
+                }
+                next = events.next() => (next?, false),
+                _ = tokio::time::sleep(ping_every) => (Bytes::from_static(b":\n\n"), false),
+            };
+            Some((
+                Ok::<_, std::convert::Infallible>(bytes),
+                (events, stopping, admitted, done),
+            ))
+        },
+    );
+    HttpResponse::Ok()
+        .content_type("text/event-stream; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        // Not compressed: the compressor would hold events back.
+        .insert_header((header::CONTENT_ENCODING, "identity"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(body)
+}
+
+const COMPLETE: &[u8] = b"event: complete\ndata:\n\n";

@@ -1,0 +1,502 @@
+//! The root subscriptions (DESIGN.md, "Live"): each follows the committed
+//! changes (`service::changes`) and reads every one again under the
+//! subscriber's access, with loaders made afresh for it, exactly as a query
+//! sent at that moment would see it: a change the subscriber may not see is
+//! not sent, money follows the subscriber's role, and a subscriber whose
+//! right has ended is told so and its subscription ends.
+//!
+//! Every payload carries `eventId` (the change's audit-log id): subscribing
+//! with `since` set to the last one seen sends the changes missed since, or
+//! one `RELOAD` when they are too many (or the subscriber fell behind).
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Subscription};
+use finsam_entity::{audit_log, decision, dso_member, insats};
+use futures_util::Stream;
+use sea_orm::EntityTrait;
+
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::domain::insats::Visibility;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::loaders::LazyLoaders;
+use crate::graphql::types::audit::AuditEntry;
+use crate::graphql::types::dso::DsoRing;
+use crate::graphql::types::dso_proposal::DsoProposal;
+use crate::graphql::types::live::{
+    AuditLogChange, AuditLogChangeKind, DsoRingChange, DsoRingChangeKind, InsatsChange,
+    InsatsChangeKind, MeetingChange, MeetingChangeKind, RecordChange,
+};
+use crate::graphql::types::{Insats, Meeting};
+use crate::service::ServiceContext;
+use crate::service::changes::{Event, Subscriber};
+
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+/// What reading one change needs: the server, the subscriber and its loaders.
+#[derive(Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    cx: &'a ServiceContext,
+    caller: &'a Caller,
+    loaders: &'a Arc<LazyLoaders>,
+}
+
+impl<'a> Scope<'a> {
+    fn of(ctx: &Context<'a>) -> async_graphql::Result<Self> {
+        Ok(Scope {
+            cx: &ctx.data::<Arc<crate::app::AppState>>()?.service,
+            caller: ctx.data::<Caller>()?,
+            loaders: ctx.data::<Arc<LazyLoaders>>()?,
+        })
+    }
+
+    fn db(&self) -> &'a sea_orm::DatabaseConnection {
+        &self.cx.db
+    }
+
+    async fn forbund_id(&self, field: &str, slug: &str) -> ApiResult<i32> {
+        let reference = self.cx.reference.get(&self.cx.db).await?;
+        reference
+            .forbund_by_slug(slug)
+            .map(|f| f.id)
+            .ok_or_else(|| ApiError::bad_input(field, "no förbund has this slug"))
+    }
+
+    async fn subscriber(&self, since: Option<ID>) -> ApiResult<Subscriber> {
+        let since = since
+            .map(|id| {
+                id.parse::<i32>()
+                    .map_err(|_| ApiError::bad_input("since", "an eventId this API sent"))
+            })
+            .transpose()?;
+        self.cx.changes.subscribe(since).await
+    }
+}
+
+/// The changes read by `read` (which gives `None` for one not to send, an
+/// error to end with), one `reload` for changes missed.
+fn deliver<'a, T, F, Fut>(
+    scope: Scope<'a>,
+    subscriber: Subscriber,
+    reload: fn() -> T,
+    read: F,
+) -> impl Stream<Item = async_graphql::Result<T>> + 'a
+where
+    T: Send + 'a,
+    F: FnMut(Scope<'a>, Arc<Event>) -> Fut + Send + 'a,
+    Fut: Future<Output = ApiResult<Option<T>>> + Send + 'a,
+{
+    futures_util::stream::unfold(
+        (subscriber, read, false),
+        move |(mut subscriber, mut read, ended)| async move {
+            if ended {
+                return None;
+            }
+            loop {
+                let next = subscriber.next().await?;
+                // Read afresh: nothing loaded for an earlier change is used.
+                scope.loaders.renew();
+                let item = match next {
+                    Err(_missed) => Ok(Some(reload())),
+                    Ok(event) => read(scope, event).await,
+                };
+                match item {
+                    Ok(Some(payload)) => return Some((Ok(payload), (subscriber, read, false))),
+                    Ok(None) => continue,
+                    Err(err) => {
+                        return Some((Err(err.into()), (subscriber, read, true)));
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn event_id(event: &Event) -> Option<ID> {
+    Some(ID(event.id.to_string()))
+}
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Insatser created, changed, shared or carried over (of one förbund,
+    /// or of all), as the subscriber may see them now; `REMOVED_FROM_VIEW`
+    /// (with `insats` null) when one it could see no longer is.
+    async fn insats_changed<'ctx>(
+        &self,
+        ctx: &Context<'ctx>,
+        #[graphql(desc = "Slug of the owning förbund; all when absent.")] forbund: Option<String>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
+        since: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<InsatsChange>> + 'ctx> {
+        let scope = Scope::of(ctx)?;
+        let owner = match &forbund {
+            Some(slug) => Some(scope.forbund_id("forbund", slug).await?),
+            None => None,
+        };
+        let subscriber = scope.subscriber(since).await?;
+        Ok(deliver(
+            scope,
+            subscriber,
+            InsatsChange::reload,
+            move |scope, event| async move {
+                if event.entity != "Insats" || owner.is_some_and(|o| event.forbund_id != Some(o))
+                {
+                    return Ok(None);
+                }
+                let Ok(id) = event.entity_id.parse::<i32>() else {
+                    return Ok(None);
+                };
+                let principal = &scope.caller.principal;
+                let kind = match crate::service::insats::get(scope.db(), principal, id).await? {
+                    Some(row) => {
+                        return Ok(Some(InsatsChange {
+                            event_id: event_id(&event),
+                            kind: InsatsChangeKind::of(&event.operation),
+                            insats_id: Some(ID(id.to_string())),
+                            insats: Some(Insats::from(row)),
+                        }));
+                    }
+                    None if could_see_before(&scope, &event).await? => {
+                        InsatsChangeKind::RemovedFromView
+                    }
+                    None => return Ok(None),
+                };
+                Ok(Some(InsatsChange {
+                    event_id: event_id(&event),
+                    kind,
+                    insats_id: Some(ID(id.to_string())),
+                    insats: None,
+                }))
+            },
+        ))
+    }
+
+    /// The DSO-ring: agreements, members joining and leaving, rearranging,
+    /// and the proposals the subscriber's förbund is a party to; each with
+    /// the ring as it stands today.
+    async fn dso_ring_changed<'ctx>(
+        &self,
+        ctx: &Context<'ctx>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
+        since: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<DsoRingChange>> + 'ctx>
+    {
+        let scope = Scope::of(ctx)?;
+        let subscriber = scope.subscriber(since).await?;
+        // A proposal is logged once for each party: sent once.
+        let mut previous: Option<(String, String, String)> = None;
+        Ok(deliver(
+            scope,
+            subscriber,
+            DsoRingChange::reload,
+            move |scope, event| {
+                let key = (
+                    event.entity.clone(),
+                    event.entity_id.clone(),
+                    event.operation.clone(),
+                );
+                let repeated = previous.as_ref() == Some(&key);
+                previous = Some(key);
+                async move {
+                    if repeated {
+                        return Ok(None);
+                    }
+                    ring_change(scope, &event).await
+                }
+            },
+        ))
+    }
+
+    /// Meetings created or changed and decisions recorded (of these förbund,
+    /// or of all), each meeting with its decisions as the subscriber may
+    /// see them.
+    async fn meeting_changed<'ctx>(
+        &self,
+        ctx: &Context<'ctx>,
+        #[graphql(desc = "Slugs of the förbund; all when absent.")] forbund: Option<Vec<String>>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
+        since: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<MeetingChange>> + 'ctx>
+    {
+        let scope = Scope::of(ctx)?;
+        let owners = match &forbund {
+            Some(slugs) => {
+                let mut ids = HashSet::new();
+                for slug in slugs {
+                    ids.insert(scope.forbund_id("forbund", slug).await?);
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        let subscriber = scope.subscriber(since).await?;
+        Ok(deliver(
+            scope,
+            subscriber,
+            MeetingChange::reload,
+            move |scope, event| {
+                let wanted = owners
+                    .as_ref()
+                    .is_none_or(|o| event.forbund_id.is_some_and(|f| o.contains(&f)));
+                async move {
+                    if !wanted {
+                        return Ok(None);
+                    }
+                    let Some(meeting_id) = meeting_of(scope, &event).await? else {
+                        return Ok(None);
+                    };
+                    let meeting = crate::service::meeting::by_id(scope.db(), meeting_id).await?;
+                    Ok(Some(MeetingChange {
+                        event_id: event_id(&event),
+                        kind: MeetingChangeKind::of(&event.operation),
+                        meeting_id: Some(ID(meeting_id.to_string())),
+                        meeting: meeting.map(Meeting),
+                    }))
+                }
+            },
+        ))
+    }
+
+    /// Changes to one record, for a form that has it open: its new version
+    /// as soon as someone saves it (a decision recorded changes its
+    /// meeting). Only while the subscriber may read the record.
+    async fn record_changed<'ctx>(
+        &self,
+        ctx: &Context<'ctx>,
+        #[graphql(
+            desc = "The record's type: Insats, Meeting, Forbund, Indicator, DsoAgreement or DsoProposal."
+        )]
+        entity: String,
+        id: ID,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
+        since: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<RecordChange>> + 'ctx>
+    {
+        let scope = Scope::of(ctx)?;
+        if !RECORDS.contains(&entity.as_str()) {
+            return Err(ApiError::bad_input(
+                "entity",
+                format!("one of {}", RECORDS.join(", ")),
+            )
+            .into());
+        }
+        let Ok(record) = id.parse::<i32>() else {
+            return Err(ApiError::bad_input("id", "not an id of this API").into());
+        };
+        let subscriber = scope.subscriber(since).await?;
+        Ok(deliver(
+            scope,
+            subscriber,
+            RecordChange::reload,
+            move |scope, event| {
+                let entity = entity.clone();
+                async move {
+                    let of_record = if event.entity == entity {
+                        event.entity_id.parse() == Ok(record)
+                    } else if entity == "Meeting" && event.entity == "Decision" {
+                        meeting_of(scope, &event).await? == Some(record)
+                    } else {
+                        false
+                    };
+                    if !of_record {
+                        return Ok(None);
+                    }
+                    let Some(version) = version_of(scope, &entity, record).await? else {
+                        // Gone, or no longer the subscriber's to read.
+                        return Ok(None);
+                    };
+                    Ok(Some(RecordChange {
+                        event_id: event_id(&event),
+                        entity: entity.clone(),
+                        id: ID(record.to_string()),
+                        operation: Some(event.operation.clone()),
+                        occurred_at: Some(event.occurred_at),
+                        version: Some(version),
+                        changed_by_you: scope.caller.principal.sub.as_deref()
+                            == Some(event.actor_sub.as_str()),
+                    }))
+                }
+            },
+        ))
+    }
+
+    /// A förbund's audit log as it is written, for those who may read it
+    /// (its admin, the DSO serving it that day, network_admin). Checked
+    /// again at each entry: when the right ends (a DSO assignment ends), the
+    /// subscription ends with FORBIDDEN.
+    async fn audit_events<'ctx>(
+        &self,
+        ctx: &Context<'ctx>,
+        forbund: String,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
+        since: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AuditLogChange>> + 'ctx>
+    {
+        let scope = Scope::of(ctx)?;
+        let target = scope.forbund_id("forbund", &forbund).await?;
+        may_read_log(scope, target, &forbund).await?;
+        let subscriber = scope.subscriber(since).await?;
+        Ok(deliver(
+            scope,
+            subscriber,
+            AuditLogChange::reload,
+            move |scope, event| {
+                let slug = forbund.clone();
+                async move {
+                    if event.forbund_id != Some(target) {
+                        return Ok(None);
+                    }
+                    may_read_log(scope, target, &slug).await?;
+                    let entry = audit_log::Entity::find_by_id(event.id)
+                        .one(scope.db())
+                        .await?;
+                    Ok(entry.map(|entry| AuditLogChange {
+                        event_id: event_id(&event),
+                        kind: AuditLogChangeKind::Recorded,
+                        entry: Some(AuditEntry(entry)),
+                    }))
+                }
+            },
+        ))
+    }
+}
+
+/// The records `recordChanged` follows: those the web app's forms open.
+const RECORDS: [&str; 6] = [
+    "Insats",
+    "Meeting",
+    "Forbund",
+    "Indicator",
+    "DsoAgreement",
+    "DsoProposal",
+];
+
+/// The rule of the `auditLog` query, today.
+async fn may_read_log(scope: Scope<'_>, target: i32, slug: &str) -> ApiResult<()> {
+    let principal = &scope.caller.principal;
+    if crate::service::audit_log::may_read(scope.cx, scope.db(), principal, target, slug).await? {
+        return Ok(());
+    }
+    policy::require(
+        principal,
+        Action::ReadAuditLog {
+            forbund: slug,
+            served_by_caller: false,
+        },
+    )
+}
+
+/// Whether the subscriber could read the insats as it was before the
+/// change (its owner and visibility then; an explicit share is not known
+/// from the log, so a private insats shared with the subscriber's förbund
+/// is not reported as removed).
+async fn could_see_before(scope: &Scope<'_>, event: &Event) -> ApiResult<bool> {
+    let Some(before) = event
+        .before
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<insats::Model>(b).ok())
+    else {
+        return Ok(false);
+    };
+    let reference = scope.cx.reference.get(&scope.cx.db).await?;
+    let Some(owner) = reference.forbund_by_id(before.forbund_id) else {
+        return Ok(false);
+    };
+    let Some(visibility) = Visibility::parse(&before.visibility) else {
+        return Ok(false);
+    };
+    Ok(policy::allows(
+        &scope.caller.principal,
+        Action::ReadInsats {
+            owner: &owner.slug,
+            visibility,
+            shared: false,
+        },
+    ))
+}
+
+/// The meeting a Meeting or Decision entry is about.
+async fn meeting_of(scope: Scope<'_>, event: &Event) -> ApiResult<Option<i32>> {
+    let Ok(id) = event.entity_id.parse::<i32>() else {
+        return Ok(None);
+    };
+    Ok(match event.entity.as_str() {
+        "Meeting" => Some(id),
+        "Decision" => decision::Entity::find_by_id(id)
+            .one(scope.db())
+            .await?
+            .map(|d| d.meeting_id),
+        _ => None,
+    })
+}
+
+/// The record's version, when it exists and the subscriber may read it.
+async fn version_of(scope: Scope<'_>, entity: &str, id: i32) -> ApiResult<Option<i32>> {
+    use finsam_entity::{dso_agreement, forbund, indicator, meeting};
+    let db = scope.db();
+    Ok(match entity {
+        "Insats" => crate::service::insats::get(db, &scope.caller.principal, id)
+            .await?
+            .map(|(row, _)| row.version),
+        "Meeting" => meeting::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|r| r.version),
+        "Forbund" => forbund::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|r| r.version),
+        "Indicator" => indicator::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|r| r.version),
+        "DsoAgreement" => dso_agreement::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|r| r.version),
+        "DsoProposal" => crate::service::dso::proposal(db, scope.caller, id)
+            .await?
+            .map(|p| p.proposal.version),
+        _ => None,
+    })
+}
+
+/// A DSO-ring entry as the subscriber may see it: the proposal only for its
+/// parties; the ring (public) as it stands today.
+async fn ring_change(scope: Scope<'_>, event: &Event) -> ApiResult<Option<DsoRingChange>> {
+    let Ok(id) = event.entity_id.parse::<i32>() else {
+        return Ok(None);
+    };
+    let db = scope.db();
+    let (agreement, proposal) = match event.entity.as_str() {
+        "DsoAgreement" => (Some(id), None),
+        "DsoMember" => (
+            dso_member::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|m| m.agreement_id),
+            None,
+        ),
+        "DsoProposal" => match crate::service::dso::proposal(db, scope.caller, id).await? {
+            Some(view) => (Some(view.proposal.agreement_id), Some(view)),
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let today = scope.cx.clock.today();
+    let ring = match agreement {
+        Some(agreement) => crate::service::dso::ring(db, Some(agreement), today, None).await?,
+        None => None,
+    };
+    Ok(Some(DsoRingChange {
+        event_id: event_id(event),
+        kind: DsoRingChangeKind::of(&event.operation),
+        agreement_id: agreement.map(|a| ID(a.to_string())),
+        ring: ring.map(DsoRing),
+        proposal: proposal.map(DsoProposal),
+    }))
+}

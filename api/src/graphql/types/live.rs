@@ -1,0 +1,206 @@
+//! What the subscriptions send (`graphql::subscription`). Every payload has
+//! the change's `eventId`, to resume from, and a `kind`; `RELOAD` (with
+//! `eventId` and the record null) says changes were missed: read the view
+//! again, then go on with the events that follow.
+
+use async_graphql::{Enum, ID, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::audit::AuditEntry;
+use super::dso::DsoRing;
+use super::dso_proposal::DsoProposal;
+use super::{Insats, Meeting};
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum InsatsChangeKind {
+    Created,
+    Updated,
+    /// Shared with a förbund, or a share withdrawn.
+    Shared,
+    CarriedOver,
+    /// The subscriber could see the insats and now cannot.
+    RemovedFromView,
+    Reload,
+}
+
+impl InsatsChangeKind {
+    pub fn of(operation: &str) -> Self {
+        match operation {
+            "createInsats" => InsatsChangeKind::Created,
+            "shareInsats" | "unshareInsats" => InsatsChangeKind::Shared,
+            "carryOverInsats" => InsatsChangeKind::CarriedOver,
+            _ => InsatsChangeKind::Updated,
+        }
+    }
+}
+
+/// An insats changed.
+#[derive(SimpleObject)]
+pub struct InsatsChange {
+    pub event_id: Option<ID>,
+    pub kind: InsatsChangeKind,
+    pub insats_id: Option<ID>,
+    /// As the subscriber may see it now; null when it may not.
+    pub insats: Option<Insats>,
+}
+
+impl InsatsChange {
+    pub fn reload() -> Self {
+        InsatsChange {
+            event_id: None,
+            kind: InsatsChangeKind::Reload,
+            insats_id: None,
+            insats: None,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DsoRingChangeKind {
+    AgreementCreated,
+    Joined,
+    Left,
+    Rearranged,
+    /// The ring's history corrected by network_admin.
+    Corrected,
+    ScopeChanged,
+    Proposed,
+    /// A party answered a proposal, or it was decided.
+    Answered,
+    Updated,
+    Reload,
+}
+
+impl DsoRingChangeKind {
+    pub fn of(operation: &str) -> Self {
+        match operation {
+            "createDsoAgreement" => DsoRingChangeKind::AgreementCreated,
+            "joinDsoRing" => DsoRingChangeKind::Joined,
+            "leaveDsoRing" => DsoRingChangeKind::Left,
+            "rearrangeDsoRing" => DsoRingChangeKind::Rearranged,
+            "correctDsoRingHistory" => DsoRingChangeKind::Corrected,
+            "setDsoAssignmentScope" => DsoRingChangeKind::ScopeChanged,
+            "proposeDsoRingChange" => DsoRingChangeKind::Proposed,
+            "acceptDsoProposal" | "declineDsoProposal" | "decideDsoProposal" => {
+                DsoRingChangeKind::Answered
+            }
+            _ => DsoRingChangeKind::Updated,
+        }
+    }
+}
+
+/// The DSO-ring changed.
+#[derive(SimpleObject)]
+pub struct DsoRingChange {
+    pub event_id: Option<ID>,
+    pub kind: DsoRingChangeKind,
+    pub agreement_id: Option<ID>,
+    /// The agreement's ring today.
+    pub ring: Option<DsoRing>,
+    /// The proposal, for its parties.
+    pub proposal: Option<DsoProposal>,
+}
+
+impl DsoRingChange {
+    pub fn reload() -> Self {
+        DsoRingChange {
+            event_id: None,
+            kind: DsoRingChangeKind::Reload,
+            agreement_id: None,
+            ring: None,
+            proposal: None,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MeetingChangeKind {
+    Created,
+    Updated,
+    DecisionRecorded,
+    Reload,
+}
+
+impl MeetingChangeKind {
+    pub fn of(operation: &str) -> Self {
+        match operation {
+            "createMeeting" => MeetingChangeKind::Created,
+            "recordDecision" => MeetingChangeKind::DecisionRecorded,
+            _ => MeetingChangeKind::Updated,
+        }
+    }
+}
+
+/// A meeting changed or a decision was recorded.
+#[derive(SimpleObject)]
+pub struct MeetingChange {
+    pub event_id: Option<ID>,
+    pub kind: MeetingChangeKind,
+    pub meeting_id: Option<ID>,
+    /// With its decisions.
+    pub meeting: Option<Meeting>,
+}
+
+impl MeetingChange {
+    pub fn reload() -> Self {
+        MeetingChange {
+            event_id: None,
+            kind: MeetingChangeKind::Reload,
+            meeting_id: None,
+            meeting: None,
+        }
+    }
+}
+
+/// A record a form has open was saved.
+#[derive(SimpleObject)]
+pub struct RecordChange {
+    pub event_id: Option<ID>,
+    pub entity: String,
+    pub id: ID,
+    /// The mutation that changed it; null on a reload.
+    pub operation: Option<String>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// The record's version now: a form holding an older one is out of date.
+    pub version: Option<i32>,
+    /// Saved by the subscriber itself (the same token subject).
+    pub changed_by_you: bool,
+}
+
+impl RecordChange {
+    pub fn reload() -> Self {
+        RecordChange {
+            event_id: None,
+            entity: String::new(),
+            id: ID::default(),
+            operation: None,
+            occurred_at: None,
+            version: None,
+            changed_by_you: false,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AuditLogChangeKind {
+    Recorded,
+    Reload,
+}
+
+/// An entry written to a förbund's audit log.
+#[derive(SimpleObject)]
+pub struct AuditLogChange {
+    pub event_id: Option<ID>,
+    pub kind: AuditLogChangeKind,
+    pub entry: Option<AuditEntry>,
+}
+
+impl AuditLogChange {
+    pub fn reload() -> Self {
+        AuditLogChange {
+            event_id: None,
+            kind: AuditLogChangeKind::Reload,
+            entry: None,
+        }
+    }
+}

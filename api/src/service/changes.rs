@@ -1,0 +1,363 @@
+//! The changes that subscriptions deliver (DESIGN.md, "Live"): the audit
+//! log is the record of every change, so its entries are the events, its ids
+//! the event ids a client resumes from, and nothing about a change is kept
+//! twice.
+//!
+//! How an entry reaches every process:
+//! - PostgreSQL: the changing transaction sends its entry's id with
+//!   `pg_notify` (`audit::record`); each process listens on a connection of
+//!   its own and reads those entries. Ids only: what a subscriber is sent is
+//!   read again under its own access (`graphql::subscription`).
+//! - SQLite: a commit in this process wakes the reader (`audit::commits`),
+//!   and a read each second finds what other processes (the command line)
+//!   committed.
+//!
+//! One broadcast channel per server holds the last `live.queue` entries,
+//! shared by every subscriber; a subscriber that falls further behind is
+//! told (`Missed`) and ended, so a client that does not read never grows the
+//! server's memory.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use finsam_entity::audit_log;
+use sea_orm::{
+    ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use tokio::sync::broadcast;
+
+use crate::error::ApiResult;
+
+/// One committed change, as the audit log holds it (the values before and
+/// after stay there: a subscriber is sent what it may read now).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: i32,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_sub: String,
+    pub operation: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub forbund_id: Option<i32>,
+    /// The record as it was (JSON), for telling who could see it before.
+    pub before: Option<String>,
+}
+
+impl From<audit_log::Model> for Event {
+    fn from(row: audit_log::Model) -> Self {
+        Event {
+            id: row.id,
+            occurred_at: row.occurred_at,
+            actor_sub: row.actor_sub,
+            operation: row.operation,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            forbund_id: row.forbund_id,
+            before: row.before,
+        }
+    }
+}
+
+/// Why a subscriber cannot be given every change since the one it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missed {
+    /// It fell more than the queue behind while connected.
+    Behind,
+    /// It resumes from further back than a replay is sent.
+    TooFarBack,
+}
+
+/// A subscriber's view of the changes: those since the id it resumes from,
+/// then each as it commits.
+pub struct Subscriber {
+    backlog: std::collections::VecDeque<Arc<Event>>,
+    /// Changes up to this id were sent in the backlog.
+    replayed_to: i32,
+    missed: Option<Missed>,
+    receiver: broadcast::Receiver<Arc<Event>>,
+}
+
+impl Subscriber {
+    /// The next change, or why some were missed (after which there are no
+    /// more: the subscriber resubscribes from its last id).
+    pub async fn next(&mut self) -> Option<Result<Arc<Event>, Missed>> {
+        if let Some(missed) = self.missed.take() {
+            return Some(Err(missed));
+        }
+        if let Some(event) = self.backlog.pop_front() {
+            return Some(Ok(event));
+        }
+        loop {
+            match self.receiver.recv().await {
+                Ok(event) if event.id <= self.replayed_to => continue,
+                Ok(event) => return Some(Ok(event)),
+                Err(broadcast::error::RecvError::Lagged(_)) => return Some(Err(Missed::Behind)),
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+/// The changes of one server's database.
+pub struct Changes {
+    sender: broadcast::Sender<Arc<Event>>,
+    db: DatabaseConnection,
+    /// The listening connection (PostgreSQL), closed with the server.
+    listen: std::sync::OnceLock<DatabaseConnection>,
+    /// The newest id sent.
+    last: AtomicI32,
+    replay: u64,
+}
+
+impl Changes {
+    /// Starts from the newest entry: subscribers are sent what commits from
+    /// now on (and what they resume from).
+    pub async fn new(db: DatabaseConnection, queue: usize, replay: u64) -> ApiResult<Arc<Self>> {
+        let last = newest(&db).await?;
+        Ok(Arc::new(Changes {
+            sender: broadcast::channel(queue.max(1)).0,
+            db,
+            listen: std::sync::OnceLock::new(),
+            last: AtomicI32::new(last),
+            replay,
+        }))
+    }
+
+    /// Follows the log in the background until the server (its last
+    /// reference to this) is gone. `listen` is a connection of its own
+    /// (PostgreSQL's LISTEN holds it).
+    pub fn watch(self: &Arc<Self>, listen: DatabaseConnection) {
+        let weak = Arc::downgrade(self);
+        let _ = self.listen.set(listen.clone());
+        tokio::spawn(async move {
+            if listen.get_database_backend() == DatabaseBackend::Postgres {
+                listen_postgres(weak, listen).await;
+            } else {
+                follow_commits(weak).await;
+            }
+        });
+    }
+
+    /// A subscriber from now on, or from after the entry `since`.
+    pub async fn subscribe(&self, since: Option<i32>) -> ApiResult<Subscriber> {
+        // Subscribed before the backlog is read: nothing falls between.
+        let receiver = self.sender.subscribe();
+        let mut subscriber = Subscriber {
+            backlog: Default::default(),
+            replayed_to: 0,
+            missed: None,
+            receiver,
+        };
+        if let Some(since) = since {
+            let rows = audit_log::Entity::find()
+                .filter(audit_log::Column::Id.gt(since))
+                .order_by_asc(audit_log::Column::Id)
+                .limit(self.replay + 1)
+                .all(&self.db)
+                .await?;
+            if rows.len() as u64 > self.replay {
+                // Nothing replayed: what the receiver holds is new.
+                subscriber.missed = Some(Missed::TooFarBack);
+            } else {
+                subscriber.replayed_to = rows.last().map_or(since, |r| r.id);
+                subscriber.backlog = rows.into_iter().map(|r| Arc::new(r.into())).collect();
+            }
+        }
+        Ok(subscriber)
+    }
+
+    /// Subscribers now (the process's gauge).
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
+    fn send(&self, rows: Vec<audit_log::Model>) {
+        for row in rows {
+            self.last.fetch_max(row.id, Ordering::Relaxed);
+            // No subscriber is not an error.
+            let _ = self.sender.send(Arc::new(row.into()));
+        }
+    }
+
+    /// Sends what committed after the newest entry sent.
+    async fn catch_up(&self) -> ApiResult<()> {
+        loop {
+            let rows = audit_log::Entity::find()
+                .filter(audit_log::Column::Id.gt(self.last.load(Ordering::Relaxed)))
+                .order_by_asc(audit_log::Column::Id)
+                .limit(500)
+                .all(&self.db)
+                .await?;
+            let full = rows.len() == 500;
+            self.send(rows);
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends the entries with these ids (from notifications), in id order.
+    async fn send_ids(&self, ids: &[i32]) -> ApiResult<()> {
+        let rows = audit_log::Entity::find()
+            .filter(crate::service::one_of(
+                audit_log::Column::Id,
+                ids,
+                self.db.get_database_backend(),
+            ))
+            .order_by_asc(audit_log::Column::Id)
+            .all(&self.db)
+            .await?;
+        self.send(rows);
+        Ok(())
+    }
+}
+
+impl Drop for Changes {
+    fn drop(&mut self) {
+        if let Some(listen) = self.listen.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(async move { listen.close().await });
+        }
+    }
+}
+
+async fn newest(db: &DatabaseConnection) -> ApiResult<i32> {
+    Ok(audit_log::Entity::find()
+        .select_only()
+        .column_as(audit_log::Column::Id.max(), "id")
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}
+
+/// SQLite: woken by this process's commits, and each second for other
+/// processes'.
+async fn follow_commits(weak: Weak<Changes>) {
+    let mut commits = crate::service::audit::commits();
+    loop {
+        tokio::select! {
+            _ = commits.changed() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        let Some(changes) = weak.upgrade() else {
+            return;
+        };
+        if let Err(err) = changes.catch_up().await {
+            tracing::warn!(error = ?err, "could not read the latest changes");
+        }
+    }
+}
+
+/// PostgreSQL: LISTEN on a connection of its own. A notification names one
+/// entry; after the connection was lost (when notifications may have been
+/// missed) everything after the newest entry sent is read. Ends when the
+/// server is gone (`Changes`'s drop closes the listening pool).
+async fn listen_postgres(weak: Weak<Changes>, db: DatabaseConnection) {
+    use sea_orm::sqlx::postgres::PgListener;
+    let pool = db.get_postgres_connection_pool();
+    let mut listener = loop {
+        let attempt = async {
+            let mut listener = PgListener::connect_with(pool).await?;
+            listener.listen(crate::service::audit::CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        };
+        match attempt.await {
+            Ok(listener) => break listener,
+            Err(_) if pool.is_closed() => return,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for changes; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    };
+    loop {
+        // `try_recv` gives `None` when the connection was lost (and is
+        // made again); an error when the pool closed.
+        let received = listener.try_recv().await;
+        let Some(changes) = weak.upgrade() else {
+            return;
+        };
+        let result = match received {
+            Ok(Some(notification)) => match notification.payload().parse::<i32>() {
+                Ok(id) => changes.send_ids(&[id]).await,
+                Err(_) => Ok(()),
+            },
+            Ok(None) => {
+                tracing::warn!("the change listener lost its connection; catching up");
+                changes.catch_up().await
+            }
+            Err(_) if pool.is_closed() => return,
+            Err(err) => {
+                tracing::warn!(error = %err, "the change listener failed; catching up");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                changes.catch_up().await
+            }
+        };
+        if let Err(err) = result {
+            tracing::warn!(error = ?err, "could not read the latest changes");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: i32) -> Arc<Event> {
+        Arc::new(Event {
+            id,
+            occurred_at: Utc::now(),
+            actor_sub: "x".into(),
+            operation: "updateInsats".into(),
+            entity: "Insats".into(),
+            entity_id: "1".into(),
+            forbund_id: None,
+            before: None,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_the_queue_is_told_and_ends() {
+        let (sender, receiver) = broadcast::channel(4);
+        let mut subscriber = Subscriber {
+            backlog: Default::default(),
+            replayed_to: 0,
+            missed: None,
+            receiver,
+        };
+        for id in 1..=10 {
+            sender.send(event(id)).expect("a receiver");
+        }
+        assert_eq!(subscriber.next().await, Some(Err(Missed::Behind)));
+        // Four are held whatever the subscriber does: the bound.
+        assert_eq!(sender.len(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_resumed_subscriber_is_not_sent_a_replayed_change_twice() {
+        let (sender, receiver) = broadcast::channel(8);
+        let mut subscriber = Subscriber {
+            backlog: [event(3)].into_iter().collect(),
+            replayed_to: 3,
+            missed: None,
+            receiver,
+        };
+        sender.send(event(3)).expect("a receiver");
+        sender.send(event(4)).expect("a receiver");
+        let ids: Vec<i32> = [
+            subscriber.next().await.and_then(Result::ok),
+            subscriber.next().await.and_then(Result::ok),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|e| e.id)
+        .collect();
+        assert_eq!(ids, vec![3, 4]);
+    }
+}

@@ -1,0 +1,497 @@
+//! Subscriptions, through the reference clients a frontend would use (npm
+//! graphql-ws over WebSocket, graphql-sse over Server-Sent Events) against
+//! the real server: a change reaches its subscribers, read under each one's
+//! access; tokens are checked at the start and at their expiry; a
+//! subscriber resumes from the last event it saw; a change committed by
+//! another server process reaches a subscriber on this one.
+//!
+//! Each subscriber starts `since` the newest event, so a change made right
+//! after subscribing is never lost to the race between the subscription
+//! starting and the change committing.
+
+mod common;
+
+use std::time::Duration;
+
+use common::live::{LiveClient, Transport, tools};
+use common::{Spawn, TestApp, error_code};
+use finsam_api::auth::Role;
+use serde_json::{Value, json};
+
+const INSATS_CHANGED: &str = "subscription($since: ID, $forbund: String) {
+  insatsChanged(since: $since, forbund: $forbund) {
+    eventId kind insatsId
+    insats { id name version targetParticipants budgetTotalSek visibility forbund { slug } }
+  }
+}";
+
+/// The newest event id: subscribe from here and miss nothing.
+async fn newest_event(app: &TestApp) -> String {
+    let data = app
+        .data_as(
+            Some(&app.network_admin()),
+            "{ auditLog(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    data["auditLog"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap_or("0")
+        .to_owned()
+}
+
+/// An insats of `slug` with `visibility`: (id, version).
+async fn insats_of(app: &TestApp, slug: &str, visibility: &str) -> (String, i64) {
+    let data = app
+        .data_as(
+            Some(&app.network_admin()),
+            "query($f: [String!]) { insatser(filter: { forbund: $f }, first: 100) {
+                edges { node { id version visibility } } } }",
+            json!({ "f": [slug] }),
+        )
+        .await;
+    let found = data["insatser"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["visibility"] == visibility)
+        .unwrap_or_else(|| panic!("{slug} has a {visibility} insats in the demo"));
+    (
+        found["id"].as_str().expect("id").to_owned(),
+        found["version"].as_i64().expect("version"),
+    )
+}
+
+/// A new private insats of Västerås: (id, version).
+async fn create_private(app: &TestApp, editor: &str) -> (String, i64) {
+    let data = app
+        .data_as(
+            Some(editor),
+            "mutation { createInsats(input: { forbund: \"vasteras\", name: \"Internt piloteringsarbete\" }) { id version visibility } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["createInsats"]["visibility"], "PRIVATE");
+    (
+        data["createInsats"]["id"].as_str().expect("id").to_owned(),
+        data["createInsats"]["version"].as_i64().expect("version"),
+    )
+}
+
+async fn set_participants(app: &TestApp, token: &str, id: &str, version: i64, n: i64) {
+    let data = app
+        .data_as(
+            Some(token),
+            "mutation($id: ID!, $v: Int!, $n: Int) {
+                updateInsats(id: $id, version: $v, input: { targetParticipants: $n }) { id } }",
+            json!({ "id": id, "v": version, "n": n }),
+        )
+        .await;
+    assert_eq!(data["updateInsats"]["id"], id);
+}
+
+#[tokio::test]
+async fn each_subscriber_gets_the_changes_it_may_see_and_money_by_its_role() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let private = create_private(&app, &editor).await;
+    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let since = newest_event(&app).await;
+
+    let vars = json!({ "since": since });
+    let mut anonymous = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        vars.clone(),
+        None,
+    );
+    let mut colleague = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        vars.clone(),
+        Some(&editor),
+    );
+    let mut over_sse = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Sse,
+        INSATS_CHANGED,
+        vars,
+        None,
+    );
+    anonymous.connected().await;
+    colleague.connected().await;
+
+    set_participants(&app, &editor, &private.0, private.1, 41).await;
+    set_participants(&app, &editor, &public.0, public.1, 77).await;
+
+    // The colleague sees both, in order, with money.
+    let first = colleague.next_data().await["insatsChanged"].clone();
+    assert_eq!(first["kind"], "UPDATED");
+    assert_eq!(first["insats"]["id"], private.0.as_str());
+    assert_eq!(first["insats"]["targetParticipants"], 41);
+    assert_eq!(first["insats"]["version"], private.1 + 1);
+    let second = colleague.next_data().await["insatsChanged"].clone();
+    assert_eq!(second["insats"]["id"], public.0.as_str());
+    assert!(second["insats"]["budgetTotalSek"].is_number(), "{second}");
+
+    // The public, over either transport, see only the public insats (it
+    // is their first message, though the private change came first), and no
+    // money.
+    for client in [&mut anonymous, &mut over_sse] {
+        let change = client.next_data().await["insatsChanged"].clone();
+        assert_eq!(change["insats"]["id"], public.0.as_str(), "{change}");
+        assert_eq!(change["insats"]["targetParticipants"], 77);
+        assert_eq!(change["insats"]["budgetTotalSek"], Value::Null);
+        assert!(change["eventId"].as_str().is_some());
+    }
+}
+
+#[tokio::test]
+async fn an_insats_made_private_is_removed_from_the_view_of_those_who_no_longer_see_it() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let since = newest_event(&app).await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let mut anonymous = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        json!({ "since": since, "forbund": "vasteras" }),
+        None,
+    );
+    app.data_as(
+        Some(&editor),
+        "mutation($id: ID!, $v: Int!) {
+            shareInsats(id: $id, version: $v, visibility: PRIVATE) { id } }",
+        json!({ "id": public.0, "v": public.1 }),
+    )
+    .await;
+    let change = anonymous.next_data().await["insatsChanged"].clone();
+    assert_eq!(change["kind"], "REMOVED_FROM_VIEW");
+    assert_eq!(change["insatsId"], public.0.as_str());
+    assert_eq!(change["insats"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_bad_token_is_refused_by_both_transports() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let mut ws = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        json!({}),
+        Some("not.a.token"),
+    );
+    let closed = ws.until("closed").await;
+    assert_eq!(closed["closed"]["code"], 4403, "{closed}");
+
+    let mut sse = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Sse,
+        INSATS_CHANGED,
+        json!({}),
+        Some("not.a.token"),
+    );
+    let failed = sse.until("error").await;
+    assert!(failed.to_string().contains("401"), "{failed}");
+
+    // Over HTTP, the refusal says why, with the code a query gets.
+    let response = app
+        .client
+        .post(format!("{}/graphql/stream", app.address))
+        .header("accept", "text/event-stream")
+        .bearer_auth("not.a.token")
+        .json(&json!({ "query": INSATS_CHANGED }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn delivery_stops_when_the_token_expires() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.auth.leeway_secs = 0)),
+        ..Spawn::default()
+    })
+    .await;
+    let short = finsam_api::auth::jwt::mint_dev_token(
+        &app.settings.auth,
+        "short-lived",
+        Some("vasteras"),
+        &[Role::Editor],
+        Duration::from_secs(3),
+    )
+    .expect("mint");
+    let mut ws = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        json!({}),
+        Some(&short),
+    );
+    ws.connected().await;
+    let closed = ws.until("closed").await;
+    assert_eq!(closed["closed"]["code"], 4403, "{closed}");
+    assert!(
+        closed["closed"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("expired")),
+        "{closed}"
+    );
+
+    let mut sse = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Sse,
+        INSATS_CHANGED,
+        json!({}),
+        Some(&finsam_api::auth::jwt::mint_dev_token(
+            &app.settings.auth,
+            "short-lived",
+            Some("vasteras"),
+            &[Role::Editor],
+            Duration::from_secs(3),
+        )
+        .expect("mint")),
+    );
+    let ended = sse.until("next").await;
+    assert_eq!(
+        ended["next"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{ended}"
+    );
+    sse.until("complete").await;
+}
+
+#[tokio::test]
+async fn a_subscriber_resumes_from_the_last_event_it_saw() {
+    let Some(tools) = tools() else { return };
+    // Two missed changes are replayed; more are a reload.
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.live.replay = 2)),
+        ..Spawn::default()
+    })
+    .await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let before = newest_event(&app).await;
+    // Two changes while nobody listens.
+    set_participants(&app, &editor, &public.0, public.1, 10).await;
+    set_participants(&app, &editor, &public.0, public.1 + 1, 11).await;
+    let mut resumed = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Sse,
+        INSATS_CHANGED,
+        json!({ "since": before }),
+        None,
+    );
+    let first = resumed.next_data().await["insatsChanged"].clone();
+    let second = resumed.next_data().await["insatsChanged"].clone();
+    assert_eq!(first["kind"], "UPDATED");
+    // Each is read now: both show the insats as it is.
+    assert_eq!(second["insats"]["targetParticipants"], 11);
+    let first_id: i64 = first["eventId"].as_str().expect("id").parse().expect("n");
+    let second_id: i64 = second["eventId"].as_str().expect("id").parse().expect("n");
+    assert!(first_id > before.parse::<i64>().expect("n") && second_id > first_id);
+
+    // From too far back (three missed): told to reload, then live.
+    set_participants(&app, &editor, &public.0, public.1 + 2, 12).await;
+    let mut stale = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        json!({ "since": before }),
+        None,
+    );
+    let reload = stale.next_data().await["insatsChanged"].clone();
+    assert_eq!(reload["kind"], "RELOAD");
+    assert_eq!(reload["eventId"], Value::Null);
+    set_participants(&app, &editor, &public.0, public.1 + 3, 13).await;
+    let live = stale.next_data().await["insatsChanged"].clone();
+    assert_eq!(live["insats"]["targetParticipants"], 13);
+}
+
+#[tokio::test]
+async fn an_audit_log_is_streamed_only_to_those_who_may_read_it() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let since = newest_event(&app).await;
+    let query = "subscription($since: ID) {
+        auditEvents(forbund: \"vasteras\", since: $since) {
+            eventId kind entry { operation entity entityId actor { sub } } } }";
+    let admin = app.token(&[Role::Admin], Some("vasteras"));
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let mut refused = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        query,
+        json!({ "since": since }),
+        Some(&editor),
+    );
+    let error = refused.until("error").await;
+    assert_eq!(error["error"][0]["extensions"]["code"], "FORBIDDEN", "{error}");
+
+    let mut anonymous =
+        LiveClient::start(&tools, &app.address, Transport::Sse, query, json!({}), None);
+    let error = anonymous.until("next").await;
+    assert_eq!(
+        error["next"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{error}"
+    );
+
+    let mut reader = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        query,
+        json!({ "since": since }),
+        Some(&admin),
+    );
+    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    set_participants(&app, &editor, &public.0, public.1, 12).await;
+    let event = reader.next_data().await["auditEvents"].clone();
+    assert_eq!(event["entry"]["operation"], "updateInsats");
+    assert_eq!(event["entry"]["entityId"], public.0.as_str());
+    assert_eq!(event["entry"]["actor"]["sub"], "test-user");
+}
+
+#[tokio::test]
+async fn a_form_hears_at_once_that_its_record_was_saved_by_someone_else() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let since = newest_event(&app).await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let mut form = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        "subscription($id: ID!, $since: ID) {
+            recordChanged(entity: \"Insats\", id: $id, since: $since) {
+                eventId id operation version changedByYou } }",
+        json!({ "id": public.0, "since": since }),
+        Some(&app.token(&[Role::Editor], Some("vasteras"))),
+    );
+    form.connected().await;
+    set_participants(&app, &editor, &public.0, public.1, 13).await;
+    let change = form.next_data().await["recordChanged"].clone();
+    assert_eq!(change["version"], public.1 + 1);
+    assert_eq!(change["operation"], "updateInsats");
+    // The same subject (every test token is "test-user").
+    assert_eq!(change["changedByYou"], true);
+
+    // A type the forms do not open is refused with the field at fault.
+    let mut wrong = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        "subscription { recordChanged(entity: \"Secret\", id: \"1\") { version } }",
+        json!({}),
+        None,
+    );
+    let error = wrong.until("error").await;
+    assert_eq!(error["error"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(error["error"][0]["extensions"]["field"], "entity");
+}
+
+#[tokio::test]
+async fn meetings_and_the_ring_are_followed_with_their_decisions() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let since = newest_event(&app).await;
+    let mut meetings = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        "subscription($since: ID) {
+            meetingChanged(forbund: [\"vasteras\"], since: $since) {
+                kind meeting { heldOn decisions { text } } } }",
+        json!({ "since": since }),
+        None,
+    );
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let created = app
+        .data_as(
+            Some(&editor),
+            "mutation { createMeeting(input: { forbund: \"vasteras\", heldOn: \"2027-02-12\" }) { id version } }",
+            json!({}),
+        )
+        .await;
+    let meeting = created["createMeeting"]["id"].as_str().expect("id").to_owned();
+    app.data_as(
+        Some(&editor),
+        "mutation($m: ID!, $v: Int!) { recordDecision(meeting: $m, version: $v,
+            input: { text: \"Budget 2027 fastställs\" }) { id } }",
+        json!({ "m": meeting, "v": created["createMeeting"]["version"] }),
+    )
+    .await;
+    let first = meetings.next_data().await["meetingChanged"].clone();
+    assert_eq!(first["kind"], "CREATED");
+    assert_eq!(first["meeting"]["heldOn"], "2027-02-12");
+    let second = meetings.next_data().await["meetingChanged"].clone();
+    assert_eq!(second["kind"], "DECISION_RECORDED");
+    assert_eq!(
+        second["meeting"]["decisions"][0]["text"],
+        "Budget 2027 fastställs"
+    );
+}
+
+/// A second server process on the same database: a change made through it
+/// reaches a subscriber of this one (PostgreSQL: LISTEN/NOTIFY; SQLite: the
+/// reader's poll of the log).
+#[tokio::test]
+async fn a_change_made_by_another_process_reaches_subscribers_here() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let since = newest_event(&app).await;
+    let other = common::process::OtherProcess::start(&app);
+    other.wait_ready(&app.client).await;
+    let mut subscriber = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Ws,
+        INSATS_CHANGED,
+        json!({ "since": since }),
+        None,
+    );
+    subscriber.connected().await;
+    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let body: Value = app
+        .client
+        .post(format!("{}/graphql", other.address))
+        .bearer_auth(&editor)
+        .json(&json!({
+            "query": "mutation($id: ID!, $v: Int!) {
+                updateInsats(id: $id, version: $v, input: { targetParticipants: 99 }) { id } }",
+            "variables": { "id": public.0, "v": public.1 }
+        }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(body.get("errors").is_none(), "{body}");
+    let change = subscriber.next_data().await["insatsChanged"].clone();
+    assert_eq!(change["insats"]["targetParticipants"], 99);
+}
