@@ -262,14 +262,16 @@ async fn delivery_stops_when_the_token_expires() {
         Transport::Sse,
         INSATS_CHANGED,
         json!({}),
-        Some(&finsam_api::auth::jwt::mint_dev_token(
-            &app.settings.auth,
-            "short-lived",
-            Some("vasteras"),
-            &[Role::Editor],
-            Duration::from_secs(3),
-        )
-        .expect("mint")),
+        Some(
+            &finsam_api::auth::jwt::mint_dev_token(
+                &app.settings.auth,
+                "short-lived",
+                Some("vasteras"),
+                &[Role::Editor],
+                Duration::from_secs(3),
+            )
+            .expect("mint"),
+        ),
     );
     let ended = sse.until("next").await;
     assert_eq!(
@@ -348,7 +350,10 @@ async fn an_audit_log_is_streamed_only_to_those_who_may_read_it() {
         Some(&editor),
     );
     let error = refused.until("error").await;
-    assert_eq!(error["error"][0]["extensions"]["code"], "FORBIDDEN", "{error}");
+    assert_eq!(
+        error["error"][0]["extensions"]["code"], "FORBIDDEN",
+        "{error}"
+    );
 
     let mut anonymous =
         LiveClient::start(&tools, &app.address, Transport::Sse, query, json!({}), None);
@@ -436,7 +441,10 @@ async fn meetings_and_the_ring_are_followed_with_their_decisions() {
             json!({}),
         )
         .await;
-    let meeting = created["createMeeting"]["id"].as_str().expect("id").to_owned();
+    let meeting = created["createMeeting"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     app.data_as(
         Some(&editor),
         "mutation($m: ID!, $v: Int!) { recordDecision(meeting: $m, version: $v,

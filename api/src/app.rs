@@ -84,7 +84,10 @@ impl Application {
                 let listener = TcpListener::bind(at)
                     .map_err(|e| anyhow::anyhow!("the metrics listener on {at}: {e}"))?;
                 let port = listener.local_addr()?.port();
-                Some((port, serve_metrics(listener, state.clone())?))
+                Some((
+                    port,
+                    crate::metrics::serve(listener, state.metrics.clone())?,
+                ))
             }
             None => None,
         };
@@ -209,16 +212,11 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     reference.watch(watcher.clone());
     let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
     trigrams.watch(watcher);
-    // From the primary, where changes commit; PostgreSQL's LISTEN holds a
-    // connection of its own.
-    let changes = crate::service::changes::Changes::new(
-        db.clone(),
-        settings.live.queue,
-        settings.live.replay,
-    )
-    .await
-    .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
-    changes.watch(crate::db::connect(&watch_settings, None).await?);
+    // PostgreSQL's LISTEN holds a connection of its own.
+    let listen = crate::db::connect(&watch_settings, None).await?;
+    let changes = crate::service::changes::Changes::start(db.clone(), listen, &settings.live)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
     Ok(AppState {
         service: ServiceContext {
             db,
@@ -296,7 +294,10 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
             .wrap(cors(&origins))
             .wrap(TracingLogger::default())
             .route("/graphql", web::post().to(crate::endpoint::post))
-            .route("/graphql/stream", web::post().to(crate::endpoint::sse::post))
+            .route(
+                "/graphql/stream",
+                web::post().to(crate::endpoint::sse::post),
+            )
             .route("/graphql/stream", web::get().to(crate::endpoint::sse::get))
             .route("/schema.graphql", web::get().to(schema_sdl))
             .route("/healthz", web::get().to(healthz))
@@ -361,8 +362,7 @@ async fn lame_duck(state: &AppState, server: actix_web::dev::ServerHandle) {
         .store(true, std::sync::atomic::Ordering::SeqCst);
     tokio::time::sleep(lame).await;
     tracing::info!("no longer accepting; finishing the requests in flight");
-    // Subscriptions complete, and their clients reconnect elsewhere.
-    state.live.stop();
+    state.live.stop(); // subscriptions complete; their clients reconnect elsewhere
     server.stop(true).await;
 }
 
@@ -477,30 +477,5 @@ async fn metrics_text(state: web::Data<AppState>, req: actix_web::HttpRequest) -
     if !same {
         return HttpResponse::NotFound().body("not found");
     }
-    metrics_page(&state)
-}
-
-fn metrics_page(state: &AppState) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
-}
-
-/// The metrics listener: `/metrics` and nothing else, on its own address.
-fn serve_metrics(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server> {
-    let server = HttpServer::new(move || {
-        let state = state.clone();
-        App::new().route(
-            "/metrics",
-            web::get().to(move || {
-                let state = state.clone();
-                async move { metrics_page(&state) }
-            }),
-        )
-    })
-    .workers(1)
-    .disable_signals()
-    .listen(listener)?
-    .run();
-    Ok(server)
+    crate::metrics::page(&state.metrics)
 }

@@ -2,6 +2,10 @@
 //! errors by code and SQL statements. One registry per server, so tests that
 //! start several servers in one process read their own counts.
 
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, web};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
     TextEncoder,
@@ -84,4 +88,30 @@ impl Metrics {
         }
         String::from_utf8(buffer).unwrap_or_default()
     }
+}
+
+/// The text of `/metrics`.
+pub fn page(metrics: &Metrics) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(metrics.render())
+}
+
+/// The metrics listener: `/metrics` and nothing else, on its own address.
+pub fn serve(listener: TcpListener, metrics: Metrics) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        let metrics = metrics.clone();
+        App::new().route(
+            "/metrics",
+            web::get().to(move || {
+                let metrics = metrics.clone();
+                async move { page(&metrics) }
+            }),
+        )
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    Ok(server)
 }

@@ -54,7 +54,10 @@ impl LiveClient {
         token: Option<&str>,
     ) -> LiveClient {
         let (url, name) = match transport {
-            Transport::Ws => (format!("{}/graphql", address.replacen("http", "ws", 1)), "ws"),
+            Transport::Ws => (
+                format!("{}/graphql", address.replacen("http", "ws", 1)),
+                "ws",
+            ),
             Transport::Sse => (format!("{address}/graphql/stream"), "sse"),
         };
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/live/client.cjs");

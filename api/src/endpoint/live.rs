@@ -241,11 +241,14 @@ pub fn operation(
         .take_until(Box::pin(async move { until.expired().await }))
         .chain(
             futures_util::stream::once(async move {
-                after.expires.is_some_and(|at| Instant::now() >= at).then(|| {
-                    super::error_body(ApiError::Unauthenticated(
-                        "the token expired: subscribe again with a new one".into(),
-                    ))
-                })
+                after
+                    .expires
+                    .is_some_and(|at| Instant::now() >= at)
+                    .then(|| {
+                        super::error_body(ApiError::Unauthenticated(
+                            "the token expired: subscribe again with a new one".into(),
+                        ))
+                    })
             })
             .filter_map(std::future::ready),
         )

@@ -261,13 +261,7 @@ pub async fn get(
     body: web::Payload,
 ) -> HttpResponse {
     if ws::is_upgrade(&req) {
-        return ws::upgrade(
-            req,
-            body,
-            schema.get_ref().clone(),
-            state.into_inner(),
-        )
-        .await;
+        return ws::upgrade(req, body, schema.get_ref().clone(), state.into_inner()).await;
     }
     let query_string = req.query_string();
     let has_request = url::form_urlencoded::parse(query_string.as_bytes())

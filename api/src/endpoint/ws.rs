@@ -310,8 +310,7 @@ impl Connection {
                     request = request.operation_name(name);
                 }
                 if let Some(variables) = payload.variables {
-                    request =
-                        request.variables(async_graphql::Variables::from_json(variables));
+                    request = request.variables(async_graphql::Variables::from_json(variables));
                 }
                 let responses = live::operation(&self.schema, &self.state, &subscriber, request);
                 let tagged = id.clone();

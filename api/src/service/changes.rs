@@ -126,6 +126,18 @@ impl Changes {
         }))
     }
 
+    /// Reads from the primary `db`, where changes commit, and follows the
+    /// log in the background (`watch`).
+    pub async fn start(
+        db: DatabaseConnection,
+        listen: DatabaseConnection,
+        settings: &crate::config::LiveSettings,
+    ) -> ApiResult<Arc<Self>> {
+        let changes = Changes::new(db, settings.queue, settings.replay).await?;
+        changes.watch(listen);
+        Ok(changes)
+    }
+
     /// Follows the log in the background until the server (its last
     /// reference to this) is gone. `listen` is a connection of its own
     /// (PostgreSQL's LISTEN holds it).

@@ -14,25 +14,24 @@ use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Subscription};
-use finsam_entity::{audit_log, decision, dso_member, insats};
+use finsam_entity::audit_log;
 use futures_util::Stream;
 use sea_orm::EntityTrait;
 
 use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::domain::insats::Visibility;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::types::audit::AuditEntry;
-use crate::graphql::types::dso::DsoRing;
-use crate::graphql::types::dso_proposal::DsoProposal;
 use crate::graphql::types::live::{
-    AuditLogChange, AuditLogChangeKind, DsoRingChange, DsoRingChangeKind, InsatsChange,
-    InsatsChangeKind, MeetingChange, MeetingChangeKind, RecordChange,
+    AuditLogChange, AuditLogChangeKind, DsoRingChange, InsatsChange, InsatsChangeKind,
+    MeetingChange, MeetingChangeKind, RecordChange,
 };
 use crate::graphql::types::{Insats, Meeting};
 use crate::service::ServiceContext;
 use crate::service::changes::{Event, Subscriber};
+use read::{could_see_before, may_read_log, meeting_of, ring_change, version_of};
+
+mod read;
 
 #[derive(Default)]
 pub struct SubscriptionRoot;
@@ -129,8 +128,9 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'ctx>,
         #[graphql(desc = "Slug of the owning förbund; all when absent.")] forbund: Option<String>,
-        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
-        since: Option<ID>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")] since: Option<
+            ID,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<InsatsChange>> + 'ctx> {
         let scope = Scope::of(ctx)?;
         let owner = match &forbund {
@@ -143,8 +143,7 @@ impl SubscriptionRoot {
             subscriber,
             InsatsChange::reload,
             move |scope, event| async move {
-                if event.entity != "Insats" || owner.is_some_and(|o| event.forbund_id != Some(o))
-                {
+                if event.entity != "Insats" || owner.is_some_and(|o| event.forbund_id != Some(o)) {
                     return Ok(None);
                 }
                 let Ok(id) = event.entity_id.parse::<i32>() else {
@@ -181,8 +180,9 @@ impl SubscriptionRoot {
     async fn dso_ring_changed<'ctx>(
         &self,
         ctx: &Context<'ctx>,
-        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
-        since: Option<ID>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")] since: Option<
+            ID,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<DsoRingChange>> + 'ctx>
     {
         let scope = Scope::of(ctx)?;
@@ -218,8 +218,9 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'ctx>,
         #[graphql(desc = "Slugs of the förbund; all when absent.")] forbund: Option<Vec<String>>,
-        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
-        since: Option<ID>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")] since: Option<
+            ID,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<MeetingChange>> + 'ctx>
     {
         let scope = Scope::of(ctx)?;
@@ -272,17 +273,15 @@ impl SubscriptionRoot {
         )]
         entity: String,
         id: ID,
-        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
-        since: Option<ID>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<RecordChange>> + 'ctx>
-    {
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")] since: Option<
+            ID,
+        >,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<RecordChange>> + 'ctx> {
         let scope = Scope::of(ctx)?;
         if !RECORDS.contains(&entity.as_str()) {
-            return Err(ApiError::bad_input(
-                "entity",
-                format!("one of {}", RECORDS.join(", ")),
-            )
-            .into());
+            return Err(
+                ApiError::bad_input("entity", format!("one of {}", RECORDS.join(", "))).into(),
+            );
         }
         let Ok(record) = id.parse::<i32>() else {
             return Err(ApiError::bad_input("id", "not an id of this API").into());
@@ -332,8 +331,9 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'ctx>,
         forbund: String,
-        #[graphql(desc = "The last eventId seen: the changes since are sent first.")]
-        since: Option<ID>,
+        #[graphql(desc = "The last eventId seen: the changes since are sent first.")] since: Option<
+            ID,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AuditLogChange>> + 'ctx>
     {
         let scope = Scope::of(ctx)?;
@@ -374,129 +374,3 @@ const RECORDS: [&str; 6] = [
     "DsoAgreement",
     "DsoProposal",
 ];
-
-/// The rule of the `auditLog` query, today.
-async fn may_read_log(scope: Scope<'_>, target: i32, slug: &str) -> ApiResult<()> {
-    let principal = &scope.caller.principal;
-    if crate::service::audit_log::may_read(scope.cx, scope.db(), principal, target, slug).await? {
-        return Ok(());
-    }
-    policy::require(
-        principal,
-        Action::ReadAuditLog {
-            forbund: slug,
-            served_by_caller: false,
-        },
-    )
-}
-
-/// Whether the subscriber could read the insats as it was before the
-/// change (its owner and visibility then; an explicit share is not known
-/// from the log, so a private insats shared with the subscriber's förbund
-/// is not reported as removed).
-async fn could_see_before(scope: &Scope<'_>, event: &Event) -> ApiResult<bool> {
-    let Some(before) = event
-        .before
-        .as_deref()
-        .and_then(|b| serde_json::from_str::<insats::Model>(b).ok())
-    else {
-        return Ok(false);
-    };
-    let reference = scope.cx.reference.get(&scope.cx.db).await?;
-    let Some(owner) = reference.forbund_by_id(before.forbund_id) else {
-        return Ok(false);
-    };
-    let Some(visibility) = Visibility::parse(&before.visibility) else {
-        return Ok(false);
-    };
-    Ok(policy::allows(
-        &scope.caller.principal,
-        Action::ReadInsats {
-            owner: &owner.slug,
-            visibility,
-            shared: false,
-        },
-    ))
-}
-
-/// The meeting a Meeting or Decision entry is about.
-async fn meeting_of(scope: Scope<'_>, event: &Event) -> ApiResult<Option<i32>> {
-    let Ok(id) = event.entity_id.parse::<i32>() else {
-        return Ok(None);
-    };
-    Ok(match event.entity.as_str() {
-        "Meeting" => Some(id),
-        "Decision" => decision::Entity::find_by_id(id)
-            .one(scope.db())
-            .await?
-            .map(|d| d.meeting_id),
-        _ => None,
-    })
-}
-
-/// The record's version, when it exists and the subscriber may read it.
-async fn version_of(scope: Scope<'_>, entity: &str, id: i32) -> ApiResult<Option<i32>> {
-    use finsam_entity::{dso_agreement, forbund, indicator, meeting};
-    let db = scope.db();
-    Ok(match entity {
-        "Insats" => crate::service::insats::get(db, &scope.caller.principal, id)
-            .await?
-            .map(|(row, _)| row.version),
-        "Meeting" => meeting::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|r| r.version),
-        "Forbund" => forbund::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|r| r.version),
-        "Indicator" => indicator::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|r| r.version),
-        "DsoAgreement" => dso_agreement::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|r| r.version),
-        "DsoProposal" => crate::service::dso::proposal(db, scope.caller, id)
-            .await?
-            .map(|p| p.proposal.version),
-        _ => None,
-    })
-}
-
-/// A DSO-ring entry as the subscriber may see it: the proposal only for its
-/// parties; the ring (public) as it stands today.
-async fn ring_change(scope: Scope<'_>, event: &Event) -> ApiResult<Option<DsoRingChange>> {
-    let Ok(id) = event.entity_id.parse::<i32>() else {
-        return Ok(None);
-    };
-    let db = scope.db();
-    let (agreement, proposal) = match event.entity.as_str() {
-        "DsoAgreement" => (Some(id), None),
-        "DsoMember" => (
-            dso_member::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|m| m.agreement_id),
-            None,
-        ),
-        "DsoProposal" => match crate::service::dso::proposal(db, scope.caller, id).await? {
-            Some(view) => (Some(view.proposal.agreement_id), Some(view)),
-            None => return Ok(None),
-        },
-        _ => return Ok(None),
-    };
-    let today = scope.cx.clock.today();
-    let ring = match agreement {
-        Some(agreement) => crate::service::dso::ring(db, Some(agreement), today, None).await?,
-        None => None,
-    };
-    Ok(Some(DsoRingChange {
-        event_id: event_id(event),
-        kind: DsoRingChangeKind::of(&event.operation),
-        agreement_id: agreement.map(|a| ID(a.to_string())),
-        ring: ring.map(DsoRing),
-        proposal: proposal.map(DsoProposal),
-    }))
-}
