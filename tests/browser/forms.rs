@@ -42,7 +42,7 @@ async fn keys(browser: &Client, text: &str) {
 }
 
 /// The form control labelled `label` (by its `<label for>`).
-async fn field(browser: &Client, label: &str) -> fantoccini::elements::Element {
+pub(super) async fn field(browser: &Client, label: &str) -> fantoccini::elements::Element {
     wait_for(browser, "form.record-form").await;
     browser
         .find(Locator::XPath(&format!(

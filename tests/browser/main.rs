@@ -13,6 +13,7 @@ mod accessibility;
 #[path = "../common/mod.rs"]
 mod common;
 mod forms;
+mod live;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

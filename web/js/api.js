@@ -13,7 +13,7 @@ async function loadOperations() {
   if (!response.ok) throw new ApiError("Appens frågor kunde inte läsas in.", "INTERNAL");
   const text = await response.text();
   operations = new Map();
-  const starts = [...text.matchAll(/^(query|mutation) (\w+)/gm)];
+  const starts = [...text.matchAll(/^(query|mutation|subscription) (\w+)/gm)];
   starts.forEach((match, i) => {
     const end = i + 1 < starts.length ? starts[i + 1].index : text.length;
     // Comment lines belong to the operation below them; strip them here.
@@ -48,11 +48,17 @@ export const session = {
   },
 };
 
-/** Runs operation `name`; resolves to its data, or rejects with an ApiError. */
-export async function run(name, variables = {}) {
+/** The text of operation `name` (a subscription's, for live.js). */
+export async function operation(name) {
   const ops = await loadOperations();
   const query = ops.get(name);
   if (!query) throw new ApiError(`Okänd fråga ${name}.`, "INTERNAL");
+  return query;
+}
+
+/** Runs operation `name`; resolves to its data, or rejects with an ApiError. */
+export async function run(name, variables = {}) {
+  const query = await operation(name);
   const headers = { "Content-Type": "application/json", Accept: "application/graphql-response+json, application/json" };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;

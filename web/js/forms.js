@@ -15,6 +15,7 @@ import { h } from "./dom.js";
 import { run, ApiError } from "./api.js";
 import { labels } from "./format.js";
 import { setLeaveGuard } from "./nav.js";
+import { follow } from "./live.js";
 import { FIELD_LABELS, ENUM_LABELS, swedish } from "./form-table.js";
 
 let definitions = null;
@@ -385,8 +386,10 @@ function draftKey(id) {
  *   record:   the values it edits (by field name), or null for a new thing
  *   reload:   for edit forms, reads the record again: { record, version }
  *   saved:    called with the mutation's answer
+ *   live:     for edit forms, { entity, id } of the record: a save by
+ *             someone else is shown at once, not first when saving fails
  */
-export async function form({ spec, id, context = {}, record = null, reload = null, saved, preview = null }) {
+export async function form({ spec, id, context = {}, record = null, reload = null, saved, preview = null, live = null }) {
   const defs = await loadDefinitions();
   const fields = fieldsOf(spec, defs);
   const editing = record !== null;
@@ -418,6 +421,8 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
   const status = h("p", { class: "form-status", role: "status" });
   const button = h("button", { type: "submit", class: "primary" }, spec.save || "Spara");
   let sending = false;
+  // Saved: later changes are the next page's concern.
+  let done = false;
 
   const changed = () => fields.some((f) => !same(readAll(el, [f])[f.key], base[f.key]));
   const keep = () => {
@@ -657,6 +662,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
     status.textContent = "Sparar …";
     try {
       const data = await run(spec.operation, vars);
+      done = true;
       sessionStorage.removeItem(key);
       setLeaveGuard(null);
       status.textContent = "Sparat.";
@@ -681,6 +687,15 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       button.removeAttribute("aria-busy");
     }
   });
+  if (live && reload) {
+    let saving = Promise.resolve();
+    follow("RecordChanged", live, (change) => {
+      // Its own save is not someone else's; a version this form has (or
+      // has taken in) is nothing new.
+      if (sending || done || !change || change.version === null || change.version <= version) return;
+      saving = saving.then(conflict);
+    });
+  }
   if (draft) setLeaveGuard(() => confirm("Du har ändringar som inte är sparade. Lämna sidan ändå? (Utkastet finns kvar i den här fliken.)"));
   return el;
 }

@@ -22,6 +22,7 @@ import * as home from "./pages/home.js";
 import * as callback from "./pages/callback.js";
 import * as accessibility from "./pages/accessibility.js";
 import { expired, signOut as signOutEverywhere } from "./oidc.js";
+import { follow, stopAll, debounce } from "./live.js";
 
 const routes = [
   [/^\/$/, home],
@@ -110,6 +111,8 @@ export async function render() {
   const ticket = ++rendering;
   // A page's form sets its own guard again; a draft stays in the tab.
   setLeaveGuard(null);
+  // What the last page followed ends with it.
+  stopAll();
   await loadPrincipal();
   if (ticket !== rendering) return;
   replace(document.querySelector("header"), header());
@@ -131,21 +134,51 @@ export async function render() {
       )
     : null;
   lapsed = false;
+  const context = {
+    params: m.slice(1).map(decodeURIComponent),
+    query: new URLSearchParams(location.search),
+    principal,
+  };
   try {
-    const content = await page.render({
-      params: m.slice(1).map(decodeURIComponent),
-      query: new URLSearchParams(location.search),
-      principal,
-    });
+    const content = await page.render(context);
     if (ticket !== rendering) return;
     replace(main, notice, content);
     scrollable(main);
     document.title = `${page.title ? page.title(content) : "finsam"} – finsam`;
+    // A page that shows what others change is drawn again as they change
+    // it (the subscriptions it names, `live`).
+    if (page.live) {
+      const refresh = debounce(() => refreshPage(ticket, page, context));
+      for (const [name, variables] of page.live(context)) follow(name, variables, refresh);
+    }
   } catch (err) {
     if (ticket !== rendering) return;
     replace(main, failure(err));
   }
   main.focus({ preventScroll: true });
+}
+
+/**
+ * Draws the page again in place after a change landed: where the reader
+ * was (scroll and focus) is kept, and a status line says what happened.
+ */
+async function refreshPage(ticket, page, context) {
+  if (ticket !== rendering) return;
+  let content;
+  try {
+    content = await page.render(context);
+  } catch {
+    return;
+  }
+  if (ticket !== rendering) return;
+  const main = document.querySelector("main");
+  const focused = document.activeElement && document.activeElement.id;
+  const y = window.scrollY;
+  const at = new Date().toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" });
+  replace(main, h("p", { class: "live-note", role: "status" }, `Uppdaterad ${at}: någon sparade en ändring.`), content);
+  scrollable(main);
+  window.scrollTo(0, y);
+  if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
 }
 
 /**

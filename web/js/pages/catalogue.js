@@ -5,6 +5,7 @@
 
 import { h, replace } from "../dom.js";
 import { run } from "../api.js";
+import { follow, debounce } from "../live.js";
 import { setQuery, failure } from "../nav.js";
 import { label, period, number } from "../format.js";
 
@@ -116,6 +117,9 @@ export async function render({ query }) {
   more.addEventListener("click", () => load(true));
 
   await load(false);
+  // The list follows changes as they land: read again under the same
+  // filter (what a change shows is the API's to say, by the reader's role).
+  follow("CatalogueChanged", {}, debounce(() => load(false), 300));
   return h(
     "section",
     {},

@@ -169,6 +169,9 @@ async function networkDecisions(members) {
   );
 }
 
+/** The ring is drawn again when it changes. */
+export const live = () => [["RingChanged", {}]];
+
 export async function render({ query, principal }) {
   const day = query.get("on") || today();
   const data = await run("DsoRingPage", { on: day, from: FIRST, to: HORIZON });

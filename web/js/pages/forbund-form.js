@@ -63,6 +63,7 @@ export async function render({ params, principal }) {
       return { record: asRecord(fresh), version: fresh.version };
     },
     saved: (saved) => navigate(`/forbund/${saved.slug}`, { force: true }),
+    live: { entity: "Forbund", id: f.id },
   });
   return formPage([h("a", { href: `/forbund/${f.slug}` }, f.name)], `Ändra ${f.name}`, body);
 }

@@ -92,6 +92,7 @@ export async function render({ params, principal, query }) {
       return { record: asRecord(fresh, chosen.form, query) || {}, version: fresh.version };
     },
     saved: () => navigate(`/insatser/${id}`, { force: true }),
+    live: { entity: "Insats", id },
   });
   return formPage(
     [h("a", { href: "/insatser" }, "Insatser"), h("a", { href: `/insatser/${id}` }, insats.name)],

@@ -125,6 +125,9 @@ function removeGoal(insats, goal) {
   );
 }
 
+/** The page is drawn again when someone saves the insats. */
+export const live = ({ params }) => [["RecordChanged", { entity: "Insats", id: params[0] }]];
+
 export async function render({ params }) {
   problem.replaceChildren();
   const data = await run("InsatsPage", { id: params[0] });

@@ -69,6 +69,7 @@ export async function render({ params, principal, query }) {
       return { record: chosen.form === "updateMeeting" ? fresh : {}, version: fresh.version };
     },
     saved: () => navigate(`/meetings?forbund=${forbund}`, { force: true }),
+    live: { entity: "Meeting", id },
   });
   return formPage(crumbs, `${spec.title}: ${meeting.forbund.name} ${meeting.heldOn}`, body);
 }

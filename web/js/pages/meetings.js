@@ -20,6 +20,9 @@ function changes(m) {
   );
 }
 
+/** New meetings and decisions appear as they are recorded. */
+export const live = ({ query }) => [["MeetingsChanged", { forbund: query.get("forbund") ? [query.get("forbund")] : null }]];
+
 export async function render({ query }) {
   const day = today();
   const from = query.get("from") || addYears(day, -6);
