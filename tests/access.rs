@@ -606,6 +606,223 @@ async fn every_operation_against_every_role() {
     }
 }
 
+/// The subscriptions against every role: who may start each, and which
+/// changes reach whom — every change is read again under the subscriber's
+/// access, as the matching query would read it.
+#[tokio::test]
+async fn every_subscription_against_every_role() {
+    let Some(tools) = common::live::tools() else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let schema = app
+        .data(
+            "{ __schema { subscriptionType { fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    let fields: BTreeSet<String> = schema["__schema"]["subscriptionType"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect();
+    let table: BTreeSet<String> = [
+        "insatsChanged",
+        "recordChanged",
+        "meetingChanged",
+        "dsoRingChanged",
+        "auditEvents",
+    ]
+    .map(str::to_owned)
+    .into();
+    assert_eq!(fields, table, "every subscription needs a row here");
+
+    let ids = setup(&app).await;
+    let admin = app.network_admin();
+    let since = app
+        .data_as(
+            Some(&admin),
+            "{ auditLog(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await["auditLog"]["edges"][0]["node"]["id"]
+        .as_str()
+        .expect("an entry")
+        .to_owned();
+    let public = app
+        .data(
+            r#"{ insatser(filter: { forbund: ["varend"], search: "Min Bok" }) { edges { node { id version } } } }"#,
+            json!({}),
+        )
+        .await["insatser"]["edges"][0]["node"]
+        .clone();
+    let mut clients = Vec::new();
+    for who in EVERYONE {
+        let token = token(&app, *who, "varend");
+        let mut client = common::live::LiveClient::start(
+            &tools,
+            &app.address,
+            common::live::Transport::Ws,
+            "subscription($s: ID) { insatsChanged(since: $s) { kind insatsId } }",
+            json!({ "s": since }),
+            token.as_deref(),
+        );
+        client.also(
+            "subscription($s: ID, $id: ID!) { recordChanged(entity: \"Insats\", id: $id, since: $s) { version } }",
+            json!({ "s": since, "id": ids.private }),
+        );
+        client.also(
+            "subscription($s: ID) { meetingChanged(forbund: [\"varend\"], since: $s) { kind } }",
+            json!({ "s": since }),
+        );
+        client.also(
+            "subscription($s: ID) { dsoRingChanged(since: $s) { kind } }",
+            json!({ "s": since }),
+        );
+        client.also(
+            "subscription($s: ID) { auditEvents(forbund: \"varend\", since: $s) { entry { operation } } }",
+            json!({ "s": since }),
+        );
+        clients.push((*who, client));
+    }
+
+    // 1. Värend's private insats changes.
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    app.data_as(
+        Some(&editor),
+        "mutation($id: ID!) { updateInsats(id: $id, version: 1, input: { targetParticipants: 8 }) { id } }",
+        json!({ "id": ids.private }),
+    )
+    .await;
+    // 2. A proposal whose parties are Västmanland and Sollentuna.
+    let vastmanland = app.token(&[Role::Admin], Some("vastmanland"));
+    app.data_as(
+        Some(&vastmanland),
+        r#"mutation { joinDsoRing(forbund: "vastmanland", from: "2031-01-01", after: "sodra-dalarna", contact: "dso@vastmanland.example") { applied } }"#,
+        json!({}),
+    )
+    .await;
+    // 3. A new agreement: public.
+    app.data_as(
+        Some(&admin),
+        r#"mutation { createDsoAgreement(input: { name: "DSO-ring Norr", startsOn: "2031-01-01", initialEndsOn: "2032-12-31", members: [{ forbund: "sodertalje", contact: "dso@sodertalje.example" }, { forbund: "sundbyberg", contact: "dso@sundbyberg.example" }] }) { id } }"#,
+        json!({}),
+    )
+    .await;
+    // 4. A decision at Värend's meeting: public.
+    let meeting = app
+        .data(
+            "query($id: ID!) { meeting(id: $id) { version } }",
+            json!({ "id": ids.varend_meeting }),
+        )
+        .await;
+    app.data_as(
+        Some(&editor),
+        "mutation($m: ID!, $v: Int!) { recordDecision(meeting: $m, version: $v, input: { text: \"Beslut i matrisen\" }) { id } }",
+        json!({ "m": ids.varend_meeting, "v": meeting["meeting"]["version"] }),
+    )
+    .await;
+    // 5. Värend's public insats changes: the last change, seen by all.
+    app.data_as(
+        Some(&editor),
+        "mutation($id: ID!, $v: Int!) { updateInsats(id: $id, version: $v, input: { targetParticipants: 25 }) { id } }",
+        json!({ "id": public["id"], "v": public["version"] }),
+    )
+    .await;
+
+    for (who, client) in &mut clients {
+        let readers = OWN_READERS.contains(who);
+        let network = *who == Who::NetworkAdmin;
+        let log_readers = ADMINS.contains(who);
+        // Until each followed change has come: the changes of one
+        // subscription come in order, so what is not first was not sent.
+        let mut seen: Vec<Vec<Value>> = vec![Vec::new(); 5];
+        let done = |seen: &Vec<Vec<Value>>| {
+            let last = |op: usize, key: &str, value: &str| {
+                seen[op]
+                    .last()
+                    .is_some_and(|m| m.to_string().contains(&format!("\"{key}\":\"{value}\"")))
+            };
+            last(0, "insatsId", public["id"].as_str().unwrap_or_default())
+                && last(2, "kind", "DECISION_RECORDED")
+                && last(3, "kind", "AGREEMENT_CREATED")
+                && (!readers || !seen[1].is_empty())
+                && if log_readers {
+                    seen[4].len() == 3
+                } else {
+                    !seen[4].is_empty()
+                }
+        };
+        while !done(&seen) {
+            let message = client.message().await;
+            if let Some(op) = message["op"].as_u64() {
+                seen[op as usize].push(message);
+            }
+        }
+        let kinds = |op: usize| -> Vec<String> {
+            seen[op]
+                .iter()
+                .filter_map(|m| {
+                    m["next"]["data"]
+                        .as_object()
+                        .and_then(|d| d.values().next())
+                        .and_then(|v| v["kind"].as_str().or(v["insatsId"].as_str()))
+                        .map(str::to_owned)
+                })
+                .collect()
+        };
+        let first_insats = &seen[0][0]["next"]["data"]["insatsChanged"]["insatsId"];
+        if readers {
+            assert_eq!(first_insats, ids.private.as_str(), "{who:?}: {:?}", seen[0]);
+            assert_eq!(
+                seen[1][0]["next"]["data"]["recordChanged"]["version"], 2,
+                "{who:?}"
+            );
+        } else {
+            assert_eq!(first_insats, &public["id"], "{who:?} saw a private change");
+            assert!(
+                seen[1].is_empty(),
+                "{who:?} followed a private record: {:?}",
+                seen[1]
+            );
+        }
+        let ring = kinds(3);
+        if network {
+            assert_eq!(ring, ["PROPOSED", "AGREEMENT_CREATED"], "{who:?}");
+        } else {
+            assert_eq!(
+                ring,
+                ["AGREEMENT_CREATED"],
+                "{who:?} saw another's proposal"
+            );
+        }
+        assert_eq!(kinds(2), ["DECISION_RECORDED"], "{who:?}");
+        if log_readers {
+            let operations: Vec<&str> = seen[4]
+                .iter()
+                .filter_map(|m| m["next"]["data"]["auditEvents"]["entry"]["operation"].as_str())
+                .collect();
+            assert_eq!(
+                operations,
+                ["updateInsats", "recordDecision", "updateInsats"],
+                "{who:?}"
+            );
+        } else {
+            let expected = if *who == Who::Anonymous {
+                "UNAUTHENTICATED"
+            } else {
+                "FORBIDDEN"
+            };
+            assert_eq!(
+                seen[4][0]["error"][0]["extensions"]["code"], expected,
+                "{who:?}: {:?}",
+                seen[4]
+            );
+        }
+    }
+}
+
 const AUDIT: &str = r#"query($f: String) { auditLog(forbund: $f, first: 50) { totalCount edges { node {
     operation entity entityId before after requestId actor { sub roles forbund } forbund { slug } } } } }"#;
 
