@@ -55,6 +55,17 @@ impl OtherProcess {
     }
 }
 
+impl OtherProcess {
+    /// Asks it to stop, as an orchestrator does (SIGTERM).
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+}
+
 impl Drop for OtherProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -1,0 +1,341 @@
+//! The WebSocket's protocol and limits, spoken frame by frame: what a client
+//! that breaks the graphql-transport-ws protocol is told (its close codes),
+//! and the bounds on operations, connections, message size, the wait for
+//! `connection_init`, the rate limit, a client that does not read, and a
+//! server that is asked to stop.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Spawn, TestApp};
+use finsam_api::auth::Role;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn connect_as(address: &str, protocol: Option<&str>) -> Result<Socket, u16> {
+    let url = format!("{}/graphql", address.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().expect("request");
+    if let Some(protocol) = protocol {
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", protocol.parse().expect("header"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(err) => panic!("connect: {err}"),
+    }
+}
+
+async fn connect(app: &TestApp) -> Socket {
+    connect_as(&app.address, Some("graphql-transport-ws"))
+        .await
+        .expect("upgraded")
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::Text(message.to_string().into()))
+        .await
+        .expect("send");
+}
+
+/// The next text message, or the close frame's (code, reason).
+async fn receive(socket: &mut Socket) -> Result<Value, (u16, String)> {
+    loop {
+        let frame = tokio::time::timeout(PATIENCE, socket.next())
+            .await
+            .expect("a message in time");
+        match frame {
+            Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text).expect("json")),
+            Some(Ok(Message::Close(Some(close)))) => {
+                return Err((u16::from(close.code), close.reason.to_string()));
+            }
+            Some(Ok(Message::Close(None))) | None => return Err((1005, String::new())),
+            Some(Ok(_)) => continue,
+            Some(Err(err)) => return Err((1006, err.to_string())),
+        }
+    }
+}
+
+async fn closed_with(socket: &mut Socket) -> u16 {
+    loop {
+        match receive(socket).await {
+            Ok(_) => continue,
+            Err((code, _)) => return code,
+        }
+    }
+}
+
+async fn acknowledged(socket: &mut Socket, token: Option<&str>) {
+    let payload = token.map_or(
+        json!({}),
+        |t| json!({ "Authorization": format!("Bearer {t}") }),
+    );
+    send(
+        socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    assert_eq!(
+        receive(socket).await.expect("ack")["type"],
+        "connection_ack"
+    );
+}
+
+fn subscribe(id: &str) -> Value {
+    json!({ "id": id, "type": "subscribe", "payload": {
+        "query": "subscription { insatsChanged { eventId kind } }" } })
+}
+
+#[tokio::test]
+async fn a_client_that_breaks_the_protocol_is_told_by_its_close_code() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.live.init_timeout_secs = 1)),
+        ..Spawn::default()
+    })
+    .await;
+    // Without the subprotocol there is no upgrade.
+    assert_eq!(connect_as(&app.address, None).await.err(), Some(400));
+    assert_eq!(
+        connect_as(&app.address, Some("graphql-ws")).await.err(),
+        Some(400)
+    );
+
+    let mut socket = connect(&app).await;
+    send(&mut socket, subscribe("1")).await;
+    assert_eq!(
+        closed_with(&mut socket).await,
+        4401,
+        "subscribe before init"
+    );
+
+    let mut socket = connect(&app).await;
+    acknowledged(&mut socket, None).await;
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    assert_eq!(closed_with(&mut socket).await, 4429, "a second init");
+
+    let mut socket = connect(&app).await;
+    send(&mut socket, json!({ "type": "start", "id": "1" })).await;
+    assert_eq!(closed_with(&mut socket).await, 4400, "not a message");
+
+    let mut socket = connect(&app).await;
+    acknowledged(&mut socket, None).await;
+    send(&mut socket, subscribe("a")).await;
+    send(&mut socket, subscribe("a")).await;
+    assert_eq!(closed_with(&mut socket).await, 4409, "the same id twice");
+
+    let mut socket = connect(&app).await;
+    assert_eq!(closed_with(&mut socket).await, 4408, "no init in time");
+
+    let mut socket = connect(&app).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer nonsense" } }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut socket).await, 4403, "a bad token");
+
+    // A mutation belongs to POST /graphql.
+    let mut socket = connect(&app).await;
+    acknowledged(&mut socket, None).await;
+    send(
+        &mut socket,
+        json!({ "id": "m", "type": "subscribe", "payload": {
+            "query": "mutation { createForbund(input: { slug: \"x\", name: \"X\" }) { slug } }" } }),
+    )
+    .await;
+    let refused = receive(&mut socket).await.expect("an error");
+    assert_eq!(refused["type"], "error");
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+}
+
+#[tokio::test]
+async fn operations_connections_and_message_size_are_bounded() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.live.max_subscriptions_per_connection = 2;
+            s.live.max_connections_per_client = 2;
+            s.live.max_message_bytes = 2048;
+        })),
+        ..Spawn::default()
+    })
+    .await;
+    let mut first = connect(&app).await;
+    acknowledged(&mut first, None).await;
+    for id in ["1", "2", "3"] {
+        send(&mut first, subscribe(id)).await;
+    }
+    let refused = receive(&mut first).await.expect("an error");
+    assert_eq!(refused["id"], "3");
+    assert_eq!(refused["type"], "error");
+    assert!(
+        refused["payload"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 2")),
+        "{refused}"
+    );
+    // Completing one makes room.
+    send(&mut first, json!({ "id": "1", "type": "complete" })).await;
+    send(&mut first, subscribe("4")).await;
+
+    // A third connection from the same address is refused before upgrading.
+    let _second = connect(&app).await;
+    assert_eq!(
+        connect_as(&app.address, Some("graphql-transport-ws"))
+            .await
+            .err(),
+        Some(429)
+    );
+    // And a message over the size limit closes the connection.
+    let big = "x".repeat(4096);
+    send(
+        &mut first,
+        json!({ "id": "5", "type": "subscribe", "payload": { "query": big } }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut first).await, 1009);
+    // Its room is given back.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let _third = connect(&app).await;
+}
+
+#[tokio::test]
+async fn each_subscribe_counts_against_the_rate_limit() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.rate_limit.enabled = true;
+            s.rate_limit.anonymous_per_second = 1;
+            s.rate_limit.anonymous_burst = 3;
+        })),
+        ..Spawn::default()
+    })
+    .await;
+    let mut socket = connect(&app).await;
+    acknowledged(&mut socket, None).await;
+    for id in 1..=6 {
+        send(&mut socket, subscribe(&id.to_string())).await;
+    }
+    let refused = receive(&mut socket).await.expect("an error");
+    assert_eq!(refused["type"], "error");
+    assert_eq!(refused["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+}
+
+/// A client that stops reading: the server stops sending to it once one
+/// message has waited `send_timeout_secs`, and closes it; nothing is kept
+/// for it (its subscriptions end).
+#[tokio::test]
+async fn a_client_that_does_not_read_is_disconnected() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.live.send_timeout_secs = 1)),
+        ..Spawn::default()
+    })
+    .await;
+    // A client with a small receive buffer, so what it leaves unread fills
+    // the connection sooner.
+    let address: std::net::SocketAddr = app
+        .address
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+    tcp.set_recv_buffer_size(4096).expect("buffer");
+    let stream = tcp.connect(address).await.expect("connect");
+    let mut request = format!("ws://{address}/graphql")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) =
+        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await
+            .expect("upgraded");
+    acknowledged(&mut socket, None).await;
+    // Each change is sent with the whole description, many times over
+    // (aliases), so the socket's buffers fill after a few hundred.
+    let fields: String = (0..14)
+        .map(|i| format!("d{i}: description t{i}: targetGroup "))
+        .collect();
+    send(
+        &mut socket,
+        json!({ "id": "big", "type": "subscribe", "payload": {
+            "query": format!("subscription {{ insatsChanged {{ insats {{ {fields} }} }} }}") } }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.state.service.changes.subscribers(), 1);
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let mut version = app
+        .data(r#"{ insats(id: "1") { version } }"#, json!({}))
+        .await["insats"]["version"]
+        .as_i64()
+        .expect("version");
+    // The client reads nothing from here on.
+    let mut changes = 0;
+    while app.state.service.changes.subscribers() > 0 {
+        assert!(changes < 3000, "still subscribed after {changes} changes");
+        app.data_as(
+            Some(&editor),
+            "mutation($v: Int!, $n: Int) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: $n }) { id } }",
+            json!({ "v": version, "n": changes }),
+        )
+        .await;
+        version += 1;
+        changes += 1;
+        if changes % 50 == 0 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    eprintln!("disconnected after {changes} unread changes");
+    // What it reads now ends with the connection: with the close frame
+    // (1008) when there was room for it, else cut (1006) — a client that
+    // does not read cannot be sent a goodbye either.
+    let code = closed_with(&mut socket).await;
+    assert!(matches!(code, 1006 | 1008), "closed with {code}");
+}
+
+/// SIGTERM: every open operation is completed and the socket closed with
+/// 1001 (going away), so clients reconnect to another process.
+#[tokio::test]
+async fn a_stopping_server_completes_its_subscriptions() {
+    let app = TestApp::spawn().await;
+    let other = common::process::OtherProcess::start(&app);
+    other.wait_ready(&app.client).await;
+    let mut socket = connect_as(&other.address, Some("graphql-transport-ws"))
+        .await
+        .expect("upgraded");
+    acknowledged(&mut socket, None).await;
+    send(&mut socket, subscribe("1")).await;
+    send(&mut socket, subscribe("2")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    other.terminate();
+    let mut completed = Vec::new();
+    let code = loop {
+        match receive(&mut socket).await {
+            Ok(message) => {
+                assert_eq!(message["type"], "complete", "{message}");
+                completed.push(message["id"].as_str().expect("id").to_owned());
+            }
+            Err((code, _)) => break code,
+        }
+    };
+    completed.sort();
+    assert_eq!(completed, ["1", "2"]);
+    assert_eq!(code, u16::from(CloseCode::Away));
+}
