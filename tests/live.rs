@@ -503,3 +503,47 @@ async fn a_change_made_by_another_process_reaches_subscribers_here() {
     let change = subscriber.next_data().await["insatsChanged"].clone();
     assert_eq!(change["insats"]["targetParticipants"], 99);
 }
+
+#[tokio::test]
+async fn the_ring_is_followed_from_agreement_to_assignments_taking_effect() {
+    let Some(tools) = tools() else { return };
+    let app = TestApp::spawn().await;
+    let since = newest_event(&app).await;
+    let mut ring = LiveClient::start(
+        &tools,
+        &app.address,
+        Transport::Sse,
+        "subscription($since: ID) { dsoRingChanged(since: $since) {
+            eventId kind agreementId ring { members { slug } } } }",
+        json!({ "since": since }),
+        None,
+    );
+    let created = app
+        .data_as(
+            Some(&app.network_admin()),
+            r#"mutation { createDsoAgreement(input: { name: "DSO-ring Kronoberg", startsOn: "2026-01-01", initialEndsOn: "2028-12-31", members: [{ forbund: "varend", contact: "dso@varend.example" }, { forbund: "sodertalje", contact: "dso@sodertalje.example" }] }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    let agreement = created["createDsoAgreement"]["id"].clone();
+    let change = ring.next_data().await["dsoRingChanged"].clone();
+    assert_eq!(change["kind"], "AGREEMENT_CREATED");
+    assert_eq!(change["agreementId"], agreement);
+    assert!(change["eventId"].is_string());
+
+    // The day its assignments begin (the server announces each day's at its
+    // start; here the day is named).
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    let announced = app
+        .state
+        .service
+        .changes
+        .announce_day(day)
+        .await
+        .expect("announced");
+    assert!(announced >= 1);
+    let took = ring.next_data().await["dsoRingChanged"].clone();
+    assert_eq!(took["kind"], "ASSIGNMENT_TOOK_EFFECT");
+    assert_eq!(took["eventId"], Value::Null);
+    assert!(took["agreementId"].is_string());
+}

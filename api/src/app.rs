@@ -214,9 +214,10 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     trigrams.watch(watcher);
     // PostgreSQL's LISTEN holds a connection of its own.
     let listen = crate::db::connect(&watch_settings, None).await?;
-    let changes = crate::service::changes::Changes::start(db.clone(), listen, &settings.live)
-        .await
-        .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
+    let changes =
+        crate::service::changes::Changes::start(db.clone(), listen, &settings.live, clock)
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
     Ok(AppState {
         service: ServiceContext {
             db,

@@ -31,6 +31,11 @@ use tokio::sync::broadcast;
 
 use crate::error::ApiResult;
 
+/// What takes effect on a day rather than by a write: DSO assignments
+/// beginning (an `Event` without an id, not in the log: it cannot be
+/// resumed from, and a resuming subscriber reads the ring afresh anyway).
+pub const TOOK_EFFECT: &str = "assignmentTookEffect";
+
 /// One committed change, as the audit log holds it (the values before and
 /// after stay there: a subscriber is sent what it may read now).
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +97,7 @@ impl Subscriber {
         }
         loop {
             match self.receiver.recv().await {
-                Ok(event) if event.id <= self.replayed_to => continue,
+                Ok(event) if event.id != 0 && event.id <= self.replayed_to => continue,
                 Ok(event) => return Some(Ok(event)),
                 Err(broadcast::error::RecvError::Lagged(_)) => return Some(Err(Missed::Behind)),
                 Err(broadcast::error::RecvError::Closed) => return None,
@@ -132,9 +137,14 @@ impl Changes {
         db: DatabaseConnection,
         listen: DatabaseConnection,
         settings: &crate::config::LiveSettings,
+        clock: crate::service::Clock,
     ) -> ApiResult<Arc<Self>> {
         let changes = Changes::new(db, settings.queue, settings.replay).await?;
         changes.watch(listen);
+        // A fixed day (tests) never begins another.
+        if matches!(clock, crate::service::Clock::System) {
+            tokio::spawn(follow_days(Arc::downgrade(&changes)));
+        }
         Ok(changes)
     }
 
@@ -179,6 +189,33 @@ impl Changes {
             }
         }
         Ok(subscriber)
+    }
+
+    /// Tells subscribers of the agreements whose assignments begin on `day`
+    /// (the server does so as each day begins).
+    pub async fn announce_day(&self, day: chrono::NaiveDate) -> ApiResult<usize> {
+        use finsam_entity::dso_assignment;
+        let agreements: Vec<i32> = dso_assignment::Entity::find()
+            .select_only()
+            .column(dso_assignment::Column::AgreementId)
+            .filter(dso_assignment::Column::ValidFrom.eq(day))
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for agreement in &agreements {
+            let _ = self.sender.send(Arc::new(Event {
+                id: 0,
+                occurred_at: Utc::now(),
+                actor_sub: String::new(),
+                operation: TOOK_EFFECT.into(),
+                entity: "DsoAssignment".into(),
+                entity_id: agreement.to_string(),
+                forbund_id: None,
+                before: None,
+            }));
+        }
+        Ok(agreements.len())
     }
 
     /// Subscribers now (the process's gauge).
@@ -246,6 +283,30 @@ async fn newest(db: &DatabaseConnection) -> ApiResult<i32> {
         .await?
         .flatten()
         .unwrap_or(0))
+}
+
+/// At the start of each day (the system clock's, as `Clock::today`), the
+/// assignments that begin. Holds nothing of the server while it waits.
+async fn follow_days(weak: Weak<Changes>) {
+    loop {
+        let now = Utc::now();
+        let next = (now.date_naive() + chrono::Days::new(1))
+            .and_hms_opt(0, 0, 1)
+            .map(|t| t.and_utc())
+            .unwrap_or(now);
+        let wait = (next - now).to_std().unwrap_or(Duration::from_secs(60));
+        // Checked each minute too, so a stopped server's task ends.
+        tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+        let Some(changes) = weak.upgrade() else {
+            return;
+        };
+        if Utc::now() < next {
+            continue;
+        }
+        if let Err(err) = changes.announce_day(Utc::now().date_naive()).await {
+            tracing::warn!(error = ?err, "could not read the assignments that begin today");
+        }
+    }
 }
 
 /// SQLite: woken by this process's commits, and each second for other

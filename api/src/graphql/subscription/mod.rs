@@ -115,8 +115,9 @@ where
     )
 }
 
+/// A change's id; none for what took effect by date (not in the log).
 fn event_id(event: &Event) -> Option<ID> {
-    Some(ID(event.id.to_string()))
+    (event.id != 0).then(|| ID(event.id.to_string()))
 }
 
 #[Subscription]

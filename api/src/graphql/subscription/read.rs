@@ -115,7 +115,7 @@ pub(super) async fn ring_change(
     };
     let db = scope.db();
     let (agreement, proposal) = match event.entity.as_str() {
-        "DsoAgreement" => (Some(id), None),
+        "DsoAgreement" | "DsoAssignment" => (Some(id), None),
         "DsoMember" => (
             dso_member::Entity::find_by_id(id)
                 .one(db)

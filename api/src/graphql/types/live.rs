@@ -67,6 +67,9 @@ pub enum DsoRingChangeKind {
     Proposed,
     /// A party answered a proposal, or it was decided.
     Answered,
+    /// Assignments of the agreement begin today (by date, not by a write;
+    /// `eventId` is null).
+    AssignmentTookEffect,
     Updated,
     Reload,
 }
@@ -80,6 +83,7 @@ impl DsoRingChangeKind {
             "rearrangeDsoRing" => DsoRingChangeKind::Rearranged,
             "correctDsoRingHistory" => DsoRingChangeKind::Corrected,
             "setDsoAssignmentScope" => DsoRingChangeKind::ScopeChanged,
+            crate::service::changes::TOOK_EFFECT => DsoRingChangeKind::AssignmentTookEffect,
             "proposeDsoRingChange" => DsoRingChangeKind::Proposed,
             "acceptDsoProposal" | "declineDsoProposal" | "decideDsoProposal" => {
                 DsoRingChangeKind::Answered
