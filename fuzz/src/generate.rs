@@ -313,6 +313,13 @@ impl Generator<'_> {
         }
     }
 
+    /// A subscription (for the live transports).
+    pub fn subscription(&mut self) -> String {
+        let depth = self.rng.gen_range(1..6);
+        let root = self.model.subscription.clone();
+        format!("subscription {}", self.selection(&root, depth))
+    }
+
     /// `text` with a few random edits: characters and brackets inserted,
     /// spans deleted or repeated, the end cut off.
     pub fn mutate(&mut self, text: &str) -> String {

@@ -16,6 +16,7 @@ mod corpus;
 mod generate;
 mod ring;
 mod schema_model;
+mod socket;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -97,6 +98,9 @@ async fn main() -> anyhow::Result<()> {
     settings.log.filter = "error".into();
     // One client asking as fast as it can is the point here, not a fault.
     settings.rate_limit.enabled = false;
+    // Nor is one client's many abandoned streams (an SSE client that goes
+    // away is noticed at the next comment line).
+    settings.live.max_connections_per_client = 10_000;
     let app = Application::build(settings.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -182,6 +186,30 @@ async fn main() -> anyhow::Result<()> {
         {
             corpus.push(query.to_string());
         }
+        // Now and then a WebSocket session and an SSE stream.
+        if stats.documents % 10 == 0 {
+            match socket::session(&mut generator, &tokens, &base, &CODES).await {
+                Ok(_) => stats.sockets += 1,
+                Err(failure) => {
+                    return fail(&args.out, &input, &format!("websocket: {failure}"), seed);
+                }
+            }
+            if let Err(failure) =
+                socket::stream(&mut generator, &tokens, &client, &base, &CODES).await
+            {
+                return fail(&args.out, &input, &format!("sse: {failure}"), seed);
+            }
+            if let Ok(panics) = PANICS.lock()
+                && !panics.is_empty()
+            {
+                return fail(
+                    &args.out,
+                    &input,
+                    &format!("the server panicked: {panics:?}"),
+                    seed,
+                );
+            }
+        }
         // Now and then a change to the DSO-ring, and the consent rules' checks.
         if stats.documents % 40 == 0 {
             let today = chrono::Utc::now().date_naive();
@@ -208,8 +236,8 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     println!(
-        "fuzzed {} documents in {} s: {} answered with data, {} refused with a code, {} refused by HTTP; no panic, no abort, no error without a code; {ring_steps} changes to the DSO-ring, each keeping the ring one cycle and changing no förbund's DSO without its consent",
-        stats.documents, args.seconds, stats.data, stats.coded, stats.http_refusals
+        "fuzzed {} documents in {} s: {} answered with data, {} refused with a code, {} refused by HTTP; {} WebSocket sessions and as many SSE streams; no panic, no abort, no error without a code; {ring_steps} changes to the DSO-ring, each keeping the ring one cycle and changing no förbund's DSO without its consent",
+        stats.documents, args.seconds, stats.data, stats.coded, stats.http_refusals, stats.sockets
     );
     Ok(())
 }
@@ -220,6 +248,7 @@ struct Stats {
     data: u64,
     coded: u64,
     http_refusals: u64,
+    sockets: u64,
 }
 
 impl Stats {

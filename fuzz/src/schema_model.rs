@@ -22,6 +22,7 @@ pub struct Model {
     pub enums: HashMap<String, Vec<String>>,
     pub query: String,
     pub mutation: String,
+    pub subscription: String,
 }
 
 pub fn named(ty: &Type) -> &str {
@@ -37,6 +38,7 @@ impl Model {
         let mut model = Model {
             query: "QueryRoot".into(),
             mutation: "MutationRoot".into(),
+            subscription: "SubscriptionRoot".into(),
             ..Model::default()
         };
         for def in doc.definitions {
@@ -47,6 +49,9 @@ impl Model {
                     }
                     if let Some(m) = &schema.node.mutation {
                         model.mutation = m.node.to_string();
+                    }
+                    if let Some(s) = &schema.node.subscription {
+                        model.subscription = s.node.to_string();
                     }
                 }
                 TypeSystemDefinition::Type(ty) => {

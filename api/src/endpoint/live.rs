@@ -236,8 +236,14 @@ pub fn operation(
         .data(Reader(primary));
     let until = subscriber.clone();
     let after = subscriber.clone();
+    let finishing = state.clone();
     schema
         .execute_stream(request)
+        // Codes on the library's own errors (validation), as on a query's.
+        .map(move |mut response| {
+            crate::graphql::limits::Limits::of(&finishing).finish(&mut response);
+            response
+        })
         .take_until(Box::pin(async move { until.expired().await }))
         .chain(
             futures_util::stream::once(async move {
