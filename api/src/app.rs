@@ -218,6 +218,9 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
         crate::service::changes::Changes::start(db.clone(), listen, &settings.live, clock)
             .await
             .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
+    let live = Arc::new(crate::endpoint::live::Connections::new(
+        metrics.live_connections.clone(),
+    ));
     Ok(AppState {
         service: ServiceContext {
             db,
@@ -236,7 +239,7 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
         tokens,
         metrics,
         stopping: std::sync::atomic::AtomicBool::new(false),
-        live: Arc::default(),
+        live,
     })
 }
 

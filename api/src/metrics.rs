@@ -7,8 +7,8 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 #[derive(Clone)]
@@ -21,6 +21,8 @@ pub struct Metrics {
     /// 1 while an identity provider answers, 0 when its last fetch failed.
     pub oidc_provider_up: IntGaugeVec,
     pub oidc_jwks_fetches: IntCounterVec,
+    /// Open subscription connections (WebSocket and SSE).
+    pub live_connections: IntGauge,
 }
 
 impl Metrics {
@@ -64,7 +66,13 @@ impl Metrics {
         )?;
         registry.register(Box::new(oidc_provider_up.clone()))?;
         registry.register(Box::new(oidc_jwks_fetches.clone()))?;
+        let live_connections = IntGauge::new(
+            "live_connections",
+            "Open subscription connections (WebSocket and SSE)",
+        )?;
+        registry.register(Box::new(live_connections.clone()))?;
         Ok(Metrics {
+            live_connections,
             registry,
             requests,
             latency,

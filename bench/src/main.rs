@@ -9,10 +9,12 @@
 //! `cargo run --release -p finsam-bench -- --soak-seconds 600 --clients 64`
 //! `cargo build --release && cargo run --release -p finsam-bench -- --throughput`
 //! `… -- --versus bench/seaography/target/release/finsam-seaography-bench`
+//! `cargo build --release && cargo run --release -p finsam-bench -- --live --seconds 300`
 //! `cargo run -p finsam-bench -- --load http://127.0.0.1:8080 --seconds 60 --clients 8`
 //!   (through a running deployment: `deploy/rolling-restart`)
 
 mod dataset;
+mod live;
 mod load;
 mod soak;
 mod throughput;
@@ -69,6 +71,13 @@ struct Args {
     /// configured development secret, as the deployment's processes have it).
     #[arg(long)]
     load: Option<String>,
+    /// Subscriptions held open for `--seconds` (then a client that reads
+    /// nothing), against the release server as a process of its own.
+    #[arg(long)]
+    live: bool,
+    /// Subscribers of `--live`.
+    #[arg(long, default_value_t = 1000)]
+    subscribers: usize,
 }
 
 const PAGE: &str = r#"query($first: Int) { insatser(first: $first) { totalCount edges { node {
@@ -184,6 +193,19 @@ async fn main() -> anyhow::Result<()> {
             )?);
         }
         return load::run(base, &tokens, args.seconds).await;
+    }
+    if args.live {
+        let settings = Settings::load(None)?;
+        let token = finsam_api::auth::jwt::mint_dev_token(
+            &settings.auth,
+            "bench",
+            None,
+            &[Role::NetworkAdmin],
+            Duration::from_secs(24 * 3600),
+        )?;
+        let bin = versus::finsam_server_bin(args.server_bin.clone());
+        let (url, _scratch) = database(&args.database_url, "finsam-live");
+        return live::run(&bin, &url, args.subscribers, args.seconds, &token).await;
     }
     if args.throughput || args.versus.is_some() {
         let (url, _scratch) = database(&args.database_url, "finsam-throughput");

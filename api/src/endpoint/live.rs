@@ -119,16 +119,8 @@ pub struct Connections {
     open: AtomicUsize,
     per_client: Mutex<HashMap<String, usize>>,
     stopping: watch::Sender<bool>,
-}
-
-impl Default for Connections {
-    fn default() -> Self {
-        Connections {
-            open: AtomicUsize::new(0),
-            per_client: Mutex::new(HashMap::new()),
-            stopping: watch::channel(false).0,
-        }
-    }
+    /// `finsam_live_connections`.
+    gauge: prometheus::IntGauge,
 }
 
 /// One open connection, counted until dropped.
@@ -140,6 +132,7 @@ pub struct Admitted {
 impl Drop for Admitted {
     fn drop(&mut self) {
         self.connections.open.fetch_sub(1, Ordering::Relaxed);
+        self.connections.gauge.dec();
         let mut per_client = self
             .connections
             .per_client
@@ -155,6 +148,15 @@ impl Drop for Admitted {
 }
 
 impl Connections {
+    pub fn new(gauge: prometheus::IntGauge) -> Self {
+        Connections {
+            open: AtomicUsize::new(0),
+            per_client: Mutex::new(HashMap::new()),
+            stopping: watch::channel(false).0,
+            gauge,
+        }
+    }
+
     /// Admits one more connection of `client`, within the limits.
     pub fn admit(
         self: &Arc<Self>,
@@ -174,6 +176,7 @@ impl Connections {
         }
         *count += 1;
         self.open.fetch_add(1, Ordering::Relaxed);
+        self.gauge.inc();
         Ok(Admitted {
             connections: self.clone(),
             client,

@@ -1,0 +1,291 @@
+//! Subscriptions held open: the release server as a process of its own on a
+//! fresh database with the demo dataset (a SQLite file, or the PostgreSQL
+//! database `--database-url` names, empty), `subscribers` WebSocket
+//! connections each following `insatsChanged`, one change a second for
+//! `seconds` — alternately made through this process and through a second
+//! one on the same database — and the server's resident memory sampled every
+//! ten seconds. How long a change takes to reach a subscriber, made here and
+//! made in the other process (median, p90). Then one client that reads
+//! nothing while changes keep coming: how far the server's memory grows
+//! before it lets the client go.
+//!
+//! `cargo build --release && cargo run --release -p finsam-bench -- --live --seconds 300`
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::throughput::{ServerProcess, free_port};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The resident memory of process `pid`, in MiB.
+fn resident_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+async fn subscriber(ws: &str, query: &str) -> anyhow::Result<Socket> {
+    let mut request = ws.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    socket
+        .send(Message::Text(
+            json!({ "type": "connection_init" }).to_string().into(),
+        ))
+        .await?;
+    let ack = socket
+        .next()
+        .await
+        .ok_or_else(|| anyhow::anyhow!("closed"))??;
+    anyhow::ensure!(ack.to_text()?.contains("connection_ack"), "no ack: {ack}");
+    socket
+        .send(Message::Text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } })
+                .to_string()
+                .into(),
+        ))
+        .await?;
+    Ok(socket)
+}
+
+async fn change(
+    client: &reqwest::Client,
+    graphql: &str,
+    token: &str,
+    n: u64,
+) -> anyhow::Result<()> {
+    let current: Value = client
+        .post(graphql)
+        .bearer_auth(token)
+        .json(&json!({ "query": r#"{ insats(id: "1") { version } }"# }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let body: Value = client
+        .post(graphql)
+        .bearer_auth(token)
+        .json(&json!({
+            "query": "mutation($v: Int!, $n: Int) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: $n }) { id } }",
+            "variables": { "v": current["data"]["insats"]["version"], "n": n % 1000 }
+        }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    anyhow::ensure!(body.get("errors").is_none(), "{body}");
+    Ok(())
+}
+
+fn median_and_p90(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    if samples.is_empty() {
+        return (Duration::ZERO, Duration::ZERO);
+    }
+    let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
+    (at(0.5), at(0.9))
+}
+
+async fn start(bin: &Path, url: &str, subscribers: usize) -> anyhow::Result<ServerProcess> {
+    let port = free_port();
+    let mut command = std::process::Command::new(bin);
+    command
+        .arg("serve")
+        .env("FINSAM__DATABASE__URL", url)
+        .env("FINSAM__SERVER__PORT", port.to_string())
+        .env("FINSAM__RATE_LIMIT__ENABLED", "false")
+        .env("FINSAM__LOG__FILTER", "error")
+        .env("FINSAM__METRICS__LISTEN", "")
+        .env("FINSAM__METRICS__TOKEN", crate::METRICS_TOKEN)
+        .env(
+            "FINSAM__LIVE__MAX_CONNECTIONS_PER_CLIENT",
+            (subscribers + 16).to_string(),
+        );
+    let base = format!("http://127.0.0.1:{port}");
+    ServerProcess::start(command, base.clone(), format!("{base}/graphql"), "/readyz").await
+}
+
+pub async fn run(
+    bin: &Path,
+    url: &str,
+    subscribers: usize,
+    seconds: u64,
+    token: &str,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        bin.is_file(),
+        "{} is missing: run `cargo build --release` first",
+        bin.display()
+    );
+    // The first seeds the empty database; the second finds it seeded.
+    let server = start(bin, url, subscribers).await?;
+    let other = start(bin, url, subscribers).await?;
+    let pid = server.pid();
+    let base = server.base.clone();
+    let ws = format!("{}/graphql", base.replacen("http", "ws", 1));
+    let client = reqwest::Client::new();
+    // Warm: the first requests fill the caches the server keeps anyway.
+    for n in 0..20 {
+        change(&client, &server.graphql, token, n).await?;
+    }
+    let before = resident_mib(pid);
+
+    // The subscribers read every message (idle between changes).
+    let delivered = Arc::new(AtomicU64::new(0));
+    let mut sockets = Vec::with_capacity(subscribers);
+    for _ in 0..subscribers {
+        sockets.push(subscriber(&ws, "subscription { insatsChanged { eventId kind insats { name targetParticipants } } }").await?);
+    }
+    let (latency_send, mut latencies) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    for (i, socket) in sockets.into_iter().enumerate() {
+        let delivered = delivered.clone();
+        let latency_send = latency_send.clone();
+        tokio::spawn(async move {
+            let mut socket = socket;
+            while let Some(Ok(message)) = socket.next().await {
+                if message.is_text() {
+                    delivered.fetch_add(1, Ordering::Relaxed);
+                    if i == 0 {
+                        let _ = latency_send.send(Instant::now());
+                    }
+                }
+            }
+        });
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let held = resident_mib(pid);
+    anyhow::ensure!(
+        open_connections(&client, &base).await == Some(subscribers as u64),
+        "not every subscriber is connected"
+    );
+    println!(
+        "{subscribers} subscriptions: server {before:.1} MiB before, {held:.1} MiB with them ({:.1} KiB each)",
+        (held - before) * 1024.0 / subscribers as f64
+    );
+
+    // One change a second; memory every ten.
+    let started = Instant::now();
+    let mut samples = Vec::new();
+    let mut here = Vec::new();
+    let mut elsewhere = Vec::new();
+    let mut n = 100;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        let sent = Instant::now();
+        let through = if n % 2 == 0 { &server } else { &other };
+        change(&client, &through.graphql, token, n).await?;
+        // From sending the mutation (its own time included: the commit is
+        // somewhere within it) to the first subscriber's message.
+        if let Ok(Some(arrived)) =
+            tokio::time::timeout(Duration::from_secs(5), latencies.recv()).await
+        {
+            let delay = arrived.saturating_duration_since(sent);
+            if n % 2 == 0 {
+                here.push(delay)
+            } else {
+                elsewhere.push(delay)
+            }
+        }
+        n += 1;
+        if n % 10 == 0 {
+            let mib = resident_mib(pid);
+            samples.push(mib);
+            println!(
+                "{:>5} s  {mib:.1} MiB  {} messages delivered",
+                started.elapsed().as_secs(),
+                delivered.load(Ordering::Relaxed)
+            );
+        }
+        tokio::time::sleep(Duration::from_secs(1).saturating_sub(sent.elapsed())).await;
+    }
+    let (p50, p90) = median_and_p90(here);
+    let (other_p50, other_p90) = median_and_p90(elsewhere);
+    let tail = &samples[samples.len().saturating_sub(samples.len() * 4 / 5)..];
+    let (low, high) = tail
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    println!(
+        "held {seconds} s: memory {low:.1}–{high:.1} MiB over the last four fifths ({:.1} MiB apart); a change made in this process reached a subscriber in {} ms median, {} ms p90; made in the other process, {} ms median, {} ms p90 (from sending the mutation)",
+        high - low,
+        p50.as_millis(),
+        p90.as_millis(),
+        other_p50.as_millis(),
+        other_p90.as_millis()
+    );
+
+    // A client that reads nothing, asking for the biggest messages it may.
+    let fields: String = (0..14)
+        .map(|i| format!("d{i}: description t{i}: targetGroup "))
+        .collect();
+    let stalled = subscriber(
+        &ws,
+        &format!("subscription {{ insatsChanged {{ insats {{ {fields} }} }} }}"),
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let with_stalled = open_connections(&client, &base).await;
+    let floor = resident_mib(pid);
+    let mut peak = floor;
+    let began = Instant::now();
+    let mut changes = 0;
+    let mut gone_after = None;
+    while began.elapsed() < Duration::from_secs(120) {
+        change(&client, &server.graphql, token, n).await?;
+        n += 1;
+        changes += 1;
+        peak = peak.max(resident_mib(pid));
+        if gone_after.is_none()
+            && changes % 10 == 0
+            && open_connections(&client, &base).await < with_stalled
+        {
+            gone_after = Some(changes);
+        }
+        if gone_after.is_some_and(|g| changes >= g + 200) {
+            break;
+        }
+    }
+    drop(stalled);
+    println!(
+        "a client that reads nothing: let go after {} changes; the server's memory {floor:.1} MiB before, at most {peak:.1} MiB (+{:.1} MiB)",
+        gone_after.map_or("no".to_string(), |g| g.to_string()),
+        peak - floor
+    );
+    drop(other);
+    drop(server);
+    Ok(())
+}
+
+/// Open subscription connections, from the server's metrics.
+async fn open_connections(client: &reqwest::Client, base: &str) -> Option<u64> {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .bearer_auth(crate::METRICS_TOKEN)
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find(|l| l.starts_with("finsam_live_connections "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse::<f64>().ok())
+        .map(|n| n as u64)
+}
