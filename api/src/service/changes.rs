@@ -53,6 +53,9 @@ pub struct Event {
 
 impl From<audit_log::Model> for Event {
     fn from(row: audit_log::Model) -> Self {
+        // Only an insats's earlier state is read (who could see it before);
+        // the rest would only take room in the queue every subscriber shares.
+        let before = (row.entity == "Insats").then_some(row.before).flatten();
         Event {
             id: row.id,
             occurred_at: row.occurred_at,
@@ -61,7 +64,7 @@ impl From<audit_log::Model> for Event {
             entity: row.entity,
             entity_id: row.entity_id,
             forbund_id: row.forbund_id,
-            before: row.before,
+            before,
         }
     }
 }
