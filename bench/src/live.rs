@@ -154,7 +154,8 @@ pub async fn run(
     for _ in 0..subscribers {
         sockets.push(subscriber(&ws, "subscription { insatsChanged { eventId kind insats { name targetParticipants } } }").await?);
     }
-    let (latency_send, mut latencies) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    // When the first subscriber got each change (by the number it set).
+    let (latency_send, mut latencies) = tokio::sync::mpsc::unbounded_channel::<(Instant, i64)>();
     for (i, socket) in sockets.into_iter().enumerate() {
         let delivered = delivered.clone();
         let latency_send = latency_send.clone();
@@ -164,7 +165,12 @@ pub async fn run(
                 if message.is_text() {
                     delivered.fetch_add(1, Ordering::Relaxed);
                     if i == 0 {
-                        let _ = latency_send.send(Instant::now());
+                        let at = Instant::now();
+                        let n = serde_json::from_str::<Value>(message.to_text().unwrap_or("{}"))
+                            .ok()
+                            .and_then(|m| m["payload"]["data"]["insatsChanged"]["insats"]["targetParticipants"].as_i64())
+                            .unwrap_or(-1);
+                        let _ = latency_send.send((at, n));
                     }
                 }
             }
@@ -192,15 +198,20 @@ pub async fn run(
         let through = if n % 2 == 0 { &server } else { &other };
         change(&client, &through.graphql, token, n).await?;
         // From sending the mutation (its own time included: the commit is
-        // somewhere within it) to the first subscriber's message.
-        if let Ok(Some(arrived)) =
-            tokio::time::timeout(Duration::from_secs(5), latencies.recv()).await
+        // somewhere within it) to the first subscriber's message with it.
+        let wanted = (n % 1000) as i64;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while let Ok(Some((arrived, got))) =
+            tokio::time::timeout_at(deadline, latencies.recv()).await
         {
-            let delay = arrived.saturating_duration_since(sent);
-            if n % 2 == 0 {
-                here.push(delay)
-            } else {
-                elsewhere.push(delay)
+            if got == wanted {
+                let delay = arrived.saturating_duration_since(sent);
+                if n % 2 == 0 {
+                    here.push(delay)
+                } else {
+                    elsewhere.push(delay)
+                }
+                break;
             }
         }
         n += 1;
@@ -213,7 +224,9 @@ pub async fn run(
                 delivered.load(Ordering::Relaxed)
             );
         }
-        tokio::time::sleep(Duration::from_secs(1).saturating_sub(sent.elapsed())).await;
+        // About one a second, never in step with a poll of the log.
+        let pause = Duration::from_millis(750 + (n * 7919 % 500));
+        tokio::time::sleep(pause.saturating_sub(sent.elapsed())).await;
     }
     let (p50, p90) = median_and_p90(here);
     let (other_p50, other_p90) = median_and_p90(elsewhere);
