@@ -615,6 +615,7 @@ async fn every_subscription_against_every_role() {
         return;
     };
     let app = TestApp::spawn().await;
+    let live = common::live::Live::of(&tools, &app);
     let schema = app
         .data(
             "{ __schema { subscriptionType { fields { name } } } }",
@@ -660,10 +661,7 @@ async fn every_subscription_against_every_role() {
     let mut clients = Vec::new();
     for who in EVERYONE {
         let token = token(&app, *who, "varend");
-        let mut client = common::live::LiveClient::start(
-            &tools,
-            &app.address,
-            common::live::Transport::Ws,
+        let mut client = live.ws(
             "subscription($s: ID) { insatsChanged(since: $s) { kind insatsId } }",
             json!({ "s": since }),
             token.as_deref(),

@@ -13,7 +13,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::live::{LiveClient, Transport, tools};
+use common::live::{Live, tools};
 use common::{Spawn, TestApp, error_code};
 use finsam_api::auth::Role;
 use serde_json::{Value, json};
@@ -95,36 +95,16 @@ async fn set_participants(app: &TestApp, token: &str, id: &str, version: i64, n:
 async fn each_subscriber_gets_the_changes_it_may_see_and_money_by_its_role() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let editor = app.token(&[Role::Editor], Some("vasteras"));
     let private = create_private(&app, &editor).await;
     let public = insats_of(&app, "vasteras", "PUBLIC").await;
     let since = newest_event(&app).await;
 
     let vars = json!({ "since": since });
-    let mut anonymous = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        INSATS_CHANGED,
-        vars.clone(),
-        None,
-    );
-    let mut colleague = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        INSATS_CHANGED,
-        vars.clone(),
-        Some(&editor),
-    );
-    let mut over_sse = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Sse,
-        INSATS_CHANGED,
-        vars,
-        None,
-    );
+    let mut anonymous = live.ws(INSATS_CHANGED, vars.clone(), None);
+    let mut colleague = live.ws(INSATS_CHANGED, vars.clone(), Some(&editor));
+    let mut over_sse = live.sse(INSATS_CHANGED, vars, None);
     anonymous.connected().await;
     colleague.connected().await;
 
@@ -157,13 +137,11 @@ async fn each_subscriber_gets_the_changes_it_may_see_and_money_by_its_role() {
 async fn an_insats_made_private_is_removed_from_the_view_of_those_who_no_longer_see_it() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
     let editor = app.token(&[Role::Editor], Some("vasteras"));
     let public = insats_of(&app, "vasteras", "PUBLIC").await;
-    let mut anonymous = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
+    let mut anonymous = live.ws(
         INSATS_CHANGED,
         json!({ "since": since, "forbund": "vasteras" }),
         None,
@@ -185,25 +163,12 @@ async fn an_insats_made_private_is_removed_from_the_view_of_those_who_no_longer_
 async fn a_bad_token_is_refused_by_both_transports() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
-    let mut ws = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        INSATS_CHANGED,
-        json!({}),
-        Some("not.a.token"),
-    );
+    let live = Live::of(&tools, &app);
+    let mut ws = live.ws(INSATS_CHANGED, json!({}), Some("not.a.token"));
     let closed = ws.until("closed").await;
     assert_eq!(closed["closed"]["code"], 4403, "{closed}");
 
-    let mut sse = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Sse,
-        INSATS_CHANGED,
-        json!({}),
-        Some("not.a.token"),
-    );
+    let mut sse = live.sse(INSATS_CHANGED, json!({}), Some("not.a.token"));
     let failed = sse.until("error").await;
     assert!(failed.to_string().contains("401"), "{failed}");
 
@@ -230,6 +195,7 @@ async fn delivery_stops_when_the_token_expires() {
         ..Spawn::default()
     })
     .await;
+    let live = Live::of(&tools, &app);
     let short = finsam_api::auth::jwt::mint_dev_token(
         &app.settings.auth,
         "short-lived",
@@ -238,14 +204,7 @@ async fn delivery_stops_when_the_token_expires() {
         Duration::from_secs(3),
     )
     .expect("mint");
-    let mut ws = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        INSATS_CHANGED,
-        json!({}),
-        Some(&short),
-    );
+    let mut ws = live.ws(INSATS_CHANGED, json!({}), Some(&short));
     ws.connected().await;
     let closed = ws.until("closed").await;
     assert_eq!(closed["closed"]["code"], 4403, "{closed}");
@@ -256,10 +215,7 @@ async fn delivery_stops_when_the_token_expires() {
         "{closed}"
     );
 
-    let mut sse = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Sse,
+    let mut sse = live.sse(
         INSATS_CHANGED,
         json!({}),
         Some(
@@ -290,20 +246,14 @@ async fn a_subscriber_resumes_from_the_last_event_it_saw() {
         ..Spawn::default()
     })
     .await;
+    let live = Live::of(&tools, &app);
     let editor = app.token(&[Role::Editor], Some("vasteras"));
     let public = insats_of(&app, "vasteras", "PUBLIC").await;
     let before = newest_event(&app).await;
     // Two changes while nobody listens.
     set_participants(&app, &editor, &public.0, public.1, 10).await;
     set_participants(&app, &editor, &public.0, public.1 + 1, 11).await;
-    let mut resumed = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Sse,
-        INSATS_CHANGED,
-        json!({ "since": before }),
-        None,
-    );
+    let mut resumed = live.sse(INSATS_CHANGED, json!({ "since": before }), None);
     let first = resumed.next_data().await["insatsChanged"].clone();
     let second = resumed.next_data().await["insatsChanged"].clone();
     assert_eq!(first["kind"], "UPDATED");
@@ -315,14 +265,7 @@ async fn a_subscriber_resumes_from_the_last_event_it_saw() {
 
     // From too far back (three missed): told to reload, then live.
     set_participants(&app, &editor, &public.0, public.1 + 2, 12).await;
-    let mut stale = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        INSATS_CHANGED,
-        json!({ "since": before }),
-        None,
-    );
+    let mut stale = live.ws(INSATS_CHANGED, json!({ "since": before }), None);
     let reload = stale.next_data().await["insatsChanged"].clone();
     assert_eq!(reload["kind"], "RELOAD");
     assert_eq!(reload["eventId"], Value::Null);
@@ -335,42 +278,28 @@ async fn a_subscriber_resumes_from_the_last_event_it_saw() {
 async fn an_audit_log_is_streamed_only_to_those_who_may_read_it() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
     let query = "subscription($since: ID) {
         auditEvents(forbund: \"vasteras\", since: $since) {
             eventId kind entry { operation entity entityId actor { sub } } } }";
     let admin = app.token(&[Role::Admin], Some("vasteras"));
     let editor = app.token(&[Role::Editor], Some("vasteras"));
-    let mut refused = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        query,
-        json!({ "since": since }),
-        Some(&editor),
-    );
+    let mut refused = live.ws(query, json!({ "since": since }), Some(&editor));
     let error = refused.until("error").await;
     assert_eq!(
         error["error"][0]["extensions"]["code"], "FORBIDDEN",
         "{error}"
     );
 
-    let mut anonymous =
-        LiveClient::start(&tools, &app.address, Transport::Sse, query, json!({}), None);
+    let mut anonymous = live.sse(query, json!({}), None);
     let error = anonymous.until("next").await;
     assert_eq!(
         error["next"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
         "{error}"
     );
 
-    let mut reader = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        query,
-        json!({ "since": since }),
-        Some(&admin),
-    );
+    let mut reader = live.ws(query, json!({ "since": since }), Some(&admin));
     let public = insats_of(&app, "vasteras", "PUBLIC").await;
     set_participants(&app, &editor, &public.0, public.1, 12).await;
     let event = reader.next_data().await["auditEvents"].clone();
@@ -383,13 +312,11 @@ async fn an_audit_log_is_streamed_only_to_those_who_may_read_it() {
 async fn a_form_hears_at_once_that_its_record_was_saved_by_someone_else() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
     let editor = app.token(&[Role::Editor], Some("vasteras"));
     let public = insats_of(&app, "vasteras", "PUBLIC").await;
-    let mut form = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
+    let mut form = live.ws(
         "subscription($id: ID!, $since: ID) {
             recordChanged(entity: \"Insats\", id: $id, since: $since) {
                 eventId id operation version changedByYou } }",
@@ -405,10 +332,7 @@ async fn a_form_hears_at_once_that_its_record_was_saved_by_someone_else() {
     assert_eq!(change["changedByYou"], true);
 
     // A type the forms do not open is refused with the field at fault.
-    let mut wrong = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
+    let mut wrong = live.ws(
         "subscription { recordChanged(entity: \"Secret\", id: \"1\") { version } }",
         json!({}),
         None,
@@ -422,11 +346,9 @@ async fn a_form_hears_at_once_that_its_record_was_saved_by_someone_else() {
 async fn meetings_and_the_ring_are_followed_with_their_decisions() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
-    let mut meetings = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
+    let mut meetings = live.ws(
         "subscription($since: ID) {
             meetingChanged(forbund: [\"vasteras\"], since: $since) {
                 kind meeting { heldOn decisions { text } } } }",
@@ -470,17 +392,11 @@ async fn meetings_and_the_ring_are_followed_with_their_decisions() {
 async fn a_change_made_by_another_process_reaches_subscribers_here() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
     let other = common::process::OtherProcess::start(&app);
     other.wait_ready(&app.client).await;
-    let mut subscriber = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Ws,
-        INSATS_CHANGED,
-        json!({ "since": since }),
-        None,
-    );
+    let mut subscriber = live.ws(INSATS_CHANGED, json!({ "since": since }), None);
     subscriber.connected().await;
     let public = insats_of(&app, "vasteras", "PUBLIC").await;
     let editor = app.token(&[Role::Editor], Some("vasteras"));
@@ -508,11 +424,9 @@ async fn a_change_made_by_another_process_reaches_subscribers_here() {
 async fn the_ring_is_followed_from_agreement_to_assignments_taking_effect() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
+    let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
-    let mut ring = LiveClient::start(
-        &tools,
-        &app.address,
-        Transport::Sse,
+    let mut ring = live.sse(
         "subscription($since: ID) { dsoRingChanged(since: $since) {
             eventId kind agreementId ring { members { slug } } } }",
         json!({ "since": since }),

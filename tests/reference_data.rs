@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{TestApp, statements_for};
@@ -67,37 +66,10 @@ async fn notes_at(client: &reqwest::Client, base: &str) -> Option<String> {
 #[tokio::test]
 async fn a_second_process_sees_a_change_within_a_second() {
     let app = TestApp::spawn().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let mut other = Command::new(env!("CARGO_BIN_EXE_finsam"))
-        .arg("serve")
-        .env("FINSAM__DATABASE__URL", &app.settings.database.url)
-        .env("FINSAM__SERVER__PORT", port.to_string())
-        .env("FINSAM__DATABASE__SEED_ON_EMPTY", "false")
-        .env("FINSAM__RATE_LIMIT__ENABLED", "false")
-        .env("FINSAM__LOG__FILTER", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the second server");
-    let base = format!("http://127.0.0.1:{port}");
+    let other = common::process::OtherProcess::start(&app);
+    let base = other.address.clone();
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .map_or(true, |r| !r.status().is_success())
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the second server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    other.wait_ready(&client).await;
     // It has its snapshot.
     let before = notes_at(&client, &base).await;
 
@@ -122,8 +94,7 @@ async fn a_second_process_sees_a_change_within_a_second() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    let _ = other.kill();
-    let _ = other.wait();
+    drop(other);
     // The watcher polls each second; allow for the poll's own time on a
     // loaded machine.
     eprintln!("the second process saw the change after {seen:?}");

@@ -26,20 +26,6 @@ use crate::throughput::{ServerProcess, free_port};
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// The resident memory of process `pid`, in MiB.
-fn resident_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kib| kib / 1024.0)
-}
-
 async fn subscriber(ws: &str, query: &str) -> anyhow::Result<Socket> {
     let mut request = ws.into_client_request()?;
     request
@@ -146,7 +132,7 @@ pub async fn run(
     for n in 0..20 {
         change(&client, &server.graphql, token, n).await?;
     }
-    let before = resident_mib(pid);
+    let before = crate::soak::resident_mib_of(pid);
 
     // The subscribers read every message (idle between changes).
     let delivered = Arc::new(AtomicU64::new(0));
@@ -177,7 +163,7 @@ pub async fn run(
         });
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let held = resident_mib(pid);
+    let held = crate::soak::resident_mib_of(pid);
     anyhow::ensure!(
         open_connections(&client, &base).await == Some(subscribers as u64),
         "not every subscriber is connected"
@@ -216,7 +202,7 @@ pub async fn run(
         }
         n += 1;
         if n % 10 == 0 {
-            let mib = resident_mib(pid);
+            let mib = crate::soak::resident_mib_of(pid);
             samples.push(mib);
             println!(
                 "{:>5} s  {mib:.1} MiB  {} messages delivered",
@@ -254,7 +240,7 @@ pub async fn run(
     .await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let with_stalled = open_connections(&client, &base).await;
-    let floor = resident_mib(pid);
+    let floor = crate::soak::resident_mib_of(pid);
     let mut peak = floor;
     let began = Instant::now();
     let mut changes = 0;
@@ -263,7 +249,7 @@ pub async fn run(
         change(&client, &server.graphql, token, n).await?;
         n += 1;
         changes += 1;
-        peak = peak.max(resident_mib(pid));
+        peak = peak.max(crate::soak::resident_mib_of(pid));
         if gone_after.is_none()
             && changes % 10 == 0
             && open_connections(&client, &base).await < with_stalled
@@ -287,18 +273,5 @@ pub async fn run(
 
 /// Open subscription connections, from the server's metrics.
 async fn open_connections(client: &reqwest::Client, base: &str) -> Option<u64> {
-    let text = client
-        .get(format!("{base}/metrics"))
-        .bearer_auth(crate::METRICS_TOKEN)
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    text.lines()
-        .find(|l| l.starts_with("finsam_live_connections "))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse::<f64>().ok())
-        .map(|n| n as u64)
+    crate::throughput::metric(client, base, "finsam_live_connections").await
 }

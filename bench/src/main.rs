@@ -177,6 +177,19 @@ fn database(given: &Option<String>, prefix: &str) -> (String, Scratch) {
     }
 }
 
+/// A network admin's token, signed with the configured development secret
+/// (as the servers the bench starts have it).
+fn network_admin_token() -> anyhow::Result<String> {
+    let settings = Settings::load(None)?;
+    finsam_api::auth::jwt::mint_dev_token(
+        &settings.auth,
+        "bench",
+        None,
+        &[Role::NetworkAdmin],
+        Duration::from_secs(24 * 3600),
+    )
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -195,14 +208,7 @@ async fn main() -> anyhow::Result<()> {
         return load::run(base, &tokens, args.seconds).await;
     }
     if args.live {
-        let settings = Settings::load(None)?;
-        let token = finsam_api::auth::jwt::mint_dev_token(
-            &settings.auth,
-            "bench",
-            None,
-            &[Role::NetworkAdmin],
-            Duration::from_secs(24 * 3600),
-        )?;
+        let token = network_admin_token()?;
         let bin = versus::finsam_server_bin(args.server_bin.clone());
         let (url, _scratch) = database(&args.database_url, "finsam-live");
         return live::run(&bin, &url, args.subscribers, args.seconds, &token).await;
@@ -210,14 +216,7 @@ async fn main() -> anyhow::Result<()> {
     if args.throughput || args.versus.is_some() {
         let (url, _scratch) = database(&args.database_url, "finsam-throughput");
         let ids = dataset::prepare(&url, args.total_insatser).await?;
-        let settings = Settings::load(None)?;
-        let token = finsam_api::auth::jwt::mint_dev_token(
-            &settings.auth,
-            "bench",
-            None,
-            &[Role::NetworkAdmin],
-            Duration::from_secs(24 * 3600),
-        )?;
+        let token = network_admin_token()?;
         let bin = versus::finsam_server_bin(args.server_bin.clone());
         let clients = args.clients.unwrap_or(16);
         println!(

@@ -10,7 +10,12 @@ use serde_json::{Value, json};
 
 /// The resident memory of this process (the server runs in it), in MiB.
 fn resident_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    resident_mib_of("self")
+}
+
+/// The resident memory of process `pid` ("self" for this one), in MiB.
+pub(crate) fn resident_mib_of(pid: impl std::fmt::Display) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
             status

@@ -113,6 +113,11 @@ fn cpu_time(pid: u32) -> Option<Duration> {
 
 /// The statements counter of a finsam server (`None` for another server).
 async fn statements(client: &reqwest::Client, base: &str) -> Option<u64> {
+    metric(client, base, "finsam_db_statements_total").await
+}
+
+/// One value of a finsam server's metrics (`None` for another server).
+pub async fn metric(client: &reqwest::Client, base: &str, name: &str) -> Option<u64> {
     let text = client
         .get(format!("{base}/metrics"))
         .bearer_auth(crate::METRICS_TOKEN)
@@ -123,9 +128,10 @@ async fn statements(client: &reqwest::Client, base: &str) -> Option<u64> {
         .await
         .ok()?;
     text.lines()
-        .find(|l| l.starts_with("finsam_db_statements_total "))
+        .find(|l| l.split_whitespace().next() == Some(name))
         .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|v| v as u64)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

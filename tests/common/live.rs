@@ -43,6 +43,45 @@ pub fn tools() -> Option<std::path::PathBuf> {
     Some(found)
 }
 
+/// The reference clients against one server.
+pub struct Live<'a> {
+    tools: std::path::PathBuf,
+    address: &'a str,
+}
+
+impl<'a> Live<'a> {
+    pub fn of(tools: &std::path::Path, app: &'a super::TestApp) -> Self {
+        Live {
+            tools: tools.to_owned(),
+            address: &app.address,
+        }
+    }
+
+    /// A graphql-ws client subscribed to `query`, as `token`'s holder.
+    pub fn ws(&self, query: &str, variables: Value, token: Option<&str>) -> LiveClient {
+        LiveClient::start(
+            &self.tools,
+            self.address,
+            Transport::Ws,
+            query,
+            variables,
+            token,
+        )
+    }
+
+    /// A graphql-sse client subscribed to `query`, as `token`'s holder.
+    pub fn sse(&self, query: &str, variables: Value, token: Option<&str>) -> LiveClient {
+        LiveClient::start(
+            &self.tools,
+            self.address,
+            Transport::Sse,
+            query,
+            variables,
+            token,
+        )
+    }
+}
+
 impl LiveClient {
     /// Subscribes with `query` and `variables`, as `token`'s holder.
     pub fn start(

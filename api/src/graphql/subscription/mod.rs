@@ -47,7 +47,7 @@ pub(crate) struct Scope<'a> {
 impl<'a> Scope<'a> {
     fn of(ctx: &Context<'a>) -> async_graphql::Result<Self> {
         Ok(Scope {
-            cx: &ctx.data::<Arc<crate::app::AppState>>()?.service,
+            cx: crate::graphql::services(ctx)?,
             caller: ctx.data::<Caller>()?,
             loaders: ctx.data::<Arc<LazyLoaders>>()?,
         })
