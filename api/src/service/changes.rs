@@ -9,8 +9,8 @@
 //!   its own and reads those entries. Ids only: what a subscriber is sent is
 //!   read again under its own access (`graphql::subscription`).
 //! - SQLite: a commit in this process wakes the reader (`audit::commits`),
-//!   and a read each second finds what other processes (the command line)
-//!   committed.
+//!   and a read four times a second finds what other processes (the
+//!   command line) committed.
 //!
 //! One broadcast channel per server holds the last `live.queue` entries,
 //! shared by every subscriber; a subscriber that falls further behind is
@@ -312,14 +312,18 @@ async fn follow_days(weak: Weak<Changes>) {
     }
 }
 
-/// SQLite: woken by this process's commits, and each second for other
-/// processes'.
+/// How often SQLite's log is read for other processes' changes: one indexed
+/// statement, well inside the second a change may take to arrive.
+const OTHERS_EVERY: Duration = Duration::from_millis(250);
+
+/// SQLite: woken by this process's commits, and every `OTHERS_EVERY` for
+/// other processes'.
 async fn follow_commits(weak: Weak<Changes>) {
     let mut commits = crate::service::audit::commits();
     loop {
         tokio::select! {
             _ = commits.changed() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(OTHERS_EVERY) => {}
         }
         let Some(changes) = weak.upgrade() else {
             return;
