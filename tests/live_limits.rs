@@ -339,3 +339,76 @@ async fn a_stopping_server_completes_its_subscriptions() {
     assert_eq!(completed, ["1", "2"]);
     assert_eq!(code, u16::from(CloseCode::Away));
 }
+
+/// SSE in the distinct-connections mode, spoken by hand: GET with the
+/// parameters in the query string, what it refuses, and its events.
+#[tokio::test]
+async fn server_sent_events_by_get_and_post_and_what_they_refuse() {
+    let app = TestApp::spawn().await;
+    let stream = format!("{}/graphql/stream", app.address);
+    // Without asking for an event stream: 406.
+    let plain = app
+        .client
+        .post(&stream)
+        .json(&json!({ "query": "subscription { insatsChanged { kind } }" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(plain.status(), 406);
+    // A batch: one operation per stream.
+    let batch = app
+        .client
+        .post(&stream)
+        .header("accept", "text/event-stream")
+        .json(&json!([{ "query": "{ me { sub } }" }, { "query": "{ me { sub } }" }]))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(batch.status(), 400);
+    let body: Value = batch.json().await.expect("json");
+    assert_eq!(common::error_code(&body), "BAD_USER_INPUT");
+
+    // A query over GET: one `next`, then `complete`, without compression
+    // holding the events back.
+    let mut answer = app
+        .client
+        .get(format!(
+            "{stream}?query=%7B%20forbund(slug%3A%20%22varend%22)%20%7B%20name%20%7D%20%7D"
+        ))
+        .header("accept", "text/event-stream")
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/event-stream")
+    );
+    assert!(
+        answer
+            .headers()
+            .get("content-encoding")
+            .is_none_or(|e| e == "identity")
+    );
+    let mut text = String::new();
+    while !text.contains("event: complete") {
+        let chunk = tokio::time::timeout(PATIENCE, answer.chunk())
+            .await
+            .expect("in time")
+            .expect("read")
+            .expect("more before complete");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let data = text
+        .split("\n\n")
+        .find_map(|event| event.strip_prefix("event: next\ndata: "))
+        .expect("a next event");
+    let result: Value = serde_json::from_str(data).expect("json");
+    assert_eq!(
+        result["data"]["forbund"]["name"],
+        "Samordningsförbundet Värend"
+    );
+}
