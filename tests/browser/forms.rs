@@ -1,9 +1,9 @@
 //! The forms in a real browser: an editor of Värend registers an insats with
 //! the keyboard alone, edits it, sets a year's budget and spending, records
 //! an outcome and finds it in the catalogue; two sessions edit one insats
-//! and the second is told, keeps its input and overwrites only knowingly; a
-//! draft survives a reload; anonymous visitors and another förbund's editor
-//! see no write control and get no form.
+//! and the second is told (at once), keeps its input and overwrites only
+//! knowingly; a draft survives a reload; anonymous visitors and another
+//! förbund's editor see no write control and get no form.
 
 use std::time::{Duration, Instant};
 
@@ -346,7 +346,8 @@ async fn a_second_editor_is_told_keeps_its_input_and_overwrites_only_knowingly()
     let saved = insats(&app, "1").await;
     assert_eq!(saved["targetGroup"], "Målgrupp enligt första");
 
-    save(&second).await;
+    // The second is told at once, before pressing Save (the record changed
+    // under its open form: tests/browser/live.rs).
     let alert = text_of(&second, "form.record-form [role=alert]:not([hidden])").await;
     assert!(alert.contains("Någon annan sparade ändringar"), "{alert}");
     // Their value beside the field, what was typed kept.
