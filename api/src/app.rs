@@ -212,12 +212,19 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     reference.watch(watcher.clone());
     let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
     trigrams.watch(watcher);
-    // PostgreSQL's LISTEN holds a connection of its own.
-    let listen = crate::db::connect(&watch_settings, None).await?;
-    let changes =
-        crate::service::changes::Changes::start(db.clone(), listen, &settings.live, clock)
-            .await
-            .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
+    // The changes are read on the primary, outside the statement counter
+    // too (they are no request's): one connection for PostgreSQL's LISTEN,
+    // one for the reads.
+    watch_settings.max_connections = 2;
+    let changes_db = crate::db::connect(&watch_settings, None).await?;
+    let changes = crate::service::changes::Changes::start(
+        changes_db.clone(),
+        changes_db,
+        &settings.live,
+        clock,
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
     let live = Arc::new(crate::endpoint::live::Connections::new(
         metrics.live_connections.clone(),
     ));
