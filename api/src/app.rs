@@ -215,8 +215,14 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     // The changes are read on the primary, outside the statement counter
     // too (they are no request's): one connection for PostgreSQL's LISTEN,
     // one for the reads.
+    // (An in-memory SQLite database is one pool's alone: read through it.)
     watch_settings.max_connections = 2;
-    let changes_db = crate::db::connect(&watch_settings, None).await?;
+    let url = &settings.database.url;
+    let changes_db = if crate::db::is_postgres(url) || crate::db::sqlite_path(url).is_some() {
+        crate::db::connect(&watch_settings, None).await?
+    } else {
+        db.clone()
+    };
     let changes = crate::service::changes::Changes::start(
         changes_db.clone(),
         changes_db,
