@@ -520,3 +520,63 @@ async fn an_accepted_proposal_that_would_now_reach_an_unasked_forbund_fails() {
     );
     assert_eq!(dso_of(&app, "varend", "2021-11-01").await, None);
 }
+
+/// The network sees every proposal in one list (its decisions page); a
+/// förbund only those that concern it.
+#[tokio::test]
+async fn the_network_lists_every_proposal_and_a_forbund_only_its_own() {
+    let app = TestApp::spawn().await;
+    // Sollentuna's smaller DSO waits for Norra Dalarna, which it serves;
+    // Värend's joining after Södra Dalarna waits for Sollentuna.
+    let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
+    let varend = app.token(&[Role::Admin], Some("varend"));
+    for (token, mutation) in [
+        (
+            &sollentuna,
+            r#"mutation { setDsoAssignmentScope(forbund: "sollentuna", scopePercent: 2.0, from: "2031-01-01") { applied } }"#,
+        ),
+        (
+            &varend,
+            r#"mutation { joinDsoRing(forbund: "varend", from: "2031-01-01", after: "sodra-dalarna", contact: "dso@varend.example") { applied } }"#,
+        ),
+    ] {
+        let asked = app.data_as(Some(token), mutation, json!({})).await;
+        assert!(asked.to_string().contains("\"applied\":false"), "{asked}");
+    }
+    const ALL: &str = "{ dsoProposals(first: 100) { edges { node { proposedBy { slug } } } } }";
+    let askers = |body: &Value| -> Vec<String> {
+        body["dsoProposals"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e["node"]["proposedBy"]["slug"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let all = app
+        .data_as(Some(&app.network_admin()), ALL, json!({}))
+        .await;
+    let every = askers(&all);
+    assert!(
+        every.contains(&"sollentuna".to_string()) && every.contains(&"varend".to_string()),
+        "{every:?}"
+    );
+    // Anyone else names its förbund; without one it is the network's view.
+    let norra = app.token(&[Role::Admin], Some("norra-dalarna"));
+    assert_eq!(
+        error_code(&app.gql_as(Some(&norra), ALL, json!({})).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        error_code(&app.gql_as(None, ALL, json!({})).await),
+        "UNAUTHENTICATED"
+    );
+    let own = app
+        .data_as(
+            Some(&norra),
+            r#"{ dsoProposals(forbund: "norra-dalarna") { edges { node { proposedBy { slug } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(askers(&own), ["sollentuna"]);
+}

@@ -80,6 +80,8 @@ pub enum Action<'a> {
     },
     /// The audit log across all förbund.
     ReadAllAuditLogs,
+    /// Every DSO-ring proposal, whoever its parties (the network's view).
+    ReadAllDsoProposals,
 }
 
 impl Principal {
@@ -156,7 +158,7 @@ pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
             forbund,
             served_by_caller,
         } => principal.tenant(forbund, ADMIN) || (served_by_caller && principal.has(Role::Dso)),
-        Action::ReadAllAuditLogs => false,
+        Action::ReadAllAuditLogs | Action::ReadAllDsoProposals => false,
     }
 }
 

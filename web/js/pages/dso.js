@@ -122,15 +122,10 @@ async function proposals(forbund, members) {
  * parties have answered.
  */
 async function networkDecisions(members) {
-  const lists = await Promise.all(members.map((m) => run("DsoProposals", { forbund: m.slug })));
-  const seen = new Map();
-  for (const list of lists) {
-    for (const edge of list.dsoProposals.edges) {
-      if (edge.node.status === "PENDING") seen.set(edge.node.id, edge.node);
-    }
-  }
+  // Every proposal in one request (the network's view), newest first.
+  const all = (await run("DsoProposals", { forbund: null, first: 100 })).dsoProposals.edges.map((e) => e.node);
   const names = new Map(members.map((m) => [m.slug, m.name]));
-  const pending = [...seen.values()];
+  const pending = all.filter((p) => p.status === "PENDING");
   const decide = async (p, apply, status) => {
     if (!confirm(apply ? "Genomföra förslaget nu, oavsett parternas svar?" : "Avslå förslaget?")) return;
     try {

@@ -119,20 +119,26 @@ impl DsoQuery {
 
     /// The DSO-ring proposals that concern a förbund — it is a party, or it
     /// asked — newest first: for anyone of that förbund, and network_admin.
+    /// Without `forbund`, every proposal (network_admin only).
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn dso_proposals(
         &self,
         ctx: &Context<'_>,
-        forbund: String,
+        forbund: Option<String>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<DsoProposalConnection> {
         let cursors = &crate::graphql::state(ctx)?.cursors;
         let page = page_args::<i32>(cursors, "dsoProposals", first, after)?;
         let caller = crate::graphql::caller(ctx)?;
-        let (mut rows, total) =
-            service::dso::proposals(reader(ctx)?, caller, &forbund, page.after, page.limit + 1)
-                .await?;
+        let (mut rows, total) = service::dso::proposals(
+            reader(ctx)?,
+            caller,
+            forbund.as_deref(),
+            page.after,
+            page.limit + 1,
+        )
+        .await?;
         let has_next = rows.len() as u64 > page.limit;
         rows.truncate(page.limit as usize);
         let mut connection = Connection::with_additional_fields(

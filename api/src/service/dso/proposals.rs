@@ -135,42 +135,50 @@ pub async fn proposal<C: ConnectionTrait>(
     Ok(may_see(caller, &view, &slugs).then_some(view))
 }
 
-/// The proposals that concern `forbund` (it is a party, or asked), newest
+/// The proposals that concern `forbund` (it is a party, or asked), or
+/// every one (network_admin) without `forbund`; newest
 /// first, a page at a time (`before`: the id the previous page ended at),
 /// with how many there are in all.
 pub async fn proposals<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
-    forbund_slug: &str,
+    forbund_slug: Option<&str>,
     before: Option<i32>,
     limit: u64,
 ) -> ApiResult<(Vec<ProposalView>, u64)> {
-    policy::require(
-        &caller.principal,
-        Action::ReadDsoProposals {
-            forbund: forbund_slug,
-        },
-    )?;
-    let Some(f) = forbund::Entity::find()
-        .filter(forbund::Column::Slug.eq(forbund_slug))
-        .one(conn)
-        .await?
-    else {
-        return Ok((vec![], 0));
-    };
     use sea_orm::QuerySelect;
     use sea_orm::sea_query::Query;
-    let concerns = sea_orm::Condition::any()
-        .add(dso_proposal::Column::ProposedByForbundId.eq(f.id))
-        .add(
-            dso_proposal::Column::Id.in_subquery(
-                Query::select()
-                    .column(dso_proposal_party::Column::ProposalId)
-                    .from(dso_proposal_party::Entity)
-                    .and_where(dso_proposal_party::Column::ForbundId.eq(f.id))
-                    .to_owned(),
-            ),
-        );
+    let concerns = match forbund_slug {
+        // Every proposal: the network's view, one request for the whole ring.
+        None => {
+            policy::require(&caller.principal, Action::ReadAllDsoProposals)?;
+            sea_orm::Condition::all()
+        }
+        Some(slug) => {
+            policy::require(
+                &caller.principal,
+                Action::ReadDsoProposals { forbund: slug },
+            )?;
+            let Some(f) = forbund::Entity::find()
+                .filter(forbund::Column::Slug.eq(slug))
+                .one(conn)
+                .await?
+            else {
+                return Ok((vec![], 0));
+            };
+            sea_orm::Condition::any()
+                .add(dso_proposal::Column::ProposedByForbundId.eq(f.id))
+                .add(
+                    dso_proposal::Column::Id.in_subquery(
+                        Query::select()
+                            .column(dso_proposal_party::Column::ProposalId)
+                            .from(dso_proposal_party::Entity)
+                            .and_where(dso_proposal_party::Column::ForbundId.eq(f.id))
+                            .to_owned(),
+                    ),
+                )
+        }
+    };
     use sea_orm::PaginatorTrait;
     let total = dso_proposal::Entity::find()
         .filter(concerns.clone())
