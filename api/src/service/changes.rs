@@ -82,8 +82,11 @@ pub enum Missed {
 /// then each as it commits.
 pub struct Subscriber {
     backlog: std::collections::VecDeque<Arc<Event>>,
-    /// Changes up to this id were sent in the backlog.
-    replayed_to: i32,
+    /// The ids sent in the backlog, not to be sent again as they arrive
+    /// live. A set, not a highest id: on PostgreSQL a change with a lower id
+    /// may commit after one with a higher (ids are taken before commit), and
+    /// it must still come through.
+    replayed: std::collections::HashSet<i32>,
     missed: Option<Missed>,
     receiver: broadcast::Receiver<Arc<Event>>,
 }
@@ -100,7 +103,7 @@ impl Subscriber {
         }
         loop {
             match self.receiver.recv().await {
-                Ok(event) if event.id != 0 && event.id <= self.replayed_to => continue,
+                Ok(event) if self.replayed.remove(&event.id) => continue,
                 Ok(event) => return Some(Ok(event)),
                 Err(broadcast::error::RecvError::Lagged(_)) => return Some(Err(Missed::Behind)),
                 Err(broadcast::error::RecvError::Closed) => return None,
@@ -172,7 +175,7 @@ impl Changes {
         let receiver = self.sender.subscribe();
         let mut subscriber = Subscriber {
             backlog: Default::default(),
-            replayed_to: 0,
+            replayed: Default::default(),
             missed: None,
             receiver,
         };
@@ -187,7 +190,7 @@ impl Changes {
                 // Nothing replayed: what the receiver holds is new.
                 subscriber.missed = Some(Missed::TooFarBack);
             } else {
-                subscriber.replayed_to = rows.last().map_or(since, |r| r.id);
+                subscriber.replayed = rows.iter().map(|r| r.id).collect();
                 subscriber.backlog = rows.into_iter().map(|r| Arc::new(r.into())).collect();
             }
         }
@@ -407,7 +410,7 @@ mod tests {
         let (sender, receiver) = broadcast::channel(4);
         let mut subscriber = Subscriber {
             backlog: Default::default(),
-            replayed_to: 0,
+            replayed: Default::default(),
             missed: None,
             receiver,
         };
@@ -420,17 +423,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_resumed_subscriber_is_not_sent_a_replayed_change_twice() {
+    async fn a_resumed_subscriber_gets_each_change_once_whatever_order_they_commit_in() {
         let (sender, receiver) = broadcast::channel(8);
         let mut subscriber = Subscriber {
-            backlog: [event(3)].into_iter().collect(),
-            replayed_to: 3,
+            backlog: [event(3), event(5)].into_iter().collect(),
+            replayed: [3, 5].into(),
             missed: None,
             receiver,
         };
-        sender.send(event(3)).expect("a receiver");
-        sender.send(event(4)).expect("a receiver");
+        // Live: 3 and 5 again (they committed while the backlog was read),
+        // and 4, which committed after 5 though its id is lower.
+        for id in [3, 5, 4, 6] {
+            sender.send(event(id)).expect("a receiver");
+        }
         let ids: Vec<i32> = [
+            subscriber.next().await.and_then(Result::ok),
+            subscriber.next().await.and_then(Result::ok),
             subscriber.next().await.and_then(Result::ok),
             subscriber.next().await.and_then(Result::ok),
         ]
@@ -438,6 +446,6 @@ mod tests {
         .flatten()
         .map(|e| e.id)
         .collect();
-        assert_eq!(ids, vec![3, 4]);
+        assert_eq!(ids, vec![3, 5, 4, 6]);
     }
 }
