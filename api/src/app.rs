@@ -223,14 +223,9 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     } else {
         db.clone()
     };
-    let changes = crate::service::changes::Changes::start(
-        changes_db.clone(),
-        changes_db,
-        &settings.live,
-        clock,
-    )
-    .await
-    .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
+    let changes = crate::service::changes::Changes::start(changes_db, &settings.live, clock)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot read the audit log: {err:?}"))?;
     let live = Arc::new(crate::endpoint::live::Connections::new(
         metrics.live_connections.clone(),
     ));

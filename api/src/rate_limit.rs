@@ -33,6 +33,23 @@ pub enum Client<'a> {
     Subject(&'a str),
 }
 
+/// A `Client` kept beyond one request (a subscription connection is
+/// counted against it, and each of its operations).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClientKey {
+    Address(IpAddr),
+    Subject(String),
+}
+
+impl ClientKey {
+    pub fn client(&self) -> Client<'_> {
+        match self {
+            ClientKey::Address(ip) => Client::Address(*ip),
+            ClientKey::Subject(sub) => Client::Subject(sub),
+        }
+    }
+}
+
 fn quota(per_second: u32, burst: u32) -> Quota {
     let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
     let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -95,6 +112,15 @@ impl RateLimits {
         forwarded_for: Option<&str>,
     ) -> Option<IpAddr> {
         client_address(&self.trusted_proxies, peer, forwarded_for)
+    }
+
+    /// `client_address` of a request.
+    pub fn address_of(&self, req: &actix_web::HttpRequest) -> Option<IpAddr> {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        self.client_address(req.peer_addr().map(|a| a.ip()), forwarded)
     }
 }
 

@@ -330,12 +330,7 @@ async fn calendar(
     let Some(name) = file.strip_suffix(".ics") else {
         return HttpResponse::NotFound().finish();
     };
-    let peer = req.peer_addr().map(|a| a.ip());
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    if let Some(client) = state.rate_limits.client_address(peer, forwarded)
+    if let Some(client) = state.rate_limits.address_of(&req)
         && let Err(wait) = state
             .rate_limits
             .check(crate::rate_limit::Client::Address(client))

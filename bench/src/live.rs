@@ -83,11 +83,10 @@ async fn change(
 
 fn median_and_p90(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
-    if samples.is_empty() {
-        return (Duration::ZERO, Duration::ZERO);
-    }
-    let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
-    (at(0.5), at(0.9))
+    (
+        crate::throughput::percentile(&samples, 0.5),
+        crate::throughput::percentile(&samples, 0.9),
+    )
 }
 
 async fn start(bin: &Path, url: &str, subscribers: usize) -> anyhow::Result<ServerProcess> {

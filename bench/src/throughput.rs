@@ -134,7 +134,7 @@ pub async fn metric(client: &reqwest::Client, base: &str, name: &str) -> Option<
         .map(|v| v as u64)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }

@@ -20,7 +20,7 @@ use crate::auth::{Caller, Principal};
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
-use crate::rate_limit::Client;
+use crate::rate_limit::ClientKey;
 
 /// Who subscribes, and when its token stops being valid (never for the
 /// anonymous).
@@ -58,19 +58,9 @@ impl Subscriber {
 
     /// From the request's `Authorization` header; none is anonymous.
     pub async fn from_header(state: &AppState, req: &HttpRequest) -> Result<Self, ApiError> {
-        match req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        match super::bearer(req)? {
             None => Ok(Subscriber::anonymous()),
-            Some(value) => {
-                let value = value.to_str().map_err(|_| {
-                    ApiError::Unauthenticated("malformed authorization header".into())
-                })?;
-                if !value.starts_with("Bearer ") && !value.starts_with("bearer ") {
-                    return Err(ApiError::Unauthenticated(
-                        "authorization must be a Bearer token".into(),
-                    ));
-                }
-                Subscriber::from_token(state, value).await
-            }
+            Some(token) => Subscriber::from_token(state, token).await,
         }
     }
 
@@ -85,31 +75,18 @@ impl Subscriber {
 
 /// The client a connection counts against: the token's subject when signed
 /// in, else the address (as the rate limit counts).
-pub fn client_key(state: &AppState, req: &HttpRequest, principal: &Principal) -> Option<String> {
-    if let Some(sub) = &principal.sub {
-        return Some(format!("sub:{sub}"));
+pub fn client_key(state: &AppState, req: &HttpRequest, principal: &Principal) -> Option<ClientKey> {
+    match &principal.sub {
+        Some(sub) => Some(ClientKey::Subject(sub.clone())),
+        None => state.rate_limits.address_of(req).map(ClientKey::Address),
     }
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let peer = req.peer_addr().map(|a| a.ip());
-    state
-        .rate_limits
-        .client_address(peer, forwarded)
-        .map(|ip| format!("ip:{ip}"))
 }
 
 /// Counts the operation against the client's rate limit, as a request.
-pub fn over_limit(state: &AppState, key: &str) -> Option<ApiError> {
-    let client = match key.split_once(':') {
-        Some(("sub", sub)) => Client::Subject(sub),
-        Some(("ip", ip)) => Client::Address(ip.parse().ok()?),
-        _ => return None,
-    };
-    let wait = state.rate_limits.check(client).err()?;
+pub fn over_limit(state: &AppState, client: &ClientKey) -> Option<ApiError> {
+    let wait = state.rate_limits.check(client.client()).err()?;
     Some(ApiError::RateLimited {
-        retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        retry_after_secs: super::retry_after_secs(wait),
     })
 }
 
@@ -117,7 +94,7 @@ pub fn over_limit(state: &AppState, key: &str) -> Option<ApiError> {
 /// ends them when it stops.
 pub struct Connections {
     open: AtomicUsize,
-    per_client: Mutex<HashMap<String, usize>>,
+    per_client: Mutex<HashMap<ClientKey, usize>>,
     stopping: watch::Sender<bool>,
     /// `finsam_live_connections`.
     gauge: prometheus::IntGauge,
@@ -126,7 +103,7 @@ pub struct Connections {
 /// One open connection, counted until dropped.
 pub struct Admitted {
     connections: Arc<Connections>,
-    client: String,
+    client: ClientKey,
 }
 
 impl Drop for Admitted {
@@ -160,7 +137,7 @@ impl Connections {
     /// Admits one more connection of `client`, within the limits.
     pub fn admit(
         self: &Arc<Self>,
-        client: String,
+        client: ClientKey,
         settings: &crate::config::LiveSettings,
     ) -> Result<Admitted, ApiError> {
         let too_many = || ApiError::RateLimited {

@@ -83,11 +83,11 @@ async fn read_body(
     Ok(body)
 }
 
-/// The caller from the `Authorization` header: none is anonymous; a bad one
-/// is refused with the reason. The token itself is never logged.
-async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+/// The bearer token of the `Authorization` header, if one is sent; a header
+/// that is not one is refused.
+pub(crate) fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(Principal::anonymous());
+        return Ok(None);
     };
     let value = value
         .to_str()
@@ -96,7 +96,16 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, 
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthenticated("authorization must be a Bearer token".into()))?;
-    state.tokens.validate(token.trim()).await.map_err(|reason| {
+    Ok(Some(token.trim()))
+}
+
+/// The caller from the `Authorization` header: none is anonymous; a bad one
+/// is refused with the reason. The token itself is never logged.
+async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+    let Some(token) = bearer(req)? else {
+        return Ok(Principal::anonymous());
+    };
+    state.tokens.validate(token).await.map_err(|reason| {
         tracing::info!(%reason, "refused a bearer token");
         ApiError::Unauthenticated(reason.to_string())
     })
@@ -112,17 +121,9 @@ fn over_limit(
 ) -> Option<HttpResponse> {
     let client = match principal.and_then(|p| p.sub.as_deref()) {
         Some(sub) => Client::Subject(sub),
-        None => {
-            let forwarded = req
-                .headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok());
-            let peer = req.peer_addr().map(|a| a.ip());
-            Client::Address(state.rate_limits.client_address(peer, forwarded)?)
-        }
+        None => Client::Address(state.rate_limits.address_of(req)?),
     };
-    let wait = state.rate_limits.check(client).err()?;
-    let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let retry_after_secs = retry_after_secs(state.rate_limits.check(client).err()?);
     let mut response = refuse(
         state,
         StatusCode::TOO_MANY_REQUESTS,
@@ -134,6 +135,11 @@ fn over_limit(
         header::HeaderValue::from(retry_after_secs.max(1)),
     );
     Some(response)
+}
+
+/// A rate limit's wait in whole seconds (`Retry-After`), rounded up.
+pub(crate) fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// What every request checks first: an acceptable answer type, a valid

@@ -41,10 +41,19 @@ fn accepts_event_stream(req: &HttpRequest) -> bool {
 
 pub async fn post(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     schema: web::Data<FinsamSchema>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    // The body as POST /graphql takes it: its media type, its size bound
+    // (`server.body_limit_bytes`, counted as it is decompressed).
+    if let Some(err) = super::media::unsupported_body(&req) {
+        return refuse(&state, StatusCode::UNSUPPORTED_MEDIA_TYPE, err);
+    }
+    let body = match super::read_body(&req, payload, state.settings.server.body_limit_bytes).await {
+        Ok(body) => body,
+        Err((status, err)) => return refuse(&state, status, err),
+    };
     let params = match request::from_body(&body) {
         Ok((mut batch, false)) if batch.len() == 1 => batch.remove(0),
         Ok(_) => {

@@ -165,7 +165,7 @@ type Operation = BoxStream<'static, (String, Option<Response>)>;
 struct Connection {
     schema: FinsamSchema,
     state: Arc<AppState>,
-    client: String,
+    client: crate::rate_limit::ClientKey,
     /// Set by `connection_init`.
     subscriber: Option<Subscriber>,
     from_header: Subscriber,
@@ -184,7 +184,8 @@ impl Connection {
         let mut last_heard = Instant::now();
         let mut stopping = self.state.live.stopping();
         let close = loop {
-            let expiry = self.subscriber.clone();
+            // When the token expires (none for the anonymous, or before init).
+            let expires = self.subscriber.as_ref().and_then(|s| s.expires);
             tokio::select! {
                 _ = live::stopped(&mut stopping) => {
                     // Each operation is completed, then the socket closed:
@@ -197,8 +198,8 @@ impl Connection {
                 _ = &mut init_deadline, if self.subscriber.is_none() => {
                     break Some(Close::new(4408, "Connection initialisation timeout"));
                 }
-                _ = async { expiry.expect("guarded").expired().await },
-                    if expiry.as_ref().is_some_and(|s| s.expires.is_some()) => {
+                _ = tokio::time::sleep_until(expires.unwrap_or_else(Instant::now)),
+                    if expires.is_some() => {
                     break Some(Close::new(4403, "Forbidden: the token expired"));
                 }
                 message = messages.next() => {

@@ -37,6 +37,17 @@ async fn authorise(
         policy::require(principal, Action::ReadAllAuditLogs)?;
         return Ok(None);
     };
+    require_read(cx, db, principal, slug).await.map(Some)
+}
+
+/// The id of förbund `slug`, when the caller may read its log today (the
+/// rule of `read`; a subscription to the log asks again at every entry).
+pub async fn require_read(
+    cx: &ServiceContext,
+    db: &DatabaseConnection,
+    principal: &Principal,
+    slug: &str,
+) -> ApiResult<i32> {
     let target = forbund::require_slug(db, slug, "forbund").await?;
     let served_by_caller = served_by_caller(cx, db, principal, target.id).await?;
     policy::require(
@@ -46,7 +57,7 @@ async fn authorise(
             served_by_caller,
         },
     )?;
-    Ok(Some(target.id))
+    Ok(target.id)
 }
 
 /// Whether the caller is the DSO of the förbund serving `target` today.

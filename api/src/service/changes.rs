@@ -115,9 +115,9 @@ impl Subscriber {
 /// The changes of one server's database.
 pub struct Changes {
     sender: broadcast::Sender<Arc<Event>>,
+    /// The primary, on connections of the changes' own (on PostgreSQL one
+    /// of them holds the LISTEN), closed with the server.
     db: DatabaseConnection,
-    /// The listening connection (PostgreSQL), closed with the server.
-    listen: std::sync::OnceLock<DatabaseConnection>,
     /// The newest id sent.
     last: AtomicI32,
     replay: u64,
@@ -131,7 +131,6 @@ impl Changes {
         Ok(Arc::new(Changes {
             sender: broadcast::channel(queue.max(1)).0,
             db,
-            listen: std::sync::OnceLock::new(),
             last: AtomicI32::new(last),
             replay,
         }))
@@ -141,12 +140,11 @@ impl Changes {
     /// log in the background (`watch`).
     pub async fn start(
         db: DatabaseConnection,
-        listen: DatabaseConnection,
         settings: &crate::config::LiveSettings,
         clock: crate::service::Clock,
     ) -> ApiResult<Arc<Self>> {
         let changes = Changes::new(db, settings.queue, settings.replay).await?;
-        changes.watch(listen);
+        changes.watch();
         // A fixed day (tests) never begins another.
         if matches!(clock, crate::service::Clock::System) {
             tokio::spawn(follow_days(Arc::downgrade(&changes)));
@@ -155,14 +153,13 @@ impl Changes {
     }
 
     /// Follows the log in the background until the server (its last
-    /// reference to this) is gone. `listen` is a connection of its own
-    /// (PostgreSQL's LISTEN holds it).
-    pub fn watch(self: &Arc<Self>, listen: DatabaseConnection) {
+    /// reference to this) is gone.
+    pub fn watch(self: &Arc<Self>) {
         let weak = Arc::downgrade(self);
-        let _ = self.listen.set(listen.clone());
+        let db = self.db.clone();
         tokio::spawn(async move {
-            if listen.get_database_backend() == DatabaseBackend::Postgres {
-                listen_postgres(weak, listen).await;
+            if db.get_database_backend() == DatabaseBackend::Postgres {
+                listen_postgres(weak, db).await;
             } else {
                 follow_commits(weak).await;
             }
@@ -271,11 +268,15 @@ impl Changes {
 }
 
 impl Drop for Changes {
+    /// Ends the PostgreSQL listener (its pool closing is what stops it).
+    /// SQLite's follower ends by itself once this is gone; an in-memory
+    /// SQLite database is read through the server's own pool, not closed here.
     fn drop(&mut self) {
-        if let Some(listen) = self.listen.take()
+        if self.db.get_database_backend() == DatabaseBackend::Postgres
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
-            runtime.spawn(async move { listen.close().await });
+            let db = self.db.clone();
+            runtime.spawn(async move { db.close().await });
         }
     }
 }

@@ -29,7 +29,7 @@ use crate::graphql::types::live::{
 use crate::graphql::types::{Insats, Meeting};
 use crate::service::ServiceContext;
 use crate::service::changes::{Event, Subscriber};
-use read::{could_see_before, may_read_log, meeting_of, ring_change, version_of};
+use read::{could_see_before, meeting_of, ring_change, version_of};
 
 mod read;
 
@@ -63,6 +63,13 @@ impl<'a> Scope<'a> {
             .forbund_by_slug(slug)
             .map(|f| f.id)
             .ok_or_else(|| ApiError::bad_input(field, "no förbund has this slug"))
+    }
+
+    /// The förbund's id, when the subscriber may read its log today (the
+    /// `auditLog` query's rule).
+    async fn may_read_log(&self, slug: &str) -> ApiResult<i32> {
+        crate::service::audit_log::require_read(self.cx, self.db(), &self.caller.principal, slug)
+            .await
     }
 
     async fn subscriber(&self, since: Option<ID>) -> ApiResult<Subscriber> {
@@ -338,8 +345,7 @@ impl SubscriptionRoot {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AuditLogChange>> + 'ctx>
     {
         let scope = Scope::of(ctx)?;
-        let target = scope.forbund_id("forbund", &forbund).await?;
-        may_read_log(scope, target, &forbund).await?;
+        let target = scope.may_read_log(&forbund).await?;
         let subscriber = scope.subscriber(since).await?;
         Ok(deliver(
             scope,
@@ -351,7 +357,7 @@ impl SubscriptionRoot {
                     if event.forbund_id != Some(target) {
                         return Ok(None);
                     }
-                    may_read_log(scope, target, &slug).await?;
+                    scope.may_read_log(&slug).await?;
                     let entry = audit_log::Entity::find_by_id(event.id)
                         .one(scope.db())
                         .await?;

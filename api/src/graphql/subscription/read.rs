@@ -14,21 +14,6 @@ use crate::graphql::types::dso_proposal::DsoProposal;
 use crate::graphql::types::live::{DsoRingChange, DsoRingChangeKind};
 use crate::service::changes::Event;
 
-/// The rule of the `auditLog` query, today.
-pub(super) async fn may_read_log(scope: Scope<'_>, target: i32, slug: &str) -> ApiResult<()> {
-    let principal = &scope.caller.principal;
-    if crate::service::audit_log::may_read(scope.cx, scope.db(), principal, target, slug).await? {
-        return Ok(());
-    }
-    policy::require(
-        principal,
-        Action::ReadAuditLog {
-            forbund: slug,
-            served_by_caller: false,
-        },
-    )
-}
-
 /// Whether the subscriber could read the insats as it was before the
 /// change (its owner and visibility then; an explicit share is not known
 /// from the log, so a private insats shared with the subscriber's förbund
