@@ -1,7 +1,7 @@
 //! Access end to end: every operation of the schema against every role, the
 //! DSO's access derived from the ring, and the audit log's entries.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 //! and holds every write acknowledged before the backup began; a restore
 //! under a running server is refused.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

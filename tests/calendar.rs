@@ -2,7 +2,7 @@
 //! icalendar crate, with the facts' board meetings and DSO-ring deadlines,
 //! UIDs that stay put across fetches and changes, and no money anywhere.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

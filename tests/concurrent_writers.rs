@@ -3,7 +3,7 @@
 //! retrying on CONFLICT. No update is lost — the stored count equals the
 //! successful writes — and the audit log holds exactly one entry for each.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use finsam_api::auth::Role;

@@ -2,7 +2,7 @@
 //! (DESIGN.md role table): board minutes are public, but a grant to a
 //! private insats does not tell the public what the insats is, nor its money.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use finsam_api::auth::Role;

@@ -3,7 +3,7 @@
 //! bound (graphql.max_value_depth) the first of these overflowed a worker's
 //! stack and aborted the whole process.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, error_code};
 use serde_json::{Value, json};

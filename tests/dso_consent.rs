@@ -2,7 +2,7 @@
 //! (DESIGN.md, "DSO-ring", "Consent"). A right one party grants another — a
 //! DSO reading a förbund's log — is never taken by the other alone.
 
-mod common;
+use crate::common;
 
 use common::{Spawn, TestApp, error_code, error_field};
 use finsam_api::auth::Role;

@@ -1,7 +1,7 @@
 //! The DSO-ring end to end: lookups on the facts' ring, leaving and joining
 //! through the API, refusals that change nothing.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, error_code, error_field};
 use finsam_api::auth::Role;

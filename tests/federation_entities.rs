@@ -2,7 +2,7 @@
 //! id and code, resolved under exactly the rules of the root fields — a
 //! hidden insats comes back null, never revealed.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use finsam_api::auth::Role;

@@ -1,6 +1,6 @@
 //! The förbund directory and registry, end to end over HTTP.
 
-mod common;
+use crate::common;
 
 use common::{Spawn, TestApp, error_code, error_field};
 use finsam_api::auth::Role;

@@ -1,7 +1,7 @@
 //! Odd and hostile input never breaks the server: every answer is a clear
 //! GraphQL error or a result, never INTERNAL, and the server goes on.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use finsam_api::auth::Role;

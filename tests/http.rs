@@ -1,7 +1,7 @@
 //! The HTTP surface: health, readiness, metrics, the schema file, limits,
 //! and every way a bearer token can be refused.
 
-mod common;
+use crate::common;
 
 use common::{Spawn, TestApp, error_code, error_field};
 use finsam_api::auth::Role;

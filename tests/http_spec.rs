@@ -3,7 +3,7 @@
 //! queries over GET (never mutations), automatic persisted queries, and
 //! cacheable anonymous answers.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, error_code};
 use finsam_api::auth::Role;

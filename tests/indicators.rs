@@ -2,7 +2,7 @@
 //! the comparisons worked out by hand, who sees what of the network, the
 //! population on benefits of the facts, and the CSV import.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, error_code, error_field};
 use finsam_api::auth::{Caller, Role};

@@ -3,7 +3,7 @@
 //! them, refused with the field it came in — the calendar feeds never see a
 //! year of six digits.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, error_code};
 use finsam_api::auth::Role;

@@ -2,7 +2,7 @@
 //! visibility, changes and their refusals, meetings, and the statement count
 //! of a full page.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, error_code, error_field};
 use finsam_api::auth::Role;

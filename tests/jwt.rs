@@ -2,7 +2,7 @@
 //! a JWKS file, chosen by `kid`, with keys generated here; and every way such
 //! a token is refused.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -9,7 +9,7 @@
 //! after subscribing is never lost to the race between the subscription
 //! starting and the change committing.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! `connection_init`, the rate limit, a client that does not read, and a
 //! server that is asked to stop.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

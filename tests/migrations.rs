@@ -1,7 +1,7 @@
 //! The migrations run up, down and up again, on SQLite and (in `.ci/run`)
 //! PostgreSQL, and leave every table of the domain in place.
 
-mod common;
+use crate::common;
 
 use finsam_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};

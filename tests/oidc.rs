@@ -3,7 +3,7 @@
 //! national), keys that rotate, a flood of unknown key ids, roles a provider
 //! may not grant, every kind of bad token, and a provider that is down.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

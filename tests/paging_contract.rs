@@ -15,7 +15,7 @@
 //! totals shared by several insatser) and empty keys (no start date, no
 //! budget), which is where keyset conditions go wrong.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -4,7 +4,7 @@
 //! unknown förbund, a missing row, an empty list, a bad value — and however
 //! early the input would otherwise fail.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 //! process, and a second server process on the same database sees it
 //! within a second (its watcher polls the change counter).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

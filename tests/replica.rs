@@ -2,7 +2,7 @@
 //! (and their answers) go to the primary. Here the "replica" is a second
 //! database that does not follow the primary, so where a read went shows.
 
-mod common;
+use crate::common;
 
 use common::{Spawn, TestApp};
 use finsam_api::auth::Role;

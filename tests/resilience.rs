@@ -2,7 +2,7 @@
 //! that stops answering (an SQLite file locked past its busy timeout, a
 //! PostgreSQL server stopped under the running service), and readiness.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! may be sorted in, not through page cursors, not through counts under a
 //! filter, not through the difference between a hidden and a missing row.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::{Spawn, TestApp, error_code, error_field};

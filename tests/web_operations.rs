@@ -3,7 +3,7 @@
 //! variables of its `# example:` line, without a single error. A schema
 //! change that breaks the app fails here.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{Value, json};

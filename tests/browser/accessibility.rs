@@ -6,9 +6,9 @@
 use finsam_api::auth::Role;
 use serde_json::json;
 
-use super::common::TestApp;
 use super::forms::sign_in;
 use super::{assert_accessible, open, open_browser, script, start_driver};
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn every_page_and_form_at_both_widths_signed_in_and_out() {

@@ -13,8 +13,8 @@ use fantoccini::{Client, Locator};
 use finsam_api::auth::Role;
 use serde_json::{Value, json};
 
-use super::common::TestApp;
 use super::{both_widths, open, open_browser, script, sign_in_at, start_driver, text_of, wait_for};
+use crate::common::TestApp;
 
 /// Signs in with `token` and waits until the app has left the login page.
 pub(super) async fn sign_in(browser: &Client, base: &str, token: &str) {
@@ -754,7 +754,7 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
     let Some((driver, chromium)) = start_driver().await else {
         return;
     };
-    let app = TestApp::spawn_with(super::common::Spawn {
+    let app = TestApp::spawn_with(crate::common::Spawn {
         today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
         ..Default::default()
     })

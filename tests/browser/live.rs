@@ -9,9 +9,9 @@ use fantoccini::Client;
 use finsam_api::auth::Role;
 use serde_json::{Value, json};
 
-use super::common::TestApp;
 use super::forms::{field, sign_in};
 use super::{both_widths, open, open_browser, script, start_driver, text_of};
+use crate::common::TestApp;
 
 /// Waits until the page's main text holds `text` (it arrives over the
 /// page's WebSocket, with no reload).

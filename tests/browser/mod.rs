@@ -10,8 +10,6 @@
 //! `FINSAM_REQUIRE_BROWSER` is set (`.ci/run` sets it): then it fails.
 
 mod accessibility;
-#[path = "../common/mod.rs"]
-mod common;
 mod forms;
 mod live;
 
@@ -19,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use crate::common;
+use crate::common::TestApp;
 use fantoccini::{Client, ClientBuilder, Locator};
 use finsam_api::auth::Role;
 use serde_json::{Value, json};
