@@ -25,11 +25,7 @@ impl EntityQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Forbund>> {
-        Ok(crate::graphql::reference(ctx)
-            .await?
-            .forbund_by_slug(&slug)
-            .cloned()
-            .map(Forbund))
+        Forbund::by_slug(ctx, &slug).await
     }
 
     /// An insats by id, if the caller may see it (null as for a missing one).

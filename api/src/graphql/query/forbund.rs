@@ -18,11 +18,7 @@ impl ForbundQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Forbund>> {
-        Ok(crate::graphql::reference(ctx)
-            .await?
-            .forbund_by_slug(&slug)
-            .cloned()
-            .map(Forbund))
+        Forbund::by_slug(ctx, &slug).await
     }
 
     /// The directory of förbund in slug order; public.

@@ -46,11 +46,7 @@ impl AuditEntry {
     /// The förbund whose log the entry belongs to.
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.forbund_id {
-            Some(id) => Ok(crate::graphql::reference(ctx)
-                .await?
-                .forbund_by_id(id)
-                .cloned()
-                .map(Forbund)),
+            Some(id) => Forbund::by_id(ctx, id).await,
             None => Ok(None),
         }
     }

@@ -10,15 +10,6 @@ use crate::domain::dso_ring::{self, Link};
 use crate::graphql::services;
 use crate::service;
 
-pub(super) async fn forbund_by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Forbund> {
-    crate::graphql::reference(ctx)
-        .await?
-        .forbund_by_id(id)
-        .cloned()
-        .map(Forbund)
-        .ok_or_else(|| async_graphql::Error::new("förbund not found"))
-}
-
 /// The förbund of `order`, in that order, in one batch.
 async fn in_order(ctx: &Context<'_>, order: &[i32]) -> async_graphql::Result<Vec<Forbund>> {
     let snapshot = crate::graphql::reference(ctx).await?;
@@ -124,7 +115,7 @@ pub struct DsoMember(pub dso_member::Model);
 #[Object]
 impl DsoMember {
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.forbund_id).await
+        Forbund::referred(ctx, self.0.forbund_id).await
     }
 
     async fn joined_on(&self) -> Option<Date> {
@@ -186,12 +177,12 @@ impl DsoAssignment {
 
     /// The förbund whose DSO serves.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.provider_id).await
+        Forbund::referred(ctx, self.0.provider_id).await
     }
 
     /// The förbund served.
     async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.recipient_id).await
+        Forbund::referred(ctx, self.0.recipient_id).await
     }
 
     async fn valid_from(&self) -> Date {
@@ -306,11 +297,11 @@ pub struct DsoServiceChange(pub Link);
 #[Object]
 impl DsoServiceChange {
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.provider).await
+        Forbund::referred(ctx, self.0.provider).await
     }
 
     async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.recipient).await
+        Forbund::referred(ctx, self.0.recipient).await
     }
 
     async fn valid_from(&self) -> Date {
@@ -340,7 +331,7 @@ pub struct DsoChange(
 #[Object]
 impl DsoChange {
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.forbund_id).await
+        Forbund::referred(ctx, self.0.forbund_id).await
     }
 
     async fn joined_on(&self) -> Option<Date> {
@@ -359,7 +350,7 @@ impl DsoChange {
     /// Who serves the leaver's recipient from the day after the last day.
     async fn taken_over_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.taken_over_by {
-            Some(id) => Ok(Some(forbund_by_id(ctx, id).await?)),
+            Some(id) => Ok(Some(Forbund::referred(ctx, id).await?)),
             None => Ok(None),
         }
     }
@@ -367,7 +358,7 @@ impl DsoChange {
     /// The förbund the leaver served, which gets a new DSO.
     async fn handed_over(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.handed_over {
-            Some(id) => Ok(Some(forbund_by_id(ctx, id).await?)),
+            Some(id) => Ok(Some(Forbund::referred(ctx, id).await?)),
             None => Ok(None),
         }
     }

@@ -6,7 +6,6 @@ use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 
-use super::dso::forbund_by_id;
 use super::{Date, Forbund};
 use crate::graphql::services;
 use crate::service::dso::{ProposalView, RingRequest};
@@ -55,7 +54,7 @@ pub struct DsoProposalParty(pub finsam_entity::dso_proposal_party::Model);
 #[Object]
 impl DsoProposalParty {
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        forbund_by_id(ctx, self.0.forbund_id).await
+        Forbund::referred(ctx, self.0.forbund_id).await
     }
 
     async fn answer(&self) -> DsoProposalAnswer {
@@ -102,7 +101,7 @@ impl DsoProposal {
     /// whose scope changes); null for a new order.
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.proposal.forbund_id {
-            Some(id) => Ok(Some(forbund_by_id(ctx, id).await?)),
+            Some(id) => Ok(Some(Forbund::referred(ctx, id).await?)),
             None => Ok(None),
         }
     }
@@ -110,7 +109,7 @@ impl DsoProposal {
     /// The förbund that asked for it.
     async fn proposed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.proposal.proposed_by_forbund_id {
-            Some(id) => Ok(Some(forbund_by_id(ctx, id).await?)),
+            Some(id) => Ok(Some(Forbund::referred(ctx, id).await?)),
             None => Ok(None),
         }
     }

@@ -103,6 +103,36 @@ impl From<forbund::Model> for Forbund {
     }
 }
 
+/// Förbund are read from the request's snapshot of the reference data (one
+/// read per request, not one per field).
+impl Forbund {
+    pub(crate) async fn by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Self>> {
+        Ok(crate::graphql::reference(ctx)
+            .await?
+            .forbund_by_id(id)
+            .cloned()
+            .map(Forbund))
+    }
+
+    pub(crate) async fn by_slug(
+        ctx: &Context<'_>,
+        slug: &str,
+    ) -> async_graphql::Result<Option<Self>> {
+        Ok(crate::graphql::reference(ctx)
+            .await?
+            .forbund_by_slug(slug)
+            .cloned()
+            .map(Forbund))
+    }
+
+    /// The förbund a row refers to by foreign key: it exists.
+    pub(crate) async fn referred(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Self> {
+        Self::by_id(ctx, id)
+            .await?
+            .ok_or_else(|| async_graphql::Error::new("förbund not found"))
+    }
+}
+
 #[Object]
 impl Forbund {
     /// The förbund's id in this service; in a federated graph förbund are
@@ -324,11 +354,7 @@ impl Forbund {
     /// The förbund this one merged into.
     async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
         match self.0.successor_id {
-            Some(id) => Ok(crate::graphql::reference(ctx)
-                .await?
-                .forbund_by_id(id)
-                .cloned()
-                .map(Forbund)),
+            Some(id) => Forbund::by_id(ctx, id).await,
             None => Ok(None),
         }
     }

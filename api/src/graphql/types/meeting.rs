@@ -20,11 +20,7 @@ impl Meeting {
     }
 
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
-        Ok(crate::graphql::reference(ctx)
-            .await?
-            .forbund_by_id(self.0.forbund_id)
-            .cloned()
-            .map(Forbund))
+        Forbund::by_id(ctx, self.0.forbund_id).await
     }
 
     /// BOARD, or INTERIM_BOARD for a förbund being formed.

@@ -18,11 +18,13 @@
 
 use chrono::NaiveDate;
 use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
-use serde::{Deserialize, Serialize};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::Serialize;
 
-use super::proposals::{ACCEPTED, PENDING, log_proposal};
-use super::{Applied, JoinInput, RingChange};
+use super::RingChange;
+use super::request::{
+    ACCEPTED, PENDING, RingRequest, day_field, effective_on, log_proposal, log_to_each, parties,
+};
 use crate::auth::Caller;
 use crate::auth::Role;
 use crate::auth::policy::{self, Action};
@@ -30,115 +32,6 @@ use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
-
-/// A change to the ring as asked: what a proposal keeps, and applies as
-/// asked or not at all.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum RingRequest {
-    Join(JoinInput),
-    Leave {
-        agreement: Option<i32>,
-        forbund: String,
-        notice_received_on: NaiveDate,
-    },
-    Scope {
-        agreement: Option<i32>,
-        forbund: String,
-        scope_percent: f64,
-        from: NaiveDate,
-    },
-    Rearrange {
-        agreement: Option<i32>,
-        from: NaiveDate,
-        order: Vec<String>,
-    },
-}
-
-impl RingRequest {
-    fn kind(&self) -> &'static str {
-        match self {
-            RingRequest::Join(_) => "JOIN",
-            RingRequest::Leave { .. } => "LEAVE",
-            RingRequest::Scope { .. } => "SCOPE",
-            RingRequest::Rearrange { .. } => "REARRANGE",
-        }
-    }
-
-    /// The förbund whose admin may ask for it; none for a new order, which
-    /// only a network admin may ask for.
-    fn forbund(&self) -> Option<&str> {
-        match self {
-            RingRequest::Join(j) => Some(&j.forbund),
-            RingRequest::Leave { forbund, .. } | RingRequest::Scope { forbund, .. } => {
-                Some(forbund)
-            }
-            RingRequest::Rearrange { .. } => None,
-        }
-    }
-
-    /// Works the change out in `txn`, writing it there.
-    pub(super) async fn apply_in(&self, txn: &DatabaseTransaction) -> ApiResult<Applied> {
-        match self {
-            RingRequest::Join(input) => super::join::join_in(txn, input).await,
-            RingRequest::Leave {
-                agreement,
-                forbund,
-                notice_received_on,
-            } => super::leave::leave_in(txn, *agreement, forbund, *notice_received_on, true).await,
-            RingRequest::Scope {
-                agreement,
-                forbund,
-                scope_percent,
-                from,
-            } => super::scope::set_scope_in(txn, *agreement, forbund, *scope_percent, *from).await,
-            RingRequest::Rearrange {
-                agreement,
-                from,
-                order,
-            } => super::rearrange::rearrange_in(txn, *agreement, *from, order).await,
-        }
-    }
-}
-
-/// The first day a change changes anything: the day after a leaver's last
-/// day, else the day it is asked from.
-pub(super) fn effective_on(request: &RingRequest, change: &RingChange) -> NaiveDate {
-    match request {
-        RingRequest::Join(j) => j.from,
-        RingRequest::Leave { .. } => change
-            .last_day
-            .and_then(|d| d.succ_opt())
-            .unwrap_or(NaiveDate::MAX),
-        RingRequest::Scope { from, .. } | RingRequest::Rearrange { from, .. } => *from,
-    }
-}
-
-/// The field that names the change's first day, for an error about it.
-fn day_field(request: &RingRequest) -> &'static str {
-    match request {
-        RingRequest::Leave { .. } => "noticeReceivedOn",
-        _ => "from",
-    }
-}
-
-/// The förbund whose DSO the change gives, takes away or alters: the
-/// recipients of every assignment it ends or begins, and the förbund it is
-/// about when that one joins or leaves. Sorted, each once.
-pub(super) fn parties(change: &RingChange, request: &RingRequest) -> Vec<i32> {
-    let mut ids: Vec<i32> = change
-        .ended
-        .iter()
-        .chain(change.started.iter())
-        .map(|l| l.recipient)
-        .collect();
-    if matches!(request, RingRequest::Join(_) | RingRequest::Leave { .. }) {
-        ids.push(change.forbund_id);
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
 
 /// What became of a request: applied, or waiting as a proposal.
 pub struct Outcome {
@@ -275,37 +168,6 @@ pub(super) async fn own_forbund_id<C: ConnectionTrait>(
             .map(|f| f.id),
         None => None,
     })
-}
-
-/// The applied change, in the log of every förbund it touches.
-pub(super) async fn log_to_each(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    parties: &[i32],
-    applied: &Applied,
-    proposal: Option<i32>,
-) -> ApiResult<()> {
-    let after = serde_json::json!({ "change": applied.after, "proposal": proposal });
-    let mut logs: Vec<Option<i32>> = parties.iter().copied().map(Some).collect();
-    if logs.is_empty() {
-        logs.push(None);
-    }
-    for forbund_id in logs {
-        audit::record(
-            txn,
-            caller,
-            Change::updated(
-                applied.operation,
-                applied.entity,
-                applied.entity_id,
-                forbund_id,
-                &applied.before,
-                &after,
-            ),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// correctDsoRingHistory (network_admin): the ring's order from a day in the

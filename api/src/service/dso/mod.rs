@@ -9,7 +9,8 @@
 //! the ring stays the same). Changes: `change` (what a change does and the
 //! checks every change passes), `leave`, `join`, `scope`, `rearrange` and
 //! `new_agreement`; `consent` decides whether a change is applied or waits
-//! as a proposal for the förbund whose DSO it changes.
+//! as a proposal for the förbund whose DSO it changes, `proposals` answers
+//! and applies one, and `request` is what the two share.
 
 mod agreements;
 mod change;
@@ -20,6 +21,7 @@ mod lookups;
 mod new_agreement;
 mod proposals;
 mod rearrange;
+mod request;
 mod ring_data;
 mod schedule;
 mod scope;
@@ -29,13 +31,14 @@ pub use agreements::{agreements, resolve_agreement};
 pub(crate) use change::write_links;
 pub use change::{Applied, RingChange};
 use change::{check, check_contact, check_scope, ring_invalid};
-pub use consent::{Outcome, RingRequest, correct_history, request};
+pub use consent::{Outcome, correct_history, request};
 pub use join::JoinInput;
 pub use leave::leave_preview;
 use lookups::names;
 pub use lookups::{RingView, active_for_many, dso_for, ring, served_by};
 pub use new_agreement::{agreement_row, create_agreement};
 pub use proposals::{ProposalView, answer, decide, proposal, proposals};
+pub use request::RingRequest;
 pub use ring_data::RingData;
 use ring_data::{months, to_link};
 pub use schedule::{SchedulePeriod, schedule};

@@ -8,42 +8,16 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use serde::Serialize;
 
-use super::consent::{RingRequest, effective_on, log_to_each, parties};
+use super::request::{
+    ACCEPTED, APPLIED, DECLINED, EXPIRED, FAILED, PENDING, RingRequest, effective_on, log_proposal,
+    log_to_each, parties,
+};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
-
-pub const PENDING: &str = "PENDING";
-pub const ACCEPTED: &str = "ACCEPTED";
-pub const DECLINED: &str = "DECLINED";
-pub const APPLIED: &str = "APPLIED";
-pub const EXPIRED: &str = "EXPIRED";
-pub const FAILED: &str = "FAILED";
-
-/// A step of a proposal, in the log of every party.
-pub(super) async fn log_proposal<A: Serialize>(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    operation: &str,
-    proposal: i32,
-    parties: &[i32],
-    what: &A,
-) -> ApiResult<()> {
-    for party in parties {
-        audit::record(
-            txn,
-            caller,
-            Change::created(operation, "DsoProposal", proposal, Some(*party), what),
-        )
-        .await?;
-    }
-    Ok(())
-}
 
 /// A proposal with its parties' answers.
 #[derive(Debug, Clone)]
