@@ -14,6 +14,9 @@ pub struct Model {
     pub answer: String,
     pub answered_by: Option<String>,
     pub answered_at: Option<DateTimeUtc>,
+    /// What the proposal does to this förbund, as JSON (the assignments it
+    /// begins and ends for it); null for one made before this was kept.
+    pub effect: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -12,6 +12,7 @@ mod m20261126_000006_order_indexes;
 mod m20261126_000007_search_vocabulary;
 mod m20261201_000008_dso_proposals;
 mod m20261202_000009_record_history;
+mod m20261205_000010_proposal_effects;
 mod spec;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_search_vocabulary::Migration),
             Box::new(m20261201_000008_dso_proposals::Migration),
             Box::new(m20261202_000009_record_history::Migration),
+            Box::new(m20261205_000010_proposal_effects::Migration),
         ]
     }
 }

@@ -841,6 +841,12 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
         waiting.contains("Samordningsförbundet Värend vill gå med"),
         "{waiting}"
     );
+    // Each party is shown what the change does to it: what it accepts.
+    assert!(
+        waiting.contains("får Samordningsförbundet Värend som dataskyddsombud från 2027-01-01"),
+        "{waiting}"
+    );
+    both_widths(&browser, "dso-proposal-parties", None).await;
     browser
         .find(Locator::XPath(
             "//section[contains(@class,'proposals')]//button[normalize-space(.)='Avslå']",

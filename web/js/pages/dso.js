@@ -98,7 +98,7 @@ async function proposals(forbund, members) {
               h(
                 "ul",
                 { class: "parties" },
-                p.parties.map((party) => h("li", {}, `${party.forbund.name} ${label("answer", party.answer)}`)),
+                p.parties.map((party) => h("li", {}, partyLine(party))),
               ),
               open
                 ? h(
@@ -114,6 +114,21 @@ async function proposals(forbund, members) {
         )
       : h("p", {}, "Inga förslag gäller förbundet."),
   );
+}
+
+/**
+ * A party of a proposal, its answer, and what the proposal does to it: the
+ * DSO it gets and whom it will serve. That is what it accepts; the proposal
+ * is applied only if it still does exactly that.
+ */
+function partyLine(party) {
+  const own = party.begins.find((b) => b.recipient.slug === party.forbund.slug);
+  const parts = [`${party.forbund.name} ${label("answer", party.answer)}`];
+  if (party.newDso) {
+    parts.push(`får ${party.newDso.name} som dataskyddsombud${own ? ` från ${own.validFrom}` : ""}`);
+  }
+  if (party.willServe) parts.push(`blir dataskyddsombud för ${party.willServe.name}`);
+  return parts.join(" – ");
 }
 
 /**
@@ -149,7 +164,7 @@ async function networkDecisions(members) {
               "li",
               { class: "proposal" },
               h("p", {}, h("strong", {}, label("proposalKind", p.kind)), `: ${asked(p, names)}`),
-              h("ul", { class: "parties" }, p.parties.map((party) => h("li", {}, `${party.forbund.name} ${label("answer", party.answer)}`))),
+              h("ul", { class: "parties" }, p.parties.map((party) => h("li", {}, partyLine(party)))),
               h(
                 "div",
                 { class: "actions" },

@@ -44,7 +44,7 @@ impl Member {
 
 /// One assignment: `provider`'s DSO serves `recipient` from `from` through
 /// `to` (open when `None`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub provider: Id,
     pub recipient: Id,

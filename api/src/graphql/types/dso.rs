@@ -5,8 +5,9 @@ use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_assignment, dso_member};
 
+use super::dso_proposal::DsoServiceChange;
 use super::{Date, Forbund};
-use crate::domain::dso_ring::{self, Link};
+use crate::domain::dso_ring;
 use crate::graphql::services;
 use crate::service;
 
@@ -288,36 +289,6 @@ impl DsoRingPeriod {
             .cloned()
             .map(DsoAssignment)
             .collect()
-    }
-}
-
-/// An assignment a change ends early or begins.
-pub struct DsoServiceChange(pub Link);
-
-#[Object]
-impl DsoServiceChange {
-    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        Forbund::referred(ctx, self.0.provider).await
-    }
-
-    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
-        Forbund::referred(ctx, self.0.recipient).await
-    }
-
-    async fn valid_from(&self) -> Date {
-        Date(self.0.from)
-    }
-
-    async fn valid_to(&self) -> Option<Date> {
-        self.0.to.map(Date)
-    }
-
-    async fn scope_percent(&self) -> f64 {
-        self.0.scope
-    }
-
-    async fn contact(&self) -> &str {
-        &self.0.contact
     }
 }
 

@@ -7,8 +7,9 @@ use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 
 use super::{Date, Forbund};
+use crate::domain::dso_ring::Link;
 use crate::graphql::services;
-use crate::service::dso::{ProposalView, RingRequest};
+use crate::service::dso::{PartyEffect, ProposalView, RingRequest};
 
 /// What a proposal would change.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -67,6 +68,45 @@ impl DsoProposalParty {
 
     async fn answered_at(&self) -> Option<DateTime<Utc>> {
         self.0.answered_at
+    }
+
+    /// The förbund whose DSO serves this one from the change on, if the
+    /// change gives it a new one: what it is asked to accept.
+    async fn new_dso(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        match self.effect().and_then(|e| e.new_dso(self.0.forbund_id)) {
+            Some(id) => Ok(Some(Forbund::referred(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The förbund this one's DSO serves from the change on, if that begins.
+    async fn will_serve(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        match self.effect().and_then(|e| e.will_serve(self.0.forbund_id)) {
+            Some(id) => Ok(Some(Forbund::referred(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The assignments the change begins that this förbund provides or
+    /// receives. The proposal is applied on the parties' word only if it
+    /// still begins and ends exactly these.
+    async fn begins(&self) -> Vec<DsoServiceChange> {
+        self.effect()
+            .map(|e| e.begins.into_iter().map(DsoServiceChange).collect())
+            .unwrap_or_default()
+    }
+
+    /// The assignments of this förbund the change ends, with their new last day.
+    async fn ends(&self) -> Vec<DsoServiceChange> {
+        self.effect()
+            .map(|e| e.ends.into_iter().map(DsoServiceChange).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl DsoProposalParty {
+    fn effect(&self) -> Option<PartyEffect> {
+        PartyEffect::kept(&self.0)
     }
 }
 
@@ -209,3 +249,33 @@ pub struct DsoProposalTotal {
 }
 
 pub type DsoProposalConnection = Connection<String, DsoProposal, DsoProposalTotal, EmptyFields>;
+
+/// An assignment a change ends early or begins.
+pub struct DsoServiceChange(pub Link);
+
+#[Object]
+impl DsoServiceChange {
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
+        Forbund::referred(ctx, self.0.provider).await
+    }
+
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Forbund> {
+        Forbund::referred(ctx, self.0.recipient).await
+    }
+
+    async fn valid_from(&self) -> Date {
+        Date(self.0.from)
+    }
+
+    async fn valid_to(&self) -> Option<Date> {
+        self.0.to.map(Date)
+    }
+
+    async fn scope_percent(&self) -> f64 {
+        self.0.scope
+    }
+
+    async fn contact(&self) -> &str {
+        &self.0.contact
+    }
+}

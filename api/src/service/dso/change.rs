@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_assignment};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait, Set,
+};
 use serde::Serialize;
 
 use super::{RingData, names, to_link};
@@ -112,6 +115,13 @@ pub(crate) async fn write_links<C: ConnectionTrait>(
                     if l.to != old.to {
                         ended.push(l.clone());
                     }
+                    // The same assignment on new terms from its first day:
+                    // the recipient's DSO changes as surely as with a new
+                    // assignment, so it is one that begins (and its
+                    // recipient a party whose consent it needs).
+                    if (l.scope - old.scope).abs() > 1e-9 || l.contact != old.contact {
+                        started.push(l.clone());
+                    }
                     let mut active: dso_assignment::ActiveModel = row.clone().into();
                     active.valid_to = Set(l.to);
                     active.scope_percent = Set(l.scope);
@@ -148,6 +158,25 @@ pub(crate) async fn write_links<C: ConnectionTrait>(
     }
     Ok((ended, started))
 }
+
+/// Begins a transaction for a change to the ring (or an answer to a
+/// proposal), one at a time: the checks that a change fits hold only against
+/// a ring nobody else is changing meanwhile. SQLite's write transactions
+/// already run one at a time (`BEGIN IMMEDIATE`); PostgreSQL's READ COMMITTED
+/// lets two run side by side, so each first takes a transaction-scoped
+/// advisory lock, and every statement after it reads the ring as the other
+/// left it (DESIGN.md, "Consent").
+pub(super) async fn begin_ring_change(db: &DatabaseConnection) -> ApiResult<DatabaseTransaction> {
+    let txn = crate::db::begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({RING_LOCK})"))
+            .await?;
+    }
+    Ok(txn)
+}
+
+/// The advisory lock key of ring changes ("DSO" in ASCII).
+const RING_LOCK: i64 = 0x44_53_4f;
 
 /// Checks the derived schedule from `from` on; refuses with the member at fault.
 pub(super) async fn check<C: ConnectionTrait>(

@@ -21,10 +21,11 @@ use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
-use super::RingChange;
 use super::request::{
-    ACCEPTED, PENDING, RingRequest, day_field, effective_on, log_proposal, log_to_each, parties,
+    ACCEPTED, PENDING, PartyEffect, RingRequest, day_field, effective_on, log_proposal,
+    log_to_each, parties, touched,
 };
+use super::{RingChange, begin_ring_change};
 use crate::auth::Caller;
 use crate::auth::Role;
 use crate::auth::policy::{self, Action};
@@ -56,7 +57,7 @@ pub async fn request(
         None => policy::require(&caller.principal, Action::ManageNetwork)?,
     }
     let today = cx.clock.today();
-    let txn = begin_write(&cx.db).await?;
+    let txn = begin_ring_change(&cx.db).await?;
     let applied = request.apply_in(&txn).await?;
     let first_day = effective_on(&request, &applied.change);
     if first_day < today {
@@ -110,6 +111,8 @@ pub async fn request(
         } else {
             (PENDING, None, None)
         };
+        // What it does to this förbund, as it is shown and accepted.
+        let effect = PartyEffect::of(&change, *party);
         crate::service::insert_new(
             &txn,
             at,
@@ -119,6 +122,9 @@ pub async fn request(
                 answer: Set(answer.into()),
                 answered_by: Set(by),
                 answered_at: Set(when),
+                effect: Set(Some(
+                    serde_json::to_string(&effect).map_err(anyhow::Error::from)?,
+                )),
                 ..Default::default()
             },
         )
@@ -136,7 +142,7 @@ pub async fn request(
         caller,
         "proposeDsoRingChange",
         proposal.id,
-        &parties,
+        &touched(&change, &parties),
         &note,
     )
     .await?;
@@ -183,7 +189,7 @@ pub async fn correct_history(
 ) -> ApiResult<RingChange> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
     let reason = crate::record::text("reason", reason, 2_000)?;
-    let txn = begin_write(&cx.db).await?;
+    let txn = begin_ring_change(&cx.db).await?;
     let applied = super::rearrange::rearrange_in(&txn, agreement, from, &order).await?;
     let ids = slugs_to_ids(&txn, &order).await?;
     let mut parties = parties(
@@ -195,8 +201,7 @@ pub async fn correct_history(
         },
     );
     parties.extend(ids);
-    parties.sort_unstable();
-    parties.dedup();
+    let parties = touched(&applied.change, &parties);
     let after = serde_json::json!({ "from": from, "order": order, "reason": reason });
     for forbund_id in &parties {
         audit::record(

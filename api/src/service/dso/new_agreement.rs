@@ -7,7 +7,6 @@ use sea_orm::Set;
 use super::{RingData, check, check_contact, write_links};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::db::begin_write;
 use crate::domain::dso_ring::{self, Member};
 use crate::error::{ApiError, ApiResult};
 use crate::record::dso::{AgreementTerms, NewAgreement};
@@ -39,7 +38,7 @@ pub async fn create_agreement(
 ) -> ApiResult<dso_agreement::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
     let terms = input.terms.checked()?;
-    let txn = begin_write(&cx.db).await?;
+    let txn = super::begin_ring_change(&cx.db).await?;
     let at = now();
     let agreement = crate::service::insert_new(&txn, at, agreement_row(&terms, None)).await?;
     let mut members = Vec::new();

@@ -10,12 +10,11 @@ use sea_orm::{
 };
 
 use super::request::{
-    ACCEPTED, APPLIED, DECLINED, EXPIRED, FAILED, PENDING, RingRequest, effective_on, log_proposal,
-    log_to_each, parties,
+    ACCEPTED, APPLIED, DECLINED, EXPIRED, FAILED, PENDING, PartyEffect, RingRequest, effective_on,
+    log_proposal, log_to_each, parties,
 };
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::service::{ServiceContext, now};
 
@@ -204,7 +203,7 @@ pub async fn answer(
         },
     )?;
     let today = cx.clock.today();
-    let txn = begin_write(&cx.db).await?;
+    let txn = super::begin_ring_change(&cx.db).await?;
     let view = proposal(&txn, caller, id)
         .await?
         .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))?;
@@ -270,7 +269,7 @@ pub async fn decide(
 ) -> ApiResult<ProposalView> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
     let today = cx.clock.today();
-    let txn = begin_write(&cx.db).await?;
+    let txn = super::begin_ring_change(&cx.db).await?;
     let view = load(&txn, id)
         .await?
         .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))?;
@@ -354,9 +353,23 @@ async fn settle(
             .collect(),
         _ => vec![],
     };
-    let worked = if unasked.is_empty() {
-        worked
-    } else {
+    // Each party accepted what the proposal showed it would do to that
+    // party; worked out again, it must do exactly that (issue: a leave that
+    // would now hand its recipient to a DSO it never agreed to).
+    let changed: Vec<i32> = match (&worked, consent) {
+        (Ok(applied), Consent::EveryParty) => view
+            .parties
+            .iter()
+            .filter(|party| {
+                PartyEffect::kept(party).is_none_or(|kept| {
+                    !kept.same_as(&PartyEffect::of(&applied.change, party.forbund_id))
+                })
+            })
+            .map(|party| party.forbund_id)
+            .collect(),
+        _ => vec![],
+    };
+    let worked = if !unasked.is_empty() {
         let names = slugs_of(&savepoint, &unasked).await?;
         Err(ApiError::Conflict(format!(
             "the ring has changed since it was proposed: it would now also change the DSO of {}, who were not asked",
@@ -366,6 +379,19 @@ async fn settle(
                 .collect::<Vec<_>>()
                 .join(", ")
         )))
+    } else if !changed.is_empty() {
+        let names = slugs_of(&savepoint, &changed).await?;
+        Err(ApiError::Conflict(format!(
+            "the ring has changed since it was proposed: it would now do to {} something other \
+             than what was accepted (a DSO or an assignment not in the proposal); propose it again",
+            names
+                .iter()
+                .map(|(_, slug)| slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    } else {
+        worked
     };
     match (worked, first_day) {
         (Ok(applied), Some(day)) if day >= today => {

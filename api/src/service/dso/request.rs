@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Applied, JoinInput, RingChange};
 use crate::auth::Caller;
+use crate::domain::dso_ring::Link;
 use crate::error::ApiResult;
 use crate::service::audit::{self, Change};
 
@@ -150,6 +151,90 @@ pub(super) fn parties(change: &RingChange, request: &RingRequest) -> Vec<i32> {
     ids
 }
 
+/// What a change does to one of its parties: the assignments it begins and
+/// ends that the party provides or receives — its new DSO, the förbund it
+/// will serve, what stops. This is what the party is shown and accepts; a
+/// proposal is applied on the parties' word only if, worked out again on the
+/// ring as it then stands, it does exactly this to every one of them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PartyEffect {
+    pub begins: Vec<Link>,
+    pub ends: Vec<Link>,
+}
+
+impl PartyEffect {
+    pub(super) fn of(change: &RingChange, party: i32) -> Self {
+        let touching = |links: &[Link]| {
+            let mut mine: Vec<Link> = links
+                .iter()
+                .filter(|l| l.provider == party || l.recipient == party)
+                .cloned()
+                .collect();
+            mine.sort_by_key(|l| (l.from, l.provider, l.recipient));
+            mine
+        };
+        PartyEffect {
+            begins: touching(&change.started),
+            ends: touching(&change.ended),
+        }
+    }
+
+    /// The same assignments begun and ended: who serves whom, from and to
+    /// which day, at which scope (the contact address is the DSO's own).
+    pub(super) fn same_as(&self, other: &PartyEffect) -> bool {
+        let same = |a: &[Link], b: &[Link]| {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|(x, y)| {
+                    x.provider == y.provider
+                        && x.recipient == y.recipient
+                        && x.from == y.from
+                        && x.to == y.to
+                        && (x.scope - y.scope).abs() < 1e-9
+                })
+        };
+        same(&self.begins, &other.begins) && same(&self.ends, &other.ends)
+    }
+
+    /// The effect a party row keeps, if it keeps one.
+    pub fn kept(party: &finsam_entity::dso_proposal_party::Model) -> Option<Self> {
+        serde_json::from_str(party.effect.as_deref()?).ok()
+    }
+
+    /// The förbund whose DSO serves `party` from the change on, if the
+    /// change gives it one.
+    pub fn new_dso(&self, party: i32) -> Option<i32> {
+        self.begins
+            .iter()
+            .find(|l| l.recipient == party)
+            .map(|l| l.provider)
+    }
+
+    /// The förbund `party` serves from the change on, if that begins.
+    pub fn will_serve(&self, party: i32) -> Option<i32> {
+        self.begins
+            .iter()
+            .find(|l| l.provider == party)
+            .map(|l| l.recipient)
+    }
+}
+
+/// Every förbund a change touches: the providers and recipients of the
+/// assignments it begins or ends, and the förbund it is about. Each is told
+/// of it in its own log.
+pub(super) fn touched(change: &RingChange, parties: &[i32]) -> Vec<i32> {
+    let mut ids: Vec<i32> = change
+        .ended
+        .iter()
+        .chain(change.started.iter())
+        .flat_map(|l| [l.provider, l.recipient])
+        .chain(parties.iter().copied())
+        .chain(std::iter::once(change.forbund_id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// The applied change, in the log of every förbund it touches.
 pub(super) async fn log_to_each(
     txn: &DatabaseTransaction,
@@ -159,11 +244,7 @@ pub(super) async fn log_to_each(
     proposal: Option<i32>,
 ) -> ApiResult<()> {
     let after = serde_json::json!({ "change": applied.after, "proposal": proposal });
-    let mut logs: Vec<Option<i32>> = parties.iter().copied().map(Some).collect();
-    if logs.is_empty() {
-        logs.push(None);
-    }
-    for forbund_id in logs {
+    for forbund_id in touched(&applied.change, parties).into_iter().map(Some) {
         audit::record(
             txn,
             caller,
