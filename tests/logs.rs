@@ -53,7 +53,19 @@ async fn no_token_is_ever_logged() {
         )
         .await;
     assert!(body.get("errors").is_none(), "{body}");
-    let refused = app.gql_as(Some(&forged), "{ me { sub } }", json!({})).await;
+    // With a made-up X-Forwarded-For, from a peer that is no trusted proxy.
+    let refused: serde_json::Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("x-forwarded-for", "6.6.6.6")
+        .bearer_auth(&forged)
+        .json(&json!({ "query": "{ me { sub } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(
         refused["errors"][0]["extensions"]["code"],
         "UNAUTHENTICATED"
@@ -73,6 +85,16 @@ async fn no_token_is_ever_logged() {
         "the refusal is logged"
     );
     assert!(log.contains("access denied"), "the denial is logged");
+    // The log's client is the one the rate limit counts: the peer, not what
+    // the request claims.
+    assert!(
+        log.contains("http.client_ip=127.0.0.1"),
+        "the client is logged"
+    );
+    assert!(
+        !log.contains("6.6.6.6"),
+        "a forwarding header from an untrusted peer was believed"
+    );
     for token in [&valid, &forged] {
         let signature = token.rsplit('.').next().expect("signature");
         assert!(!log.contains(token.as_str()), "a token was logged");

@@ -101,6 +101,52 @@ async fn behind_a_trusted_proxy_each_client_is_counted_apart() {
         429,
         "a forged hop is not believed"
     );
+    // HAProxy's `option forwardfor` adds a line of its own below the one the
+    // client wrote: both lines are one list, and the client's is not believed.
+    for forged in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.append("x-forwarded-for", forged.parse().expect("header"));
+        headers.append("x-forwarded-for", "198.51.100.1".parse().expect("header"));
+        let status = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .headers(headers)
+            .json(&json!({ "query": "{ __typename }" }))
+            .send()
+            .await
+            .expect("send")
+            .status()
+            .as_u16();
+        assert_eq!(
+            status, 429,
+            "a forged first line ({forged}) is not the client"
+        );
+    }
+}
+
+/// Labels come from closed sets: a client that makes up HTTP methods does
+/// not make up metric series (each would be kept until restart).
+#[tokio::test]
+async fn made_up_methods_make_no_new_metric_series() {
+    let app = TestApp::spawn().await;
+    for i in 0..20 {
+        let method = reqwest::Method::from_bytes(format!("MADEUP{i:03}X").as_bytes())
+            .expect("a method token");
+        let status = app
+            .client
+            .request(method, format!("{}/graphql", app.address))
+            .send()
+            .await
+            .expect("send")
+            .status();
+        assert!(status.is_client_error(), "{status}");
+    }
+    let metrics = app.metrics().await;
+    assert!(
+        !metrics.contains("MADEUP"),
+        "a made-up method became a label"
+    );
+    assert!(metrics.contains(r#"method="OTHER""#), "counted as OTHER");
 }
 
 /// An SQLite file locked by another writer past `busy_timeout` is

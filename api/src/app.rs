@@ -265,9 +265,10 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
         let mut app = App::new()
             .app_data(web::Data::new(schema.clone()))
             .app_data(web::Data::from(state.clone()))
+            .app_data(web::Data::new(state.rate_limits.addresses.clone()))
             .wrap_fn(move |req, srv| {
                 let started = Instant::now();
-                let method = req.method().to_string();
+                let method = crate::metrics::method_label(req.method());
                 let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
                 let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
                 let metrics = metrics.clone();
@@ -280,7 +281,7 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
                     let status = res.status().as_u16().to_string();
                     metrics
                         .requests
-                        .with_label_values(&[method.as_str(), route.as_str(), status.as_str()])
+                        .with_label_values(&[method, route.as_str(), status.as_str()])
                         .inc();
                     metrics
                         .latency
@@ -304,7 +305,7 @@ fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server>
             // goes out as about 730 KB; a page of insatser as a fifth).
             .wrap(actix_web::middleware::Compress::default())
             .wrap(cors(&origins))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .route("/graphql", web::post().to(crate::endpoint::post))
             .route(
                 "/graphql/stream",
@@ -474,7 +475,9 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 async fn metrics_text(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
     use secrecy::ExposeSecret;
     use sha2::{Digest, Sha256};
-    let Some(token) = &state.settings.metrics.token else {
+    // An empty token is no token (`FINSAM__METRICS__TOKEN=` opens nothing).
+    let token = state.settings.metrics.token.as_ref();
+    let Some(token) = token.filter(|t| !t.expose_secret().trim().is_empty()) else {
         return HttpResponse::NotFound().body("not found");
     };
     let sent = req

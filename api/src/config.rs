@@ -101,9 +101,12 @@ pub struct RateLimitSettings {
     /// Signed-in callers, per token subject.
     pub signed_in_per_second: u32,
     pub signed_in_burst: u32,
-    /// Proxies (IP addresses) whose `X-Forwarded-For` names the client.
+    /// Proxies (IP addresses) whose forwarding header names the client.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// The header they write: `x-forwarded-for` or `forwarded` (RFC 7239).
+    #[serde(default)]
+    pub forwarded_header: crate::client_address::ForwardedHeader,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -11,6 +11,25 @@ use prometheus::{
     Registry, TextEncoder,
 };
 
+/// A request's method as a label: the standard methods by name, any other
+/// as `OTHER`. Labels come only from closed sets, so a client that makes up
+/// methods cannot make up series (each one would be kept until restart).
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "OTHER",
+    }
+}
+
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,

@@ -12,6 +12,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
+use crate::client_address::ClientAddresses;
 use crate::config::RateLimitSettings;
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
@@ -24,7 +25,8 @@ pub struct RateLimits {
     enabled: bool,
     anonymous: Keyed<IpAddr>,
     signed_in: Keyed<String>,
-    trusted_proxies: Vec<IpAddr>,
+    /// Who a request comes from (behind the trusted proxies).
+    pub addresses: ClientAddresses,
 }
 
 /// Who a request is counted against.
@@ -58,15 +60,7 @@ fn quota(per_second: u32, burst: u32) -> Quota {
 
 impl RateLimits {
     pub fn from_settings(settings: &RateLimitSettings) -> anyhow::Result<Self> {
-        let trusted_proxies = settings
-            .trusted_proxies
-            .iter()
-            .map(|p| {
-                p.parse().map_err(|_| {
-                    anyhow::anyhow!("rate_limit.trusted_proxies: {p:?} is not an IP address")
-                })
-            })
-            .collect::<anyhow::Result<_>>()?;
+        let addresses = ClientAddresses::new(&settings.trusted_proxies, settings.forwarded_header)?;
         Ok(RateLimits {
             enabled: settings.enabled,
             anonymous: RateLimiter::keyed(quota(
@@ -77,7 +71,7 @@ impl RateLimits {
                 settings.signed_in_per_second,
                 settings.signed_in_burst,
             )),
-            trusted_proxies,
+            addresses,
         })
     }
 
@@ -104,51 +98,10 @@ impl RateLimits {
         outcome.map_err(|not_until| not_until.wait_time_from(clock.now()))
     }
 
-    /// The client's address: the peer, or — when the peer is a trusted proxy
-    /// — the nearest address in `X-Forwarded-For` that is not one.
-    pub fn client_address(
-        &self,
-        peer: Option<IpAddr>,
-        forwarded_for: Option<&str>,
-    ) -> Option<IpAddr> {
-        client_address(&self.trusted_proxies, peer, forwarded_for)
-    }
-
-    /// `client_address` of a request.
+    /// The client's address of a request (`client_address`).
     pub fn address_of(&self, req: &actix_web::HttpRequest) -> Option<IpAddr> {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        self.client_address(req.peer_addr().map(|a| a.ip()), forwarded)
+        self.addresses.of(req)
     }
-}
-
-/// Walks `X-Forwarded-For` from the right (the hop nearest to us) while the
-/// hops are trusted proxies; a client can write anything on the left, so
-/// nothing beyond the first untrusted hop is believed.
-pub fn client_address(
-    trusted: &[IpAddr],
-    peer: Option<IpAddr>,
-    forwarded_for: Option<&str>,
-) -> Option<IpAddr> {
-    let mut address = peer?;
-    if !trusted.contains(&address) {
-        return Some(address);
-    }
-    let Some(header) = forwarded_for else {
-        return Some(address);
-    };
-    for hop in header.rsplit(',').take(32) {
-        let Ok(hop) = hop.trim().parse::<IpAddr>() else {
-            break;
-        };
-        address = hop;
-        if !trusted.contains(&hop) {
-            break;
-        }
-    }
-    Some(address)
 }
 
 #[cfg(test)]
@@ -160,39 +113,6 @@ mod tests {
     }
 
     #[test]
-    fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
-        // A client talking to us directly: its own address, whatever it claims.
-        assert_eq!(
-            client_address(&proxies, Some(ip("203.0.113.9")), Some("1.2.3.4")),
-            Some(ip("203.0.113.9"))
-        );
-        // Through our proxy: the address the proxy saw.
-        assert_eq!(
-            client_address(&proxies, Some(ip("10.0.0.1")), Some("198.51.100.7")),
-            Some(ip("198.51.100.7"))
-        );
-        // Through two proxies, with a forged hop on the left.
-        assert_eq!(
-            client_address(
-                &proxies,
-                Some(ip("10.0.0.1")),
-                Some("6.6.6.6, 198.51.100.7, 10.0.0.2")
-            ),
-            Some(ip("198.51.100.7"))
-        );
-        // A proxy without the header, or with garbage.
-        assert_eq!(
-            client_address(&proxies, Some(ip("10.0.0.1")), None),
-            Some(ip("10.0.0.1"))
-        );
-        assert_eq!(
-            client_address(&proxies, Some(ip("10.0.0.1")), Some("nonsense")),
-            Some(ip("10.0.0.1"))
-        );
-    }
-
-    #[test]
     fn a_burst_then_a_wait() {
         let limits = RateLimits::from_settings(&RateLimitSettings {
             enabled: true,
@@ -201,6 +121,7 @@ mod tests {
             signed_in_per_second: 1,
             signed_in_burst: 1,
             trusted_proxies: vec![],
+            forwarded_header: Default::default(),
         })
         .expect("limits");
         let client = ip("192.0.2.1");
