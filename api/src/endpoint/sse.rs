@@ -6,8 +6,9 @@
 //! header. For networks where WebSockets do not pass.
 //!
 //! A client that does not read stops the stream being polled: nothing is
-//! queued for it beyond the socket's buffer, and once it falls `live.queue`
-//! changes behind its subscription sends RELOAD (`graphql::subscription`).
+//! queued for it beyond the socket's buffer and one event, and when that
+//! event has waited `live.send_timeout_secs` the subscription ends and what
+//! it held is dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,35 +117,53 @@ async fn stream(
         request::to_request(query, params),
     );
     let ping_every = Duration::from_secs(state.settings.live.ping_interval_secs.max(1));
-    let stopping = state.live.stopping();
-    let events = responses
-        .map(|response| {
-            let data = serde_json::to_string(&response).unwrap_or_default();
-            Bytes::from(format!("event: next\ndata: {data}\n\n"))
-        })
-        .chain(futures_util::stream::once(std::future::ready(
-            Bytes::from_static(COMPLETE),
-        )));
-    // A comment line after each quiet interval keeps proxies from closing
-    // the stream and finds clients that are gone.
-    let state_left = (Box::pin(events), stopping, admitted, false);
-    let body = futures_util::stream::unfold(
-        state_left,
-        move |(mut events, mut stopping, admitted, done)| async move {
-            if done {
-                return None;
-            }
-            let (bytes, done) = tokio::select! {
+    let send_timeout = Duration::from_secs(state.settings.live.send_timeout_secs.max(1));
+    let mut stopping = state.live.stopping();
+    let mut events = Box::pin(responses.map(|response| {
+        let data = serde_json::to_string(&response).unwrap_or_default();
+        Bytes::from(format!("event: next\ndata: {data}\n\n"))
+    }));
+    // The subscription runs in a task of its own and hands each event to the
+    // response through a channel of one. A client that does not read stops
+    // the response being polled; its next event then waits, and after
+    // `live.send_timeout_secs` the task lets the client go, dropping the
+    // subscription and whatever it held (a replay, a change's earlier state)
+    // rather than keeping it for a reader that may never come — as the
+    // WebSocket does. A comment line after each quiet interval keeps proxies
+    // from closing the stream and finds clients that are gone.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(1);
+    actix_web::rt::spawn(async move {
+        loop {
+            let (bytes, last) = tokio::select! {
                 biased;
-                _ = live::stopped(&mut stopping) => {
-                    (Bytes::from_static(COMPLETE), true)
-                }
-                next = events.next() => (next?, false),
+                _ = sender.closed() => return,
+                _ = live::stopped(&mut stopping) => (Bytes::from_static(COMPLETE), true),
+                next = events.next() => match next {
+                    Some(bytes) => (bytes, false),
+                    None => (Bytes::from_static(COMPLETE), true),
+                },
                 _ = tokio::time::sleep(ping_every) => (Bytes::from_static(b":\n\n"), false),
             };
+            match tokio::time::timeout(send_timeout, sender.send(bytes)).await {
+                Ok(Ok(())) if !last => {}
+                Ok(_) => return,
+                Err(_) => {
+                    tracing::info!(
+                        "an SSE subscriber did not read within the send timeout; let go"
+                    );
+                    return;
+                }
+            }
+        }
+    });
+    // The connection counts against the client until its response is dropped.
+    let body = futures_util::stream::unfold(
+        (receiver, admitted),
+        |(mut receiver, admitted)| async move {
+            let bytes = receiver.recv().await?;
             Some((
                 Ok::<_, std::convert::Infallible>(bytes),
-                (events, stopping, admitted, done),
+                (receiver, admitted),
             ))
         },
     );
