@@ -55,7 +55,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        Self::build_with_clock(settings, Clock::System).await
+        let clock = Clock::System(settings.server.time_zone);
+        Self::build_with_clock(settings, clock).await
     }
 
     /// As `build`, with the day the rules see fixed (tests).

@@ -112,7 +112,8 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Import { kind, file } => {
             crate::telemetry::init(&settings.log);
-            let state = crate::app::prepare_state(settings, Clock::System).await?;
+            let clock = Clock::System(settings.server.time_zone);
+            let state = crate::app::prepare_state(settings, clock).await?;
             let caller = crate::auth::Caller::command_line();
             let written = crate::import::import(&state.service, &caller, kind, &file).await?;
             println!("{}: {written} rows loaded", file.display());
@@ -133,7 +134,8 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Schema { federation } => {
-            let state = crate::app::prepare_state(in_memory(settings), Clock::System).await?;
+            let clock = Clock::System(settings.server.time_zone);
+            let state = crate::app::prepare_state(in_memory(settings), clock).await?;
             let schema = crate::graphql::build_schema(Arc::new(state));
             if federation {
                 print!("{}", crate::graphql::federation_sdl(&schema));

@@ -132,6 +132,10 @@ pub struct ServerSettings {
     /// Origins allowed by CORS; "*" for any.
     #[serde(default)]
     pub cors_origins: Vec<String>,
+    /// The zone whose calendar says what "today" is: the day a DSO's
+    /// access begins, "nothing before today", the day a proposal expires.
+    #[serde(default = "stockholm")]
+    pub time_zone: chrono_tz::Tz,
     /// The secret page cursors are sealed with; rotating it makes old
     /// cursors invalid (a clear BAD_USER_INPUT).
     pub cursor_secret: SecretString,
@@ -190,6 +194,10 @@ pub struct AuthSettings {
 
 fn yes() -> bool {
     true
+}
+
+fn stockholm() -> chrono_tz::Tz {
+    chrono_tz::Europe::Stockholm
 }
 
 fn thirty() -> u64 {

@@ -405,9 +405,8 @@ async fn import_scenario(
     }
     let path = std::env::temp_dir().join(format!("finsam-bench-{}.csv", uuid::Uuid::new_v4()));
     std::fs::write(&path, csv)?;
-    let state =
-        finsam_api::app::prepare_state(settings.clone(), finsam_api::service::Clock::System)
-            .await?;
+    let clock = finsam_api::service::Clock::System(settings.server.time_zone);
+    let state = finsam_api::app::prepare_state(settings.clone(), clock).await?;
     let caller = finsam_api::auth::Caller::command_line();
     let started = Instant::now();
     let written = finsam_api::import::import(

@@ -132,7 +132,9 @@ impl TestApp {
         if let Some(configure) = options.configure {
             configure(&mut settings);
         }
-        let clock = options.today.map_or(Clock::System, Clock::Fixed);
+        let clock = options
+            .today
+            .map_or(Clock::System(settings.server.time_zone), Clock::Fixed);
         let app = Application::build_with_clock(settings.clone(), clock)
             .await
             .expect("build the application");

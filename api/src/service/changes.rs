@@ -146,8 +146,8 @@ impl Changes {
         let changes = Changes::new(db, settings.queue, settings.replay).await?;
         changes.watch();
         // A fixed day (tests) never begins another.
-        if matches!(clock, crate::service::Clock::System) {
-            tokio::spawn(follow_days(Arc::downgrade(&changes)));
+        if matches!(clock, crate::service::Clock::System(_)) {
+            tokio::spawn(follow_days(Arc::downgrade(&changes), clock));
         }
         Ok(changes)
     }
@@ -292,15 +292,12 @@ async fn newest(db: &DatabaseConnection) -> ApiResult<i32> {
         .unwrap_or(0))
 }
 
-/// At the start of each day (the system clock's, as `Clock::today`), the
+/// At the start of each day (in the clock's zone, as `Clock::today`), the
 /// assignments that begin. Holds nothing of the server while it waits.
-async fn follow_days(weak: Weak<Changes>) {
+async fn follow_days(weak: Weak<Changes>, clock: crate::service::Clock) {
     loop {
         let now = Utc::now();
-        let next = (now.date_naive() + chrono::Days::new(1))
-            .and_hms_opt(0, 0, 1)
-            .map(|t| t.and_utc())
-            .unwrap_or(now);
+        let next = clock.next_day_starts(now);
         let wait = (next - now).to_std().unwrap_or(Duration::from_secs(60));
         // Checked each minute too, so a stopped server's task ends.
         tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
@@ -310,7 +307,7 @@ async fn follow_days(weak: Weak<Changes>) {
         if Utc::now() < next {
             continue;
         }
-        if let Err(err) = changes.announce_day(Utc::now().date_naive()).await {
+        if let Err(err) = changes.announce_day(clock.today()).await {
             tracing::warn!(error = ?err, "could not read the assignments that begin today");
         }
     }

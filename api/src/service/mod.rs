@@ -62,16 +62,64 @@ pub struct ServiceContext {
 /// today). Fixed in tests so they can set the day.
 #[derive(Debug, Clone, Copy)]
 pub enum Clock {
-    System,
+    /// The system's clock, read as a calendar in a zone (`server.time_zone`,
+    /// Europe/Stockholm): a day begins at midnight there, not in UTC.
+    System(chrono_tz::Tz),
     Fixed(chrono::NaiveDate),
 }
 
 impl Clock {
     pub fn today(&self) -> chrono::NaiveDate {
+        self.day_of(Utc::now())
+    }
+
+    /// The day it is at `at`.
+    pub fn day_of(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
         match self {
-            Clock::System => Utc::now().date_naive(),
+            Clock::System(zone) => at.with_timezone(zone).date_naive(),
             Clock::Fixed(day) => *day,
         }
+    }
+
+    /// When the day after `at`'s begins (its first second, in UTC).
+    pub fn next_day_starts(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        let Clock::System(zone) = self else {
+            return DateTime::<Utc>::MAX_UTC;
+        };
+        let next = self.day_of(at) + chrono::Days::new(1);
+        next.and_hms_opt(0, 0, 1)
+            .and_then(|t| zone.from_local_datetime(&t).earliest())
+            .map_or(at + chrono::Duration::hours(1), |t| t.with_timezone(&Utc))
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::Clock;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    /// A Swedish day begins at midnight in Sweden: 23:30 UTC on 5 December
+    /// is already the 6th (CET), and 22:30 UTC on 30 June the 1st of July
+    /// (CEST).
+    #[test]
+    fn today_is_the_day_in_stockholm() {
+        let clock = Clock::System(chrono_tz::Europe::Stockholm);
+        let at = Utc.with_ymd_and_hms(2026, 12, 5, 23, 30, 0).unwrap();
+        assert_eq!(clock.day_of(at), day("2026-12-06"));
+        let at = Utc.with_ymd_and_hms(2026, 6, 30, 22, 30, 0).unwrap();
+        assert_eq!(clock.day_of(at), day("2026-07-01"));
+        let at = Utc.with_ymd_and_hms(2026, 12, 5, 22, 59, 0).unwrap();
+        assert_eq!(clock.day_of(at), day("2026-12-05"));
+        // The next day begins at Swedish midnight: 23:00 UTC in winter.
+        assert_eq!(
+            clock.next_day_starts(at),
+            Utc.with_ymd_and_hms(2026, 12, 5, 23, 0, 1).unwrap()
+        );
     }
 }
 
