@@ -68,7 +68,7 @@ fn any_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
             4 => any::<char>(),
-            2 => prop::sample::select(vec!['\r', '\n', ';', ',', '\\', ':', '"', ' ', '\u{a0}', '\u{2003}', 'å', 'ä', 'ö', '€', '😀']),
+            2 => prop::sample::select(vec!['\r', '\n', ';', ',', '\\', ':', '"', ' ', '\u{a0}', '\u{2003}', '\u{2028}', '\u{2029}', 'å', 'ä', 'ö', '€', '😀']),
             1 => Just('\u{0}'),
         ],
         1..120,
@@ -96,6 +96,8 @@ proptest! {
         let body = feed.strip_suffix("\r\n").expect("the feed ends a line");
         for line in body.split("\r\n") {
             prop_assert!(!line.contains('\r') && !line.contains('\n'), "a bare line break: {line:?}");
+            // Read as line breaks by common parsers: written as `\n`.
+            prop_assert!(!line.contains(['\u{2028}', '\u{2029}']), "a Unicode line break: {line:?}");
             prop_assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
         }
 

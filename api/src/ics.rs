@@ -19,12 +19,14 @@ const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nBEGIN:DAYLI
 /// client that breaks lines on CR would read as the end of the property — a
 /// way to inject events), so CR LF and a lone CR become LF; other control
 /// characters are not allowed in TEXT and are dropped.
+/// The Unicode line and paragraph separators (U+2028, U+2029), which common
+/// parsers read as line breaks too, are written as the line break they mean.
 /// Whitespace at the end of a value (any Unicode whitespace) carries nothing
 /// and is dropped, as many clients drop it on reading.
 pub fn text(value: &str) -> String {
     let kept: String = value
         .replace("\r\n", "\n")
-        .replace('\r', "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n")
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .collect();
