@@ -50,7 +50,10 @@ export function setQuery(params) {
 export function appPath(path) {
   try {
     const url = new URL(path || "/", location.origin);
-    return url.origin === location.origin ? url.pathname + url.search + url.hash : "/";
+    // `/.//evil.example` resolves to the path `//evil.example`, which a
+    // browser reads as another host: a path of this app starts with one `/`.
+    if (url.origin !== location.origin || /^[/\\]{2}/.test(url.pathname)) return "/";
+    return url.pathname + url.search + url.hash;
   } catch {
     return "/";
   }
