@@ -45,6 +45,7 @@ async fn production_shows_no_schema_and_metrics_only_to_their_token() {
     let app = TestApp::spawn_with(common::Spawn {
         configure: Some(Box::new(|s| {
             s.graphql.introspection = false;
+            s.server.graphiql = false;
             s.metrics.listen = None;
             s.metrics.token = Some(secrecy::SecretString::from("scrape-me"));
         })),
@@ -52,6 +53,16 @@ async fn production_shows_no_schema_and_metrics_only_to_their_token() {
     })
     .await;
     assert_eq!(app.get("/schema.graphql").await.status(), 404);
+    // GraphiQL off: neither its page nor its assets, at any address.
+    for path in [
+        "/app/graphiql.html",
+        "/app/graphiql-start.js",
+        "/app/vendor/graphiql/graphiql.min.js",
+        "/app/v/0/graphiql.html",
+    ] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+    assert_eq!(app.get("/app/app.css").await.status(), 200);
     let introspect = app.gql("{ __schema { types { name } } }", json!({})).await;
     assert!(introspect["data"]["__schema"].is_null(), "{introspect}");
     assert!(app.metrics_address.is_none());
@@ -165,6 +176,14 @@ async fn me_describes_the_token_and_is_null_without_one() {
     assert_eq!(data["me"]["forbund"]["name"], "Samordningsförbundet Värend");
     assert_eq!(
         app.data("{ me { sub } }", json!({})).await["me"],
+        Value::Null
+    );
+    // A token with no role of ours is anonymous, as on the OpenID Connect
+    // path: it is not signed in, and sees what the anonymous see.
+    let roleless = app.token(&[], Some("varend"));
+    assert_eq!(
+        app.data_as(Some(&roleless), "{ me { sub } }", json!({}))
+            .await["me"],
         Value::Null
     );
 }
@@ -877,4 +896,28 @@ async fn assets_go_packed_at_the_best_level_with_a_tag_per_packing() {
         .await
         .expect("send");
     assert_eq!(again.status(), 304);
+}
+
+/// An empty metrics token (`FINSAM__METRICS__TOKEN=`) is no token: it does
+/// not open `/metrics` to a caller that sends an empty bearer token.
+#[tokio::test]
+async fn an_empty_metrics_token_opens_nothing() {
+    let app = TestApp::spawn_with(common::Spawn {
+        configure: Some(Box::new(|s| {
+            s.metrics.listen = None;
+            s.metrics.token = Some(secrecy::SecretString::from(""));
+        })),
+        ..Default::default()
+    })
+    .await;
+    for sent in ["Bearer ", "Bearer", ""] {
+        let response = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .header("authorization", sent)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 404, "{sent:?}");
+    }
 }

@@ -292,10 +292,18 @@ fn serve(req: &HttpRequest, path: &str, versioned: bool) -> HttpResponse {
     response.body(file.data.into_owned())
 }
 
-async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+async fn asset(
+    req: HttpRequest,
+    state: web::Data<crate::app::AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let path = path.into_inner();
     // index.html is only ever the answer to an app URL.
     if path.contains("..") || path == "index.html" {
+        return HttpResponse::NotFound().finish();
+    }
+    // GraphiQL and its assets are not served at all when it is off.
+    if !state.settings.server.graphiql && is_graphiql(&path) {
         return HttpResponse::NotFound().finish();
     }
     // `v/{build}/…`: the long-lived address, when it is this build's. An
@@ -311,6 +319,15 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
 
 async fn app_page(req: HttpRequest) -> HttpResponse {
     serve(&req, "index.html", false)
+}
+
+/// Whether an asset is GraphiQL's, under any build's address.
+fn is_graphiql(path: &str) -> bool {
+    let inner = path
+        .strip_prefix("v/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(path, |(_, inner)| inner);
+    inner.starts_with("graphiql") || inner.starts_with("vendor/graphiql")
 }
 
 /// GraphiQL, for a browser asking for HTML.

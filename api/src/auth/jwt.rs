@@ -352,10 +352,17 @@ impl TokenValidator {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(refusal)?;
         let claims = data.claims;
+        let roles: Vec<Role> = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        // No role of ours: anonymous, as on the OpenID Connect path
+        // (`grants::principal`); a signed-in caller without a role would
+        // otherwise see what signed-in callers see, budgets among it.
+        if roles.is_empty() {
+            return Ok(Principal::anonymous());
+        }
         Ok(Principal {
             sub: Some(claims.sub),
             forbund: claims.forbund,
-            roles: claims.roles.iter().filter_map(|r| Role::parse(r)).collect(),
+            roles,
         })
     }
 }
