@@ -412,3 +412,67 @@ async fn server_sent_events_by_get_and_post_and_what_they_refuse() {
         "Samordningsförbundet Värend"
     );
 }
+
+/// The same over SSE: a stream that is never read held its subscription
+/// (and any replay with it) for as long as the socket stayed open. Once an
+/// event has waited `send_timeout_secs`, the subscription ends and what it
+/// held is dropped.
+#[tokio::test]
+async fn an_sse_client_that_does_not_read_is_let_go() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| s.live.send_timeout_secs = 1)),
+        ..Spawn::default()
+    })
+    .await;
+    let address: std::net::SocketAddr = app
+        .address
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+    tcp.set_recv_buffer_size(4096).expect("buffer");
+    let mut stream = tcp.connect(address).await.expect("connect");
+    let fields: String = (0..14)
+        .map(|i| format!("d{i}: description t{i}: targetGroup "))
+        .collect();
+    let body = json!({
+        "query": format!("subscription {{ insatsChanged {{ insats {{ {fields} }} }} }}")
+    })
+    .to_string();
+    let request = format!(
+        "POST /graphql/stream HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("request sent");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.state.service.changes.subscribers(), 1);
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let mut version = app
+        .data(r#"{ insats(id: "1") { version } }"#, json!({}))
+        .await["insats"]["version"]
+        .as_i64()
+        .expect("version");
+    // The client reads nothing, not even the response's head.
+    let mut changes = 0;
+    while app.state.service.changes.subscribers() > 0 {
+        assert!(changes < 3000, "still subscribed after {changes} changes");
+        app.data_as(
+            Some(&editor),
+            "mutation($v: Int!, $n: Int) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: $n }) { id } }",
+            json!({ "v": version, "n": changes }),
+        )
+        .await;
+        version += 1;
+        changes += 1;
+        if changes % 50 == 0 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    eprintln!("let go after {changes} unread changes");
+    drop(stream);
+}
