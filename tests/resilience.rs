@@ -268,3 +268,40 @@ async fn a_stopped_postgresql_is_reported_fast_and_recovered_from() {
     }
     assert_eq!(app.get("/readyz").await.status(), 200);
 }
+
+/// A batch costs each of its operations, not one request: a client within
+/// its limit cannot multiply its work by batching.
+#[tokio::test]
+async fn each_operation_of_a_batch_counts_against_the_limit() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.rate_limit.enabled = true;
+            s.rate_limit.anonymous_per_second = 1;
+            s.rate_limit.anonymous_burst = 5;
+        })),
+        ..Default::default()
+    })
+    .await;
+    let batch = |n: usize| {
+        let ops: Vec<Value> = (0..n)
+            .map(|_| json!({ "query": "{ __typename }" }))
+            .collect();
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .json(&Value::Array(ops))
+            .send()
+    };
+    let first = batch(3).await.expect("send");
+    assert_eq!(first.status(), 200);
+    let second = batch(3).await.expect("send");
+    assert_eq!(
+        second.status(),
+        429,
+        "six operations within a burst of five"
+    );
+    assert!(second.headers().get("retry-after").is_some());
+    // More than the whole burst in one batch never passes.
+    tokio::time::sleep(Duration::from_millis(5_100)).await;
+    let body: Value = batch(6).await.expect("send").json().await.expect("json");
+    assert_eq!(error_code(&body), "RATE_LIMITED", "{body}");
+}

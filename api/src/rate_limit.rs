@@ -77,6 +77,14 @@ impl RateLimits {
 
     /// `Ok` when `client` may go on, else how long until it may.
     pub fn check(&self, client: Client<'_>) -> Result<(), Duration> {
+        self.check_n(client, NonZeroU32::MIN)
+    }
+
+    /// As `check`, for `n` operations at once (the further operations of a
+    /// batch: each costs what a request costs). More than the client's
+    /// whole burst can never pass, and waits as long as the burst takes to
+    /// refill.
+    pub fn check_n(&self, client: Client<'_>, n: NonZeroU32) -> Result<(), Duration> {
         if !self.enabled {
             return Ok(());
         }
@@ -86,16 +94,22 @@ impl RateLimits {
                 if self.anonymous.len() > PRUNE_AT {
                     self.anonymous.retain_recent();
                 }
-                self.anonymous.check_key(&ip)
+                self.anonymous.check_key_n(&ip, n)
             }
             Client::Subject(sub) => {
                 if self.signed_in.len() > PRUNE_AT {
                     self.signed_in.retain_recent();
                 }
-                self.signed_in.check_key(&sub.to_string())
+                self.signed_in.check_key_n(&sub.to_string(), n)
             }
         };
-        outcome.map_err(|not_until| not_until.wait_time_from(clock.now()))
+        match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(not_until.wait_time_from(clock.now())),
+            Err(governor::InsufficientCapacity(burst)) => {
+                Err(Duration::from_secs(u64::from(burst).max(1)))
+            }
+        }
     }
 
     /// The client's address of a request (`client_address`).
@@ -136,5 +150,17 @@ mod tests {
         assert!(limits.check(Client::Address(ip("192.0.2.2"))).is_ok());
         assert!(limits.check(Client::Subject("someone")).is_ok());
         assert!(limits.check(Client::Subject("someone")).is_err());
+        // A batch costs each of its operations: three at once take a fresh
+        // client's whole burst, and four never pass.
+        let batch = ip("192.0.2.3");
+        let three = NonZeroU32::new(3).expect("three");
+        assert!(limits.check_n(Client::Address(batch), three).is_ok());
+        assert!(limits.check(Client::Address(batch)).is_err());
+        let four = NonZeroU32::new(4).expect("four");
+        assert!(
+            limits
+                .check_n(Client::Address(ip("192.0.2.4")), four)
+                .is_err()
+        );
     }
 }

@@ -17,6 +17,7 @@ mod response;
 pub mod sse;
 pub mod ws;
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -118,12 +119,14 @@ fn over_limit(
     req: &HttpRequest,
     principal: Option<&Principal>,
     answer: Answer,
+    operations: std::num::NonZeroU32,
 ) -> Option<HttpResponse> {
     let client = match principal.and_then(|p| p.sub.as_deref()) {
         Some(sub) => Client::Subject(sub),
         None => Client::Address(state.rate_limits.address_of(req)?),
     };
-    let retry_after_secs = retry_after_secs(state.rate_limits.check(client).err()?);
+    let wait = state.rate_limits.check_n(client, operations).err()?;
+    let retry_after_secs = retry_after_secs(wait);
     let mut response = refuse(
         state,
         StatusCode::TOO_MANY_REQUESTS,
@@ -165,7 +168,7 @@ async fn admit(
         Ok(p) => p,
         Err(err) => {
             // Refused tokens count against the address: guessing is limited too.
-            if let Some(limited) = over_limit(state, req, None, answer) {
+            if let Some(limited) = over_limit(state, req, None, answer, NonZeroU32::MIN) {
                 return Err(Box::new(limited));
             }
             return Err(Box::new(refuse(
@@ -176,7 +179,7 @@ async fn admit(
             )));
         }
     };
-    if let Some(limited) = over_limit(state, req, Some(&principal), answer) {
+    if let Some(limited) = over_limit(state, req, Some(&principal), answer, NonZeroU32::MIN) {
         return Err(Box::new(limited));
     }
     Ok((principal, answer))
@@ -212,6 +215,14 @@ pub async fn post(
             state.settings.graphql.max_batch
         ));
         return refuse(&state, StatusCode::BAD_REQUEST, err, answer);
+    }
+    // Each operation of a batch costs what a request costs: the first was
+    // counted on admission, the rest are counted here.
+    let further = u32::try_from(params.len().saturating_sub(1)).unwrap_or(u32::MAX);
+    if let Some(further) = NonZeroU32::new(further)
+        && let Some(limited) = over_limit(&state, &req, Some(&principal), answer, further)
+    {
+        return limited;
     }
     let mut queries = Vec::with_capacity(params.len());
     for mut p in params {
