@@ -461,3 +461,78 @@ async fn the_ring_is_followed_from_agreement_to_assignments_taking_effect() {
     assert_eq!(took["eventId"], Value::Null);
     assert!(took["agreementId"].is_string());
 }
+
+/// On PostgreSQL an entry's id was taken before its transaction committed,
+/// so two writers could commit out of id order, and a subscriber resuming
+/// after the higher id was never sent the lower. A second writer that
+/// records while the first is still open now gets the later id and commits
+/// after it: delivery is in id order, and resuming after any event yields
+/// every later-committed change.
+#[tokio::test]
+async fn changes_commit_in_the_order_of_their_event_ids() {
+    use finsam_api::service::audit::{Change, committed, record};
+    let app = TestApp::spawn().await;
+    let changes = app.state.service.changes.clone();
+    let mut subscriber = changes.subscribe(None).await.expect("subscribe");
+    let caller = finsam_api::auth::Caller::command_line();
+    let db = app.state.service.db.clone();
+    let note = json!({ "test": "commit order" });
+    let first = finsam_api::db::begin_write(&db).await.expect("begin");
+    record(
+        &first,
+        &caller,
+        Change::created("commitOrder", "Test", 1, None, &note),
+    )
+    .await
+    .expect("record");
+    // The second writer records and commits while the first is open.
+    let second = {
+        let db = db.clone();
+        let caller = caller.clone();
+        let note = note.clone();
+        tokio::spawn(async move {
+            let txn = finsam_api::db::begin_write(&db).await.expect("begin");
+            record(
+                &txn,
+                &caller,
+                Change::created("commitOrder", "Test", 2, None, &note),
+            )
+            .await
+            .expect("record");
+            committed(txn).await.expect("commit");
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    committed(first).await.expect("commit");
+    second.await.expect("the second writer");
+    let mut delivered = Vec::new();
+    while delivered.len() < 2 {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(10), subscriber.next())
+            .await
+            .expect("delivered in time")
+            .expect("open")
+            .expect("not missed");
+        if event.operation == "commitOrder" {
+            delivered.push((event.id, event.entity_id.clone()));
+        }
+    }
+    assert_eq!(
+        delivered
+            .iter()
+            .map(|(_, e)| e.as_str())
+            .collect::<Vec<_>>(),
+        ["1", "2"],
+        "delivered in commit order"
+    );
+    assert!(
+        delivered[0].0 < delivered[1].0,
+        "ids in commit order: {delivered:?}"
+    );
+    // A subscriber resuming after the first is sent the second.
+    let mut resumed = changes
+        .subscribe(Some(delivered[0].0))
+        .await
+        .expect("resume");
+    let next = resumed.next().await.expect("open").expect("not missed");
+    assert_eq!(next.id, delivered[1].0);
+}

@@ -115,12 +115,28 @@ pub async fn commit<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// The advisory lock under which audit ids are taken ("LOG" in ASCII).
+const COMMIT_ORDER_LOCK: i64 = 0x4c_4f_47;
+
 pub async fn record<C, B, A>(conn: &C, caller: &Caller, change: Change<'_, B, A>) -> ApiResult<()>
 where
     C: ConnectionTrait,
     B: Serialize,
     A: Serialize,
 {
+    // On PostgreSQL an entry's id is taken when it is inserted, not when its
+    // transaction commits: two writers could commit out of id order, and a
+    // subscriber resuming after the higher id would never be sent the lower.
+    // So the id is taken under a transaction-scoped lock, held until commit:
+    // ids are handed out in the order their transactions commit. (SQLite's
+    // writers are one at a time from BEGIN IMMEDIATE to commit already.)
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({COMMIT_ORDER_LOCK})"),
+        ))
+        .await?;
+    }
     if super::reference::is_reference(change.entity) {
         super::reference::bump(conn).await?;
     }
