@@ -441,6 +441,30 @@ async fn a_draft_survives_a_reload_until_it_is_saved_or_discarded() {
         .await
         .expect("value");
     assert_eq!(value.as_deref(), Some("Samordningsteam Västerås"));
+    // Signing out forgets the tab's drafts: the next person at the same
+    // computer does not find what was typed.
+    fill(&browser, "Namn", "Samordningsteam Västerås (osparat)").await;
+    browser
+        .find(Locator::XPath("//button[normalize-space(.)='Logga ut']"))
+        .await
+        .expect("sign out")
+        .click()
+        .await
+        .expect("press");
+    wait_for(&browser, "a[href^='/login']").await;
+    sign_in(
+        &browser,
+        &base,
+        &app.token(&[Role::Editor], Some("vasteras")),
+    )
+    .await;
+    open(&browser, &base, "/insatser/1/redigera").await;
+    let value = field(&browser, "Namn")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(value.as_deref(), Some("Samordningsteam Västerås"));
     browser.close().await.expect("close");
 }
 

@@ -380,6 +380,20 @@ function draftKey(id) {
 }
 
 /**
+ * Forgets every draft of this tab: on signing out, what was typed is not
+ * left for the next person at the same computer. (An expired session keeps
+ * them: signing in again finds the input where it was.)
+ */
+export function clearDrafts() {
+  const keys = [];
+  for (let i = 0; i < sessionStorage.length; i += 1) {
+    const key = sessionStorage.key(i);
+    if (key && key.startsWith("finsam.draft:")) keys.push(key);
+  }
+  for (const key of keys) sessionStorage.removeItem(key);
+}
+
+/**
  * A form for `spec` (an entry of form-table.js's FORMS).
  *   id:       where its draft is kept (the page's path)
  *   context:  the arguments the page supplies (id, version, forbund, …)

@@ -5,6 +5,7 @@
 import { h, replace } from "./dom.js";
 import { run, session, ApiError } from "./api.js";
 import { navigate, failure, setLeaveGuard } from "./nav.js";
+import { clearDrafts } from "./forms.js";
 import { label } from "./format.js";
 import * as catalogue from "./pages/catalogue.js";
 import * as insats from "./pages/insats.js";
@@ -101,6 +102,7 @@ function header() {
 
 function signOut() {
   principal = null;
+  clearDrafts();
   // At the provider too, when signed in through one (it sends us back).
   if (!signOutEverywhere()) render();
 }
