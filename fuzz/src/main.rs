@@ -103,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
     settings.live.max_connections_per_client = 10_000;
     let app = Application::build(settings.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
+    let app_metrics = app.state().metrics.clone();
     tokio::spawn(app.run_until_stopped());
 
     let mut tokens: Vec<String> = PRINCIPALS
@@ -186,6 +187,13 @@ async fn main() -> anyhow::Result<()> {
         {
             corpus.push(query.to_string());
         }
+        // Now and then a request with a made-up method: refused, and no new
+        // metric series for it (labels come from closed sets).
+        if stats.documents % 25 == 0
+            && let Err(failure) = made_up_method(&client, &base, &mut generator, &app_metrics).await
+        {
+            return fail(&args.out, &input, &failure, seed);
+        }
         // Now and then a WebSocket session and an SSE stream.
         if stats.documents % 10 == 0 {
             match socket::session(&mut generator, &tokens, &base, &CODES).await {
@@ -212,7 +220,8 @@ async fn main() -> anyhow::Result<()> {
         }
         // Now and then a change to the DSO-ring, and the consent rules' checks.
         if stats.documents % 40 == 0 {
-            let today = chrono::Utc::now().date_naive();
+            // The server's today: its zone's calendar, not UTC's.
+            let today = finsam_api::service::Clock::System(settings.server.time_zone).today();
             if let Err(failure) =
                 ring::step(&client, &base, &ring_tokens, &mut ring_rng, today).await
             {
@@ -239,6 +248,36 @@ async fn main() -> anyhow::Result<()> {
         "fuzzed {} documents in {} s: {} answered with data, {} refused with a code, {} refused by HTTP; {} WebSocket sessions and as many SSE streams; no panic, no abort, no error without a code; {ring_steps} changes to the DSO-ring, each keeping the ring one cycle and changing no förbund's DSO without its consent",
         stats.documents, args.seconds, stats.data, stats.coded, stats.http_refusals, stats.sockets
     );
+    Ok(())
+}
+
+/// A request with a method nobody defined: a client error, never a crash,
+/// and the method never becomes a metric label.
+async fn made_up_method(
+    client: &reqwest::Client,
+    base: &str,
+    generator: &mut Generator<'_>,
+    metrics: &finsam_api::metrics::Metrics,
+) -> Result<(), String> {
+    let length = generator.rng.gen_range(1..200);
+    let name: String = (0..length)
+        .map(|_| char::from(generator.rng.gen_range(b'A'..=b'Z')))
+        .collect();
+    let method =
+        reqwest::Method::from_bytes(name.as_bytes()).map_err(|e| format!("a method token: {e}"))?;
+    let response = client
+        .request(method, format!("{base}/graphql"))
+        .body("{}")
+        .send()
+        .await
+        .map_err(|e| format!("made-up method {name}: no answer: {e}"))?;
+    if !response.status().is_client_error() {
+        return Err(format!("made-up method {name}: {}", response.status()));
+    }
+    let text = metrics.render();
+    if text.contains(&format!("method=\"{name}\"")) {
+        return Err(format!("made-up method {name} became a metric label"));
+    }
     Ok(())
 }
 

@@ -121,8 +121,9 @@ enum Actor {
     Network,
     /// Asked for a change as the admin of `FORBUND[i]`.
     Asked(usize),
-    /// Accepted proposal `id` as a party's admin.
-    Accepted(String),
+    /// Accepted these proposals as a party's admin (several at the same
+    /// moment, now and then: ring changes must hold under concurrency).
+    Accepted(Vec<String>),
     /// Declined, or asked for nothing that was applied.
     Nothing,
 }
@@ -130,6 +131,64 @@ enum Actor {
 fn day(rng: &mut StdRng, today: NaiveDate) -> NaiveDate {
     // Mostly ahead, sometimes in the past (to be refused).
     today + Duration::days(rng.gen_range(-40..460))
+}
+
+/// The parties of proposal `id` if it was applied, after checking that it
+/// did to each what it showed that party (the DSO it would get): a proposal
+/// is applied only as it was accepted.
+async fn applied_parties(
+    client: &reqwest::Client,
+    base: &str,
+    tokens: &RingTokens,
+    id: &str,
+) -> Result<Vec<usize>, String> {
+    let p = gql(
+        client,
+        base,
+        &tokens.network,
+        "query($id: ID!) { dsoProposal(id: $id) { status parties { forbund { slug } answer newDso { slug } begins { provider { slug } recipient { slug } validFrom } } } }",
+        json!({ "id": id }),
+    )
+    .await?;
+    let p = &p["data"]["dsoProposal"];
+    if p["status"] != "APPLIED" {
+        return Ok(vec![]);
+    }
+    let parties = p["parties"].as_array().cloned().unwrap_or_default();
+    if parties.iter().any(|party| party["answer"] != "ACCEPTED") {
+        return Err(format!("a proposal was applied without every party: {p}"));
+    }
+    for party in &parties {
+        let slug = party["forbund"]["slug"].as_str().unwrap_or_default();
+        let shown = party["begins"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|b| b["recipient"]["slug"] == slug);
+        if let Some(shown) = shown {
+            let on = shown["validFrom"].clone();
+            let now = gql(
+                client,
+                base,
+                &tokens.network,
+                "query($f: String!, $on: Date) { dsoFor(forbund: $f, on: $on) { provider { slug } } }",
+                json!({ "f": slug, "on": on }),
+            )
+            .await?;
+            let provider = &now["data"]["dsoFor"]["provider"]["slug"];
+            if *provider != shown["provider"]["slug"] {
+                return Err(format!(
+                    "{slug} accepted {} as its DSO from {on}, and got {provider}: {p}",
+                    shown["provider"]["slug"]
+                ));
+            }
+        }
+    }
+    Ok(parties
+        .iter()
+        .filter_map(|party| party["forbund"]["slug"].as_str())
+        .filter_map(|s| FORBUND.iter().position(|f| *f == s))
+        .collect())
 }
 
 /// One random step, then the checks. `Err` is a broken promise.
@@ -201,6 +260,23 @@ pub async fn step(
             .collect();
         match pending.first() {
             None => Actor::Nothing,
+            Some(_) if !network && pending.len() > 1 && rng.gen_bool(0.4) => {
+                // Every pending proposal accepted at once.
+                let answers = futures_util::future::join_all(pending.iter().map(|id| {
+                    gql(
+                        client,
+                        base,
+                        token,
+                        "mutation($id: ID!, $f: String!) { acceptDsoProposal(id: $id, forbund: $f) { status } }",
+                        json!({ "id": id, "f": slug }),
+                    )
+                }))
+                .await;
+                for answer in answers {
+                    answer?;
+                }
+                Actor::Accepted(pending.clone())
+            }
             Some(id) if network => {
                 gql(
                     client,
@@ -228,7 +304,7 @@ pub async fn step(
                 )
                 .await?;
                 if accept {
-                    Actor::Accepted(id.clone())
+                    Actor::Accepted(vec![id.clone()])
                 } else {
                     Actor::Nothing
                 }
@@ -259,29 +335,12 @@ pub async fn step(
     let consented: Vec<usize> = match &actor {
         Actor::Network => (0..FORBUND.len()).collect(),
         Actor::Asked(i) => vec![*i],
-        Actor::Accepted(id) => {
-            let p = gql(
-                client,
-                base,
-                &tokens.network,
-                "query($id: ID!) { dsoProposal(id: $id) { status parties { forbund { slug } answer } } }",
-                json!({ "id": id }),
-            )
-            .await?;
-            let p = &p["data"]["dsoProposal"];
-            if p["status"] == "APPLIED" {
-                let parties = p["parties"].as_array().cloned().unwrap_or_default();
-                if parties.iter().any(|party| party["answer"] != "ACCEPTED") {
-                    return Err(format!("a proposal was applied without every party: {p}"));
-                }
-                parties
-                    .iter()
-                    .filter_map(|party| party["forbund"]["slug"].as_str())
-                    .filter_map(|s| FORBUND.iter().position(|f| *f == s))
-                    .collect()
-            } else {
-                vec![]
+        Actor::Accepted(ids) => {
+            let mut consented = Vec::new();
+            for id in ids {
+                consented.extend(applied_parties(client, base, tokens, id).await?);
             }
+            consented
         }
         Actor::Nothing => vec![],
     };
