@@ -391,7 +391,8 @@ fn ops() -> Vec<Op> {
         },
         Op {
             name: "carryOverInsats",
-            own: "vasteras",
+            // The successor's staff: Västerås's ended with it.
+            own: "vastmanland",
             allowed: EDITORS,
             doc: r#"mutation($id: ID!) { carryOverInsats(id: $id, version: 1, to: "vastmanland") { id } }"#,
             vars: |i, _| json!({ "id": i.pima }),
@@ -457,6 +458,13 @@ fn ops() -> Vec<Op> {
             own: "varend",
             allowed: NETWORK,
             doc: r#"mutation { correctDsoRingHistory(from: "2022-01-01", order: ["sodra-dalarna", "sollentuna", "norra-dalarna", "vasteras", "sodertalje", "sundbyberg"], reason: "Matrix") { complete } }"#,
+            vars: none,
+        },
+        Op {
+            name: "closeDsoMembership",
+            own: "sundbyberg",
+            allowed: NETWORK,
+            doc: r#"mutation { closeDsoMembership(forbund: "sundbyberg", lastDay: "2027-06-30", reason: "Matrix") { lastDay } }"#,
             vars: none,
         },
         Op {

@@ -594,59 +594,60 @@ const LEAVE: &str = r#"mutation($f: String!, $on: Date!) {
 #[tokio::test]
 async fn a_leave_does_not_hand_its_recipient_to_a_dso_it_never_accepted() {
     let app = spawn_on("2021-08-31").await;
-    // Södertälje gives notice: Västerås, which it serves, is asked to accept
-    // Norra Dalarna as its DSO from 2022-01-01, and is shown exactly that.
-    let sodertalje = app.token(&[Role::Admin], Some("sodertalje"));
+    // Sollentuna gives notice: Norra Dalarna, which it serves, is asked to
+    // accept Södra Dalarna as its DSO from 2022-01-01, and is shown exactly
+    // that.
+    let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
     let leave = app
         .data_as(
-            Some(&sodertalje),
+            Some(&sollentuna),
             LEAVE,
-            json!({ "f": "sodertalje", "on": "2021-08-31" }),
+            json!({ "f": "sollentuna", "on": "2021-08-31" }),
         )
         .await;
     let leave = &leave["leaveDsoRing"];
     assert_eq!(leave["applied"], false);
     assert_eq!(leave["lastDay"], "2021-12-31");
-    let vasteras_party = leave["proposal"]["parties"]
+    let asked = leave["proposal"]["parties"]
         .as_array()
         .expect("parties")
         .iter()
-        .find(|p| p["forbund"]["slug"] == "vasteras")
+        .find(|p| p["forbund"]["slug"] == "norra-dalarna")
         .cloned()
-        .expect("Västerås is asked");
-    assert_eq!(vasteras_party["answer"], "PENDING");
-    assert_eq!(vasteras_party["newDso"]["slug"], "norra-dalarna");
+        .expect("Norra Dalarna is asked");
+    assert_eq!(asked["answer"], "PENDING");
+    assert_eq!(asked["newDso"]["slug"], "sodra-dalarna");
     assert_eq!(
-        vasteras_party["begins"],
-        json!([{ "provider": { "slug": "norra-dalarna" }, "recipient": { "slug": "vasteras" }, "validFrom": "2022-01-01" }])
+        asked["begins"],
+        json!([{ "provider": { "slug": "sodra-dalarna" }, "recipient": { "slug": "norra-dalarna" }, "validFrom": "2022-01-01" }])
     );
     let leave_id = leave["proposal"]["id"].clone();
-    // Värend joins after Norra Dalarna; Södertälje, whose DSO that changes,
+    // Värend joins after Södra Dalarna; Sollentuna, whose DSO that changes,
     // accepts.
     let varend = app.token(&[Role::Admin], Some("varend"));
     let join = app
         .data_as(
             Some(&varend),
             JOIN,
-            json!({ "f": "varend", "from": "2021-10-01", "after": "norra-dalarna" }),
+            json!({ "f": "varend", "from": "2021-10-01", "after": "sodra-dalarna" }),
         )
         .await;
     let join_id = join["joinDsoRing"]["proposal"]["id"].clone();
     let accepted = app
         .data_as(
-            Some(&sodertalje),
+            Some(&sollentuna),
             ANSWER,
-            json!({ "id": join_id, "f": "sodertalje" }),
+            json!({ "id": join_id, "f": "sollentuna" }),
         )
         .await;
     assert_eq!(accepted["acceptDsoProposal"]["status"], "APPLIED");
-    // Västerås accepts the leave it was shown: worked out now it would give
-    // Västerås Värend, so it fails and changes nothing.
-    let vasteras = app.token(&[Role::Admin], Some("vasteras"));
+    // Norra Dalarna accepts the leave it was shown: worked out now it would
+    // give Norra Dalarna Värend, so it fails and changes nothing.
+    let norra_dalarna = app.token(&[Role::Admin], Some("norra-dalarna"));
     let answered = app
         .data_as(
-            Some(&vasteras),
-            r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "vasteras") { status outcome } }"#,
+            Some(&norra_dalarna),
+            r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "norra-dalarna") { status outcome } }"#,
             json!({ "id": leave_id }),
         )
         .await;
@@ -654,16 +655,16 @@ async fn a_leave_does_not_hand_its_recipient_to_a_dso_it_never_accepted() {
     assert!(
         answered["acceptDsoProposal"]["outcome"]
             .as_str()
-            .is_some_and(|o| o.contains("vasteras")),
+            .is_some_and(|o| o.contains("norra-dalarna")),
         "{answered}"
     );
     assert_eq!(
-        dso_of(&app, "vasteras", "2022-01-01").await.as_deref(),
-        Some("sodertalje"),
-        "Södertälje stays, since it never left"
+        dso_of(&app, "norra-dalarna", "2022-01-01").await.as_deref(),
+        Some("sollentuna"),
+        "Sollentuna stays, since it never left"
     );
     // Every party is told, in its own log.
-    for forbund in ["vasteras", "sodertalje"] {
+    for forbund in ["norra-dalarna", "sollentuna"] {
         assert!(
             log_of(&app, forbund)
                 .await
@@ -720,9 +721,9 @@ async fn a_scope_change_on_an_assignments_first_day_asks_the_recipient() {
     }
 }
 
-/// Ring changes one at a time: four joins after Södertälje, each waiting
-/// for Västerås, accepted by Västerås all at once. Exactly one fits; the
-/// ring stays one cycle (issue: on PostgreSQL, two were applied).
+/// Ring changes one at a time: four joins after Sollentuna, each waiting
+/// for Norra Dalarna, accepted by Norra Dalarna all at once. Exactly one
+/// fits; the ring stays one cycle (issue: on PostgreSQL, two were applied).
 #[tokio::test]
 async fn acceptances_at_the_same_moment_leave_one_ring() {
     let app = spawn_on("2021-08-31").await;
@@ -739,17 +740,17 @@ async fn acceptances_at_the_same_moment_leave_one_ring() {
             .data_as(
                 Some(&admin),
                 JOIN,
-                json!({ "f": joiner, "from": "2021-10-01", "after": "sodertalje" }),
+                json!({ "f": joiner, "from": "2021-10-01", "after": "sollentuna" }),
             )
             .await;
         assert_eq!(asked["joinDsoRing"]["applied"], false, "{asked}");
         ids.push(asked["joinDsoRing"]["proposal"]["id"].clone());
     }
-    let vasteras = app.token(&[Role::Admin], Some("vasteras"));
+    let norra_dalarna = app.token(&[Role::Admin], Some("norra-dalarna"));
     let answers = futures_util::future::join_all(ids.iter().map(|id| {
         app.gql_as(
-            Some(&vasteras),
-            r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "vasteras") { status } }"#,
+            Some(&norra_dalarna),
+            r#"mutation($id: ID!) { acceptDsoProposal(id: $id, forbund: "norra-dalarna") { status } }"#,
             json!({ "id": id }),
         )
     }))

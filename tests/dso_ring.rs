@@ -504,3 +504,149 @@ async fn a_network_admin_creates_an_agreement_with_its_first_ring() {
     );
     assert_eq!(ring["dsoRing"]["assignments"][1]["scopePercent"], 2.0);
 }
+
+/// A förbund's life bounds what the ring says of it: Västerås, dissolved on
+/// 2023-12-31 when it merged into Västmanland, serves Sundbyberg until that
+/// day and nobody after it; from 2024-01-01 Södertälje, which served
+/// Västerås, serves Sundbyberg. Asked today, too.
+#[tokio::test]
+async fn a_dissolved_forbund_is_no_ones_dso_after_its_last_day() {
+    let app = spawn_on("2026-12-05").await;
+    assert_eq!(
+        dso_of(&app, "sundbyberg", "2023-06-01").await.as_deref(),
+        Some("vasteras")
+    );
+    assert_eq!(
+        dso_of(&app, "sundbyberg", "2023-12-31").await.as_deref(),
+        Some("vasteras")
+    );
+    assert_eq!(
+        dso_of(&app, "sundbyberg", "2024-01-01").await.as_deref(),
+        Some("sodertalje")
+    );
+    let today = app
+        .data(
+            r#"{ dsoFor(forbund: "sundbyberg") { provider { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(today["dsoFor"]["provider"]["slug"], "sodertalje");
+    assert_eq!(dso_of(&app, "vasteras", "2024-01-01").await, None);
+    assert_eq!(serves(&app, "vasteras", "2024-01-01").await, None);
+    // Västmanland did not join: the seeds do not say so.
+    assert_eq!(dso_of(&app, "vastmanland", "2024-01-01").await, None);
+    let ring = app.data(RING, json!({ "on": "2026-12-05" })).await;
+    let ring = &ring["dsoRing"];
+    assert_eq!(ring["complete"], true, "{ring}");
+    assert!(!slugs(&ring["members"]).contains(&"vasteras"), "{ring}");
+    // It was the network's correction, with its reason, in the logs of the
+    // förbund it touched.
+    let admin = app.token(&[Role::Admin], Some("sundbyberg"));
+    let log = app
+        .data_as(
+            Some(&admin),
+            r#"{ auditLog(forbund: "sundbyberg", first: 50) { edges { node { operation after } } } }"#,
+            json!({}),
+        )
+        .await;
+    let closing = log["auditLog"]["edges"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["node"]["operation"] == "closeDsoMembership")
+        .cloned()
+        .expect("the closing in Sundbyberg's log");
+    assert!(
+        closing["node"]["after"].as_str().is_some_and(
+            |a| a.contains("upplöst 2023-12-31, uppgick i Samordningsförbundet Västmanland")
+        ),
+        "{closing}"
+    );
+    // And the ring can be rearranged again without the dissolved member.
+    let network = app.network_admin();
+    let rearranged = app
+        .gql_as(
+            Some(&network),
+            r#"mutation { rearrangeDsoRing(from: "2027-01-01", order: ["sodra-dalarna", "sollentuna", "norra-dalarna", "sodertalje", "sundbyberg"]) { complete } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(rearranged.get("errors").is_none(), "{rearranged}");
+}
+
+/// Every period of the demo's ring, from its start to years ahead, names
+/// only förbund that exist that day.
+#[tokio::test]
+async fn the_ring_on_every_day_names_only_forbund_alive_that_day() {
+    let app = TestApp::spawn().await;
+    let lives = app
+        .data(
+            "{ forbundList(first: 100) { edges { node { slug foundedOn dissolvedOn } } } }",
+            json!({}),
+        )
+        .await;
+    let alive = |slug: &str, day: &str| {
+        lives["forbundList"]["edges"]
+            .as_array()
+            .expect("förbund")
+            .iter()
+            .map(|e| &e["node"])
+            .find(|f| f["slug"] == slug)
+            .is_some_and(|f| {
+                f["foundedOn"].as_str().is_none_or(|from| from <= day)
+                    && f["dissolvedOn"].as_str().is_none_or(|end| day <= end)
+            })
+    };
+    let schedule = app
+        .data(
+            r#"{ dsoSchedule(from: "2020-10-01", to: "2030-12-31") { from assignments { provider { slug } recipient { slug } } } }"#,
+            json!({}),
+        )
+        .await;
+    let periods = schedule["dsoSchedule"].as_array().expect("periods");
+    assert!(periods.len() >= 2, "{schedule}");
+    for period in periods {
+        let day = period["from"].as_str().expect("from");
+        for a in period["assignments"].as_array().expect("assignments") {
+            for side in ["provider", "recipient"] {
+                let slug = a[side]["slug"].as_str().expect("slug");
+                assert!(
+                    alive(slug, day),
+                    "{slug} is named on {day} outside its life"
+                );
+            }
+        }
+        let ring = app.data(RING, json!({ "on": day })).await;
+        assert_eq!(ring["dsoRing"]["complete"], true, "{day}: {ring}");
+    }
+}
+
+/// Closing a member's place is the network's, and the ring closes around
+/// it from the next day.
+#[tokio::test]
+async fn the_network_closes_a_members_place_and_the_ring_closes_around_it() {
+    let app = spawn_on("2026-12-05").await;
+    let admin = app.token(&[Role::Admin], Some("sollentuna"));
+    let close = r#"mutation { closeDsoMembership(forbund: "sollentuna", lastDay: "2027-03-31", reason: "upplöses") { lastDay takenOverBy { slug } handedOver { slug } } }"#;
+    let refused = app.gql_as(Some(&admin), close, json!({})).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    assert_eq!(
+        dso_of(&app, "norra-dalarna", "2027-04-01").await.as_deref(),
+        Some("sollentuna")
+    );
+    let closed = app
+        .data_as(Some(&app.network_admin()), close, json!({}))
+        .await;
+    let closed = &closed["closeDsoMembership"];
+    assert_eq!(closed["lastDay"], "2027-03-31");
+    assert_eq!(closed["takenOverBy"]["slug"], "sodra-dalarna");
+    assert_eq!(closed["handedOver"]["slug"], "norra-dalarna");
+    assert_eq!(
+        dso_of(&app, "norra-dalarna", "2027-04-01").await.as_deref(),
+        Some("sodra-dalarna")
+    );
+    assert_eq!(
+        dso_of(&app, "norra-dalarna", "2027-03-31").await.as_deref(),
+        Some("sollentuna")
+    );
+}

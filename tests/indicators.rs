@@ -179,7 +179,7 @@ async fn load_network(app: &TestApp) {
     let admin = app.network_admin();
     for (slug, value, respondents) in [
         ("varend", 80.0, 40),
-        ("vasteras", 70.0, 25),
+        ("vastmanland", 70.0, 25),
         ("sundbyberg", 60.0, 12),
         ("sodertalje", 90.0, 4),
     ] {
@@ -228,7 +228,7 @@ async fn each_role_sees_its_part_of_the_network() {
             ("sodertalje".to_string(), 1, 100.0),
             ("varend".to_string(), 2, 80.0),
             ("sodra-dalarna".to_string(), 3, 60.0),
-            ("vasteras".to_string(), 3, 60.0),
+            ("vastmanland".to_string(), 3, 60.0),
             ("sundbyberg".to_string(), 5, 20.0)
         ]
     );

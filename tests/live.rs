@@ -63,12 +63,12 @@ async fn insats_of(app: &TestApp, slug: &str, visibility: &str) -> (String, i64)
     )
 }
 
-/// A new private insats of Västerås: (id, version).
+/// A new private insats of Västmanland: (id, version).
 async fn create_private(app: &TestApp, editor: &str) -> (String, i64) {
     let data = app
         .data_as(
             Some(editor),
-            "mutation { createInsats(input: { forbund: \"vasteras\", name: \"Internt piloteringsarbete\" }) { id version visibility } }",
+            "mutation { createInsats(input: { forbund: \"vastmanland\", name: \"Internt piloteringsarbete\" }) { id version visibility } }",
             json!({}),
         )
         .await;
@@ -96,9 +96,23 @@ async fn each_subscriber_gets_the_changes_it_may_see_and_money_by_its_role() {
     let Some(tools) = tools() else { return };
     let app = TestApp::spawn().await;
     let live = Live::of(&tools, &app);
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
     let private = create_private(&app, &editor).await;
-    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let public = insats_of(&app, "vastmanland", "PUBLIC").await;
+    // With money on it, which only those who may see budgets are sent.
+    let budgeted = app
+        .data_as(
+            Some(&editor),
+            "mutation($id: ID!, $v: Int!) { setInsatsBudget(id: $id, version: $v, year: 2026, budgetSek: 1200000) { version } }",
+            json!({ "id": public.0, "v": public.1 }),
+        )
+        .await;
+    let public = (
+        public.0,
+        budgeted["setInsatsBudget"]["version"]
+            .as_i64()
+            .expect("version"),
+    );
     let since = newest_event(&app).await;
 
     let vars = json!({ "since": since });
@@ -139,11 +153,11 @@ async fn an_insats_made_private_is_removed_from_the_view_of_those_who_no_longer_
     let app = TestApp::spawn().await;
     let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
-    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
+    let public = insats_of(&app, "vastmanland", "PUBLIC").await;
     let mut anonymous = live.ws(
         INSATS_CHANGED,
-        json!({ "since": since, "forbund": "vasteras" }),
+        json!({ "since": since, "forbund": "vastmanland" }),
         None,
     );
     app.data_as(
@@ -199,7 +213,7 @@ async fn delivery_stops_when_the_token_expires() {
     let short = finsam_api::auth::jwt::mint_dev_token(
         &app.settings.auth,
         "short-lived",
-        Some("vasteras"),
+        Some("vastmanland"),
         &[Role::Editor],
         Duration::from_secs(3),
     )
@@ -222,7 +236,7 @@ async fn delivery_stops_when_the_token_expires() {
             &finsam_api::auth::jwt::mint_dev_token(
                 &app.settings.auth,
                 "short-lived",
-                Some("vasteras"),
+                Some("vastmanland"),
                 &[Role::Editor],
                 Duration::from_secs(3),
             )
@@ -247,8 +261,8 @@ async fn a_subscriber_resumes_from_the_last_event_it_saw() {
     })
     .await;
     let live = Live::of(&tools, &app);
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
-    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
+    let public = insats_of(&app, "vastmanland", "PUBLIC").await;
     let before = newest_event(&app).await;
     // Two changes while nobody listens.
     set_participants(&app, &editor, &public.0, public.1, 10).await;
@@ -281,10 +295,10 @@ async fn an_audit_log_is_streamed_only_to_those_who_may_read_it() {
     let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
     let query = "subscription($since: ID) {
-        auditEvents(forbund: \"vasteras\", since: $since) {
+        auditEvents(forbund: \"vastmanland\", since: $since) {
             eventId kind entry { operation entity entityId actor { sub } } } }";
-    let admin = app.token(&[Role::Admin], Some("vasteras"));
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let admin = app.token(&[Role::Admin], Some("vastmanland"));
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
     let mut refused = live.ws(query, json!({ "since": since }), Some(&editor));
     let error = refused.until("error").await;
     assert_eq!(
@@ -300,7 +314,7 @@ async fn an_audit_log_is_streamed_only_to_those_who_may_read_it() {
     );
 
     let mut reader = live.ws(query, json!({ "since": since }), Some(&admin));
-    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let public = insats_of(&app, "vastmanland", "PUBLIC").await;
     set_participants(&app, &editor, &public.0, public.1, 12).await;
     let event = reader.next_data().await["auditEvents"].clone();
     assert_eq!(event["entry"]["operation"], "updateInsats");
@@ -314,14 +328,14 @@ async fn a_form_hears_at_once_that_its_record_was_saved_by_someone_else() {
     let app = TestApp::spawn().await;
     let live = Live::of(&tools, &app);
     let since = newest_event(&app).await;
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
-    let public = insats_of(&app, "vasteras", "PUBLIC").await;
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
+    let public = insats_of(&app, "vastmanland", "PUBLIC").await;
     let mut form = live.ws(
         "subscription($id: ID!, $since: ID) {
             recordChanged(entity: \"Insats\", id: $id, since: $since) {
                 eventId id operation version changedByYou } }",
         json!({ "id": public.0, "since": since }),
-        Some(&app.token(&[Role::Editor], Some("vasteras"))),
+        Some(&app.token(&[Role::Editor], Some("vastmanland"))),
     );
     form.connected().await;
     set_participants(&app, &editor, &public.0, public.1, 13).await;
@@ -350,16 +364,16 @@ async fn meetings_and_the_ring_are_followed_with_their_decisions() {
     let since = newest_event(&app).await;
     let mut meetings = live.ws(
         "subscription($since: ID) {
-            meetingChanged(forbund: [\"vasteras\"], since: $since) {
+            meetingChanged(forbund: [\"vastmanland\"], since: $since) {
                 kind meeting { heldOn decisions { text } } } }",
         json!({ "since": since }),
         None,
     );
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
     let created = app
         .data_as(
             Some(&editor),
-            "mutation { createMeeting(input: { forbund: \"vasteras\", heldOn: \"2027-02-12\" }) { id version } }",
+            "mutation { createMeeting(input: { forbund: \"vastmanland\", heldOn: \"2027-02-12\" }) { id version } }",
             json!({}),
         )
         .await;
@@ -398,8 +412,8 @@ async fn a_change_made_by_another_process_reaches_subscribers_here() {
     other.wait_ready(&app.client).await;
     let mut subscriber = live.ws(INSATS_CHANGED, json!({ "since": since }), None);
     subscriber.connected().await;
-    let public = insats_of(&app, "vasteras", "PUBLIC").await;
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let public = insats_of(&app, "vastmanland", "PUBLIC").await;
+    let editor = app.token(&[Role::Editor], Some("vastmanland"));
     let body: Value = app
         .client
         .post(format!("{}/graphql", other.address))

@@ -60,7 +60,7 @@ fn reach() -> HashMap<&'static str, Reach> {
                     r#"filter: { search: "a" }"#,
                     // Three characters and more go through the search index.
                     r#"filter: { search: "ing" }"#,
-                    r#"filter: { forbund: ["varend", "vasteras", "sodra-dalarna"], status: [ACTIVE, COMPLETED, PLANNED] }"#,
+                    r#"filter: { forbund: ["varend", "sundbyberg", "sodra-dalarna"], status: [ACTIVE, COMPLETED, PLANNED] }"#,
                 ],
             },
         ),
@@ -224,7 +224,7 @@ async fn add_ties(app: &TestApp) {
             "PUBLIC",
         ),
         (
-            "vasteras",
+            "sundbyberg",
             "Samma namn",
             Some("2024-01-01"),
             Some(100_000),
@@ -246,8 +246,8 @@ async fn add_ties(app: &TestApp) {
             "PUBLIC",
         ),
         ("vastmanland", "Annat namn", None, None, "PUBLIC"),
-        ("vasteras", "Annat namn", None, Some(250_000), "NETWORK"),
-        ("vasteras", "Ett tredje namn", None, None, "PUBLIC"),
+        ("sundbyberg", "Annat namn", None, Some(250_000), "NETWORK"),
+        ("sundbyberg", "Ett tredje namn", None, None, "PUBLIC"),
         (
             "sodra-dalarna",
             "Ett tredje namn",

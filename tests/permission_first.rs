@@ -96,6 +96,10 @@ const JUNK: &[(&str, &str)] = &[
         r#"mutation { correctDsoRingHistory(from: "1900-01-01", order: [], reason: "") { complete } }"#,
     ),
     (
+        "closeDsoMembership",
+        r#"mutation { closeDsoMembership(forbund: "nowhere", lastDay: "1900-01-01", reason: "") { lastDay } }"#,
+    ),
+    (
         "acceptDsoProposal",
         r#"mutation { acceptDsoProposal(id: "999999", forbund: "nowhere") { id } }"#,
     ),

@@ -92,6 +92,7 @@ export const FIELD_LABELS = {
   contact: "Kontaktadress för dataskyddsombudet",
   scopePercent: "Omfattning (% av heltid)",
   noticeReceivedOn: "Uppsägningen togs emot",
+  lastDay: "Sista dag i ringen",
   order: "Ordning",
   reason: "Skäl",
   startsOn: "Startdatum",
@@ -188,6 +189,21 @@ export const FORMS = {
     fields: {
       order: { help: "Förbundens kortnamn i den ordning ringen faktiskt hade från dagen ovan." },
       reason: { multiline: true, help: "Varför historiken rättas; sparas i loggen." },
+    },
+  },
+  closeDsoMembership: {
+    operation: "CloseDsoMembership",
+    mutation: "closeDsoMembership",
+    title: "Avsluta ett förbunds plats i ringen",
+    context: ["agreement"],
+    cancel: dsoBack,
+    order: ["forbund", "lastDay", "reason"],
+    fields: {
+      forbund: { label: "Förbund" },
+      lastDay: {
+        help: "Förbundets sista dag i ringen, senast dagen då det upplöses. Dagen efter blir det förbund som var dess dataskyddsombud ombud för det förbund det betjänade. Får ligga bakåt i tiden, som en rättelse.",
+      },
+      reason: { multiline: true, help: "Varför platsen avslutas, t.ex. ”upplöst 2023-12-31, uppgick i …”; sparas i loggen hos varje berört förbund." },
     },
   },
   createDsoAgreement: {

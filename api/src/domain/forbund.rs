@@ -1,4 +1,7 @@
-//! Rules about a förbund itself: its parties and their funding shares.
+//! Rules about a förbund itself: its life, its parties and their funding
+//! shares.
+
+use chrono::NaiveDate;
 
 /// The kind of party that is a member of a förbund (law 2003:1210 § 1: the
 /// state through Försäkringskassan and Arbetsförmedlingen, a region, one or
@@ -68,6 +71,13 @@ impl FundingGroup {
 
 /// Checks the members' funding shares: each 0–100, together at most 100.
 /// Returns the index of the first share at fault and why.
+/// Whether a förbund founded on `founded` (if known) and dissolved on
+/// `dissolved` (its last day, if any) exists on `day`. Every read about a
+/// day names only förbund that exist that day.
+pub fn alive_on(founded: Option<NaiveDate>, dissolved: Option<NaiveDate>, day: NaiveDate) -> bool {
+    founded.is_none_or(|f| f <= day) && dissolved.is_none_or(|d| day <= d)
+}
+
 pub fn check_funding_shares(shares: &[Option<f64>]) -> Result<(), (usize, &'static str)> {
     let mut sum = 0.0;
     for (i, share) in shares.iter().enumerate() {

@@ -178,9 +178,22 @@ impl Snapshot {
                 } else {
                     a.provider_id
                 };
-                side == forbund_id && a.valid_from <= on && a.valid_to.is_none_or(|to| to >= on)
+                side == forbund_id
+                    && a.valid_from <= on
+                    && a.valid_to.is_none_or(|to| to >= on)
+                    // Never a förbund outside its life on the day asked
+                    // (the writes keep it so; the ring's `problem` says so
+                    // if stored data ever does not).
+                    && self.alive(a.provider_id, on)
+                    && self.alive(a.recipient_id, on)
             })
             .min_by_key(|a| a.id)
+    }
+
+    /// Whether förbund `id` exists on `on`: founded, not yet dissolved.
+    pub fn alive(&self, id: i32, on: NaiveDate) -> bool {
+        self.forbund_by_id(id)
+            .is_some_and(|f| crate::domain::forbund::alive_on(f.founded_on, f.dissolved_on, on))
     }
 
     pub fn agreement(&self, id: i32) -> Option<&dso_agreement::Model> {

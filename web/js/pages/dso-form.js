@@ -22,6 +22,7 @@ export const ACTIONS = {
   omfattning: { form: "setDsoAssignmentScope", member: true, link: "Ändra omfattningen" },
   ordning: { form: "rearrangeDsoRing", network: "manageDsoRing", link: "Ny ordning i ringen" },
   rattelse: { form: "correctDsoRingHistory", network: "manageDsoRing", link: "Rätta ringens historik" },
+  avsluta: { form: "closeDsoMembership", network: "manageDsoRing", link: "Avsluta ett förbunds plats" },
   avtal: { form: "createDsoAgreement", network: "createDsoAgreement", link: "Nytt avtal" },
 };
 
@@ -67,6 +68,8 @@ export async function render({ params, principal }) {
   let record = null;
   if (chosen.form === "joinDsoRing") {
     current = { ...spec, fields: { ...spec.fields, after: { ...spec.fields.after, choices: members } } };
+  } else if (chosen.form === "closeDsoMembership") {
+    current = { ...spec, fields: { ...spec.fields, forbund: { ...spec.fields.forbund, choices: members } } };
   } else if (chosen.form === "rearrangeDsoRing" || chosen.form === "correctDsoRingHistory") {
     // Begun from the order of today's ring.
     current = { ...spec, initial: { order: ring ? ring.members.map((m) => m.slug) : [] } };

@@ -297,6 +297,9 @@ pub enum LeaveError {
     NotAMember,
     AlreadyGaveNotice(NaiveDate),
     NoticeBeforeJoining(NaiveDate),
+    /// Its place ends on this day anyway (closed at its dissolution), no
+    /// later than the notice would end it.
+    AlreadyLeaving(NaiveDate),
 }
 
 /// Records a notice received on `notice_on`; returns the member's last day.
@@ -313,17 +316,37 @@ pub fn leave(
     if let Some(earlier) = member.notice_received_on {
         return Err(LeaveError::AlreadyGaveNotice(earlier));
     }
-    if let Some(last) = member.last_day {
-        return Err(LeaveError::AlreadyGaveNotice(last));
-    }
     let joined = member.joined_on.ok_or(LeaveError::NotAMember)?;
     if notice_on < joined {
         return Err(LeaveError::NoticeBeforeJoining(joined));
     }
     let last = add_months(notice_on, notice_months);
+    // A place closed at the förbund's dissolution ends then anyway; notice
+    // may only bring the last day earlier.
+    if let Some(end) = member.last_day
+        && end <= last
+    {
+        return Err(LeaveError::AlreadyLeaving(end));
+    }
     member.notice_received_on = Some(notice_on);
     member.last_day = Some(last);
     Ok(last)
+}
+
+/// Ends a member's place on the ring at `last_day` at the latest: a
+/// förbund's last day on a ring is at most its last day of life, and from
+/// the next day the ring closes around it (deriving from the places gives
+/// that). A member already gone by then is left as it is: `Ok(false)`.
+pub fn close(members: &mut [Member], forbund: Id, last_day: NaiveDate) -> Result<bool, LeaveError> {
+    let member = members
+        .iter_mut()
+        .find(|m| m.forbund == forbund && !m.withdrew && m.joined_on.is_some())
+        .ok_or(LeaveError::NotAMember)?;
+    if member.last_day.is_some_and(|l| l <= last_day) {
+        return Ok(false);
+    }
+    member.last_day = Some(last_day);
+    Ok(true)
 }
 
 /// Why a förbund cannot join where asked.

@@ -219,3 +219,99 @@ proptest! {
         }
     }
 }
+
+/// A step of a history in which förbund also end: joining, leaving with
+/// notice, or a member's förbund dissolving (its place closed by the
+/// network from the day after).
+#[derive(Debug, Clone)]
+enum LifeStep {
+    Join { after: usize, days_later: u32 },
+    Leave { member: usize, days_later: u32 },
+    Dissolve { member: usize, days_later: u32 },
+}
+
+fn life_step() -> impl Strategy<Value = LifeStep> {
+    prop_oneof![
+        (0usize..16, 0u32..200)
+            .prop_map(|(after, days_later)| LifeStep::Join { after, days_later }),
+        (0usize..16, 0u32..200)
+            .prop_map(|(member, days_later)| LifeStep::Leave { member, days_later }),
+        (0usize..16, 0u32..400)
+            .prop_map(|(member, days_later)| LifeStep::Dissolve { member, days_later }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+    /// No assignment ever names a förbund outside its life: a member's place
+    /// ends with its förbund, and the ring closes around it (issue: a
+    /// dissolved förbund was still named as a DSO years later).
+    #[test]
+    fn no_assignment_names_a_forbund_outside_its_life(
+        size in 2usize..7,
+        steps in proptest::collection::vec(life_step(), 0..14),
+        notice in 1u32..6,
+    ) {
+        let start = d("2020-10-01");
+        let mut members: Vec<Member> =
+            (0..size).map(|i| member(i as Id + 1, i as f64 + 1.0, "2020-10-01")).collect();
+        // Each förbund's last day of life, once it has one.
+        let mut dissolved: HashMap<Id, NaiveDate> = HashMap::new();
+        let mut links = derive(&members, start);
+        let mut day = start;
+        let mut next_id = size as Id + 1;
+        for step in steps {
+            match step {
+                LifeStep::Join { after, days_later } => {
+                    day = day + chrono::Days::new(u64::from(days_later) + 1);
+                    let active: Vec<Id> = active_members(&members, day).iter().map(|m| m.forbund).collect();
+                    let after = if active.is_empty() { None } else { Some(active[after % active.len()]) };
+                    let joiner = member(next_id, 0.0, &day.to_string());
+                    next_id += 1;
+                    if join(&mut members, joiner, after).is_ok() {
+                        links = regenerate(&links, &members, day);
+                    }
+                }
+                LifeStep::Leave { member: which, days_later } => {
+                    day = day + chrono::Days::new(u64::from(days_later));
+                    let active: Vec<Id> = active_members(&members, day).iter().map(|m| m.forbund).collect();
+                    if active.is_empty() { continue; }
+                    let leaver = active[which % active.len()];
+                    if let Ok(last) = leave(&mut members, leaver, day, notice) {
+                        // Notice that would outlast the förbund ends with it.
+                        let last = match dissolved.get(&leaver) {
+                            Some(end) if *end < last => {
+                                prop_assert_eq!(close(&mut members, leaver, *end), Ok(true));
+                                *end
+                            }
+                            _ => last,
+                        };
+                        links = regenerate(&links, &members, last.succ_opt().expect("next day"));
+                    }
+                }
+                LifeStep::Dissolve { member: which, days_later } => {
+                    day = day + chrono::Days::new(u64::from(days_later));
+                    let active: Vec<Id> = active_members(&members, day).iter().map(|m| m.forbund).collect();
+                    if active.is_empty() { continue; }
+                    let ending = active[which % active.len()];
+                    dissolved.insert(ending, day);
+                    if close(&mut members, ending, day) == Ok(true) {
+                        links = regenerate(&links, &members, day.succ_opt().expect("next day"));
+                    }
+                }
+            }
+            prop_assert_eq!(check_schedule(&members, &links, start), Ok(()));
+        }
+        for link in &links {
+            for id in [link.provider, link.recipient] {
+                if let Some(end) = dissolved.get(&id) {
+                    prop_assert!(
+                        link.to.is_some_and(|to| to <= *end),
+                        "förbund {} ended on {} but is named until {:?}: {:?}", id, end, link.to, link
+                    );
+                }
+            }
+        }
+    }
+}

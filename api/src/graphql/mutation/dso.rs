@@ -147,6 +147,32 @@ impl DsoMutation {
         ring_on(ctx, change.agreement_id, from).await
     }
 
+    /// Ends a member's place on the ring on `lastDay` (network_admin), past
+    /// or future — above all at its dissolution: a förbund's last day on a
+    /// ring is at most its last day of life. From the next day the förbund
+    /// that served it serves its recipient. The reason is kept in the audit
+    /// log of every förbund it touches.
+    #[graphql(guard = "SignedIn")]
+    async fn close_dso_membership(
+        &self,
+        ctx: &Context<'_>,
+        agreement: Option<ID>,
+        forbund: String,
+        last_day: Date,
+        reason: String,
+    ) -> async_graphql::Result<DsoChange> {
+        let change = service::dso::close_membership(
+            services(ctx)?,
+            caller(ctx)?,
+            optional_id(agreement)?,
+            &forbund,
+            last_day.0,
+            &reason,
+        )
+        .await?;
+        Ok(DsoChange(change, None))
+    }
+
     /// The förbund's answer to a proposal that changes its DSO (its admin):
     /// the last acceptance applies it.
     #[graphql(guard = "SignedIn")]

@@ -56,6 +56,13 @@ pub(super) async fn leave_in(
             "noticeReceivedOn",
             format!("notice cannot be received before the member joined on {joined}"),
         ),
+        LeaveError::AlreadyLeaving(end) => ApiError::bad_input(
+            "noticeReceivedOn",
+            format!(
+                "{} leaves the ring on {end} anyway, before this notice would end",
+                leaver.name
+            ),
+        ),
     })?;
     let day_after = last
         .succ_opt()

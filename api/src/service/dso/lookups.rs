@@ -58,6 +58,12 @@ pub async fn ring(
         .cloned()
         .collect();
     assignments.sort_by_key(|a| order.iter().position(|id| *id == a.provider_id));
+    // The read checks what it returns: a ring that names a förbund outside
+    // its life that day is broken, however well its cycle closes.
+    let problem = match problem {
+        Some(problem) => Some(problem),
+        None => outside_life(db, &assignments, on).await?,
+    };
     Ok(Some(RingView {
         data,
         on,
@@ -65,6 +71,37 @@ pub async fn ring(
         assignments,
         problem,
     }))
+}
+
+/// A sentence about the first förbund that `assignments` name on `on`
+/// though it does not exist that day, if any.
+async fn outside_life<C: ConnectionTrait>(
+    conn: &C,
+    assignments: &[dso_assignment::Model],
+    on: NaiveDate,
+) -> ApiResult<Option<String>> {
+    let ids: Vec<Id> = assignments
+        .iter()
+        .flat_map(|a| [a.provider_id, a.recipient_id])
+        .collect();
+    let rows = forbund::Entity::find()
+        .filter(forbund::Column::Id.is_in(ids))
+        .order_by_asc(forbund::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .find(|f| !crate::domain::forbund::alive_on(f.founded_on, f.dissolved_on, on))
+        .map(|f| match f.dissolved_on {
+            Some(end) if end < on => format!(
+                "{} is named on the ring on {on}, but it was dissolved on {end}",
+                f.name
+            ),
+            _ => format!(
+                "{} is named on the ring on {on}, before it was founded",
+                f.name
+            ),
+        }))
 }
 
 pub(super) async fn names<C: ConnectionTrait>(

@@ -7,13 +7,15 @@
 //! agreement's members and assignments as the rules see them), `lookups`
 //! (the ring on a day, who serves whom) and `schedule` (the periods in which
 //! the ring stays the same). Changes: `change` (what a change does and the
-//! checks every change passes), `leave`, `join`, `scope`, `rearrange` and
+//! checks every change passes), `leave`, `join`, `scope`, `rearrange`,
+//! `close` (the network ends a member's place, as at its dissolution) and
 //! `new_agreement`; `consent` decides whether a change is applied or waits
 //! as a proposal for the förbund whose DSO it changes, `proposals` answers
 //! and applies one, and `request` is what the two share.
 
 mod agreements;
 mod change;
+mod close;
 mod consent;
 mod join;
 mod leave;
@@ -31,6 +33,8 @@ pub use agreements::{agreements, resolve_agreement};
 pub(crate) use change::write_links;
 pub use change::{Applied, RingChange};
 use change::{begin_ring_change, check, check_contact, check_scope, ring_invalid};
+pub use close::close_membership;
+pub(crate) use close::{close_in, log_closing};
 pub use consent::{Outcome, correct_history, request};
 pub use join::JoinInput;
 pub use leave::leave_preview;

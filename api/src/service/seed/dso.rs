@@ -85,6 +85,98 @@ pub(super) async fn load<C: ConnectionTrait>(
         .await
         .map_err(crate::error::ApiError::into_anyhow)?;
         loader.count(KIND, derived.len());
+        close_at_dissolution(loader.conn(), agreement_id, &members).await?;
+        within_lives(loader.conn(), agreement_id).await?;
+    }
+    Ok(())
+}
+
+/// Refuses a ring that names a förbund outside its life: every assignment
+/// must lie within both its provider's and its recipient's.
+async fn within_lives<C: ConnectionTrait>(conn: &C, agreement_id: i32) -> anyhow::Result<()> {
+    use finsam_entity::{dso_assignment, forbund};
+    use sea_orm::QueryFilter;
+    let links = dso_assignment::Entity::find()
+        .filter(dso_assignment::Column::AgreementId.eq(agreement_id))
+        .all(conn)
+        .await?;
+    let lives: HashMap<i32, forbund::Model> = forbund::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    for link in &links {
+        for id in [link.provider_id, link.recipient_id] {
+            let Some(f) = lives.get(&id) else {
+                anyhow::bail!("{KIND}: the ring names förbund {id}, which does not exist");
+            };
+            let born = f.founded_on.is_none_or(|d| d <= link.valid_from);
+            let ends = f
+                .dissolved_on
+                .is_none_or(|end| link.valid_to.is_some_and(|to| to <= end));
+            if !(born && ends) {
+                anyhow::bail!(
+                    "{KIND}: the ring names {} from {} to {:?}, outside its life ({:?} – {:?})",
+                    f.name,
+                    link.valid_from,
+                    link.valid_to,
+                    f.founded_on,
+                    f.dissolved_on
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A förbund's last day on a ring is at most its last day of life: a member
+/// dissolved since the facts were written leaves the ring on that day, and
+/// from the next the ring closes around it. Recorded as the network's
+/// correction, with the reason and the successor, in the log of every
+/// förbund it touches.
+async fn close_at_dissolution<C: ConnectionTrait>(
+    conn: &C,
+    agreement_id: i32,
+    members: &[Member],
+) -> anyhow::Result<()> {
+    use finsam_entity::forbund;
+    use sea_orm::QueryFilter;
+    let on_ring: Vec<i32> = members
+        .iter()
+        .filter(|m| !m.withdrew && m.joined_on.is_some())
+        .map(|m| m.forbund)
+        .collect();
+    let rows = forbund::Entity::find()
+        .filter(forbund::Column::Id.is_in(on_ring))
+        .all(conn)
+        .await?;
+    for f in rows {
+        let Some(end) = f.dissolved_on else {
+            continue;
+        };
+        let left = members
+            .iter()
+            .find(|m| m.forbund == f.id)
+            .and_then(|m| m.last_day);
+        if left.is_some_and(|l| l <= end) {
+            continue;
+        }
+        let successor = match f.successor_id {
+            Some(id) => forbund::Entity::find_by_id(id).one(conn).await?,
+            None => None,
+        };
+        let reason = match successor {
+            Some(s) => format!("upplöst {end}, uppgick i {}", s.name),
+            None => format!("upplöst {end}"),
+        };
+        let applied = crate::service::dso::close_in(conn, Some(agreement_id), &f.slug, end)
+            .await
+            .map_err(crate::error::ApiError::into_anyhow)?;
+        let network = crate::auth::Caller::command_line();
+        crate::service::dso::log_closing(conn, &network, &applied, &reason)
+            .await
+            .map_err(crate::error::ApiError::into_anyhow)?;
     }
     Ok(())
 }

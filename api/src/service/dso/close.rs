@@ -1,0 +1,151 @@
+//! closeDsoMembership: the network ends a member's place on the ring on a
+//! day, with the reason — above all at the member's dissolution, since a
+//! förbund's last day on a ring is at most its last day of life (DESIGN.md,
+//! "DSO-ring"). From the next day the ring closes around it: the förbund
+//! that served it serves its recipient. It may correct the past (a
+//! dissolution recorded late), so it is the network admin's alone, in the
+//! log of every förbund it touches.
+
+use chrono::NaiveDate;
+use finsam_entity::dso_member;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use super::request::{PartyEffect, touched};
+use super::{Applied, RingChange, RingData, begin_ring_change, check, require_agreement};
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::domain::dso_ring::{self, LeaveError};
+use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{self, Change};
+use crate::service::{ServiceContext, now};
+
+/// The member's place ends on `last_day`, written in `conn`.
+pub(crate) async fn close_in<C: ConnectionTrait>(
+    conn: &C,
+    agreement_id: Option<i32>,
+    slug: &str,
+    last_day: NaiveDate,
+) -> ApiResult<Applied> {
+    let member = crate::service::forbund::require_slug(conn, slug, "forbund").await?;
+    let agreement = require_agreement(conn, agreement_id, Some(member.id)).await?;
+    let data = RingData::load(conn, agreement).await?;
+    let mut members = data.domain_members();
+    let changed = dso_ring::close(&mut members, member.id, last_day).map_err(|e| match e {
+        LeaveError::NotAMember
+        | LeaveError::NoticeBeforeJoining(_)
+        | LeaveError::AlreadyLeaving(_) => ApiError::bad_input(
+            "forbund",
+            format!("{} is not a member of this DSO-ring", member.name),
+        ),
+        LeaveError::AlreadyGaveNotice(day) => ApiError::bad_input(
+            "lastDay",
+            format!("{} has already left the ring (last day {day})", member.name),
+        ),
+    })?;
+    let row = data
+        .members
+        .iter()
+        .find(|m| m.forbund_id == member.id && m.joined_on.is_some())
+        .cloned()
+        .ok_or_else(|| ApiError::bad_input("forbund", "not a member"))?;
+    if !changed {
+        return Err(ApiError::bad_input(
+            "lastDay",
+            format!(
+                "{} already leaves the ring on {}",
+                member.name,
+                row.last_day.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
+    let day_after = last_day
+        .succ_opt()
+        .ok_or_else(|| ApiError::bad_input("lastDay", "date out of range"))?;
+    let new_links = dso_ring::regenerate(&data.domain_links(), &members, day_after);
+    check(
+        conn,
+        &members,
+        &new_links,
+        data.agreement.starts_on.min(last_day),
+    )
+    .await?;
+    let provider_on_last = data
+        .domain_links()
+        .into_iter()
+        .find(|l| l.recipient == member.id && l.active_on(last_day))
+        .map(|l| l.provider);
+    let takeover = new_links
+        .iter()
+        .find(|l| l.from == day_after && Some(l.provider) == provider_on_last);
+    let mut active: dso_member::ActiveModel = row.clone().into();
+    active.last_day = Set(Some(last_day));
+    active.version = Set(row.version + 1);
+    active.updated_at = Set(now());
+    let after = active.update(conn).await?;
+    let (ended, started) = super::write_links(conn, &data, &new_links).await?;
+    let change = RingChange {
+        joined_on: row.joined_on,
+        notice_received_on: row.notice_received_on,
+        last_day: Some(last_day),
+        taken_over_by: takeover.map(|l| l.provider),
+        handed_over: takeover.map(|l| l.recipient),
+        ..RingChange::written(&data, member.id, last_day, (ended, started))
+    };
+    Ok(Applied {
+        operation: "closeDsoMembership",
+        entity: "DsoMember",
+        entity_id: row.id,
+        before: serde_json::to_value(&row).unwrap_or_default(),
+        after: serde_json::to_value((&after, &change)).unwrap_or_default(),
+        change,
+    })
+}
+
+/// The closing with its reason, in the log of every förbund it touches:
+/// the member, whoever served it, whomever it served.
+pub(crate) async fn log_closing<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    applied: &Applied,
+    reason: &str,
+) -> ApiResult<()> {
+    let after = serde_json::json!({ "change": applied.after, "reason": reason });
+    for forbund_id in touched(&applied.change, &[]) {
+        let effect = PartyEffect::of(&applied.change, forbund_id);
+        let entry = serde_json::json!({ "closing": after, "forThisForbund": effect });
+        audit::record(
+            conn,
+            caller,
+            Change::updated(
+                applied.operation,
+                applied.entity,
+                applied.entity_id,
+                Some(forbund_id),
+                &applied.before,
+                &entry,
+            ),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// closeDsoMembership (network_admin): `slug`'s place on the ring ends on
+/// `last_day`, past or future, with the reason.
+pub async fn close_membership(
+    cx: &ServiceContext,
+    caller: &Caller,
+    agreement: Option<i32>,
+    slug: &str,
+    last_day: NaiveDate,
+    reason: &str,
+) -> ApiResult<RingChange> {
+    policy::require(&caller.principal, Action::ManageNetwork)?;
+    let reason = crate::record::text("reason", reason, 2_000)?;
+    let txn = begin_ring_change(&cx.db).await?;
+    let applied = close_in(&txn, agreement, slug, last_day).await?;
+    log_closing(&txn, caller, &applied, &reason).await?;
+    audit::committed(txn).await?;
+    crate::service::reference::invalidate();
+    Ok(applied.change)
+}
