@@ -377,3 +377,89 @@ async fn successors_cannot_go_round_in_a_circle() {
         .await;
     assert_eq!(error_field(&body), "successor", "nor succeed itself");
 }
+
+/// After its last day a förbund is an archive: Västerås (dissolved
+/// 2023-12-31, merged into Västmanland) registers no new insats or meeting
+/// by its own staff, nothing dated after its life even by the network, and
+/// the network still corrects its records, audited.
+#[tokio::test]
+async fn a_dissolved_forbund_is_an_archive_its_staff_no_longer_write() {
+    let app = TestApp::spawn_with(Spawn {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        ..Default::default()
+    })
+    .await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let insats = app
+        .gql_as(
+            Some(&editor),
+            r#"mutation { createInsats(input: { forbund: "vasteras", name: "Efter upplösningen" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&insats), "FORBIDDEN", "{insats}");
+    assert_eq!(error_field(&insats), "forbund");
+    let message = insats["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("2023-12-31") && message.contains("Samordningsförbundet Västmanland"),
+        "names its last day and its successor: {message}"
+    );
+    let meeting = app
+        .gql_as(
+            Some(&editor),
+            r#"mutation { createMeeting(input: { forbund: "vasteras", heldOn: "2023-11-02" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&meeting), "FORBIDDEN", "{meeting}");
+    // Nothing dated after its life, whoever asks.
+    let network = app.network_admin();
+    let late = app
+        .gql_as(
+            Some(&network),
+            r#"mutation { createMeeting(input: { forbund: "vasteras", heldOn: "2027-02-01" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&late), "BAD_USER_INPUT", "{late}");
+    assert_eq!(error_field(&late), "heldOn");
+    let late_insats = app
+        .gql_as(
+            Some(&network),
+            r#"mutation { createInsats(input: { forbund: "vasteras", name: "Sent", startsOn: "2025-01-01" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&late_insats), "BAD_USER_INPUT", "{late_insats}");
+    assert_eq!(error_field(&late_insats), "startsOn");
+    // Its records stay readable, and the network corrects them, audited.
+    let owned = app
+        .data_as(
+            Some(&network),
+            r#"{ insatser(filter: { forbund: ["vasteras"] }, first: 1) { edges { node { id version name } } } }"#,
+            json!({}),
+        )
+        .await;
+    let node = owned["insatser"]["edges"][0]["node"].clone();
+    assert!(node["id"].is_string(), "{owned}");
+    let corrected = app
+        .data_as(
+            Some(&network),
+            r#"mutation($id: ID!, $v: Int!) { updateInsats(id: $id, version: $v, input: { targetGroup: "Rättad i efterhand" }) { targetGroup } }"#,
+            json!({ "id": node["id"], "v": node["version"] }),
+        )
+        .await;
+    assert_eq!(
+        corrected["updateInsats"]["targetGroup"],
+        "Rättad i efterhand"
+    );
+    // Its own staff may not correct them.
+    let refused = app
+        .gql_as(
+            Some(&editor),
+            r#"mutation($id: ID!, $v: Int!) { updateInsats(id: $id, version: $v, input: { targetGroup: "Av personalen" }) { targetGroup } }"#,
+            json!({ "id": node["id"], "v": node["version"].as_i64().unwrap_or(0) + 1 }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+}

@@ -48,6 +48,54 @@ pub async fn require_slug<C: ConnectionTrait>(
         .ok_or_else(|| ApiError::bad_input(field, format!("no förbund with slug {slug:?}")))
 }
 
+/// After its last day a förbund is an archive: its data stays readable as
+/// it was, but it registers nothing dated after its life (BAD_USER_INPUT on
+/// `field`, naming its last day and successor), and its staff's write roles
+/// end with it (FORBIDDEN): only the network corrects its records, audited.
+/// `dated` is the day the record is about (a meeting's, an insats's start),
+/// when it has one.
+pub async fn require_open<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    owner: &forbund::Model,
+    today: NaiveDate,
+    dated: Option<(NaiveDate, &str)>,
+) -> ApiResult<()> {
+    let Some(end) = owner.dissolved_on else {
+        return Ok(());
+    };
+    let successor = match owner.successor_id {
+        Some(id) => forbund::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .map(|s| format!(" (uppgick i {})", s.name)),
+        None => None,
+    }
+    .unwrap_or_default();
+    if let Some((day, field)) = dated
+        && day > end
+    {
+        return Err(ApiError::bad_input(
+            field,
+            format!(
+                "{} was dissolved on {end}{successor}: it registers nothing dated after that",
+                owner.name
+            ),
+        ));
+    }
+    if today > end && !policy::allows(&caller.principal, Action::ManageNetwork) {
+        return Err(ApiError::ForbiddenInput {
+            field: "forbund".into(),
+            message: format!(
+                "{} was dissolved on {end}{successor}: its records are an archive, corrected \
+                 only by the national network",
+                owner.name
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// One page of the directory in slug order, after `after_slug`.
 pub async fn list(
     db: &DatabaseConnection,

@@ -95,6 +95,8 @@ pub async fn create(
     let txn = begin_write(&cx.db).await?;
     let owner = super::forbund::require_slug(&txn, &input.forbund, "forbund").await?;
     let fields = input.checked()?;
+    let dated = Some((fields.held_on, "heldOn"));
+    super::forbund::require_open(&txn, caller, &owner, cx.clock.today(), dated).await?;
     let taken = meeting::Entity::find()
         .filter(meeting::Column::ForbundId.eq(owner.id))
         .filter(meeting::Column::HeldOn.eq(fields.held_on))
@@ -129,7 +131,7 @@ pub async fn record_decision(
     input: NewDecision,
 ) -> ApiResult<decision::Model> {
     let txn = begin_write(&cx.db).await?;
-    let (m, _) = load_for_edit(&txn, caller, meeting_id, version).await?;
+    let (m, _) = load_for_edit(&txn, caller, meeting_id, version, cx.clock.today()).await?;
     let text = input.checked_text()?;
     let insats_id = input
         .insats
@@ -209,6 +211,7 @@ async fn load_for_edit(
     caller: &Caller,
     id: i32,
     version: i32,
+    today: chrono::NaiveDate,
 ) -> ApiResult<(meeting::Model, forbund::Model)> {
     policy::require_signed_in(&caller.principal)?;
     let meeting = meeting::Entity::find_by_id(id)
@@ -225,6 +228,7 @@ async fn load_for_edit(
             forbund: &owner.slug,
         },
     )?;
+    super::forbund::require_open(txn, caller, &owner, today, None).await?;
     check_version("meeting", meeting.version, version)?;
     Ok((meeting, owner))
 }
@@ -239,8 +243,11 @@ pub async fn update(
     input: NewMeeting,
 ) -> ApiResult<meeting::Model> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let today = cx.clock.today();
+    let (before, owner) = load_for_edit(&txn, caller, id, version, today).await?;
     let fields = input.checked()?;
+    let dated = Some((fields.held_on, "heldOn"));
+    super::forbund::require_open(&txn, caller, &owner, today, dated).await?;
     if input.forbund != owner.slug {
         return Err(ApiError::bad_input(
             "forbund",

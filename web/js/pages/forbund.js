@@ -42,6 +42,17 @@ export async function render({ params }) {
     "article",
     {},
     h("h1", {}, f.name),
+    // After its last day a förbund is an archive: said first, with since
+    // when and where it went.
+    f.dissolvedOn && f.dissolvedOn < day
+      ? h(
+          "p",
+          { class: "message", role: "note" },
+          `Förbundet upplöstes ${f.dissolvedOn}`,
+          f.successor ? [" och uppgick i ", h("a", { href: `/forbund/${f.successor.slug}` }, f.successor.name)] : null,
+          ". Uppgifterna här är ett arkiv och visas som de var; bara det nationella nätverket rättar dem.",
+        )
+      : null,
     actions(f),
     h(
       "dl",

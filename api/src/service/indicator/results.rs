@@ -158,6 +158,21 @@ pub async fn upsert_results(
             &caller.principal,
             Action::WriteIndicatorResults { forbund: &f.slug },
         )?;
+        // A dissolved förbund is an archive: no year after its last, and
+        // only the network corrects the years before.
+        if let Some(end) = f.dissolved_on
+            && r.year > chrono::Datelike::year(&end)
+        {
+            return Err(row_error(
+                i,
+                "year",
+                format!(
+                    "{} was dissolved on {end}: it has no results after that year",
+                    f.name
+                ),
+            ));
+        }
+        crate::service::forbund::require_open(&txn, caller, f, cx.clock.today(), None).await?;
         let ind = *indicators.get(&r.indicator).ok_or_else(|| {
             row_error(
                 i,

@@ -19,7 +19,7 @@ pub async fn add_goal(
     goal: NewGoal,
 ) -> ApiResult<InsatsRow> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     let NewGoal {
         description,
         target_percent,
@@ -52,7 +52,7 @@ pub async fn remove_goal(
     goal_id: i32,
 ) -> ApiResult<InsatsRow> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     let goal = insats_goal::Entity::find_by_id(goal_id)
         .filter(insats_goal::Column::InsatsId.eq(id))
         .one(&txn)

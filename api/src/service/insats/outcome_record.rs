@@ -142,7 +142,7 @@ pub async fn record_outcome(
     report: OutcomeReport,
 ) -> ApiResult<InsatsRow> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     write(&txn, id, &report).await?;
     let after = save(&txn, &before, before.clone()).await?;
     #[derive(Serialize)]

@@ -23,7 +23,7 @@ pub async fn share(
     with: &[String],
 ) -> ApiResult<InsatsRow> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     let mut ids = Vec::new();
     for (i, slug) in with.iter().enumerate() {
         let f = crate::service::forbund::require_slug(&txn, slug, &format!("with[{i}]")).await?;
@@ -79,18 +79,22 @@ pub async fn carry_over(
             format!("{} is not the successor of {}", target.name, owner.name),
         ));
     }
-    // The old förbund's staff or the successor's may move it.
-    let may = policy::allows(
-        &caller.principal,
-        Action::EditForbundContent {
-            forbund: &owner.slug,
-        },
-    ) || policy::allows(
-        &caller.principal,
-        Action::EditForbundContent {
-            forbund: &target.slug,
-        },
-    );
+    // The old förbund's staff (while it exists: after its last day their
+    // write roles end with it) or the successor's may move it.
+    let old_staff_may = owner.dissolved_on.is_none_or(|end| cx.clock.today() <= end);
+    let may = (old_staff_may
+        && policy::allows(
+            &caller.principal,
+            Action::EditForbundContent {
+                forbund: &owner.slug,
+            },
+        ))
+        || policy::allows(
+            &caller.principal,
+            Action::EditForbundContent {
+                forbund: &target.slug,
+            },
+        );
     if !may {
         policy::require(
             &caller.principal,

@@ -32,6 +32,8 @@ pub async fn create(cx: &ServiceContext, caller: &Caller, new: NewInsats) -> Api
     )?;
     let txn = begin_write(&cx.db).await?;
     let owner = crate::service::forbund::require_slug(&txn, &new.forbund, "forbund").await?;
+    let dated = new.starts_on.map(|d| (d.0, "startsOn"));
+    crate::service::forbund::require_open(&txn, caller, &owner, cx.clock.today(), dated).await?;
     let row = new_row(owner.id, &new, now())?;
     let taken = insats::Entity::find()
         .filter(insats::Column::ForbundId.eq(owner.id))
@@ -65,6 +67,7 @@ pub(super) async fn load_for_edit(
     caller: &Caller,
     id: i32,
     version: i32,
+    today: chrono::NaiveDate,
 ) -> ApiResult<(insats::Model, forbund::Model)> {
     policy::require_signed_in(&caller.principal)?;
     let row = insats::Entity::find_by_id(id)
@@ -82,6 +85,7 @@ pub(super) async fn load_for_edit(
             forbund: &owner.slug,
         },
     )?;
+    crate::service::forbund::require_open(txn, caller, &owner, today, None).await?;
     check_version("insats", row.version, version)?;
     Ok((row, owner))
 }
@@ -144,7 +148,7 @@ pub async fn update(
 ) -> ApiResult<InsatsRow> {
     let fields = InsatsFields::from(patch);
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     if fields.ends_on.is_some() && before.original_ends_on != before.ends_on {
         return Err(ApiError::bad_input(
             "endsOn",
@@ -169,7 +173,7 @@ pub async fn extend(
     note: Option<String>,
 ) -> ApiResult<InsatsRow> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     if before.ends_on.is_some_and(|e| new_ends_on <= e) {
         return Err(ApiError::bad_input(
             "newEndsOn",
@@ -206,7 +210,7 @@ pub async fn set_budget(
     budget: BudgetYear,
 ) -> ApiResult<InsatsRow> {
     let txn = begin_write(&cx.db).await?;
-    let (before, owner) = load_for_edit(&txn, caller, id, version).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     budget.check()?;
     let at = now();
     let BudgetYear {
