@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Client;
-use finsam_api::auth::Role;
 use serde_json::{Value, json};
 
 use super::forms::{field, sign_in};
@@ -64,10 +63,16 @@ async fn the_catalogue_and_an_insats_page_follow_changes_as_they_land() {
     };
     let app = TestApp::spawn().await;
     let base = app.address.clone();
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let editor = app.network_admin();
     let catalogue = open_browser(&driver, &chromium).await;
     let page = open_browser(&driver, &chromium).await;
-    open(&catalogue, &base, "/insatser?forbund=vasteras").await;
+    // Insats 1 was carried over to Västmanland: behind the status filter.
+    open(
+        &catalogue,
+        &base,
+        "/insatser?forbund=vasteras&status=CARRIED_OVER",
+    )
+    .await;
     open(&page, &base, "/insatser/1").await;
     for browser in [&catalogue, &page] {
         mark(browser).await;
@@ -92,7 +97,7 @@ async fn an_open_form_is_told_at_once_when_its_record_is_saved_elsewhere() {
     };
     let app = TestApp::spawn().await;
     let base = app.address.clone();
-    let token = app.token(&[Role::Editor], Some("vasteras"));
+    let token = app.network_admin();
     let browser = open_browser(&driver, &chromium).await;
     sign_in(&browser, &base, &token).await;
     open(&browser, &base, "/insatser/1/redigera").await;
@@ -121,7 +126,7 @@ async fn the_meetings_show_a_decision_as_it_is_recorded() {
     let browser = open_browser(&driver, &chromium).await;
     open(&browser, &base, "/meetings?forbund=vasteras").await;
     mark(&browser).await;
-    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let editor = app.network_admin();
     let meetings = app
         .data(
             r#"{ meetings(forbund: ["vasteras"], from: "2021-06-01", to: "2021-12-31") { id version heldOn } }"#,

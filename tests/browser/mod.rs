@@ -307,6 +307,40 @@ async fn the_app_in_a_real_browser() {
         Some("vasteras")
     );
 
+    // A carried-over insats is one story: "BIP" once, under Västmanland,
+    // linking back to Norra Västmanland's record; that one is behind the
+    // status filter, linking forward.
+    open(&browser, &base, "/insatser?search=BIP").await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath("//ul[@class='results']/li/a[text()='BIP']"))
+        .await
+        .expect("BIP is listed");
+    let bip = browser
+        .find_all(Locator::XPath("//ul[@class='results']/li[a[text()='BIP']]"))
+        .await
+        .expect("BIP");
+    assert_eq!(bip.len(), 1, "BIP is listed once");
+    let shown = bip[0].text().await.expect("text");
+    assert!(
+        shown.contains("Samordningsförbundet Västmanland")
+            && shown.contains("överförd från Norra Västmanlands Samordningsförbund"),
+        "{shown}"
+    );
+    open(&browser, &base, "/insatser?search=BIP&status=CARRIED_OVER").await;
+    let earlier = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath("//ul[@class='results']/li[a[text()='BIP']]"))
+        .await
+        .expect("the earlier record behind the filter");
+    let shown = earlier.text().await.expect("text");
+    assert!(
+        shown.contains("överförd till Samordningsförbundet Västmanland"),
+        "{shown}"
+    );
+
     // The DSO-ring on 2021-03-01: six members, Västerås serving Sundbyberg.
     open(&browser, &base, "/dso?on=2021-03-01").await;
     wait_for(&browser, "svg.ring").await;
@@ -359,6 +393,24 @@ async fn the_app_in_a_real_browser() {
             .contains("Samordningsförbundet Västerås")
     );
     both_widths(&browser, "forbund", None).await;
+    // A dissolved förbund's page says so first, since when, and where it went.
+    open(&browser, &base, "/forbund/vasteras").await;
+    let notice = text_of(&browser, "main article > p.message").await;
+    assert!(
+        notice.contains("upplöstes 2023-12-31")
+            && notice.contains("uppgick i Samordningsförbundet Västmanland"),
+        "{notice}"
+    );
+    assert!(
+        browser
+            .find(Locator::Css(
+                "main article > p.message a[href='/forbund/vastmanland']"
+            ))
+            .await
+            .is_ok(),
+        "the successor is linked"
+    );
+    both_widths(&browser, "forbund-dissolved", None).await;
     open(
         &browser,
         &base,

@@ -1,13 +1,16 @@
-// /insatser?search=…&forbund=…&activeOn=…&age=…: the catalogue across
-// förbund. The search runs as you type (the API folds case and diacritics:
-// "vasteras" finds Västerås), the filters and the total follow the URL, and
-// "Visa fler" loads the next page by its cursor.
+// /insatser?search=…&forbund=…&activeOn=…&age=…&status=…: the catalogue
+// across förbund. The search runs as you type (the API folds case and
+// diacritics: "vasteras" finds Västerås), the filters and the total follow
+// the URL, and "Visa fler" loads the next page by its cursor. An insats
+// carried over to a successor is one story: listed once, under its current
+// owner, linking back to the earlier record, which the status filter
+// "Överförd" shows (linking forward).
 
 import { h, replace } from "../dom.js";
 import { run } from "../api.js";
 import { follow, debounce } from "../live.js";
 import { setQuery, failure } from "../nav.js";
-import { label, period, number } from "../format.js";
+import { label, labels, period, number } from "../format.js";
 
 export const title = () => "Insatser";
 
@@ -19,7 +22,21 @@ function filterOf(values) {
   if (values.forbund) filter.forbund = [values.forbund];
   if (values.activeOn) filter.activeOn = values.activeOn;
   if (values.age !== "" && values.age !== null && !Number.isNaN(Number(values.age))) filter.age = Number(values.age);
+  // Without a status chosen: every status but the records carried over,
+  // which their successor's record stands for.
+  filter.status = values.status ? [values.status] : Object.keys(labels.status).filter((s) => s !== "CARRIED_OVER");
   return filter;
+}
+
+/** The earlier record a carried-over insats came from, and the later one an
+ * earlier record went to: one story, linked both ways. */
+function carried(node) {
+  const from = node.carriedOverFrom;
+  const to = node.carriedOverTo || [];
+  return [
+    from ? [" · överförd från ", h("a", { href: `/insatser/${from.id}` }, from.forbund.name)] : null,
+    to.map((t) => [" · överförd till ", h("a", { href: `/insatser/${t.id}` }, t.forbund.name)]),
+  ];
 }
 
 function item(node) {
@@ -36,6 +53,7 @@ function item(node) {
       label("status", node.status),
       node.category ? ` · ${label("category", node.category)}` : "",
       ` · ${period(node.startsOn, node.endsOn)}`,
+      carried(node),
     ),
     node.targetGroup || ages ? h("p", { class: "target" }, [node.targetGroup, ages].filter(Boolean).join(" · ")) : null,
   );
@@ -47,6 +65,7 @@ export async function render({ query }) {
     forbund: query.get("forbund") || "",
     activeOn: query.get("activeOn") || "",
     age: query.get("age") || "",
+    status: query.get("status") || "",
   };
   const choices = (await run("ForbundChoices")).forbundList.edges.map((e) => e.node);
 
@@ -114,6 +133,12 @@ export async function render({ query }) {
     value: values.age,
     oninput: (e) => changed("age", e.target.value),
   });
+  const status = h(
+    "select",
+    { id: "status", name: "status", onchange: (e) => changed("status", e.target.value) },
+    h("option", { value: "" }, "Alla utom överförda"),
+    Object.entries(labels.status).map(([value, text]) => h("option", { value, selected: value === values.status }, text)),
+  );
   more.addEventListener("click", () => load(true));
 
   await load(false);
@@ -135,6 +160,7 @@ export async function render({ query }) {
       h("div", { class: "field" }, h("label", { for: "forbund" }, "Förbund"), forbund),
       h("div", { class: "field" }, h("label", { for: "activeOn" }, "Pågår dag"), activeOn),
       h("div", { class: "field" }, h("label", { for: "age" }, "Ålder"), age),
+      h("div", { class: "field" }, h("label", { for: "status" }, "Status"), status),
     ),
     problem,
     total,
