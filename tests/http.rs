@@ -45,6 +45,7 @@ async fn production_shows_no_schema_and_metrics_only_to_their_token() {
     let app = TestApp::spawn_with(common::Spawn {
         configure: Some(Box::new(|s| {
             s.graphql.introspection = false;
+            s.graphql.federation_token = Some(secrecy::SecretString::from("router-secret"));
             s.server.graphiql = false;
             s.metrics.listen = None;
             s.metrics.token = Some(secrecy::SecretString::from("scrape-me"));
@@ -65,6 +66,45 @@ async fn production_shows_no_schema_and_metrics_only_to_their_token() {
     assert_eq!(app.get("/app/app.css").await.status(), 200);
     let introspect = app.gql("{ __schema { types { name } } }", json!({})).await;
     assert!(introspect["data"]["__schema"].is_null(), "{introspect}");
+    // The subgraph SDL is the schema too: only the federation router's
+    // credential is given it, however the field is reached.
+    for doc in [
+        "{ _service { sdl } }",
+        "{ ... on Query { _service { sdl } } }",
+        "query { ...S } fragment S on Query { _service { sdl } }",
+    ] {
+        let refused = app.gql(doc, json!({})).await;
+        assert_eq!(error_code(&refused), "FORBIDDEN", "{doc}: {refused}");
+    }
+    let wrong: Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("finsam-federation-token", "router-secre")
+        .json(&json!({ "query": "{ _service { sdl } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(error_code(&wrong), "FORBIDDEN");
+    let router: Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("finsam-federation-token", "router-secret")
+        .json(&json!({ "query": "{ _service { sdl } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        router["data"]["_service"]["sdl"]
+            .as_str()
+            .is_some_and(|sdl| sdl.contains("type Insats")),
+        "{router}"
+    );
     assert!(app.metrics_address.is_none());
     assert_eq!(app.get("/metrics").await.status(), 404);
     let wrong = app

@@ -273,6 +273,12 @@ pub struct GraphqlSettings {
     pub parsed_documents: usize,
     pub introspection: bool,
     pub suggestions: bool,
+    /// The credential the federation router sends in
+    /// `Finsam-Federation-Token`: with introspection off, only a caller
+    /// holding it is given the subgraph SDL (`_service`). None (or empty):
+    /// nobody is.
+    #[serde(default)]
+    pub federation_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -140,6 +140,30 @@ fn over_limit(
     Some(response)
 }
 
+/// Whether the request holds the federation router's credential
+/// (`graphql.federation_token`, in `Finsam-Federation-Token`); compared as
+/// digests, so the time taken says nothing about how much of it was right.
+fn federation_router(state: &AppState, req: &HttpRequest) -> bool {
+    use secrecy::ExposeSecret;
+    use sha2::{Digest, Sha256};
+    let Some(token) = state
+        .settings
+        .graphql
+        .federation_token
+        .as_ref()
+        .map(|t| t.expose_secret().trim())
+        .filter(|t| !t.is_empty())
+    else {
+        return false;
+    };
+    let sent = req
+        .headers()
+        .get("finsam-federation-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    Sha256::digest(sent.as_bytes()) == Sha256::digest(token.as_bytes())
+}
+
 /// A rate limit's wait in whole seconds (`Retry-After`), rounded up.
 pub(crate) fn retry_after_secs(wait: Duration) -> u64 {
     wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
@@ -238,8 +262,11 @@ pub async fn post(
         }
     }
     let after = crate::replica::requested(&req);
-    let (responses, written) =
-        execute(&schema, &state, principal, request_id, queries, after).await;
+    let federation = federation_router(&state, &req);
+    let (responses, written) = execute(
+        &schema, &state, principal, request_id, queries, after, federation,
+    )
+    .await;
     let response = if batched {
         BatchResponse::Batch(responses)
     } else {
@@ -318,6 +345,8 @@ pub async fn get(
         .is_anonymous()
         .then_some(state.settings.server.public_max_age_secs);
     let after = crate::replica::requested(&req);
+    // The federation credential counts over POST only: a GET answer may be
+    // kept by caches and shown to others.
     let (responses, _) = execute(
         &schema,
         &state,
@@ -325,6 +354,7 @@ pub async fn get(
         request_id,
         vec![query.map(|q| (q, params))],
         after,
+        false,
     )
     .await;
     let response = BatchResponse::Single(responses.into_iter().next().unwrap_or_default());
@@ -343,6 +373,7 @@ async fn execute(
     request_id: RequestId,
     requests: Vec<Result<(String, Params), ApiError>>,
     after: Option<Lsn>,
+    federation: bool,
 ) -> (Vec<Response>, Option<Lsn>) {
     // Requests that write read from the primary too, so a mutation's answer
     // shows its own change; the rest may read from a replica.
@@ -376,7 +407,7 @@ async fn execute(
         // Kept only while the replica may fail under this request.
         let again = (route == Route::Replica).then(|| (query.clone(), params.clone()));
         let mut response = run_one(
-            schema, state, &caller, &loaders, &reader, timeout, query, params,
+            schema, state, &caller, &loaders, &reader, timeout, query, params, federation,
         )
         .await;
         if let Some((query, params)) = again
@@ -390,7 +421,7 @@ async fn execute(
             reader = state.reads.primary().clone();
             loaders = Arc::new(LazyLoaders::new(reader.clone(), principal.clone()));
             response = run_one(
-                schema, state, &caller, &loaders, &reader, timeout, query, params,
+                schema, state, &caller, &loaders, &reader, timeout, query, params, federation,
             )
             .await;
         }
@@ -415,13 +446,17 @@ async fn run_one(
     timeout: Duration,
     query: String,
     params: Params,
+    federation: bool,
 ) -> Response {
     let limits = crate::graphql::limits::Limits::of(state);
     let mut request = request::to_request(query, params)
         .data(caller.clone())
         .data(loaders.clone())
         .data(Reader(reader.clone()));
-    if let Err(err) = limits.prepare(&mut request) {
+    if let Err(err) = limits
+        .prepare(&mut request)
+        .and_then(|()| limits.check_service(&mut request, federation))
+    {
         return limits.refused(err);
     }
     // A panic while resolving is a bug, not the caller's fault: it

@@ -18,6 +18,9 @@ use crate::metrics::Metrics;
 pub struct Limits<'a> {
     pub max_aliases: usize,
     pub max_value_depth: usize,
+    /// Introspection is off: the subgraph SDL (`_service`) is the schema
+    /// too, and only the federation router is given it.
+    pub hide_service: bool,
     pub metrics: &'a Metrics,
     pub documents: &'a Documents,
 }
@@ -27,10 +30,34 @@ impl<'a> Limits<'a> {
         Limits {
             max_aliases: state.settings.graphql.max_aliases,
             max_value_depth: state.settings.graphql.max_value_depth,
+            hide_service: !state.settings.graphql.introspection,
             metrics: &state.metrics,
             documents: &state.documents,
         }
     }
+}
+
+/// Whether `set`, at the root of an operation, selects `_service` (through
+/// inline fragments and fragment spreads too).
+fn selects_service(
+    doc: &ExecutableDocument,
+    set: &SelectionSet,
+    seen: &mut Vec<async_graphql::Name>,
+) -> bool {
+    set.items.iter().any(|item| match &item.node {
+        Selection::Field(f) => f.node.name.node == "_service",
+        Selection::InlineFragment(f) => selects_service(doc, &f.node.selection_set.node, seen),
+        Selection::FragmentSpread(spread) => {
+            let name = &spread.node.fragment_name.node;
+            if seen.contains(name) {
+                return false;
+            }
+            seen.push(name.clone());
+            doc.fragments
+                .get(name)
+                .is_some_and(|f| selects_service(doc, &f.node.selection_set.node, seen))
+        }
+    })
 }
 
 const TOO_COMPLEX: [&str; 4] = [
@@ -170,6 +197,34 @@ impl Limits<'_> {
         }
         self.documents.keep(&request.query, &doc);
         request.set_parsed_query(doc);
+        Ok(())
+    }
+
+    /// With introspection off, the subgraph SDL is the whole schema by
+    /// another name: `_service` answers only the federation router (the
+    /// caller holding `graphql.federation_token`), FORBIDDEN to anyone else.
+    pub fn check_service(
+        &self,
+        request: &mut Request,
+        federation: bool,
+    ) -> Result<(), ServerError> {
+        if !self.hide_service || federation {
+            return Ok(());
+        }
+        let doc = request.parsed_query()?;
+        let asks = doc.operations.iter().any(|(_, op)| {
+            op.node.ty == async_graphql::parser::types::OperationType::Query
+                && selects_service(doc, &op.node.selection_set.node, &mut Vec::new())
+        });
+        if asks {
+            return Err(with_code(
+                ServerError::new(
+                    "the subgraph schema is given only to the federation router while introspection is off",
+                    None,
+                ),
+                "FORBIDDEN",
+            ));
+        }
         Ok(())
     }
 
