@@ -5,7 +5,9 @@
 //! not sent, money follows the subscriber's role, and a subscriber whose
 //! right has ended is told so and its subscription ends.
 //!
-//! Every payload carries `eventId` (the change's audit-log id): subscribing
+//! Every payload carries `eventId`, the change's place in the log sealed
+//! with the server's cursor key: opaque, so the gaps between two a
+//! subscriber sees tell nothing of the changes it may not see. Subscribing
 //! with `since` set to the last one seen sends the changes missed since, or
 //! one `RELOAD` when they are too many (or the subscriber fell behind).
 
@@ -21,6 +23,7 @@ use sea_orm::EntityTrait;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::LazyLoaders;
+use crate::graphql::pagination::CursorKey;
 use crate::graphql::types::audit::AuditEntry;
 use crate::graphql::types::live::{
     AuditLogChange, AuditLogChangeKind, DsoRingChange, InsatsChange, InsatsChangeKind,
@@ -42,7 +45,13 @@ pub(crate) struct Scope<'a> {
     cx: &'a ServiceContext,
     caller: &'a Caller,
     loaders: &'a Arc<LazyLoaders>,
+    /// Seals event ids (`event_id`) and opens `since`.
+    cursors: &'a CursorKey,
 }
+
+/// What the sealed event ids are made for (a cursor of one list opens in
+/// no other).
+const EVENTS: &str = "events";
 
 impl<'a> Scope<'a> {
     fn of(ctx: &Context<'a>) -> async_graphql::Result<Self> {
@@ -50,7 +59,14 @@ impl<'a> Scope<'a> {
             cx: crate::graphql::services(ctx)?,
             caller: ctx.data::<Caller>()?,
             loaders: ctx.data::<Arc<LazyLoaders>>()?,
+            cursors: &crate::graphql::state(ctx)?.cursors,
         })
+    }
+
+    /// A change's id as the subscriber is given it, sealed; none for what
+    /// took effect by date (not in the log).
+    fn event_id(&self, event: &Event) -> Option<ID> {
+        (event.id != 0).then(|| ID(self.cursors.seal(EVENTS, &event.id)))
     }
 
     fn db(&self) -> &'a sea_orm::DatabaseConnection {
@@ -75,8 +91,13 @@ impl<'a> Scope<'a> {
     async fn subscriber(&self, since: Option<ID>) -> ApiResult<Subscriber> {
         let since = since
             .map(|id| {
-                id.parse::<i32>()
-                    .map_err(|_| ApiError::bad_input("since", "an eventId this API sent"))
+                self.cursors
+                    .open::<i32>(EVENTS, &id)
+                    .ok()
+                    // A plain log id (an auditLog entry's, or one kept from
+                    // before ids were sealed) is still understood.
+                    .or_else(|| id.parse::<i32>().ok())
+                    .ok_or_else(|| ApiError::bad_input("since", "an eventId this API sent"))
             })
             .transpose()?;
         self.cx.changes.subscribe(since).await
@@ -122,11 +143,6 @@ where
     )
 }
 
-/// A change's id; none for what took effect by date (not in the log).
-fn event_id(event: &Event) -> Option<ID> {
-    (event.id != 0).then(|| ID(event.id.to_string()))
-}
-
 #[Subscription]
 impl SubscriptionRoot {
     /// Insatser created, changed, shared or carried over (of one förbund,
@@ -161,7 +177,7 @@ impl SubscriptionRoot {
                 let kind = match crate::service::insats::get(scope.db(), principal, id).await? {
                     Some(row) => {
                         return Ok(Some(InsatsChange {
-                            event_id: event_id(&event),
+                            event_id: scope.event_id(&event),
                             kind: InsatsChangeKind::of(&event.operation),
                             insats_id: Some(ID(id.to_string())),
                             insats: Some(Insats::from(row)),
@@ -173,7 +189,7 @@ impl SubscriptionRoot {
                     None => return Ok(None),
                 };
                 Ok(Some(InsatsChange {
-                    event_id: event_id(&event),
+                    event_id: scope.event_id(&event),
                     kind,
                     insats_id: Some(ID(id.to_string())),
                     insats: None,
@@ -260,7 +276,7 @@ impl SubscriptionRoot {
                     };
                     let meeting = crate::service::meeting::by_id(scope.db(), meeting_id).await?;
                     Ok(Some(MeetingChange {
-                        event_id: event_id(&event),
+                        event_id: scope.event_id(&event),
                         kind: MeetingChangeKind::of(&event.operation),
                         meeting_id: Some(ID(meeting_id.to_string())),
                         meeting: meeting.map(Meeting),
@@ -317,7 +333,7 @@ impl SubscriptionRoot {
                         return Ok(None);
                     };
                     Ok(Some(RecordChange {
-                        event_id: event_id(&event),
+                        event_id: scope.event_id(&event),
                         entity: entity.clone(),
                         id: ID(record.to_string()),
                         operation: Some(event.operation.clone()),
@@ -362,7 +378,7 @@ impl SubscriptionRoot {
                         .one(scope.db())
                         .await?;
                     Ok(entry.map(|entry| AuditLogChange {
-                        event_id: event_id(&event),
+                        event_id: scope.event_id(&event),
                         kind: AuditLogChangeKind::Recorded,
                         entry: Some(AuditEntry(entry)),
                     }))

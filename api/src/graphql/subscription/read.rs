@@ -5,7 +5,7 @@ use async_graphql::ID;
 use finsam_entity::{decision, dso_member, insats};
 use sea_orm::EntityTrait;
 
-use super::{Scope, event_id};
+use super::Scope;
 use crate::auth::policy::{self, Action};
 use crate::domain::insats::Visibility;
 use crate::error::ApiResult;
@@ -120,7 +120,7 @@ pub(super) async fn ring_change(
         None => None,
     };
     Ok(Some(DsoRingChange {
-        event_id: event_id(event),
+        event_id: scope.event_id(event),
         kind: DsoRingChangeKind::of(&event.operation),
         agreement_id: agreement.map(|a| ID(a.to_string())),
         ring: ring.map(DsoRing),
