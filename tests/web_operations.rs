@@ -292,3 +292,36 @@ fn every_mutation_has_a_form_in_the_app() {
         "listed but not in the schema: {unknown:?}"
     );
 }
+
+/// `/app/inputs.json` holds what the forms can use — the mutations, and the
+/// input types and enums their arguments reach — and nothing more of the
+/// schema: no query inputs, no output-only enums.
+#[tokio::test]
+async fn the_forms_description_holds_only_what_the_forms_use() {
+    let app = TestApp::spawn().await;
+    let inputs: serde_json::Value = app
+        .get("/app/inputs.json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    for used in ["CreateInsatsInput", "InsatsOutcomeInput", "MemberInput"] {
+        assert!(inputs["inputs"].get(used).is_some(), "{used}");
+    }
+    for used in ["Status", "Visibility", "Gender"] {
+        assert!(inputs["enums"].get(used).is_some(), "{used}");
+    }
+    assert!(inputs["mutations"].get("createInsats").is_some());
+    for unused in ["InsatsFilter", "InsatsOrder"] {
+        assert!(inputs["inputs"].get(unused).is_none(), "{unused}");
+    }
+    for unused in [
+        "DsoProposalStatus",
+        "InsatsChangeKind",
+        "AuditLogChangeKind",
+        "Role",
+        "OrderDirection",
+    ] {
+        assert!(inputs["enums"].get(unused).is_none(), "{unused}");
+    }
+}

@@ -3,8 +3,8 @@
 //! (its GraphQL input) is what a form is built from, so a field added to an
 //! input reaches its form without new form code. Read from the schema's SDL,
 //! so it holds with introspection off (production) and says no more than the
-//! app's own operations already do: input types and mutations only, no
-//! output types.
+//! app's own operations already do: the mutations, and only the input types
+//! and enums their arguments reach — no query inputs, no output types.
 
 use async_graphql::parser::types::{
     BaseType, InputValueDefinition, Type, TypeKind, TypeSystemDefinition,
@@ -62,6 +62,31 @@ pub fn describe(sdl: &str) -> Result<Value, String> {
             _ => {}
         }
     }
+    // Only what a form can use: the input types and enums the mutations'
+    // arguments reach. Query-only inputs and output-only enums stay out,
+    // so the file says no more about the schema than the forms need.
+    let mut reached: Vec<String> = mutations
+        .values()
+        .flat_map(|m| m["args"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a["type"].as_str().map(str::to_string))
+        .collect();
+    let mut used = std::collections::BTreeSet::new();
+    while let Some(name) = reached.pop() {
+        if !used.insert(name.clone()) {
+            continue;
+        }
+        if let Some(input) = inputs.get(&name) {
+            reached.extend(
+                input["fields"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|f| f["type"].as_str().map(str::to_string)),
+            );
+        }
+    }
+    inputs.retain(|name, _| used.contains(name));
+    enums.retain(|name, _| used.contains(name));
     Ok(json!({ "inputs": inputs, "enums": enums, "mutations": mutations }))
 }
 
