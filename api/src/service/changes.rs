@@ -47,15 +47,44 @@ pub struct Event {
     pub entity: String,
     pub entity_id: String,
     pub forbund_id: Option<i32>,
-    /// The record as it was (JSON), for telling who could see it before.
-    pub before: Option<String>,
+    /// Who could see an insats before the change: all of its earlier state
+    /// that is read, so an event's size is bounded by construction, and so
+    /// are the queue every subscriber shares and each one's replay.
+    pub before: Option<SeenBefore>,
+}
+
+/// An insats's owner and visibility before a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenBefore {
+    pub forbund_id: i32,
+    pub visibility: String,
+}
+
+impl SeenBefore {
+    /// From the record as the log keeps it (JSON), if it says both.
+    fn of(before: &str) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            forbund_id: i32,
+            visibility: String,
+        }
+        let row: Row = serde_json::from_str(before).ok()?;
+        // A visibility is one of a handful of short words; anything else
+        // is not kept.
+        (row.visibility.len() <= 16).then_some(SeenBefore {
+            forbund_id: row.forbund_id,
+            visibility: row.visibility,
+        })
+    }
 }
 
 impl From<audit_log::Model> for Event {
     fn from(row: audit_log::Model) -> Self {
-        // Only an insats's earlier state is read (who could see it before);
-        // the rest would only take room in the queue every subscriber shares.
-        let before = (row.entity == "Insats").then_some(row.before).flatten();
+        let before = if row.entity == "Insats" {
+            row.before.as_deref().and_then(SeenBefore::of)
+        } else {
+            None
+        };
         Event {
             id: row.id,
             occurred_at: row.occurred_at,
@@ -401,6 +430,27 @@ mod tests {
             forbund_id: None,
             before: None,
         })
+    }
+
+    /// An insats's earlier state is kept as who could see it, whatever its
+    /// size: an event's size is bounded by construction.
+    #[test]
+    fn only_who_could_see_an_insats_is_kept_of_its_earlier_state() {
+        let description = "x".repeat(1_000_000);
+        let before = serde_json::json!({
+            "id": 7, "forbund_id": 3, "visibility": "PRIVATE", "description": description,
+        })
+        .to_string();
+        assert_eq!(
+            SeenBefore::of(&before),
+            Some(SeenBefore {
+                forbund_id: 3,
+                visibility: "PRIVATE".into()
+            })
+        );
+        let odd = serde_json::json!({ "forbund_id": 3, "visibility": description }).to_string();
+        assert_eq!(SeenBefore::of(&odd), None);
+        assert_eq!(SeenBefore::of("not json"), None);
     }
 
     #[tokio::test]

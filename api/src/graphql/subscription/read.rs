@@ -2,7 +2,7 @@
 //! of it (`graphql::subscription`).
 
 use async_graphql::ID;
-use finsam_entity::{decision, dso_member, insats};
+use finsam_entity::{decision, dso_member};
 use sea_orm::EntityTrait;
 
 use super::Scope;
@@ -19,11 +19,7 @@ use crate::service::changes::Event;
 /// from the log, so a private insats shared with the subscriber's förbund
 /// is not reported as removed).
 pub(super) async fn could_see_before(scope: &Scope<'_>, event: &Event) -> ApiResult<bool> {
-    let Some(before) = event
-        .before
-        .as_deref()
-        .and_then(|b| serde_json::from_str::<insats::Model>(b).ok())
-    else {
+    let Some(before) = &event.before else {
         return Ok(false);
     };
     let reference = scope.cx.reference.get(&scope.cx.db).await?;
