@@ -477,3 +477,50 @@ async fn an_sse_client_that_does_not_read_is_let_go() {
     eprintln!("let go after {changes} unread changes");
     drop(stream);
 }
+
+/// A client that opens SSE streams and closes them at once frees its slots
+/// as each socket closes, not at the next ping: twenty quick cycles with
+/// room for two never lock it out of live updates.
+#[tokio::test]
+async fn sse_slots_are_freed_when_the_socket_closes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.live.max_connections_per_client = 2;
+            s.live.ping_interval_secs = 60;
+        })),
+        ..Spawn::default()
+    })
+    .await;
+    let address = app.address.trim_start_matches("http://").to_string();
+    let body = json!({ "query": "subscription { insatsChanged { eventId kind } }" }).to_string();
+    let request = format!(
+        "POST /graphql/stream HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    for cycle in 0..20 {
+        let mut stream = tokio::net::TcpStream::connect(&address)
+            .await
+            .expect("connect");
+        stream.write_all(request.as_bytes()).await.expect("sent");
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).await.expect("an answer");
+        assert_eq!(
+            &head[..],
+            b"HTTP/1.1 200",
+            "cycle {cycle}: {}",
+            String::from_utf8_lossy(&head)
+        );
+        drop(stream);
+        // The slot is free again well before any ping.
+        let started = std::time::Instant::now();
+        while app.state.live.open() > 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "cycle {cycle}: the closed stream still holds its slot"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
