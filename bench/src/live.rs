@@ -265,8 +265,83 @@ pub async fn run(
         gone_after.map_or("no".to_string(), |g| g.to_string()),
         peak - floor
     );
+    sse_stalled(&client, &server, pid, token, &mut n).await?;
     drop(other);
     drop(server);
+    Ok(())
+}
+
+/// Sixteen anonymous SSE streams that resume from 400 changes back (a
+/// replay of the biggest messages they may ask for) and read nothing, not
+/// even the response's head, while changes keep coming: how far the
+/// server's memory grows, and when they are let go.
+async fn sse_stalled(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    pid: u32,
+    token: &str,
+    n: &mut u64,
+) -> anyhow::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    for _ in 0..400 {
+        change(client, &server.graphql, token, *n).await?;
+        *n += 1;
+    }
+    let newest: Value = client
+        .post(&server.graphql)
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ auditLog(first: 1) { edges { node { id } } } }" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let newest: i64 = newest["data"]["auditLog"]["edges"][0]["node"]["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no newest log entry: {newest}"))?;
+    let fields: String = (0..14)
+        .map(|i| format!("d{i}: description t{i}: targetGroup "))
+        .collect();
+    let body = json!({
+        "query": format!("subscription($s: ID) {{ insatsChanged(since: $s) {{ insats {{ {fields} }} }} }}"),
+        "variables": { "s": (newest - 400).to_string() },
+    })
+    .to_string();
+    let address = server.base.trim_start_matches("http://").to_string();
+    let floor = crate::soak::resident_mib_of(pid);
+    let mut streams = Vec::new();
+    for _ in 0..16 {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(4096)?;
+        let mut stream = socket.connect(address.parse()?).await?;
+        stream
+            .write_all(
+                format!(
+                    "POST /graphql/stream HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\
+                     Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            )
+            .await?;
+        streams.push(stream);
+    }
+    // Well past `live.send_timeout_secs`, sampling the memory as it goes.
+    let began = Instant::now();
+    let mut peak = floor;
+    let mut last = floor;
+    while began.elapsed() < Duration::from_secs(60) {
+        change(client, &server.graphql, token, *n).await?;
+        *n += 1;
+        last = crate::soak::resident_mib_of(pid);
+        peak = peak.max(last);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(streams);
+    println!(
+        "16 SSE streams replaying 400 changes and reading nothing, 60 s: the server's memory {floor:.1} MiB before, at most {peak:.1} MiB (+{:.1} MiB), {last:.1} MiB at the end",
+        peak - floor
+    );
     Ok(())
 }
 
