@@ -76,29 +76,14 @@ async fn production_shows_no_schema_and_metrics_only_to_their_token() {
         let refused = app.gql(doc, json!({})).await;
         assert_eq!(error_code(&refused), "FORBIDDEN", "{doc}: {refused}");
     }
-    let wrong: Value = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .header("finsam-federation-token", "router-secre")
-        .json(&json!({ "query": "{ _service { sdl } }" }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let sdl = "{ _service { sdl } }";
+    let wrong = app
+        .gql_with_header(("finsam-federation-token", "router-secre"), sdl)
+        .await;
     assert_eq!(error_code(&wrong), "FORBIDDEN");
-    let router: Value = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .header("finsam-federation-token", "router-secret")
-        .json(&json!({ "query": "{ _service { sdl } }" }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let router = app
+        .gql_with_header(("finsam-federation-token", "router-secret"), sdl)
+        .await;
     assert!(
         router["data"]["_service"]["sdl"]
             .as_str()

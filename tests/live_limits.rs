@@ -279,29 +279,8 @@ async fn a_client_that_does_not_read_is_disconnected() {
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.state.service.changes.subscribers(), 1);
-    // Insats 1 is Västerås's; Västerås is dissolved, so the network writes.
-    let editor = app.network_admin();
-    let mut version = app
-        .data(r#"{ insats(id: "1") { version } }"#, json!({}))
-        .await["insats"]["version"]
-        .as_i64()
-        .expect("version");
     // The client reads nothing from here on.
-    let mut changes = 0;
-    while app.state.service.changes.subscribers() > 0 {
-        assert!(changes < 3000, "still subscribed after {changes} changes");
-        app.data_as(
-            Some(&editor),
-            "mutation($v: Int!, $n: Int) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: $n }) { id } }",
-            json!({ "v": version, "n": changes }),
-        )
-        .await;
-        version += 1;
-        changes += 1;
-        if changes % 50 == 0 {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
+    let changes = change_until_let_go(&app).await;
     eprintln!("disconnected after {changes} unread changes");
     // What it reads now ends with the connection: with the close frame
     // (1008) when there was room for it, else cut (1006) — a client that
@@ -451,29 +430,8 @@ async fn an_sse_client_that_does_not_read_is_let_go() {
         .expect("request sent");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.state.service.changes.subscribers(), 1);
-    // Insats 1 is Västerås's; Västerås is dissolved, so the network writes.
-    let editor = app.network_admin();
-    let mut version = app
-        .data(r#"{ insats(id: "1") { version } }"#, json!({}))
-        .await["insats"]["version"]
-        .as_i64()
-        .expect("version");
     // The client reads nothing, not even the response's head.
-    let mut changes = 0;
-    while app.state.service.changes.subscribers() > 0 {
-        assert!(changes < 3000, "still subscribed after {changes} changes");
-        app.data_as(
-            Some(&editor),
-            "mutation($v: Int!, $n: Int) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: $n }) { id } }",
-            json!({ "v": version, "n": changes }),
-        )
-        .await;
-        version += 1;
-        changes += 1;
-        if changes % 50 == 0 {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
+    let changes = change_until_let_go(&app).await;
     eprintln!("let go after {changes} unread changes");
     drop(stream);
 }
@@ -523,4 +481,32 @@ async fn sse_slots_are_freed_when_the_socket_closes() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+}
+
+/// Changes insats 1 until no subscriber is left (a few pauses let the
+/// server's send timeout pass); how many changes that took.
+async fn change_until_let_go(app: &TestApp) -> i64 {
+    // Insats 1 is Västerås's; Västerås is dissolved, so the network writes.
+    let network = app.network_admin();
+    let mut version = app
+        .data(r#"{ insats(id: "1") { version } }"#, json!({}))
+        .await["insats"]["version"]
+        .as_i64()
+        .expect("version");
+    let mut changes = 0;
+    while app.state.service.changes.subscribers() > 0 {
+        assert!(changes < 3000, "still subscribed after {changes} changes");
+        app.data_as(
+            Some(&network),
+            "mutation($v: Int!, $n: Int) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: $n }) { id } }",
+            json!({ "v": version, "n": changes }),
+        )
+        .await;
+        version += 1;
+        changes += 1;
+        if changes % 50 == 0 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    changes
 }

@@ -192,6 +192,21 @@ impl TestApp {
         response.json().await.expect("a JSON body")
     }
 
+    /// A query sent with one more header (a forwarding header, a
+    /// credential), and its answer.
+    pub async fn gql_with_header(&self, (name, value): (&str, &str), query: &str) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .header(name, value)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("send the request")
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
         self.gql_as(None, query, variables).await
     }

@@ -159,6 +159,36 @@ pub(crate) async fn write_links<C: ConnectionTrait>(
     Ok((ended, started))
 }
 
+/// The ring after a member's place ends on `last`, checked from `check_from`
+/// on: the assignments regenerated from the next day, and the assignment
+/// that takes over its recipient then (who served it serves whom it
+/// served). `field` names the argument a refusal is about.
+pub(super) async fn closed_around<C: ConnectionTrait>(
+    conn: &C,
+    data: &RingData,
+    members: &[dso_ring::Member],
+    leaver: i32,
+    last: NaiveDate,
+    check_from: NaiveDate,
+    field: &str,
+) -> ApiResult<(Vec<Link>, Option<Link>)> {
+    let day_after = last
+        .succ_opt()
+        .ok_or_else(|| ApiError::bad_input(field, "date out of range"))?;
+    let new_links = dso_ring::regenerate(&data.domain_links(), members, day_after);
+    check(conn, members, &new_links, check_from).await?;
+    let provider_on_last = data
+        .domain_links()
+        .into_iter()
+        .find(|l| l.recipient == leaver && l.active_on(last))
+        .map(|l| l.provider);
+    let takeover = new_links
+        .iter()
+        .find(|l| l.from == day_after && Some(l.provider) == provider_on_last)
+        .cloned();
+    Ok((new_links, takeover))
+}
+
 /// Begins a transaction for a change to the ring (or an answer to a
 /// proposal), one at a time: the checks that a change fits hold only against
 /// a ring nobody else is changing meanwhile. SQLite's write transactions

@@ -10,8 +10,9 @@ use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
+use super::change::closed_around;
 use super::request::{PartyEffect, touched};
-use super::{Applied, RingChange, RingData, begin_ring_change, check, require_agreement};
+use super::{Applied, RingChange, RingData, begin_ring_change, require_agreement};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::domain::dso_ring::{self, LeaveError};
@@ -58,25 +59,11 @@ pub(crate) async fn close_in<C: ConnectionTrait>(
             ),
         ));
     }
-    let day_after = last_day
-        .succ_opt()
-        .ok_or_else(|| ApiError::bad_input("lastDay", "date out of range"))?;
-    let new_links = dso_ring::regenerate(&data.domain_links(), &members, day_after);
-    check(
-        conn,
-        &members,
-        &new_links,
-        data.agreement.starts_on.min(last_day),
+    let check_from = data.agreement.starts_on.min(last_day);
+    let (new_links, takeover) = closed_around(
+        conn, &data, &members, member.id, last_day, check_from, "lastDay",
     )
     .await?;
-    let provider_on_last = data
-        .domain_links()
-        .into_iter()
-        .find(|l| l.recipient == member.id && l.active_on(last_day))
-        .map(|l| l.provider);
-    let takeover = new_links
-        .iter()
-        .find(|l| l.from == day_after && Some(l.provider) == provider_on_last);
     let mut active: dso_member::ActiveModel = row.clone().into();
     active.last_day = Set(Some(last_day));
     active.version = Set(row.version + 1);
@@ -87,8 +74,8 @@ pub(crate) async fn close_in<C: ConnectionTrait>(
         joined_on: row.joined_on,
         notice_received_on: row.notice_received_on,
         last_day: Some(last_day),
-        taken_over_by: takeover.map(|l| l.provider),
-        handed_over: takeover.map(|l| l.recipient),
+        taken_over_by: takeover.as_ref().map(|l| l.provider),
+        handed_over: takeover.as_ref().map(|l| l.recipient),
         ..RingChange::written(&data, member.id, last_day, (ended, started))
     };
     Ok(Applied {

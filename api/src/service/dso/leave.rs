@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
 
-use super::{Applied, RingChange, RingData, check, months, require_agreement, write_links};
+use super::change::closed_around;
+use super::{Applied, RingChange, RingData, months, require_agreement, write_links};
 use crate::domain::dso_ring::{self, LeaveError, Link};
 use crate::error::{ApiError, ApiResult};
 use crate::service::{ServiceContext, now};
@@ -64,26 +65,17 @@ pub(super) async fn leave_in(
             ),
         ),
     })?;
-    let day_after = last
-        .succ_opt()
-        .ok_or_else(|| ApiError::bad_input("noticeReceivedOn", "date out of range"))?;
-    let new_links = dso_ring::regenerate(&data.domain_links(), &members, day_after);
-    check(
+    let check_from = data.agreement.starts_on.min(notice_on);
+    let (new_links, takeover) = closed_around(
         txn,
+        &data,
         &members,
-        &new_links,
-        data.agreement.starts_on.min(notice_on),
+        leaver.id,
+        last,
+        check_from,
+        "noticeReceivedOn",
     )
     .await?;
-
-    let provider_on_last = data
-        .domain_links()
-        .into_iter()
-        .find(|l| l.recipient == leaver.id && l.active_on(last))
-        .map(|l| l.provider);
-    let takeover = new_links
-        .iter()
-        .find(|l| l.from == day_after && Some(l.provider) == provider_on_last);
     let mut change = RingChange {
         agreement_id: data.agreement.id,
         forbund_id: leaver.id,
@@ -95,8 +87,8 @@ pub(super) async fn leave_in(
         last_day: Some(last),
         ended: vec![],
         started: vec![],
-        taken_over_by: takeover.map(|l| l.provider),
-        handed_over: takeover.map(|l| l.recipient),
+        taken_over_by: takeover.as_ref().map(|l| l.provider),
+        handed_over: takeover.as_ref().map(|l| l.recipient),
         period_ends_on: data.period_end(notice_on),
         notice_deadline: data.notice_deadline(notice_on),
         applied: apply,
