@@ -510,3 +510,51 @@ async fn change_until_let_go(app: &TestApp) -> i64 {
     }
     changes
 }
+
+/// The statements sent to the database so far, from the server's metrics.
+async fn statements(app: &TestApp) -> f64 {
+    app.metrics()
+        .await
+        .lines()
+        .find_map(|l| l.strip_prefix("finsam_db_statements_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("finsam_db_statements_total")
+}
+
+/// A change followed by thirty subscriptions of callers who see insatser
+/// alike is read once for all of them, not once each (the cost of a change
+/// grew with the subscriptions an address held open).
+#[tokio::test]
+async fn one_change_is_read_once_for_subscribers_who_see_alike() {
+    let app = TestApp::spawn().await;
+    let mut socket = connect(&app).await;
+    acknowledged(&mut socket, None).await;
+    for i in 0..30 {
+        send(&mut socket, subscribe(&i.to_string())).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let network = app.network_admin();
+    let current = app
+        .data(r#"{ insats(id: "1") { version } }"#, json!({}))
+        .await;
+    let before = statements(&app).await;
+    app.data_as(
+        Some(&network),
+        "mutation($v: Int!) { updateInsats(id: \"1\", version: $v, input: { targetParticipants: 12 }) { id } }",
+        json!({ "v": current["insats"]["version"] }),
+    )
+    .await;
+    let mut delivered = 0;
+    while delivered < 30 {
+        let message = receive(&mut socket).await.expect("a message");
+        if message["type"] == "next" {
+            delivered += 1;
+        }
+    }
+    let spent = statements(&app).await - before;
+    // The mutation's own statements and one read, not thirty reads.
+    assert!(
+        spent < 30.0,
+        "{spent} statements for one change to 30 subscribers"
+    );
+}

@@ -10,7 +10,7 @@ pub use crate::domain::insats::Visibility;
 
 /// Which insatser a caller may read, as the service turns it into SQL for
 /// lists; `allows(ReadInsats)` decides single rows by the same rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InsatsScope {
     All,
     /// Anonymous callers and tokens without a förbund role.

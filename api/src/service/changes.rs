@@ -30,6 +30,7 @@ use sea_orm::{
 use tokio::sync::broadcast;
 
 use crate::error::ApiResult;
+use crate::service::insats::{SeenBefore, SharedReads};
 
 /// What takes effect on a day rather than by a write: DSO assignments
 /// beginning (an `Event` without an id, not in the log: it cannot be
@@ -51,31 +52,6 @@ pub struct Event {
     /// that is read, so an event's size is bounded by construction, and so
     /// are the queue every subscriber shares and each one's replay.
     pub before: Option<SeenBefore>,
-}
-
-/// An insats's owner and visibility before a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeenBefore {
-    pub forbund_id: i32,
-    pub visibility: String,
-}
-
-impl SeenBefore {
-    /// From the record as the log keeps it (JSON), if it says both.
-    fn of(before: &str) -> Option<Self> {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            forbund_id: i32,
-            visibility: String,
-        }
-        let row: Row = serde_json::from_str(before).ok()?;
-        // A visibility is one of a handful of short words; anything else
-        // is not kept.
-        (row.visibility.len() <= 16).then_some(SeenBefore {
-            forbund_id: row.forbund_id,
-            visibility: row.visibility,
-        })
-    }
 }
 
 impl From<audit_log::Model> for Event {
@@ -150,6 +126,8 @@ pub struct Changes {
     /// The newest id sent.
     last: AtomicI32,
     replay: u64,
+    /// Each change's insats read once for all subscribers who see alike.
+    pub reads: SharedReads,
 }
 
 impl Changes {
@@ -162,6 +140,7 @@ impl Changes {
             db,
             last: AtomicI32::new(last),
             replay,
+            reads: SharedReads::new(queue.max(1)),
         }))
     }
 
@@ -430,27 +409,6 @@ mod tests {
             forbund_id: None,
             before: None,
         })
-    }
-
-    /// An insats's earlier state is kept as who could see it, whatever its
-    /// size: an event's size is bounded by construction.
-    #[test]
-    fn only_who_could_see_an_insats_is_kept_of_its_earlier_state() {
-        let description = "x".repeat(1_000_000);
-        let before = serde_json::json!({
-            "id": 7, "forbund_id": 3, "visibility": "PRIVATE", "description": description,
-        })
-        .to_string();
-        assert_eq!(
-            SeenBefore::of(&before),
-            Some(SeenBefore {
-                forbund_id: 3,
-                visibility: "PRIVATE".into()
-            })
-        );
-        let odd = serde_json::json!({ "forbund_id": 3, "visibility": description }).to_string();
-        assert_eq!(SeenBefore::of(&odd), None);
-        assert_eq!(SeenBefore::of("not json"), None);
     }
 
     #[tokio::test]

@@ -174,7 +174,8 @@ impl SubscriptionRoot {
                     return Ok(None);
                 };
                 let principal = &scope.caller.principal;
-                let kind = match crate::service::insats::get(scope.db(), principal, id).await? {
+                let shared = &scope.cx.changes.reads;
+                let kind = match shared.get(scope.db(), principal, event.id, id).await? {
                     Some(row) => {
                         return Ok(Some(InsatsChange {
                             event_id: scope.event_id(&event),

@@ -35,7 +35,9 @@ pub use first_pages::{counts, first_pages};
 pub use goals::{add_goal, remove_goal};
 pub use outcome_record::{check as check_outcome, record_outcome, write as write_outcome};
 pub use outcome_view::{OutcomeView, outcome_views};
-pub use read::{BudgetLine, GoalLine, Listed, count, get, list, visible_by};
+pub use read::{
+    BudgetLine, GoalLine, Listed, SeenBefore, SharedReads, count, get, list, visible_by,
+};
 pub use search::{TRIGRAM, TrigramCounts, Vocabulary, rarest, trigrams};
 pub use sharing::{carry_over, share};
 use visibility::forbund_ids_of;

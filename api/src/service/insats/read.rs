@@ -14,7 +14,10 @@ use super::{
     Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, check_order, in_list_order,
     keyset, visible, with_owner,
 };
+use std::sync::Arc;
+
 use crate::auth::Principal;
+use crate::auth::policy::InsatsScope;
 use crate::error::{ApiError, ApiResult};
 use crate::service::columns::{Columns, read_by_position};
 
@@ -196,6 +199,73 @@ impl FromQueryResult for GoalLine {
     }
 }
 
+/// An insats's owner and visibility before a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenBefore {
+    pub forbund_id: i32,
+    pub visibility: String,
+}
+
+impl SeenBefore {
+    /// From the record as the log keeps it (JSON), if it says both.
+    pub fn of(before: &str) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            forbund_id: i32,
+            visibility: String,
+        }
+        let row: Row = serde_json::from_str(before).ok()?;
+        // A visibility is one of a handful of short words; anything else
+        // is not kept.
+        (row.visibility.len() <= 16).then_some(SeenBefore {
+            forbund_id: row.forbund_id,
+            visibility: row.visibility,
+        })
+    }
+}
+
+/// The reads of one change's insats, shared between the subscribers who see
+/// insatser alike (the same `InsatsScope`): a change followed by many
+/// subscriptions of one kind of caller is read once, not once each; those
+/// who ask while the read runs wait for it. The most recent `capacity`
+/// (change, scope) pairs are kept, then dropped oldest first.
+pub struct SharedReads {
+    cells: std::sync::Mutex<lru::LruCache<(i32, InsatsScope), SharedRead>>,
+}
+
+type SharedRead = Arc<tokio::sync::OnceCell<Option<InsatsRow>>>;
+
+impl SharedReads {
+    pub fn new(capacity: usize) -> Self {
+        let capacity = std::num::NonZeroUsize::new(capacity).unwrap_or(std::num::NonZeroUsize::MIN);
+        SharedReads {
+            cells: std::sync::Mutex::new(lru::LruCache::new(capacity)),
+        }
+    }
+
+    /// Insats `id` as change `event` left it, if `principal` may see it
+    /// (`get`), read once for every subscriber who sees insatser alike.
+    pub async fn get(
+        &self,
+        db: &DatabaseConnection,
+        principal: &Principal,
+        event: i32,
+        id: i32,
+    ) -> ApiResult<Option<InsatsRow>> {
+        let key = (event, crate::auth::policy::insats_scope(principal));
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            cells
+                .get_or_insert(key, || Arc::new(tokio::sync::OnceCell::new()))
+                .clone()
+        };
+        Ok(cell
+            .get_or_try_init(|| get(db, principal, id))
+            .await?
+            .clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{IdenStatic, Iterable};
@@ -209,5 +279,26 @@ mod tests {
         let positions = positions_of::<insats::Entity>(&selected).expect("every column");
         assert_eq!(positions, (0..selected.len()).collect::<Vec<_>>());
         assert!(positions_of::<insats::Entity>(&["no_such_column"]).is_err());
+    }
+
+    /// An insats's earlier state is kept as who could see it, whatever its
+    /// size: an event's size is bounded by construction.
+    #[test]
+    fn only_who_could_see_an_insats_is_kept_of_its_earlier_state() {
+        let description = "x".repeat(1_000_000);
+        let before = serde_json::json!({
+            "id": 7, "forbund_id": 3, "visibility": "PRIVATE", "description": description,
+        })
+        .to_string();
+        assert_eq!(
+            SeenBefore::of(&before),
+            Some(SeenBefore {
+                forbund_id: 3,
+                visibility: "PRIVATE".into()
+            })
+        );
+        let odd = serde_json::json!({ "forbund_id": 3, "visibility": description }).to_string();
+        assert_eq!(SeenBefore::of(&odd), None);
+        assert_eq!(SeenBefore::of("not json"), None);
     }
 }
