@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// threads at once; mimalloc took the page from 834 to about 1 000 req/s but
 /// then spent a tenth of the CPU collecting the other threads' frees on the
 /// connections' threads; jemalloc, in paired runs against it, served 1.06–1.15×
-/// the pages with 6 % less CPU each (README, "Speed").
+/// the pages with 6 % less CPU each (docs/speed.md).
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

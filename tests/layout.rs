@@ -1,4 +1,4 @@
-//! The README's Layout section is the tree: every module under `api/src/` is
+//! DESIGN.md's Layout section is the tree: every module under `api/src/` is
 //! named there by its path (files of one folder grouped as `folder/{a,b}.rs`),
 //! and nothing it names is gone. A newcomer reads the picture; this keeps it
 //! true.
@@ -43,10 +43,10 @@ fn named(layout: &str) -> BTreeSet<String> {
     out
 }
 
-/// The lines of the README's Layout section that describe `api/src/`: from
+/// The lines of DESIGN.md's Layout section that describe `api/src/`: from
 /// `api/src/` to the next line that starts at the left margin.
-fn api_lines(readme: &str) -> String {
-    let section = readme
+fn api_lines(design: &str) -> String {
+    let section = design
         .split("\n## Layout")
         .nth(1)
         .expect("a Layout section")
@@ -75,18 +75,18 @@ fn api_lines(readme: &str) -> String {
 }
 
 #[test]
-fn the_readme_layout_names_every_module_and_no_other() {
+fn the_design_layout_names_every_module_and_no_other() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let src = root.join("api/src");
     let mut actual = BTreeSet::new();
     modules(&src, &src, &mut actual);
-    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let named = named(&api_lines(&readme));
+    let design = std::fs::read_to_string(root.join("DESIGN.md")).expect("DESIGN.md");
+    let named = named(&api_lines(&design));
     let missing: Vec<_> = actual.difference(&named).collect();
     let gone: Vec<_> = named.difference(&actual).collect();
     assert!(
         missing.is_empty() && gone.is_empty(),
-        "README's Layout: modules not named there: {missing:?}; named but not in api/src: {gone:?}"
+        "DESIGN.md's Layout: modules not named there: {missing:?}; named but not in api/src: {gone:?}"
     );
 }
 

@@ -61,7 +61,7 @@ pub enum Command {
     /// Replace the SQLite database with a checked backup; refuses while a
     /// server holds it (on PostgreSQL: prints the pg_restore command).
     Restore { file: PathBuf },
-    /// Load a CSV file (see the README for the columns): all rows or none.
+    /// Load a CSV file (docs/operations.md lists the columns): all rows or none.
     Import {
         #[arg(value_enum)]
         kind: crate::import::Kind,
