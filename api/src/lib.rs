@@ -22,6 +22,7 @@ pub mod rate_limit;
 pub mod record;
 pub mod replica;
 pub mod service;
+pub mod state;
 pub mod telemetry;
 pub mod web;
 

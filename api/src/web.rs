@@ -224,7 +224,7 @@ impl Packing {
 /// accept it (`Packing`), with their own tag per packing.
 fn serve(req: &HttpRequest, path: &str, versioned: bool) -> HttpResponse {
     let providers = req
-        .app_data::<web::Data<crate::app::AppState>>()
+        .app_data::<web::Data<crate::state::AppState>>()
         .map(|state| state.settings.auth.providers.clone())
         .unwrap_or_default();
     let Some(file) = Assets::get(path) else {
@@ -294,7 +294,7 @@ fn serve(req: &HttpRequest, path: &str, versioned: bool) -> HttpResponse {
 
 async fn asset(
     req: HttpRequest,
-    state: web::Data<crate::app::AppState>,
+    state: web::Data<crate::state::AppState>,
     path: web::Path<String>,
 ) -> HttpResponse {
     let path = path.into_inner();
@@ -340,7 +340,7 @@ pub fn graphiql(req: &HttpRequest) -> HttpResponse {
 /// signing in; cacheable like any public answer, and rate limited like one.
 async fn calendar(
     req: HttpRequest,
-    state: web::Data<crate::app::AppState>,
+    state: web::Data<crate::state::AppState>,
     file: web::Path<String>,
 ) -> HttpResponse {
     use sha2::{Digest, Sha256};
@@ -418,7 +418,7 @@ async fn calendar(
 /// The identity providers the web app offers for signing in, from config
 /// with their discovered endpoints (null while a provider has not answered),
 /// and whether development tokens may be pasted.
-async fn providers(state: web::Data<crate::app::AppState>) -> HttpResponse {
+async fn providers(state: web::Data<crate::state::AppState>) -> HttpResponse {
     let mut list = Vec::new();
     for p in state.tokens.providers.all() {
         let Some(client_id) = &p.settings.client_id else {

@@ -1,26 +1,23 @@
 //! What the two subscription transports share (DESIGN.md, "Live"): who the
-//! subscriber is and until when, how many connections are open (in the
-//! process and per client), the rate limit on each operation, and one
+//! subscriber is and until when, the rate limit on each operation, and one
 //! operation's run as a stream of responses under the same limits and codes
-//! as a query.
+//! as a query. How many connections are open is `connections`'.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::HttpRequest;
 use async_graphql::Response;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
-use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::app::AppState;
+pub use super::connections::{Admitted, Connections, stopped};
 use crate::auth::{Caller, Principal};
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::ClientKey;
+use crate::state::AppState;
 
 /// Who subscribes, and when its token stops being valid (never for the
 /// anonymous).
@@ -88,96 +85,6 @@ pub fn over_limit(state: &AppState, client: &ClientKey) -> Option<ApiError> {
     Some(ApiError::RateLimited {
         retry_after_secs: super::retry_after_secs(wait),
     })
-}
-
-/// The open subscription connections of the process, and the signal that
-/// ends them when it stops.
-pub struct Connections {
-    open: AtomicUsize,
-    per_client: Mutex<HashMap<ClientKey, usize>>,
-    stopping: watch::Sender<bool>,
-    /// `finsam_live_connections`.
-    gauge: prometheus::IntGauge,
-}
-
-/// One open connection, counted until dropped.
-pub struct Admitted {
-    connections: Arc<Connections>,
-    client: ClientKey,
-}
-
-impl Drop for Admitted {
-    fn drop(&mut self) {
-        self.connections.open.fetch_sub(1, Ordering::Relaxed);
-        self.connections.gauge.dec();
-        let mut per_client = self
-            .connections
-            .per_client
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = per_client.get_mut(&self.client) {
-            *n -= 1;
-            if *n == 0 {
-                per_client.remove(&self.client);
-            }
-        }
-    }
-}
-
-impl Connections {
-    pub fn new(gauge: prometheus::IntGauge) -> Self {
-        Connections {
-            open: AtomicUsize::new(0),
-            per_client: Mutex::new(HashMap::new()),
-            stopping: watch::channel(false).0,
-            gauge,
-        }
-    }
-
-    /// Admits one more connection of `client`, within the limits.
-    pub fn admit(
-        self: &Arc<Self>,
-        client: ClientKey,
-        settings: &crate::config::LiveSettings,
-    ) -> Result<Admitted, ApiError> {
-        let too_many = || ApiError::RateLimited {
-            retry_after_secs: 5,
-        };
-        let mut per_client = self.per_client.lock().unwrap_or_else(|e| e.into_inner());
-        if self.open.load(Ordering::Relaxed) >= settings.max_connections {
-            return Err(ApiError::ServiceUnavailable);
-        }
-        let count = per_client.entry(client.clone()).or_insert(0);
-        if *count >= settings.max_connections_per_client {
-            return Err(too_many());
-        }
-        *count += 1;
-        self.open.fetch_add(1, Ordering::Relaxed);
-        self.gauge.inc();
-        Ok(Admitted {
-            connections: self.clone(),
-            client,
-        })
-    }
-
-    pub fn open(&self) -> usize {
-        self.open.load(Ordering::Relaxed)
-    }
-
-    /// Ends every subscription (the process is stopping).
-    pub fn stop(&self) {
-        self.stopping.send_replace(true);
-    }
-
-    /// Becomes true when the process stops.
-    pub fn stopping(&self) -> watch::Receiver<bool> {
-        self.stopping.subscribe()
-    }
-}
-
-/// Resolves when `stopping` says so.
-pub async fn stopped(stopping: &mut watch::Receiver<bool>) {
-    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 /// One operation of a subscriber, run as a stream of responses: the

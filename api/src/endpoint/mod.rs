@@ -10,6 +10,7 @@
 //! `request` checks the parameters and resolves persisted queries;
 //! `response` picks the status and the caching headers.
 
+pub mod connections;
 pub mod live;
 pub mod media;
 pub mod request;
@@ -28,13 +29,13 @@ use async_graphql::{BatchResponse, ErrorExtensions, Response, ServerError};
 use futures_util::FutureExt;
 use tracing_actix_web::RequestId;
 
-use crate::app::AppState;
 use crate::auth::{Caller, Principal};
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::Client;
 use crate::replica::{Lsn, Route};
+use crate::state::AppState;
 use media::Answer;
 use request::Params;
 

@@ -26,7 +26,7 @@ pub struct Limits<'a> {
 }
 
 impl<'a> Limits<'a> {
-    pub fn of(state: &'a crate::app::AppState) -> Self {
+    pub fn of(state: &'a crate::state::AppState) -> Self {
         Limits {
             max_aliases: state.settings.graphql.max_aliases,
             max_value_depth: state.settings.graphql.max_value_depth,

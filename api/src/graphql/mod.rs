@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Schema};
 
-use crate::app::AppState;
 use crate::auth::Caller;
+use crate::state::AppState;
 pub use loaders::Loaders;
 
 pub type FinsamSchema =
