@@ -76,18 +76,18 @@ pub enum DsoRingChangeKind {
 
 impl DsoRingChangeKind {
     pub fn of(operation: &str) -> Self {
+        use crate::service::dso::operation as op;
         match operation {
-            "createDsoAgreement" => DsoRingChangeKind::AgreementCreated,
-            "joinDsoRing" => DsoRingChangeKind::Joined,
-            "leaveDsoRing" => DsoRingChangeKind::Left,
-            "rearrangeDsoRing" => DsoRingChangeKind::Rearranged,
-            "correctDsoRingHistory" => DsoRingChangeKind::Corrected,
-            "setDsoAssignmentScope" => DsoRingChangeKind::ScopeChanged,
+            op::CREATE_AGREEMENT => DsoRingChangeKind::AgreementCreated,
+            op::JOIN => DsoRingChangeKind::Joined,
+            // A member's place ended, by notice or by the network's closing.
+            op::LEAVE | op::CLOSE => DsoRingChangeKind::Left,
+            op::REARRANGE => DsoRingChangeKind::Rearranged,
+            op::CORRECT_HISTORY => DsoRingChangeKind::Corrected,
+            op::SCOPE => DsoRingChangeKind::ScopeChanged,
             crate::service::changes::TOOK_EFFECT => DsoRingChangeKind::AssignmentTookEffect,
-            "proposeDsoRingChange" => DsoRingChangeKind::Proposed,
-            "acceptDsoProposal" | "declineDsoProposal" | "decideDsoProposal" => {
-                DsoRingChangeKind::Answered
-            }
+            op::PROPOSE => DsoRingChangeKind::Proposed,
+            op::ACCEPT | op::DECLINE | op::DECIDE => DsoRingChangeKind::Answered,
             _ => DsoRingChangeKind::Updated,
         }
     }
@@ -205,6 +205,34 @@ impl AuditLogChange {
             event_id: None,
             kind: AuditLogChangeKind::Reload,
             entry: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DsoRingChangeKind as Kind;
+    use crate::service::dso::operation;
+
+    /// Every operation the ring's services write is told to subscribers as
+    /// what it is, by the same names.
+    #[test]
+    fn each_ring_operation_is_told_as_what_it_is() {
+        for (written, told) in [
+            (operation::CREATE_AGREEMENT, Kind::AgreementCreated),
+            (operation::JOIN, Kind::Joined),
+            (operation::LEAVE, Kind::Left),
+            (operation::CLOSE, Kind::Left),
+            (operation::REARRANGE, Kind::Rearranged),
+            (operation::CORRECT_HISTORY, Kind::Corrected),
+            (operation::SCOPE, Kind::ScopeChanged),
+            (operation::PROPOSE, Kind::Proposed),
+            (operation::ACCEPT, Kind::Answered),
+            (operation::DECLINE, Kind::Answered),
+            (operation::DECIDE, Kind::Answered),
+            (operation::PROPOSAL_FAILED, Kind::Updated),
+        ] {
+            assert_eq!(Kind::of(written), told, "{written}");
         }
     }
 }

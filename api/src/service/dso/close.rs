@@ -6,6 +6,7 @@
 //! dissolution recorded late), so it is the network admin's alone, in the
 //! log of every förbund it touches.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
@@ -79,7 +80,7 @@ pub(crate) async fn close_in<C: ConnectionTrait>(
         ..RingChange::written(&data, member.id, last_day, (ended, started))
     };
     Ok(Applied {
-        operation: "closeDsoMembership",
+        operation: operation::CLOSE,
         entity: "DsoMember",
         entity_id: row.id,
         before: serde_json::to_value(&row).unwrap_or_default(),

@@ -16,6 +16,7 @@
 //! Nothing takes effect before today; only `correct_history`, a network
 //! admin's explicit operation with a reason, changes the past.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -140,7 +141,7 @@ pub async fn request(
     log_proposal(
         &txn,
         caller,
-        "proposeDsoRingChange",
+        operation::PROPOSE,
         proposal.id,
         &touched(&change, &parties),
         &note,
@@ -208,7 +209,7 @@ pub async fn correct_history(
             &txn,
             caller,
             Change::created(
-                "correctDsoRingHistory",
+                operation::CORRECT_HISTORY,
                 "DsoAgreement",
                 applied.entity_id,
                 Some(*forbund_id),

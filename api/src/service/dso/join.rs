@@ -1,5 +1,6 @@
 //! joinDsoRing: a förbund joins on a day, placed after a named member.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -129,7 +130,7 @@ pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> Api
         ..RingChange::written(&data, joiner.id, input.from, links)
     };
     Ok(Applied {
-        operation: "joinDsoRing",
+        operation: operation::JOIN,
         entity: "DsoMember",
         entity_id: row.id,
         before: serde_json::to_value(&existing).unwrap_or_default(),

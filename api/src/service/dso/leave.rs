@@ -1,6 +1,7 @@
 //! leaveDsoRing and its preview: the last day from the notice, and who
 //! takes over the leaver's recipient from the day after.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
@@ -104,7 +105,7 @@ pub(super) async fn leave_in(
         change.ended = ended;
         change.started = started;
         return Ok(Applied {
-            operation: "leaveDsoRing",
+            operation: operation::LEAVE,
             entity: "DsoMember",
             entity_id: row.id,
             before: serde_json::Value::Null,
@@ -122,7 +123,7 @@ pub(super) async fn leave_in(
     change.ended = ended;
     change.started = started;
     Ok(Applied {
-        operation: "leaveDsoRing",
+        operation: operation::LEAVE,
         entity: "DsoMember",
         entity_id: row.id,
         before: serde_json::to_value(&row).unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! createDsoAgreement (network_admin): an agreement and its first ring.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_member};
 use sea_orm::Set;
@@ -106,7 +107,7 @@ pub async fn create_agreement(
         txn,
         caller,
         Change::created(
-            "createDsoAgreement",
+            operation::CREATE_AGREEMENT,
             "DsoAgreement",
             agreement.id,
             None,

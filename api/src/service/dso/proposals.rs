@@ -2,6 +2,7 @@
 //! network), a party's answer, the network's decision, and applying one that
 //! every party has accepted (see `consent` for how a change becomes one).
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
 use sea_orm::{
@@ -237,9 +238,9 @@ pub async fn answer(
     active.update(&txn).await?;
     let parties = concerned_ids(&view);
     let operation = if accept {
-        "acceptDsoProposal"
+        operation::ACCEPT
     } else {
-        "declineDsoProposal"
+        operation::DECLINE
     };
     let note =
         serde_json::json!({ "proposal": id, "forbund": party_forbund.slug, "answer": answer });
@@ -288,7 +289,7 @@ pub async fn decide(
     log_proposal(
         &txn,
         caller,
-        "decideDsoProposal",
+        operation::DECIDE,
         id,
         &concerned_ids(&view),
         &note,
@@ -414,7 +415,7 @@ async fn settle(
             log_proposal(
                 &txn,
                 caller,
-                "dsoProposalFailed",
+                operation::PROPOSAL_FAILED,
                 id,
                 &concerned_ids(&view),
                 &note,

@@ -1,6 +1,7 @@
 //! rearrangeDsoRing (network_admin): the members serve each other in a new
 //! order from a day on.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -94,7 +95,7 @@ pub(super) async fn rearrange_in(
     let first = ids.first().copied().unwrap_or_default();
     let change = RingChange::written(&data, first, from, links);
     Ok(Applied {
-        operation: "rearrangeDsoRing",
+        operation: operation::REARRANGE,
         entity: "DsoAgreement",
         entity_id: data.agreement.id,
         before: serde_json::Value::Null,

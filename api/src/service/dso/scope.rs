@@ -1,6 +1,7 @@
 //! setDsoAssignmentScope: the share of full time a member provides, from a
 //! day on, within the agreement's maximum.
 
+use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -53,7 +54,7 @@ pub(super) async fn set_scope_in(
         ..RingChange::written(&data, provider.id, from, links)
     };
     Ok(Applied {
-        operation: "setDsoAssignmentScope",
+        operation: operation::SCOPE,
         entity: "DsoMember",
         entity_id: row.id,
         before: serde_json::to_value(&row).unwrap_or_default(),
