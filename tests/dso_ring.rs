@@ -650,3 +650,55 @@ async fn the_network_closes_a_members_place_and_the_ring_closes_around_it() {
         Some("sollentuna")
     );
 }
+
+/// Stored data that breaks the rule (a dissolution recorded before the rule
+/// existed, straight into the database) is flagged and never believed: the
+/// ring names the problem, no lookup names the dissolved förbund, and its
+/// DSO does not read the log of the förbund it served.
+#[tokio::test]
+async fn a_ring_stored_past_a_dissolution_is_flagged_and_not_believed() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_on("2026-12-05").await;
+    let dso = app.token(&[Role::Dso], Some("sollentuna"));
+    let log = r#"{ auditLog(forbund: "norra-dalarna", first: 1) { totalCount } }"#;
+    assert!(
+        app.gql_as(Some(&dso), log, json!({}))
+            .await
+            .get("errors")
+            .is_none(),
+        "Sollentuna serves Norra Dalarna while it exists"
+    );
+    let db = &app.state.service.db;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "UPDATE forbund SET dissolved_on = $1 WHERE slug = 'sollentuna'",
+        _ => "UPDATE forbund SET dissolved_on = ? WHERE slug = 'sollentuna'",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [chrono::NaiveDate::from_ymd_opt(2025, 6, 30).into()],
+    ))
+    .await
+    .expect("a dissolution written past the rules");
+    finsam_api::service::reference::invalidate();
+
+    let ring = app.data(RING, json!({ "on": "2026-12-05" })).await;
+    assert_eq!(ring["dsoRing"]["complete"], false, "{ring}");
+    let problem = app
+        .data(r#"{ dsoRing(on: "2026-12-05") { problem } }"#, json!({}))
+        .await;
+    assert!(
+        problem["dsoRing"]["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("Sollentuna") && p.contains("2025-06-30")),
+        "{problem}"
+    );
+    assert_eq!(dso_of(&app, "norra-dalarna", "2026-12-05").await, None);
+    assert_eq!(serves(&app, "sollentuna", "2026-12-05").await, None);
+    assert_eq!(
+        error_code(&app.gql_as(Some(&dso), log, json!({})).await),
+        "FORBIDDEN",
+        "a dissolved förbund's DSO reads no log"
+    );
+}

@@ -117,7 +117,29 @@ pub(super) async fn names<C: ConnectionTrait>(
         .collect())
 }
 
+/// Assignments active on `on` between two förbund that both exist that day:
+/// a lookup never names a förbund outside its life, and a DSO never reads a
+/// log through an assignment whose other side has ended (the writes keep
+/// the ring so; `ring`'s `problem` says so if stored data ever does not).
 fn active_on_condition(on: NaiveDate) -> Condition {
+    use sea_orm::sea_query::Query;
+    let alive = Query::select()
+        .column(forbund::Column::Id)
+        .from(forbund::Entity)
+        .cond_where(
+            Condition::all()
+                .add(
+                    Condition::any()
+                        .add(forbund::Column::FoundedOn.is_null())
+                        .add(forbund::Column::FoundedOn.lte(on)),
+                )
+                .add(
+                    Condition::any()
+                        .add(forbund::Column::DissolvedOn.is_null())
+                        .add(forbund::Column::DissolvedOn.gte(on)),
+                ),
+        )
+        .to_owned();
     Condition::all()
         .add(dso_assignment::Column::ValidFrom.lte(on))
         .add(
@@ -125,6 +147,8 @@ fn active_on_condition(on: NaiveDate) -> Condition {
                 .add(dso_assignment::Column::ValidTo.is_null())
                 .add(dso_assignment::Column::ValidTo.gte(on)),
         )
+        .add(dso_assignment::Column::ProviderId.in_subquery(alive.clone()))
+        .add(dso_assignment::Column::RecipientId.in_subquery(alive))
 }
 
 /// Who serves `forbund_id` on `on` (its DSO), in any agreement.
