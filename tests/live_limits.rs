@@ -244,16 +244,7 @@ async fn a_client_that_does_not_read_is_disconnected() {
         ..Spawn::default()
     })
     .await;
-    // A client with a small receive buffer, so what it leaves unread fills
-    // the connection sooner.
-    let address: std::net::SocketAddr = app
-        .address
-        .trim_start_matches("http://")
-        .parse()
-        .expect("address");
-    let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
-    tcp.set_recv_buffer_size(4096).expect("buffer");
-    let stream = tcp.connect(address).await.expect("connect");
+    let (address, stream) = slow_reader(&app).await;
     let mut request = format!("ws://{address}/graphql")
         .into_client_request()
         .expect("request");
@@ -266,15 +257,9 @@ async fn a_client_that_does_not_read_is_disconnected() {
             .await
             .expect("upgraded");
     acknowledged(&mut socket, None).await;
-    // Each change is sent with the whole description, many times over
-    // (aliases), so the socket's buffers fill after a few hundred.
-    let fields: String = (0..14)
-        .map(|i| format!("d{i}: description t{i}: targetGroup "))
-        .collect();
     send(
         &mut socket,
-        json!({ "id": "big", "type": "subscribe", "payload": {
-            "query": format!("subscription {{ insatsChanged {{ insats {{ {fields} }} }} }}") } }),
+        json!({ "id": "big", "type": "subscribe", "payload": { "query": biggest_messages() } }),
     )
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -404,28 +389,9 @@ async fn an_sse_client_that_does_not_read_is_let_go() {
         ..Spawn::default()
     })
     .await;
-    let address: std::net::SocketAddr = app
-        .address
-        .trim_start_matches("http://")
-        .parse()
-        .expect("address");
-    let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
-    tcp.set_recv_buffer_size(4096).expect("buffer");
-    let mut stream = tcp.connect(address).await.expect("connect");
-    let fields: String = (0..14)
-        .map(|i| format!("d{i}: description t{i}: targetGroup "))
-        .collect();
-    let body = json!({
-        "query": format!("subscription {{ insatsChanged {{ insats {{ {fields} }} }} }}")
-    })
-    .to_string();
-    let request = format!(
-        "POST /graphql/stream HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let (address, mut stream) = slow_reader(&app).await;
     stream
-        .write_all(request.as_bytes())
+        .write_all(sse_post(&address.to_string(), biggest_messages()).as_bytes())
         .await
         .expect("request sent");
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -451,11 +417,9 @@ async fn sse_slots_are_freed_when_the_socket_closes() {
     })
     .await;
     let address = app.address.trim_start_matches("http://").to_string();
-    let body = json!({ "query": "subscription { insatsChanged { eventId kind } }" }).to_string();
-    let request = format!(
-        "POST /graphql/stream HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
+    let request = sse_post(
+        &address,
+        "subscription { insatsChanged { eventId kind } }".into(),
     );
     for cycle in 0..20 {
         let mut stream = tokio::net::TcpStream::connect(&address)
@@ -557,4 +521,38 @@ async fn one_change_is_read_once_for_subscribers_who_see_alike() {
         spent < 30.0,
         "{spent} statements for one change to 30 subscribers"
     );
+}
+
+/// A connection to `app` with a small receive buffer, so what it leaves
+/// unread fills the connection sooner; and the address it reached.
+async fn slow_reader(app: &TestApp) -> (std::net::SocketAddr, tokio::net::TcpStream) {
+    let address: std::net::SocketAddr = app
+        .address
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+    tcp.set_recv_buffer_size(4096).expect("buffer");
+    (address, tcp.connect(address).await.expect("connect"))
+}
+
+/// A subscription to the biggest messages a caller may ask for: each change
+/// with the whole description, many times over (aliases), so a socket's
+/// buffers fill after a few hundred.
+fn biggest_messages() -> String {
+    let fields: String = (0..14)
+        .map(|i| format!("d{i}: description t{i}: targetGroup "))
+        .collect();
+    format!("subscription {{ insatsChanged {{ insats {{ {fields} }} }} }}")
+}
+
+/// An SSE subscription request to `address`, written by hand (a client
+/// that reads nothing must not have a library read for it).
+fn sse_post(address: &str, query: String) -> String {
+    let body = json!({ "query": query }).to_string();
+    format!(
+        "POST /graphql/stream HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
 }

@@ -6,17 +6,17 @@
 //! dissolution recorded late), so it is the network admin's alone, in the
 //! log of every förbund it touches.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::change::closed_around;
+use super::operation;
 use super::request::{PartyEffect, touched};
 use super::{Applied, RingChange, RingData, begin_ring_change, require_agreement};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::domain::dso_ring::{self, LeaveError};
+use crate::domain::dso_ring;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
 use crate::service::{ServiceContext, now};
@@ -32,17 +32,12 @@ pub(crate) async fn close_in<C: ConnectionTrait>(
     let agreement = require_agreement(conn, agreement_id, Some(member.id)).await?;
     let data = RingData::load(conn, agreement).await?;
     let mut members = data.domain_members();
-    let changed = dso_ring::close(&mut members, member.id, last_day).map_err(|e| match e {
-        LeaveError::NotAMember
-        | LeaveError::NoticeBeforeJoining(_)
-        | LeaveError::AlreadyLeaving(_) => ApiError::bad_input(
+    // Closing fails only for a förbund that is not a member.
+    let changed = dso_ring::close(&mut members, member.id, last_day).map_err(|_| {
+        ApiError::bad_input(
             "forbund",
             format!("{} is not a member of this DSO-ring", member.name),
-        ),
-        LeaveError::AlreadyGaveNotice(day) => ApiError::bad_input(
-            "lastDay",
-            format!("{} has already left the ring (last day {day})", member.name),
-        ),
+        )
     })?;
     let row = data
         .members

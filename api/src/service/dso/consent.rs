@@ -16,12 +16,12 @@
 //! Nothing takes effect before today; only `correct_history`, a network
 //! admin's explicit operation with a reason, changes the past.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
+use super::operation;
 use super::request::{
     ACCEPTED, PENDING, PartyEffect, RingRequest, day_field, effective_on, log_proposal,
     log_to_each, parties, touched,

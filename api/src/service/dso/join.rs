@@ -1,10 +1,10 @@
 //! joinDsoRing: a förbund joins on a day, placed after a named member.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
+use super::operation;
 use super::{
     Applied, RingChange, RingData, agreement_on, check, check_contact, check_scope, write_links,
 };

@@ -1,12 +1,12 @@
 //! leaveDsoRing and its preview: the last day from the notice, and who
 //! takes over the leaver's recipient from the day after.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
 
 use super::change::closed_around;
+use super::operation;
 use super::{Applied, RingChange, RingData, months, require_agreement, write_links};
 use crate::domain::dso_ring::{self, LeaveError, Link};
 use crate::error::{ApiError, ApiResult};

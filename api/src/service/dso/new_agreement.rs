@@ -1,10 +1,10 @@
 //! createDsoAgreement (network_admin): an agreement and its first ring.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_member};
 use sea_orm::Set;
 
+use super::operation;
 use super::{RingData, check, check_contact, write_links};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};

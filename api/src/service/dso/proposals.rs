@@ -2,7 +2,6 @@
 //! network), a party's answer, the network's decision, and applying one that
 //! every party has accepted (see `consent` for how a change becomes one).
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
 use sea_orm::{
@@ -10,6 +9,7 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
+use super::operation;
 use super::request::{
     ACCEPTED, APPLIED, DECLINED, EXPIRED, FAILED, PENDING, PartyEffect, RingRequest, effective_on,
     log_proposal, log_to_each, parties,
@@ -70,6 +70,16 @@ async fn slugs_of<C: ConnectionTrait>(conn: &C, ids: &[i32]) -> ApiResult<Vec<(i
         .into_iter()
         .map(|f| (f.id, f.slug))
         .collect())
+}
+
+/// The slugs of `ids`, as a list in a sentence.
+async fn slugs_listed<C: ConnectionTrait>(conn: &C, ids: &[i32]) -> ApiResult<String> {
+    let slugs = slugs_of(conn, ids).await?;
+    Ok(slugs
+        .iter()
+        .map(|(_, slug)| slug.as_str())
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> ApiResult<Option<ProposalView>> {
@@ -371,25 +381,15 @@ async fn settle(
         _ => vec![],
     };
     let worked = if !unasked.is_empty() {
-        let names = slugs_of(&savepoint, &unasked).await?;
         Err(ApiError::Conflict(format!(
             "the ring has changed since it was proposed: it would now also change the DSO of {}, who were not asked",
-            names
-                .iter()
-                .map(|(_, slug)| slug.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            slugs_listed(&savepoint, &unasked).await?
         )))
     } else if !changed.is_empty() {
-        let names = slugs_of(&savepoint, &changed).await?;
         Err(ApiError::Conflict(format!(
             "the ring has changed since it was proposed: it would now do to {} something other \
              than what was accepted (a DSO or an assignment not in the proposal); propose it again",
-            names
-                .iter()
-                .map(|(_, slug)| slug.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            slugs_listed(&savepoint, &changed).await?
         )))
     } else {
         worked

@@ -1,11 +1,11 @@
 //! rearrangeDsoRing (network_admin): the members serve each other in a new
 //! order from a day on.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
+use super::operation;
 use super::{Applied, RingChange, RingData, agreement_on, check, names, ring_invalid, write_links};
 use crate::domain::dso_ring::{self, Link};
 use crate::error::{ApiError, ApiResult};

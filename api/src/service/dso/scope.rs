@@ -1,11 +1,11 @@
 //! setDsoAssignmentScope: the share of full time a member provides, from a
 //! day on, within the agreement's maximum.
 
-use super::operation;
 use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
+use super::operation;
 use super::{Applied, RingChange, RingData, check, check_scope, require_agreement, write_links};
 use crate::domain::dso_ring::{self};
 use crate::error::{ApiError, ApiResult};
