@@ -7,7 +7,6 @@ use sea_orm::EntityTrait;
 
 use super::Scope;
 use crate::auth::policy::{self, Action};
-use crate::domain::insats::Visibility;
 use crate::error::ApiResult;
 use crate::graphql::types::dso::DsoRing;
 use crate::graphql::types::dso_proposal::DsoProposal;
@@ -26,14 +25,11 @@ pub(super) async fn could_see_before(scope: &Scope<'_>, event: &Event) -> ApiRes
     let Some(owner) = reference.forbund_by_id(before.forbund_id) else {
         return Ok(false);
     };
-    let Some(visibility) = Visibility::parse(&before.visibility) else {
-        return Ok(false);
-    };
     Ok(policy::allows(
         &scope.caller.principal,
         Action::ReadInsats {
             owner: &owner.slug,
-            visibility,
+            visibility: before.visibility,
             shared: false,
         },
     ))

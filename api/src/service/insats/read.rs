@@ -3,6 +3,8 @@
 //! (the caller pairs them from the reference snapshot, `Snapshot::forbund_for`);
 //! a single row and the loaders' rows come with theirs, joined.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use finsam_entity::{forbund, insats, insats_budget, insats_goal};
 use sea_orm::{
@@ -14,10 +16,9 @@ use super::{
     Direction, InsatsCursor, InsatsFilter, InsatsRow, OrderField, check_order, in_list_order,
     keyset, visible, with_owner,
 };
-use std::sync::Arc;
-
 use crate::auth::Principal;
 use crate::auth::policy::InsatsScope;
+use crate::domain::insats::Visibility;
 use crate::error::{ApiError, ApiResult};
 use crate::service::columns::{Columns, read_by_position};
 
@@ -203,7 +204,7 @@ impl FromQueryResult for GoalLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeenBefore {
     pub forbund_id: i32,
-    pub visibility: String,
+    pub visibility: Visibility,
 }
 
 impl SeenBefore {
@@ -215,11 +216,9 @@ impl SeenBefore {
             visibility: String,
         }
         let row: Row = serde_json::from_str(before).ok()?;
-        // A visibility is one of a handful of short words; anything else
-        // is not kept.
-        (row.visibility.len() <= 16).then_some(SeenBefore {
+        Some(SeenBefore {
             forbund_id: row.forbund_id,
-            visibility: row.visibility,
+            visibility: Visibility::parse(&row.visibility)?,
         })
     }
 }
@@ -294,7 +293,7 @@ mod tests {
             SeenBefore::of(&before),
             Some(SeenBefore {
                 forbund_id: 3,
-                visibility: "PRIVATE".into()
+                visibility: Visibility::Private
             })
         );
         let odd = serde_json::json!({ "forbund_id": 3, "visibility": description }).to_string();
