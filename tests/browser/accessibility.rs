@@ -64,6 +64,7 @@ async fn every_page_and_form_at_both_widths_signed_in_and_out() {
         "/indikatorer/riksgenomsnitt",
         "/dso/ordning",
         "/dso/rattelse",
+        "/dso/avsluta",
         "/dso/avtal",
     ]
     .iter()

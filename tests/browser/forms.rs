@@ -891,5 +891,22 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
         decided["dsoProposals"]["edges"][0]["node"]["status"],
         "DECLINED"
     );
+    // The network closes a member's place, as at a dissolution: the form
+    // offers the members on the ring today.
+    open(&browser, &base, "/dso/avsluta").await;
+    let form = text_of(&browser, "form.record-form").await;
+    assert!(
+        form.contains("Sista dag i ringen") && form.contains("Skäl"),
+        "{form}"
+    );
+    assert!(
+        field(&browser, "Förbund")
+            .await
+            .select_by_label("Samordningsförbundet Sollentuna Upplands Väsby och Sigtuna")
+            .await
+            .is_ok(),
+        "the members to choose from"
+    );
+    both_widths(&browser, "dso-close", None).await;
     browser.close().await.expect("close");
 }
