@@ -255,7 +255,7 @@ impl Drop for TestApp {
             assert_no_server_panics();
         }
         if let Some(path) = &self.own_file {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", ".lock"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
         }
