@@ -668,7 +668,7 @@ async fn a_ring_stored_past_a_dissolution_is_flagged_and_not_believed() {
             .is_none(),
         "Sollentuna serves Norra Dalarna while it exists"
     );
-    let db = &app.state.service.db;
+    let db = &app.state.service().db;
     let backend = db.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => "UPDATE forbund SET dissolved_on = $1 WHERE slug = 'sollentuna'",

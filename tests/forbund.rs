@@ -174,7 +174,7 @@ async fn a_network_admin_registers_a_forbund_with_a_valid_organisation_number() 
 
     let entries = audit_log::Entity::find()
         .order_by_asc(audit_log::Column::Id)
-        .all(&app.state.service.db)
+        .all(&app.state.service().db)
         .await
         .expect("audit entries");
     let entry = entries.last().expect("an audit entry");
@@ -283,7 +283,7 @@ async fn a_stale_version_is_a_conflict_and_the_row_keeps_the_first_update() {
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
     let app = TestApp::spawn().await;
-    let report = finsam_api::service::seed::load(&app.state.service.db)
+    let report = finsam_api::service::seed::load(&app.state.service().db)
         .await
         .expect("second load");
     assert_eq!(report.total(), 0, "{report}");
@@ -302,7 +302,7 @@ async fn an_empty_database_is_seeded_by_the_seed_function() {
         app.data(LIST, json!({})).await["forbundList"]["totalCount"],
         0
     );
-    let report = finsam_api::service::seed::load(&app.state.service.db)
+    let report = finsam_api::service::seed::load(&app.state.service().db)
         .await
         .expect("load");
     assert!(report.total() > 0);

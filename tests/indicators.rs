@@ -338,7 +338,7 @@ async fn a_csv_import_with_one_bad_line_loads_nothing_and_names_it() {
     )
     .expect("write");
     let err = import(
-        &app.state.service,
+        app.state.service(),
         &Caller::command_line(),
         Kind::IndicatorResults,
         &bad,
@@ -361,7 +361,7 @@ async fn a_csv_import_with_one_bad_line_loads_nothing_and_names_it() {
     )
     .expect("write");
     let err = import(
-        &app.state.service,
+        app.state.service(),
         &Caller::command_line(),
         Kind::IndicatorResults,
         &out_of_range,
@@ -383,7 +383,7 @@ async fn a_csv_import_with_one_bad_line_loads_nothing_and_names_it() {
     )
     .expect("write");
     let written = import(
-        &app.state.service,
+        app.state.service(),
         &Caller::command_line(),
         Kind::IndicatorResults,
         &good,
@@ -523,7 +523,7 @@ async fn recording_again_replaces_the_value() {
     let stored = indicator_result::Entity::find()
         .filter(indicator_result::Column::Year.eq(2030))
         .filter(indicator_result::Column::Value.eq(73.5))
-        .one(&app.state.service.db)
+        .one(&app.state.service().db)
         .await
         .expect("query")
         .expect("the replaced row");

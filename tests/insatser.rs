@@ -1001,7 +1001,7 @@ async fn rows_read_by_position_equal_rows_read_by_name() {
     use sea_orm::{EntityTrait, QueryOrder};
 
     let app = TestApp::spawn().await;
-    let db = &app.state.service.db;
+    let db = &app.state.service().db;
     let by_name = insats::Entity::find()
         .order_by_asc(insats::Column::Id)
         .all(db)

@@ -471,7 +471,7 @@ async fn the_ring_is_followed_from_agreement_to_assignments_taking_effect() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
     let announced = app
         .state
-        .service
+        .service()
         .changes
         .announce_day(day)
         .await
@@ -493,10 +493,10 @@ async fn the_ring_is_followed_from_agreement_to_assignments_taking_effect() {
 async fn changes_commit_in_the_order_of_their_event_ids() {
     use finsam_api::service::audit::{Change, committed, record};
     let app = TestApp::spawn().await;
-    let changes = app.state.service.changes.clone();
+    let changes = app.state.service().changes.clone();
     let mut subscriber = changes.subscribe(None).await.expect("subscribe");
     let caller = finsam_api::auth::Caller::command_line();
-    let db = app.state.service.db.clone();
+    let db = app.state.service().db.clone();
     let note = json!({ "test": "commit order" });
     let first = finsam_api::db::begin_write(&db).await.expect("begin");
     record(

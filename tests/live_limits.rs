@@ -263,7 +263,7 @@ async fn a_client_that_does_not_read_is_disconnected() {
     )
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.state.service.changes.subscribers(), 1);
+    assert_eq!(app.state.service().changes.subscribers(), 1);
     // The client reads nothing from here on.
     let changes = change_until_let_go(&app).await;
     eprintln!("disconnected after {changes} unread changes");
@@ -395,7 +395,7 @@ async fn an_sse_client_that_does_not_read_is_let_go() {
         .await
         .expect("request sent");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.state.service.changes.subscribers(), 1);
+    assert_eq!(app.state.service().changes.subscribers(), 1);
     // The client reads nothing, not even the response's head.
     let changes = change_until_let_go(&app).await;
     eprintln!("let go after {changes} unread changes");
@@ -458,7 +458,7 @@ async fn change_until_let_go(app: &TestApp) -> i64 {
         .as_i64()
         .expect("version");
     let mut changes = 0;
-    while app.state.service.changes.subscribers() > 0 {
+    while app.state.service().changes.subscribers() > 0 {
         assert!(changes < 3000, "still subscribed after {changes} changes");
         app.data_as(
             Some(&network),

@@ -2,7 +2,6 @@
 //! backup, restore, import.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
@@ -115,7 +114,7 @@ pub async fn run() -> anyhow::Result<()> {
             let clock = Clock::System(settings.server.time_zone);
             let state = crate::app::prepare_state(settings, clock).await?;
             let caller = crate::auth::Caller::command_line();
-            let written = crate::import::import(&state.service, &caller, kind, &file).await?;
+            let written = crate::import::import(state.service(), &caller, kind, &file).await?;
             println!("{}: {written} rows loaded", file.display());
             Ok(())
         }
@@ -136,7 +135,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Schema { federation } => {
             let clock = Clock::System(settings.server.time_zone);
             let state = crate::app::prepare_state(in_memory(settings), clock).await?;
-            let schema = crate::graphql::build_schema(Arc::new(state));
+            let schema = crate::graphql::build_schema(state.graphql.clone());
             if federation {
                 print!("{}", crate::graphql::federation_sdl(&schema));
             } else {

@@ -1,8 +1,9 @@
 //! finsam-graph: a GraphQL API that samordningsförbund share for their
 //! insatser, their DSO-ring and the national indicators.
 //!
-//! Data flows one way: HTTP (`app`) → `graphql` → `service` (policy,
-//! transaction, audit) → entities. `domain` holds the pure rules.
+//! Data flows one way: HTTP (`app`, `router`, `endpoint`) → `graphql` →
+//! `service` (policy, transaction, audit) → entities. `domain` holds the
+//! pure rules.
 
 pub mod app;
 pub mod auth;
@@ -21,8 +22,8 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod record;
 pub mod replica;
+pub mod router;
 pub mod service;
-pub mod state;
 pub mod telemetry;
 pub mod web;
 

@@ -224,7 +224,7 @@ impl Packing {
 /// accept it (`Packing`), with their own tag per packing.
 fn serve(req: &HttpRequest, path: &str, versioned: bool) -> HttpResponse {
     let providers = req
-        .app_data::<web::Data<crate::state::AppState>>()
+        .app_data::<web::Data<crate::endpoint::state::AppState>>()
         .map(|state| state.settings.auth.providers.clone())
         .unwrap_or_default();
     let Some(file) = Assets::get(path) else {
@@ -294,7 +294,7 @@ fn serve(req: &HttpRequest, path: &str, versioned: bool) -> HttpResponse {
 
 async fn asset(
     req: HttpRequest,
-    state: web::Data<crate::state::AppState>,
+    state: web::Data<crate::endpoint::state::AppState>,
     path: web::Path<String>,
 ) -> HttpResponse {
     let path = path.into_inner();
@@ -330,9 +330,25 @@ fn is_graphiql(path: &str) -> bool {
     inner.starts_with("graphiql") || inner.starts_with("vendor/graphiql")
 }
 
-/// GraphiQL, for a browser asking for HTML.
-pub fn graphiql(req: &HttpRequest) -> HttpResponse {
-    serve(req, "graphiql.html", false)
+/// GET /graphql: GraphiQL for a browser asking for a page without a
+/// GraphQL request in it (when `server.graphiql` is on); everything else
+/// is the endpoint's (a query, a WebSocket upgrade).
+pub async fn graphql_get(
+    schema: web::Data<crate::graphql::FinsamSchema>,
+    state: web::Data<crate::endpoint::state::AppState>,
+    req: HttpRequest,
+    request_id: tracing_actix_web::RequestId,
+    body: web::Payload,
+) -> HttpResponse {
+    use crate::endpoint::{has_request, media, ws};
+    if state.settings.server.graphiql
+        && !ws::is_upgrade(&req)
+        && !has_request(&req)
+        && media::wants_html(&req)
+    {
+        return serve(&req, "graphiql.html", false);
+    }
+    crate::endpoint::get(schema, state, req, request_id, body).await
 }
 
 /// A calendar feed: `dso.ics` for the whole ring, `{slug}.ics` for a
@@ -340,7 +356,7 @@ pub fn graphiql(req: &HttpRequest) -> HttpResponse {
 /// signing in; cacheable like any public answer, and rate limited like one.
 async fn calendar(
     req: HttpRequest,
-    state: web::Data<crate::state::AppState>,
+    state: web::Data<crate::endpoint::state::AppState>,
     file: web::Path<String>,
 ) -> HttpResponse {
     use sha2::{Digest, Sha256};
@@ -356,7 +372,7 @@ async fn calendar(
             .insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()))
             .body("too many requests");
     }
-    let today = state.service.clock.today();
+    let today = state.service().clock.today();
     let feed = if name == "dso" {
         crate::service::calendar::ring_feed(state.reads.route(None, None).1, today)
             .await
@@ -418,7 +434,7 @@ async fn calendar(
 /// The identity providers the web app offers for signing in, from config
 /// with their discovered endpoints (null while a provider has not answered),
 /// and whether development tokens may be pasted.
-async fn providers(state: web::Data<crate::state::AppState>) -> HttpResponse {
+async fn providers(state: web::Data<crate::endpoint::state::AppState>) -> HttpResponse {
     let mut list = Vec::new();
     for p in state.tokens.providers.all() {
         let Some(client_id) = &p.settings.client_id else {

@@ -410,7 +410,7 @@ async fn import_scenario(
     let caller = finsam_api::auth::Caller::command_line();
     let started = Instant::now();
     let written = finsam_api::import::import(
-        &state.service,
+        state.service(),
         &caller,
         finsam_api::import::Kind::IndicatorResults,
         &path,
@@ -419,7 +419,7 @@ async fn import_scenario(
     let first = started.elapsed();
     let started = Instant::now();
     finsam_api::import::import(
-        &state.service,
+        state.service(),
         &caller,
         finsam_api::import::Kind::IndicatorResults,
         &path,

@@ -13,11 +13,11 @@ use tokio::time::Instant;
 
 pub use super::connections::{Admitted, Connections, stopped};
 use crate::auth::{Caller, Principal};
+use crate::endpoint::state::AppState;
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::ClientKey;
-use crate::state::AppState;
 
 /// Who subscribes, and when its token stops being valid (never for the
 /// anonymous).
@@ -97,11 +97,12 @@ pub fn operation(
     subscriber: &Subscriber,
     mut request: async_graphql::Request,
 ) -> BoxStream<'static, Response> {
-    let limits = crate::graphql::limits::Limits::of(state);
+    let limits = state.limits();
     if let Err(err) = limits.prepare(&mut request) {
         return futures_util::stream::once(std::future::ready(limits.refused(err))).boxed();
     }
     if state
+        .graphql
         .documents
         .operation_kind(&request.query, request.operation_name.as_deref())
         == Some(true)
@@ -128,7 +129,7 @@ pub fn operation(
         .execute_stream(request)
         // Codes on the library's own errors (validation), as on a query's.
         .map(move |mut response| {
-            crate::graphql::limits::Limits::of(&finishing).finish(&mut response);
+            finishing.limits().finish(&mut response);
             response
         })
         .take_until(Box::pin(async move { until.expired().await }))

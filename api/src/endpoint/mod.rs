@@ -16,6 +16,7 @@ pub mod media;
 pub mod request;
 mod response;
 pub mod sse;
+pub mod state;
 pub mod ws;
 
 use std::num::NonZeroU32;
@@ -30,12 +31,12 @@ use futures_util::FutureExt;
 use tracing_actix_web::RequestId;
 
 use crate::auth::{Caller, Principal};
+use crate::endpoint::state::AppState;
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{FinsamSchema, Reader};
 use crate::rate_limit::Client;
 use crate::replica::{Lsn, Route};
-use crate::state::AppState;
 use media::Answer;
 use request::Params;
 
@@ -296,7 +297,8 @@ fn tell_written(reply: &mut HttpResponse, lsn: Lsn) {
 }
 
 /// GET /graphql: a query in the query string (never a mutation), or, for a
-/// browser asking for a page without one, GraphiQL.
+/// browser asking for a page without one, GraphiQL (which the web app, a floor
+/// above, answers before this: `web::graphql_get`).
 #[tracing::instrument(name = "graphql_get", skip_all)]
 pub async fn get(
     schema: web::Data<FinsamSchema>,
@@ -309,11 +311,6 @@ pub async fn get(
         return ws::upgrade(req, body, schema.get_ref().clone(), state.into_inner()).await;
     }
     let query_string = req.query_string();
-    let has_request = url::form_urlencoded::parse(query_string.as_bytes())
-        .any(|(key, _)| key == "query" || key == "extensions");
-    if !has_request && media::wants_html(&req) && state.settings.server.graphiql {
-        return crate::web::graphiql(&req);
-    }
     let (principal, answer) = match admit(&state, &req).await {
         Ok(admitted) => admitted,
         Err(refused) => return *refused,
@@ -329,6 +326,7 @@ pub async fn get(
     };
     if let Ok(query) = &query
         && state
+            .graphql
             .documents
             .operation_kind(query, params.operation_name.as_deref())
             == Some(true)
@@ -380,6 +378,7 @@ async fn execute(
     // shows its own change; the rest may read from a replica.
     let writes = requests.iter().any(|r| match r {
         Ok((query, params)) => state
+            .graphql
             .documents
             .operation_kind(query, params.operation_name.as_deref())
             .unwrap_or(true),
@@ -449,7 +448,7 @@ async fn run_one(
     params: Params,
     federation: bool,
 ) -> Response {
-    let limits = crate::graphql::limits::Limits::of(state);
+    let limits = state.limits();
     let mut request = request::to_request(query, params)
         .data(caller.clone())
         .data(loaders.clone())
@@ -463,7 +462,7 @@ async fn run_one(
     // A panic while resolving is a bug, not the caller's fault: it
     // becomes INTERNAL for this request and the worker goes on serving.
     let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
-        state.service.reference.clone(),
+        state.service().reference.clone(),
         schema.execute(request),
     ))
     .catch_unwind();
@@ -487,4 +486,11 @@ async fn run_one(
             error_body(err)
         }
     }
+}
+
+/// Whether a GET of `/graphql` carries a GraphQL request (a query, or a
+/// persisted query's hash in its extensions).
+pub fn has_request(req: &HttpRequest) -> bool {
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .any(|(key, _)| key == "query" || key == "extensions")
 }

@@ -21,9 +21,9 @@ use futures_util::StreamExt;
 
 use super::live::{self, Subscriber};
 use super::request::{self, Params};
+use crate::endpoint::state::AppState;
 use crate::error::ApiError;
 use crate::graphql::FinsamSchema;
-use crate::state::AppState;
 
 fn refuse(state: &AppState, status: StatusCode, err: ApiError) -> HttpResponse {
     state.metrics.count_error(err.code());

@@ -25,9 +25,9 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::live::{self, Subscriber};
+use crate::endpoint::state::AppState;
 use crate::error::ApiError;
 use crate::graphql::FinsamSchema;
-use crate::state::AppState;
 
 pub const PROTOCOL: &str = "graphql-transport-ws";
 

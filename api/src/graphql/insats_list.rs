@@ -97,10 +97,10 @@ pub async fn insats_page(
     after: Option<String>,
     parent: Option<&std::sync::Arc<finsam_entity::forbund::Model>>,
 ) -> async_graphql::Result<InsatsConnection> {
-    let state = crate::graphql::state(ctx)?;
-    let page = page_args::<InsatsCursor>(&state.cursors, "insatser", first, after)?;
+    let context = crate::graphql::context(ctx)?;
+    let page = page_args::<InsatsCursor>(&context.cursors, "insatser", first, after)?;
     let mut filter = filter;
-    filter.choose_index_terms(&state.service.trigrams);
+    filter.choose_index_terms(&context.service.trigrams);
     let (field, direction) = match order {
         Some(o) => (
             match o.field {
@@ -189,7 +189,7 @@ pub async fn insats_page(
         .edges
         .extend(rows.into_iter().enumerate().map(|(i, row)| {
             Edge::new(
-                wanted.seal(&state.cursors, "insatser", i, || {
+                wanted.seal(&context.cursors, "insatser", i, || {
                     InsatsCursor::of(&row.0, field, direction)
                 }),
                 Insats::from(row),

@@ -26,13 +26,13 @@ pub struct Limits<'a> {
 }
 
 impl<'a> Limits<'a> {
-    pub fn of(state: &'a crate::state::AppState) -> Self {
+    pub fn of(context: &'a super::GraphqlContext, metrics: &'a Metrics) -> Self {
         Limits {
-            max_aliases: state.settings.graphql.max_aliases,
-            max_value_depth: state.settings.graphql.max_value_depth,
-            hide_service: !state.settings.graphql.introspection,
-            metrics: &state.metrics,
-            documents: &state.documents,
+            max_aliases: context.settings.max_aliases,
+            max_value_depth: context.settings.max_value_depth,
+            hide_service: !context.settings.introspection,
+            metrics,
+            documents: &context.documents,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The GraphQL schema: building it with its limits, the context every
 //! resolver reads, and the mapping of library errors to `extensions.code`.
 
+pub mod context;
 pub mod documents;
 pub mod inputs;
 pub mod insats_list;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Schema};
 
 use crate::auth::Caller;
-use crate::state::AppState;
+pub use context::GraphqlContext;
 pub use loaders::Loaders;
 
 pub type FinsamSchema =
@@ -27,9 +28,9 @@ pub type FinsamSchema =
 /// Builds the schema with the limits from config (DESIGN.md, "API
 /// conventions"; those beyond the library's own are `limits::Limits`, which
 /// the endpoint applies around each execution). The SDL does not depend on
-/// `state`.
-pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
-    let gql = state.settings.graphql.clone();
+/// the context.
+pub fn build_schema(context: Arc<GraphqlContext>) -> FinsamSchema {
+    let gql = context.settings.clone();
     let mut builder = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
@@ -39,7 +40,7 @@ pub fn build_schema(state: Arc<AppState>) -> FinsamSchema {
     .limit_complexity(gql.max_complexity)
     .limit_recursive_depth(64)
     .enable_federation()
-    .data(state);
+    .data(context);
     if !gql.introspection {
         builder = builder.disable_introspection();
     }
@@ -65,15 +66,16 @@ pub fn federation_sdl(schema: &FinsamSchema) -> String {
     )
 }
 
-pub(crate) fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<AppState>> {
-    ctx.data::<Arc<AppState>>()
+/// The floor's own context (`GraphqlContext`).
+pub(crate) fn context<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<GraphqlContext>> {
+    ctx.data::<Arc<GraphqlContext>>()
 }
 
 /// What a service is given (the narrow context below the endpoint's state).
 pub(crate) fn services<'a>(
     ctx: &Context<'a>,
 ) -> async_graphql::Result<&'a crate::service::ServiceContext> {
-    Ok(&state(ctx)?.service)
+    Ok(&context(ctx)?.service)
 }
 
 pub(crate) fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Caller> {

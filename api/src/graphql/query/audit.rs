@@ -37,7 +37,7 @@ impl AuditQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<AuditEntryConnection> {
-        let cursors = &crate::graphql::state(ctx)?.cursors;
+        let cursors = &crate::graphql::context(ctx)?.cursors;
         let page = page_args::<i32>(cursors, "auditLog", first, after)?;
         let filter = AuditFilter {
             forbund,

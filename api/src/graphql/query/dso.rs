@@ -128,7 +128,7 @@ impl DsoQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<DsoProposalConnection> {
-        let cursors = &crate::graphql::state(ctx)?.cursors;
+        let cursors = &crate::graphql::context(ctx)?.cursors;
         let page = page_args::<i32>(cursors, "dsoProposals", first, after)?;
         let caller = crate::graphql::caller(ctx)?;
         let (mut rows, total) = service::dso::proposals(

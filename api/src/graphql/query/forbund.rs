@@ -31,7 +31,7 @@ impl ForbundQuery {
         #[graphql(desc = "Only förbund in this county (län), e.g. \"Västmanland\".")]
         county: Option<String>,
     ) -> async_graphql::Result<ForbundConnection> {
-        let cursors = &crate::graphql::state(ctx)?.cursors;
+        let cursors = &crate::graphql::context(ctx)?.cursors;
         let page = page_args::<String>(cursors, "forbundList", first, after)?;
         // From memory, in the database's slug order (the snapshot is read
         // in it), continuing after the cursor's slug by position.

@@ -59,7 +59,7 @@ impl<'a> Scope<'a> {
             cx: crate::graphql::services(ctx)?,
             caller: ctx.data::<Caller>()?,
             loaders: ctx.data::<Arc<LazyLoaders>>()?,
-            cursors: &crate::graphql::state(ctx)?.cursors,
+            cursors: &crate::graphql::context(ctx)?.cursors,
         })
     }
 
