@@ -95,7 +95,8 @@ impl Record<'_> {
     fn gender(&self) -> Result<Gender, ImportError> {
         match self.text("gender") {
             None => Ok(Gender::Total),
-            Some(g) => Gender::parse(g).ok_or_else(|| self.err("gender", "TOTAL, WOMEN or MEN")),
+            Some(g) => crate::domain::indicators::parse_gender(g)
+                .ok_or_else(|| self.err("gender", "TOTAL, WOMEN or MEN")),
         }
     }
 }

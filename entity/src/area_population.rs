@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::Gender;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "area_population")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: i32,
     pub area_id: i32,
     pub year: i32,
-    pub gender: String,
+    pub gender: Gender,
     pub population_20_64: Option<i32>,
     #[sea_orm(column_type = "Double")]
     pub reported_share_percent: Option<f64>,

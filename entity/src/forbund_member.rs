@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::MemberKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "forbund_member")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: i32,
     pub forbund_id: i32,
     pub name: String,
-    pub kind: String,
+    pub kind: MemberKind,
     #[sea_orm(column_type = "Double")]
     pub funding_share_percent: Option<f64>,
     pub version: i32,

@@ -4,6 +4,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::Gender;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "indicator_report")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: i32,
     pub forbund_id: i32,
     pub year: i32,
-    pub gender: String,
+    pub gender: Gender,
     pub measured: Option<i32>,
     pub at_or_above_national: Option<i32>,
     pub lower_than_previous_year: Option<i32>,

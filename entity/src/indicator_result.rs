@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::Gender;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "indicator_result")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub forbund_id: i32,
     pub indicator_id: i32,
     pub year: i32,
-    pub gender: String,
+    pub gender: Gender,
     #[sea_orm(column_type = "Double")]
     pub value: f64,
     pub respondents: Option<i32>,

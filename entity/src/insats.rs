@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::{Category, Orientation, Status, Visibility};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "insats")]
 pub struct Model {
@@ -12,8 +14,8 @@ pub struct Model {
     pub name: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
-    pub orientation: Option<String>,
-    pub category: Option<String>,
+    pub orientation: Option<Orientation>,
+    pub category: Option<Category>,
     pub owner_organisation: Option<String>,
     pub executor_organisation: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
@@ -25,8 +27,8 @@ pub struct Model {
     pub starts_on: Option<Date>,
     pub original_ends_on: Option<Date>,
     pub ends_on: Option<Date>,
-    pub status: String,
-    pub visibility: String,
+    pub status: Status,
+    pub visibility: Visibility,
     pub allocated_sek: Option<i64>,
     pub budget_total_sek: Option<i64>,
     pub carried_over_from_id: Option<i32>,

@@ -26,3 +26,4 @@ pub mod key_figure;
 pub mod meeting;
 pub mod national_average;
 pub mod population_support;
+pub mod value;

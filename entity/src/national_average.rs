@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::Gender;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "national_average")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: i32,
     pub indicator_id: i32,
     pub year: i32,
-    pub gender: String,
+    pub gender: Gender,
     #[sea_orm(column_type = "Double")]
     pub value: f64,
     pub forbund_count: Option<i32>,

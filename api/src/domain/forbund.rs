@@ -3,44 +3,14 @@
 
 use chrono::NaiveDate;
 
-/// The kind of party that is a member of a förbund (law 2003:1210 § 1: the
-/// state through Försäkringskassan and Arbetsförmedlingen, a region, one or
-/// more kommuner).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MemberKind {
-    Municipality,
-    Region,
-    SocialInsurance,
-    EmploymentService,
-}
+pub use finsam_entity::value::MemberKind;
 
-impl MemberKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberKind::Municipality => "MUNICIPALITY",
-            MemberKind::Region => "REGION",
-            MemberKind::SocialInsurance => "SOCIAL_INSURANCE",
-            MemberKind::EmploymentService => "EMPLOYMENT_SERVICE",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "MUNICIPALITY" => MemberKind::Municipality,
-            "REGION" => MemberKind::Region,
-            "SOCIAL_INSURANCE" => MemberKind::SocialInsurance,
-            "EMPLOYMENT_SERVICE" => MemberKind::EmploymentService,
-            _ => return None,
-        })
-    }
-
-    /// The funding group the law assigns the party to.
-    pub fn funding_group(self) -> FundingGroup {
-        match self {
-            MemberKind::SocialInsurance | MemberKind::EmploymentService => FundingGroup::State,
-            MemberKind::Region => FundingGroup::Region,
-            MemberKind::Municipality => FundingGroup::Municipalities,
-        }
+/// The funding group the law assigns a party of `kind` to.
+pub fn funding_group(kind: MemberKind) -> FundingGroup {
+    match kind {
+        MemberKind::SocialInsurance | MemberKind::EmploymentService => FundingGroup::State,
+        MemberKind::Region => FundingGroup::Region,
+        MemberKind::Municipality => FundingGroup::Municipalities,
     }
 }
 

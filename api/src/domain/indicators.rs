@@ -3,31 +3,11 @@
 //! and quartiles across förbund. Higher values are better, as in the
 //! national indicators ("share who agree").
 
-/// TOTAL, WOMEN or MEN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Gender {
-    Total,
-    Women,
-    Men,
-}
+pub use finsam_entity::value::Gender;
 
-impl Gender {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Gender::Total => "TOTAL",
-            Gender::Women => "WOMEN",
-            Gender::Men => "MEN",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "TOTAL" => Some(Gender::Total),
-            "WOMEN" => Some(Gender::Women),
-            "MEN" => Some(Gender::Men),
-            _ => None,
-        }
-    }
+/// The gender a file spells `text` as, in any case and spacing ("women").
+pub fn parse_gender(text: &str) -> Option<Gender> {
+    Gender::parse(&text.trim().to_ascii_uppercase())
 }
 
 /// One indicator's figures for a förbund in a year.

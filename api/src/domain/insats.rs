@@ -2,65 +2,11 @@
 
 use chrono::NaiveDate;
 
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant),* }
+pub use finsam_entity::value::{Category, Orientation, Status, Visibility};
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The stored spelling.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($code => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-code_enum!(
-    /// Aimed at participants, or at the organisations (methods, staff training).
-    Orientation { Individual = "INDIVIDUAL", Structural = "STRUCTURAL" }
-);
-
-code_enum!(
-    Category {
-        Team = "TEAM",
-        Project = "PROJECT",
-        StaffTraining = "STAFF_TRAINING",
-        Study = "STUDY",
-        MethodDevelopment = "METHOD_DEVELOPMENT",
-    }
-);
-
-code_enum!(
-    Status {
-        Planned = "PLANNED",
-        Active = "ACTIVE",
-        Completed = "COMPLETED",
-        /// Ended before its planned end (e.g. the money was used up).
-        EndedEarly = "ENDED_EARLY",
-        /// Taken over by a successor förbund, which runs it on.
-        CarriedOver = "CARRIED_OVER",
-        Cancelled = "CANCELLED",
-    }
-);
-
-code_enum!(
-    /// Who may see an insats (DESIGN.md, "Insats").
-    Visibility { Private = "PRIVATE", Network = "NETWORK", Public = "PUBLIC" }
-);
-
-impl Status {
-    /// Whether an insats in this status runs on the days of its period.
-    pub fn runs(self) -> bool {
-        !matches!(self, Status::Planned | Status::Cancelled)
-    }
+/// Whether an insats in `status` runs on the days of its period.
+pub fn runs(status: Status) -> bool {
+    !matches!(status, Status::Planned | Status::Cancelled)
 }
 
 /// The folded text `insatser(filter: {search})` matches against.

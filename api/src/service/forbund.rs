@@ -13,7 +13,6 @@ use super::{ServiceContext, check_version, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::domain::forbund::MemberKind;
 use crate::error::{ApiError, ApiResult};
 use crate::record::forbund::{
     ForbundFields, ForbundPatch, Member, NewForbund, check_dates, check_members, check_name,
@@ -184,7 +183,7 @@ pub fn member_row(forbund_id: i32, m: &Member) -> forbund_member::ActiveModel {
     forbund_member::ActiveModel {
         forbund_id: Set(forbund_id),
         name: Set(m.name.clone()),
-        kind: Set(MemberKind::from(m.kind).as_str().to_string()),
+        kind: Set(m.kind.into()),
         funding_share_percent: Set(m.funding_share_percent),
         ..Default::default()
     }

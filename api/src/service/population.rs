@@ -103,7 +103,7 @@ pub async fn support(
     let figures = |benefit: &str| {
         let get = |g: Gender| {
             rows.iter()
-                .find(|r| r.benefit == benefit && r.gender == g.as_str())
+                .find(|r| r.benefit == benefit && r.gender == g)
                 .map(|r| r.full_year_equivalents)
         };
         BenefitFigures {
@@ -261,7 +261,7 @@ pub async fn upsert(
                 a.id
             }
         };
-        let gender = r.gender.as_str();
+        let gender = r.gender;
         area_population::Entity::delete_many()
             .filter(area_population::Column::AreaId.eq(area_id))
             .filter(area_population::Column::Year.eq(r.year))
@@ -280,7 +280,7 @@ pub async fn upsert(
             area_population::ActiveModel {
                 area_id: Set(area_id),
                 year: Set(r.year),
-                gender: Set(gender.to_string()),
+                gender: Set(gender),
                 population_20_64: Set(r.population_20_64),
                 reported_share_percent: Set(r.share_percent),
                 source: Set(r.source.trim().to_string()),
@@ -298,7 +298,7 @@ pub async fn upsert(
                     area_id: Set(area_id),
                     year: Set(r.year),
                     benefit: Set(benefit.to_string()),
-                    gender: Set(gender.to_string()),
+                    gender: Set(gender),
                     full_year_equivalents: Set(*value),
                     source: Set(r.source.trim().to_string()),
                     ..Default::default()

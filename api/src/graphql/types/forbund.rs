@@ -24,7 +24,7 @@ impl ForbundMember {
     }
 
     async fn kind(&self) -> Option<MemberKind> {
-        domain::forbund::MemberKind::parse(&self.0.kind).map(Into::into)
+        Some(self.0.kind.into())
     }
 
     /// Percent of the förbund's funding this party pays, when reported.
@@ -261,10 +261,7 @@ impl Forbund {
             .map(|group| {
                 let shares: Vec<f64> = rows
                     .iter()
-                    .filter(|m| {
-                        domain::forbund::MemberKind::parse(&m.kind)
-                            .is_some_and(|k| k.funding_group() == *group)
-                    })
+                    .filter(|m| domain::forbund::funding_group(m.kind) == *group)
                     .filter_map(|m| m.funding_share_percent)
                     .collect();
                 FundingGroupShare {

@@ -10,7 +10,6 @@ use finsam_entity::{forbund, insats};
 
 use super::{Date, Decision, Forbund};
 use crate::auth::policy::{self, Action};
-use crate::domain::insats as rules;
 use crate::graphql::{caller, loaders, reader, services};
 use crate::service;
 
@@ -60,19 +59,11 @@ impl Insats {
     }
 
     async fn orientation(&self) -> Option<Orientation> {
-        self.0
-            .orientation
-            .as_deref()
-            .and_then(rules::Orientation::parse)
-            .map(Into::into)
+        self.0.orientation.map(Into::into)
     }
 
     async fn category(&self) -> Option<Category> {
-        self.0
-            .category
-            .as_deref()
-            .and_then(rules::Category::parse)
-            .map(Into::into)
+        self.0.category.map(Into::into)
     }
 
     /// Who owns it (verksamhetsägare, projektägare).
@@ -135,11 +126,11 @@ impl Insats {
     }
 
     async fn status(&self) -> Option<Status> {
-        rules::Status::parse(&self.0.status).map(Into::into)
+        Some(self.0.status.into())
     }
 
     async fn visibility(&self) -> Option<Visibility> {
-        rules::Visibility::parse(&self.0.visibility).map(Into::into)
+        Some(self.0.visibility.into())
     }
 
     /// Money allocated in total, in whole SEK; null for anonymous callers.

@@ -76,13 +76,13 @@ pub async fn comparison(
     let find = |ind: i32, y: i32, g: Gender| {
         results
             .iter()
-            .find(|r| r.indicator_id == ind && r.year == y && r.gender == g.as_str())
+            .find(|r| r.indicator_id == ind && r.year == y && r.gender == g)
     };
     let mut rows = Vec::new();
     let mut suppressed = 0;
     let mut measured: Vec<&indicator_result::Model> = results
         .iter()
-        .filter(|r| r.year == year && r.gender == gender.as_str())
+        .filter(|r| r.year == year && r.gender == gender)
         .collect();
     measured.sort_by_key(|r| {
         indicators

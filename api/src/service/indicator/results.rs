@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use finsam_entity::{forbund, indicator, indicator_result, national_average};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
-use super::{BatchError, Gender, row_error};
+use super::{BatchError, row_error};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
@@ -198,7 +198,7 @@ pub async fn upsert_results(
                 forbund_id: Set(*forbund_id),
                 indicator_id: Set(*indicator_id),
                 year: Set(r.year),
-                gender: Set(Gender::from(r.gender).as_str().to_string()),
+                gender: Set(r.gender.into()),
                 value: Set(r.value),
                 respondents: Set(r.respondents),
                 source: Set(source.clone()),
@@ -276,7 +276,7 @@ pub async fn upsert_averages(
             let mut row = national_average::ActiveModel {
                 indicator_id: Set(*indicator_id),
                 year: Set(r.year),
-                gender: Set(Gender::from(r.gender).as_str().to_string()),
+                gender: Set(r.gender.into()),
                 value: Set(r.value),
                 forbund_count: Set(r.forbund_count),
                 source: Set(source.clone()),

@@ -98,8 +98,8 @@ pub fn new_row(forbund_id: i32, new: &NewInsats, at: DateTime<Utc>) -> ApiResult
         starts_on: None,
         original_ends_on: None,
         ends_on: None,
-        status: Status::Planned.as_str().into(),
-        visibility: Visibility::Private.as_str().into(),
+        status: Status::Planned,
+        visibility: Visibility::Private,
         allocated_sek: None,
         budget_total_sek: None,
         carried_over_from_id: None,
@@ -121,10 +121,10 @@ pub(super) fn apply(row: &mut insats::Model, f: &InsatsFields) -> ApiResult<()> 
         row.description = check_optional_text("description", v, 10_000)?;
     }
     if let Some(v) = f.orientation {
-        row.orientation = v.map(|o| o.as_str().to_string());
+        row.orientation = v;
     }
     if let Some(v) = f.category {
-        row.category = v.map(|o| o.as_str().to_string());
+        row.category = v;
     }
     if let Some(v) = &f.owner_organisation {
         row.owner_organisation = check_optional_text("ownerOrganisation", v, 300)?;
@@ -159,10 +159,10 @@ pub(super) fn apply(row: &mut insats::Model, f: &InsatsFields) -> ApiResult<()> 
     }
     rules::check_period(row.starts_on, row.ends_on)?;
     if let Some(v) = f.status {
-        row.status = v.as_str().to_string();
+        row.status = v;
     }
     if let Some(v) = f.visibility {
-        row.visibility = v.as_str().to_string();
+        row.visibility = v;
     }
     if let Some(v) = f.allocated_sek {
         rules::check_money("allocatedSek", v)?;

@@ -94,7 +94,7 @@ impl InsatsFilter {
             // on no day.
             let running: Vec<&str> = Status::ALL
                 .iter()
-                .filter(|s| s.runs())
+                .filter(|s| crate::domain::insats::runs(**s))
                 .map(|s| s.as_str())
                 .collect();
             c = c

@@ -213,12 +213,12 @@ impl SeenBefore {
         #[derive(serde::Deserialize)]
         struct Row {
             forbund_id: i32,
-            visibility: String,
+            visibility: Visibility,
         }
         let row: Row = serde_json::from_str(before).ok()?;
         Some(SeenBefore {
             forbund_id: row.forbund_id,
-            visibility: Visibility::parse(&row.visibility)?,
+            visibility: row.visibility,
         })
     }
 }

@@ -47,7 +47,7 @@ pub async fn share(
         .await?;
     }
     let mut row = before.clone();
-    row.visibility = visibility.as_str().to_string();
+    row.visibility = visibility;
     let after = save(&txn, &before, row).await?;
     finish(txn, caller, "shareInsats", &before, &(&after, &ids)).await?;
     Ok((after, owner.into()))
@@ -121,7 +121,7 @@ pub async fn carry_over(
     copy.starts_on = target.founded_on.or(Some(cx.clock.today()));
     copy.original_ends_on = None;
     copy.ends_on = None;
-    copy.status = Status::Active.as_str().to_string();
+    copy.status = Status::Active;
     copy.allocated_sek = None;
     copy.budget_total_sek = None;
     copy.version = 1;
@@ -133,7 +133,7 @@ pub async fn carry_over(
         ApiError::from_db_unique(e, "the successor already has an insats with this name")
     })?;
     let mut old = before.clone();
-    old.status = Status::CarriedOver.as_str().to_string();
+    old.status = Status::CarriedOver;
     if old.ends_on.is_none() {
         old.ends_on = owner.dissolved_on;
     }

@@ -133,7 +133,7 @@ pub struct SeedArea {
 pub struct SeedPopulation {
     pub area: String,
     pub year: i32,
-    pub gender: String,
+    pub gender: crate::domain::indicators::Gender,
     pub support: Vec<f64>,
     pub population_20_64: Option<i32>,
     pub share_percent: Option<f64>,
@@ -155,7 +155,7 @@ pub struct SeedIndicatorReport {
     pub forbund: String,
     pub year: i32,
     #[serde(default = "total")]
-    pub gender: String,
+    pub gender: crate::domain::indicators::Gender,
     pub measured: Option<i32>,
     pub at_or_above_national: Option<i32>,
     pub lower_than_previous_year: Option<i32>,
@@ -165,6 +165,6 @@ pub struct SeedIndicatorReport {
     pub source: String,
 }
 
-pub fn total() -> String {
-    "TOTAL".into()
+pub fn total() -> crate::domain::indicators::Gender {
+    crate::domain::indicators::Gender::Total
 }

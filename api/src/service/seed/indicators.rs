@@ -9,7 +9,7 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, Set};
 
 use super::files::IndicatorFile;
-use crate::record::indicator::{Gender, IndicatorResult, NationalAverage};
+use crate::record::indicator::{IndicatorResult, NationalAverage};
 use crate::service::indicator::{BatchError, check_average, check_definition, check_result};
 
 /// A seed value its record's rules refuse.
@@ -68,7 +68,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             .ok_or_else(|| anyhow::anyhow!("seed refers to unknown indicator {c:?}"))
     };
     let source = |own: &str| super::source_or(own, &file.example_source);
-    let gender = |g: Gender| crate::domain::indicators::Gender::from(g).as_str();
+    let gender = crate::domain::indicators::Gender::from;
     let averages = file
         .averages
         .iter()
@@ -93,7 +93,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(national_average::ActiveModel {
                     indicator_id: Set(*indicator_id),
                     year: Set(a.year),
-                    gender: Set(gender(a.gender).to_string()),
+                    gender: Set(gender(a.gender)),
                     value: Set(a.value),
                     forbund_count: Set(a.forbund_count),
                     source: Set(a.source),
@@ -128,7 +128,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                     forbund_id: Set(*forbund_id),
                     indicator_id: Set(*indicator_id),
                     year: Set(r.year),
-                    gender: Set(gender(r.gender).to_string()),
+                    gender: Set(gender(r.gender)),
                     value: Set(r.value),
                     respondents: Set(r.respondents),
                     source: Set(r.source),
@@ -150,13 +150,13 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(indicator_report::Column::ForbundId
                     .eq(*forbund_id)
                     .and(indicator_report::Column::Year.eq(r.year))
-                    .and(indicator_report::Column::Gender.eq(&r.gender)))
+                    .and(indicator_report::Column::Gender.eq(r.gender)))
             },
             |(forbund_id, r)| {
                 Ok(indicator_report::ActiveModel {
                     forbund_id: Set(*forbund_id),
                     year: Set(r.year),
-                    gender: Set(r.gender.clone()),
+                    gender: Set(r.gender),
                     measured: Set(r.measured),
                     at_or_above_national: Set(r.at_or_above_national),
                     lower_than_previous_year: Set(r.lower_than_previous_year),

@@ -71,13 +71,13 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(area_population::Column::AreaId
                     .eq(*area_id)
                     .and(area_population::Column::Year.eq(p.year))
-                    .and(area_population::Column::Gender.eq(&p.gender)))
+                    .and(area_population::Column::Gender.eq(p.gender)))
             },
             |(area_id, p, source)| {
                 Ok(area_population::ActiveModel {
                     area_id: Set(*area_id),
                     year: Set(p.year),
-                    gender: Set(p.gender.clone()),
+                    gender: Set(p.gender),
                     population_20_64: Set(p.population_20_64),
                     reported_share_percent: Set(p.share_percent),
                     source: Set(source.clone()),
@@ -99,7 +99,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(population_support::Column::AreaId
                     .eq(*area_id)
                     .and(population_support::Column::Year.eq(p.year))
-                    .and(population_support::Column::Gender.eq(&p.gender))
+                    .and(population_support::Column::Gender.eq(p.gender))
                     .and(population_support::Column::Benefit.eq(*benefit)))
             },
             |(area_id, p, source, benefit, value)| {
@@ -107,7 +107,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                     area_id: Set(*area_id),
                     year: Set(p.year),
                     benefit: Set(benefit.to_string()),
-                    gender: Set(p.gender.clone()),
+                    gender: Set(p.gender),
                     full_year_equivalents: Set(*value),
                     source: Set((*source).clone()),
                     ..Default::default()

@@ -1,0 +1,146 @@
+//! The fixed sets of values the tables hold, each defined once: stored as
+//! text (the spelling below, which the audit log, the files and the API's
+//! enums share) and read back as these types, so a column holds no value
+//! outside its set and no code matches a spelling by hand. The rules about
+//! them are finsam-api's (`domain`); the GraphQL enums mirror them.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A stored spelling outside its set: a row written around the service.
+fn unknown(set: &str, text: &str) -> sea_orm::sqlx::error::BoxDynError {
+    format!("{text:?} is not a {set}").into()
+}
+
+/// A set of values stored by their spelling: a SeaORM active enum over a
+/// text column, with `ALL`, `as_str` and `parse` for the files and the
+/// rules that read the spelling.
+macro_rules! stored_values {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum,
+            Serialize, Deserialize,
+        )]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[sea_orm(string_value = $code)]
+                #[serde(rename = $code)]
+                $variant
+            ),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stored spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            /// The value a spelling stands for.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        // Read by position straight from the drivers (finsam-api's
+        // `service::columns`): the spelling, decoded as text and parsed.
+        impl sea_orm::sqlx::Type<sea_orm::sqlx::Sqlite> for $name {
+            fn type_info() -> sea_orm::sqlx::sqlite::SqliteTypeInfo {
+                <String as sea_orm::sqlx::Type<sea_orm::sqlx::Sqlite>>::type_info()
+            }
+            fn compatible(ty: &sea_orm::sqlx::sqlite::SqliteTypeInfo) -> bool {
+                <String as sea_orm::sqlx::Type<sea_orm::sqlx::Sqlite>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sea_orm::sqlx::Decode<'r, sea_orm::sqlx::Sqlite> for $name {
+            fn decode(
+                value: sea_orm::sqlx::sqlite::SqliteValueRef<'r>,
+            ) -> Result<Self, sea_orm::sqlx::error::BoxDynError> {
+                let text = <&str as sea_orm::sqlx::Decode<sea_orm::sqlx::Sqlite>>::decode(value)?;
+                $name::parse(text).ok_or_else(|| unknown(stringify!($name), text))
+            }
+        }
+
+        impl sea_orm::sqlx::Type<sea_orm::sqlx::Postgres> for $name {
+            fn type_info() -> sea_orm::sqlx::postgres::PgTypeInfo {
+                <String as sea_orm::sqlx::Type<sea_orm::sqlx::Postgres>>::type_info()
+            }
+            fn compatible(ty: &sea_orm::sqlx::postgres::PgTypeInfo) -> bool {
+                <String as sea_orm::sqlx::Type<sea_orm::sqlx::Postgres>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sea_orm::sqlx::Decode<'r, sea_orm::sqlx::Postgres> for $name {
+            fn decode(
+                value: sea_orm::sqlx::postgres::PgValueRef<'r>,
+            ) -> Result<Self, sea_orm::sqlx::error::BoxDynError> {
+                let text = <&str as sea_orm::sqlx::Decode<sea_orm::sqlx::Postgres>>::decode(value)?;
+                $name::parse(text).ok_or_else(|| unknown(stringify!($name), text))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_values!(
+    /// Aimed at participants, or at the organisations (methods, staff training).
+    Orientation { Individual = "INDIVIDUAL", Structural = "STRUCTURAL" }
+);
+
+stored_values!(
+    /// What kind of work an insats is.
+    Category {
+        Team = "TEAM",
+        Project = "PROJECT",
+        StaffTraining = "STAFF_TRAINING",
+        Study = "STUDY",
+        MethodDevelopment = "METHOD_DEVELOPMENT",
+    }
+);
+
+stored_values!(
+    /// Where an insats is in its life.
+    Status {
+        Planned = "PLANNED",
+        Active = "ACTIVE",
+        Completed = "COMPLETED",
+        /// Ended before its planned end (e.g. the money was used up).
+        EndedEarly = "ENDED_EARLY",
+        /// Taken over by a successor förbund, which runs it on.
+        CarriedOver = "CARRIED_OVER",
+        Cancelled = "CANCELLED",
+    }
+);
+
+stored_values!(
+    /// Who may see an insats (DESIGN.md, "Insats").
+    Visibility { Private = "PRIVATE", Network = "NETWORK", Public = "PUBLIC" }
+);
+
+stored_values!(
+    /// Women, men, or everyone (the national indicators and the statistics
+    /// are reported by gender and in all).
+    Gender { Total = "TOTAL", Women = "WOMEN", Men = "MEN" }
+);
+
+stored_values!(
+    /// The kind of party that is a member of a förbund (law 2003:1210 § 1:
+    /// the state through Försäkringskassan and Arbetsförmedlingen, a region,
+    /// one or more kommuner).
+    MemberKind {
+        Municipality = "MUNICIPALITY",
+        Region = "REGION",
+        SocialInsurance = "SOCIAL_INSURANCE",
+        EmploymentService = "EMPLOYMENT_SERVICE",
+    }
+);
