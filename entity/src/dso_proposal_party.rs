@@ -4,6 +4,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::ProposalAnswer;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "dso_proposal_party")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: i32,
     pub proposal_id: i32,
     pub forbund_id: i32,
-    pub answer: String,
+    pub answer: ProposalAnswer,
     pub answered_by: Option<String>,
     pub answered_at: Option<DateTimeUtc>,
     /// What the proposal does to this förbund, as JSON (the assignments it

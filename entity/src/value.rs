@@ -144,3 +144,27 @@ stored_values!(
         EmploymentService = "EMPLOYMENT_SERVICE",
     }
 );
+
+stored_values!(
+    /// What a proposed change to the DSO-ring does (DESIGN.md, "Consent").
+    ProposalKind { Join = "JOIN", Leave = "LEAVE", Scope = "SCOPE", Rearrange = "REARRANGE" }
+);
+
+stored_values!(
+    /// Where a proposal stands. `Expired` is never stored: a pending
+    /// proposal past its first day reads as expired.
+    ProposalStatus {
+        Pending = "PENDING",
+        Applied = "APPLIED",
+        Declined = "DECLINED",
+        Expired = "EXPIRED",
+        /// Every party accepted, but the change no longer did what they
+        /// accepted.
+        Failed = "FAILED",
+    }
+);
+
+stored_values!(
+    /// A party's answer to a proposal.
+    ProposalAnswer { Pending = "PENDING", Accepted = "ACCEPTED", Declined = "DECLINED" }
+);

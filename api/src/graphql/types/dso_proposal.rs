@@ -13,6 +13,7 @@ use crate::service::dso::{PartyEffect, ProposalView, RingRequest};
 
 /// What a proposal would change.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::ProposalKind")]
 pub enum DsoProposalKind {
     /// A förbund joins the ring.
     Join,
@@ -26,6 +27,7 @@ pub enum DsoProposalKind {
 
 /// Where a proposal stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::ProposalStatus")]
 pub enum DsoProposalStatus {
     /// Waiting for answers.
     Pending,
@@ -41,6 +43,7 @@ pub enum DsoProposalStatus {
 
 /// A party's answer.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::ProposalAnswer")]
 pub enum DsoProposalAnswer {
     Pending,
     Accepted,
@@ -59,11 +62,7 @@ impl DsoProposalParty {
     }
 
     async fn answer(&self) -> DsoProposalAnswer {
-        match self.0.answer.as_str() {
-            "ACCEPTED" => DsoProposalAnswer::Accepted,
-            "DECLINED" => DsoProposalAnswer::Declined,
-            _ => DsoProposalAnswer::Pending,
-        }
+        self.0.answer.into()
     }
 
     async fn answered_at(&self) -> Option<DateTime<Utc>> {
@@ -117,24 +116,13 @@ impl DsoProposal {
     }
 
     async fn kind(&self) -> DsoProposalKind {
-        match self.0.proposal.kind.as_str() {
-            "JOIN" => DsoProposalKind::Join,
-            "LEAVE" => DsoProposalKind::Leave,
-            "SCOPE" => DsoProposalKind::Scope,
-            _ => DsoProposalKind::Rearrange,
-        }
+        self.0.proposal.kind.into()
     }
 
     /// Its state today: a pending proposal past its first day has expired.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<DsoProposalStatus> {
         let today = services(ctx)?.clock.today();
-        Ok(match self.0.status(today) {
-            "APPLIED" => DsoProposalStatus::Applied,
-            "DECLINED" => DsoProposalStatus::Declined,
-            "EXPIRED" => DsoProposalStatus::Expired,
-            "FAILED" => DsoProposalStatus::Failed,
-            _ => DsoProposalStatus::Pending,
-        })
+        Ok(self.0.status(today).into())
     }
 
     /// The förbund the change is about (the joiner, the leaver, the DSO

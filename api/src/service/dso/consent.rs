@@ -23,8 +23,8 @@ use serde::Serialize;
 
 use super::operation;
 use super::request::{
-    ACCEPTED, PENDING, PartyEffect, RingRequest, day_field, effective_on, log_proposal,
-    log_to_each, parties, touched,
+    PartyEffect, ProposalAnswer, ProposalKind, ProposalStatus, RingRequest, day_field,
+    effective_on, log_proposal, log_to_each, parties, touched,
 };
 use super::{RingChange, begin_ring_change};
 use crate::auth::Caller;
@@ -94,13 +94,13 @@ pub async fn request(
         at,
         dso_proposal::ActiveModel {
             agreement_id: Set(change.agreement_id),
-            kind: Set(request.kind().to_string()),
+            kind: Set(request.kind()),
             forbund_id: Set(request.forbund().map(|_| change.forbund_id)),
             proposed_by: Set(caller.principal.sub.clone().unwrap_or_default()),
             proposed_by_forbund_id: Set(own),
             input: Set(serde_json::to_string(&request).map_err(anyhow::Error::from)?),
             effective_on: Set(first_day),
-            status: Set(PENDING.into()),
+            status: Set(ProposalStatus::Pending),
             ..Default::default()
         },
     )
@@ -108,9 +108,13 @@ pub async fn request(
     for party in &parties {
         // The proposer's own förbund asked for it: its consent is given.
         let (answer, by, when) = if Some(*party) == own {
-            (ACCEPTED, caller.principal.sub.clone(), Some(at))
+            (
+                ProposalAnswer::Accepted,
+                caller.principal.sub.clone(),
+                Some(at),
+            )
         } else {
-            (PENDING, None, None)
+            (ProposalAnswer::Pending, None, None)
         };
         // What it does to this förbund, as it is shown and accepted.
         let effect = PartyEffect::of(&change, *party);
@@ -120,7 +124,7 @@ pub async fn request(
             dso_proposal_party::ActiveModel {
                 proposal_id: Set(proposal.id),
                 forbund_id: Set(*party),
-                answer: Set(answer.into()),
+                answer: Set(answer),
                 answered_by: Set(by),
                 answered_at: Set(when),
                 effect: Set(Some(
@@ -133,7 +137,7 @@ pub async fn request(
     }
     let note = ProposalNote {
         proposal: proposal.id,
-        kind: &proposal.kind,
+        kind: proposal.kind,
         effective_on: first_day,
         request: &request,
         parties: &parties,
@@ -157,7 +161,7 @@ pub async fn request(
 #[derive(Serialize)]
 struct ProposalNote<'a> {
     proposal: i32,
-    kind: &'a str,
+    kind: ProposalKind,
     effective_on: NaiveDate,
     request: &'a RingRequest,
     parties: &'a [i32],

@@ -11,8 +11,8 @@ use sea_orm::{
 
 use super::operation;
 use super::request::{
-    ACCEPTED, APPLIED, DECLINED, EXPIRED, FAILED, PENDING, PartyEffect, RingRequest, effective_on,
-    log_proposal, log_to_each, parties,
+    PartyEffect, ProposalAnswer, ProposalStatus, RingRequest, effective_on, log_proposal,
+    log_to_each, parties,
 };
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
@@ -34,11 +34,11 @@ impl ProposalView {
 
     /// Its state on `today`: a pending proposal past its first day has
     /// expired, whether or not anyone has looked since.
-    pub fn status(&self, today: NaiveDate) -> &str {
-        if self.proposal.status == PENDING && today > self.proposal.effective_on {
-            EXPIRED
+    pub fn status(&self, today: NaiveDate) -> ProposalStatus {
+        if self.proposal.status == ProposalStatus::Pending && today > self.proposal.effective_on {
+            ProposalStatus::Expired
         } else {
-            &self.proposal.status
+            self.proposal.status
         }
     }
 }
@@ -232,15 +232,19 @@ pub async fn answer(
             )
         })?;
     check_open(&view, today)?;
-    if party.answer != PENDING {
+    if party.answer != ProposalAnswer::Pending {
         return Err(ApiError::Conflict(format!(
             "{} has already answered ({})",
             party_forbund.name, party.answer
         )));
     }
-    let answer = if accept { ACCEPTED } else { DECLINED };
+    let answer = if accept {
+        ProposalAnswer::Accepted
+    } else {
+        ProposalAnswer::Declined
+    };
     let mut active: dso_proposal_party::ActiveModel = party.clone().into();
-    active.answer = Set(answer.into());
+    active.answer = Set(answer);
     active.answered_by = Set(caller.principal.sub.clone());
     active.answered_at = Set(Some(now()));
     active.version = Set(party.version + 1);
@@ -258,9 +262,9 @@ pub async fn answer(
     let all_accepted = view
         .parties
         .iter()
-        .all(|p| p.id == party.id || p.answer == ACCEPTED);
+        .all(|p| p.id == party.id || p.answer == ProposalAnswer::Accepted);
     if !accept {
-        set_status(&txn, &view.proposal, DECLINED, None).await?;
+        set_status(&txn, &view.proposal, ProposalStatus::Declined, None).await?;
         crate::service::audit::committed(txn).await?;
     } else if all_accepted {
         return settle(cx, txn, caller, view, today, Consent::EveryParty).await;
@@ -291,11 +295,11 @@ pub async fn decide(
     set_status(
         &txn,
         &view.proposal,
-        DECLINED,
+        ProposalStatus::Declined,
         Some("declined by the network"),
     )
     .await?;
-    let note = serde_json::json!({ "proposal": id, "decision": DECLINED });
+    let note = serde_json::json!({ "proposal": id, "decision": ProposalStatus::Declined });
     log_proposal(
         &txn,
         caller,
@@ -313,8 +317,8 @@ pub async fn decide(
 /// past its first day (expired: it can no longer take effect as asked).
 fn check_open(view: &ProposalView, today: NaiveDate) -> ApiResult<()> {
     match view.status(today) {
-        PENDING => Ok(()),
-        EXPIRED => Err(ApiError::Conflict(format!(
+        ProposalStatus::Pending => Ok(()),
+        ProposalStatus::Expired => Err(ApiError::Conflict(format!(
             "the proposal expired: it was not accepted by {}",
             view.proposal.effective_on
         ))),
@@ -399,7 +403,7 @@ async fn settle(
             savepoint.commit().await?;
             let parties = concerned_ids(&view);
             log_to_each(&txn, caller, &parties, &applied, Some(id)).await?;
-            set_status(&txn, &view.proposal, APPLIED, None).await?;
+            set_status(&txn, &view.proposal, ProposalStatus::Applied, None).await?;
             crate::service::audit::committed(txn).await?;
             crate::service::reference::invalidate();
             return reload(cx, caller, id).await;
@@ -410,7 +414,7 @@ async fn settle(
                 Err(e) => e.message(),
                 Ok(_) => "it would now take effect before today".to_string(),
             };
-            set_status(&txn, &view.proposal, FAILED, Some(&why)).await?;
+            set_status(&txn, &view.proposal, ProposalStatus::Failed, Some(&why)).await?;
             let note = serde_json::json!({ "proposal": id, "failed": why });
             log_proposal(
                 &txn,
@@ -430,11 +434,11 @@ async fn settle(
 async fn set_status(
     txn: &DatabaseTransaction,
     proposal: &dso_proposal::Model,
-    status: &str,
+    status: ProposalStatus,
     outcome: Option<&str>,
 ) -> ApiResult<()> {
     let mut active: dso_proposal::ActiveModel = proposal.clone().into();
-    active.status = Set(status.into());
+    active.status = Set(status);
     active.outcome = Set(outcome.map(str::to_string));
     active.decided_at = Set(Some(now()));
     active.version = Set(proposal.version + 1);

@@ -15,12 +15,7 @@ use crate::domain::dso_ring::Link;
 use crate::error::ApiResult;
 use crate::service::audit::{self, Change};
 
-pub const PENDING: &str = "PENDING";
-pub const ACCEPTED: &str = "ACCEPTED";
-pub const DECLINED: &str = "DECLINED";
-pub const APPLIED: &str = "APPLIED";
-pub const EXPIRED: &str = "EXPIRED";
-pub const FAILED: &str = "FAILED";
+pub use finsam_entity::value::{ProposalAnswer, ProposalKind, ProposalStatus};
 
 /// A step of a proposal, in the log of every party.
 pub(super) async fn log_proposal<A: Serialize>(
@@ -67,12 +62,12 @@ pub enum RingRequest {
 }
 
 impl RingRequest {
-    pub(super) fn kind(&self) -> &'static str {
+    pub(super) fn kind(&self) -> ProposalKind {
         match self {
-            RingRequest::Join(_) => "JOIN",
-            RingRequest::Leave { .. } => "LEAVE",
-            RingRequest::Scope { .. } => "SCOPE",
-            RingRequest::Rearrange { .. } => "REARRANGE",
+            RingRequest::Join(_) => ProposalKind::Join,
+            RingRequest::Leave { .. } => ProposalKind::Leave,
+            RingRequest::Scope { .. } => ProposalKind::Scope,
+            RingRequest::Rearrange { .. } => ProposalKind::Rearrange,
         }
     }
 
