@@ -38,4 +38,5 @@ mod reference_data;
 mod replica;
 mod resilience;
 mod side_channels;
+mod stored_values;
 mod web_operations;

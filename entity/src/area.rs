@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::AreaKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "area")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: i32,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: AreaKind,
     pub parent_id: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,

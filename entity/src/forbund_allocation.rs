@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::AllocationKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "forbund_allocation")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub forbund_id: i32,
     pub year: i32,
     pub amount_sek: i64,
-    pub kind: String,
+    pub kind: AllocationKind,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub version: i32,

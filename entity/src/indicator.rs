@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::{IndicatorKind, IndicatorLevel};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "indicator")]
 pub struct Model {
@@ -13,8 +15,8 @@ pub struct Model {
     pub name: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
-    pub level: String,
-    pub kind: String,
+    pub level: IndicatorLevel,
+    pub kind: IndicatorKind,
     pub respondent_group: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,

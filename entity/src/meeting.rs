@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::value::Body;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "meeting")]
 pub struct Model {
@@ -15,7 +17,7 @@ pub struct Model {
     pub place: Option<String>,
     pub paragraph_from: Option<i32>,
     pub paragraph_to: Option<i32>,
-    pub body: String,
+    pub body: Body,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub version: i32,

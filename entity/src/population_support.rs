@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::value::Gender;
+use crate::value::{Benefit, Gender};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "population_support")]
@@ -12,7 +12,7 @@ pub struct Model {
     pub id: i32,
     pub area_id: i32,
     pub year: i32,
-    pub benefit: String,
+    pub benefit: Benefit,
     pub gender: Gender,
     #[sea_orm(column_type = "Double")]
     pub full_year_equivalents: f64,

@@ -168,3 +168,49 @@ stored_values!(
     /// A party's answer to a proposal.
     ProposalAnswer { Pending = "PENDING", Accepted = "ACCEPTED", Declined = "DECLINED" }
 );
+
+stored_values!(
+    /// An area of the statistics (SCB's codes).
+    AreaKind { Municipality = "MUNICIPALITY", County = "COUNTY", Country = "COUNTRY" }
+);
+
+stored_values!(
+    /// A benefit people of working age live on, as the population
+    /// statistics count it in full-year equivalents, and their total.
+    Benefit {
+        SicknessBenefit = "SICKNESS_BENEFIT",
+        SicknessActivityCompensation = "SICKNESS_ACTIVITY_COMPENSATION",
+        Unemployment = "UNEMPLOYMENT",
+        LabourMarketProgrammes = "LABOUR_MARKET_PROGRAMMES",
+        SocialAssistance = "SOCIAL_ASSISTANCE",
+        EstablishmentBenefit = "ESTABLISHMENT_BENEFIT",
+        Total = "TOTAL",
+    }
+);
+
+stored_values!(
+    /// What a förbund's yearly allocation is: all parties' together, or the
+    /// state's preliminary share.
+    AllocationKind { Total = "TOTAL", StatePreliminary = "STATE_PRELIMINARY" }
+);
+
+stored_values!(
+    /// Whom a national indicator is about.
+    IndicatorLevel {
+        Participant = "PARTICIPANT",
+        Staff = "STAFF",
+        Organisation = "ORGANISATION",
+        Society = "SOCIETY",
+    }
+);
+
+stored_values!(
+    /// Whether a national indicator measures the work or its effect.
+    IndicatorKind { Process = "PROCESS", Effect = "EFFECT" }
+);
+
+stored_values!(
+    /// The body that meets: the board, or an interim board before one is
+    /// elected.
+    Body { Board = "BOARD", InterimBoard = "INTERIM_BOARD" }
+);

@@ -39,7 +39,7 @@ pub struct MeetingFields {
     pub place: Option<String>,
     pub paragraph_from: Option<i32>,
     pub paragraph_to: Option<i32>,
-    pub body: String,
+    pub body: finsam_entity::value::Body,
     pub note: Option<String>,
 }
 
@@ -78,9 +78,9 @@ impl NewMeeting {
             }
             _ => {}
         }
-        if !matches!(self.body.as_str(), "BOARD" | "INTERIM_BOARD") {
+        let Some(body) = finsam_entity::value::Body::parse(&self.body) else {
             return Err(ApiError::bad_input("body", "BOARD or INTERIM_BOARD"));
-        }
+        };
         let place = self
             .place
             .as_deref()
@@ -97,7 +97,7 @@ impl NewMeeting {
             place,
             paragraph_from: self.paragraph_from,
             paragraph_to: self.paragraph_to,
-            body: self.body.clone(),
+            body,
             note: self.note.clone(),
         })
     }

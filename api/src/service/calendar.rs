@@ -55,7 +55,7 @@ fn meeting_entry(m: &meeting::Model, forbund_name: &str) -> Entry {
         },
         None => When::Day(m.held_on),
     };
-    let body = if m.body == "INTERIM_BOARD" {
+    let body = if m.body == finsam_entity::value::Body::InterimBoard {
         "Interimsstyrelsens sammanträde"
     } else {
         "Styrelsesammanträde"

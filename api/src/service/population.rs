@@ -16,21 +16,22 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::text::fold;
 use crate::error::ApiResult;
+pub use finsam_entity::value::{AreaKind, Benefit};
 
 /// The benefits, in the order of the SCB tables.
-pub const BENEFITS: [&str; 6] = [
-    "SICKNESS_BENEFIT",
-    "SICKNESS_ACTIVITY_COMPENSATION",
-    "UNEMPLOYMENT",
-    "LABOUR_MARKET_PROGRAMMES",
-    "SOCIAL_ASSISTANCE",
-    "ESTABLISHMENT_BENEFIT",
+pub const BENEFITS: [Benefit; 6] = [
+    Benefit::SicknessBenefit,
+    Benefit::SicknessActivityCompensation,
+    Benefit::Unemployment,
+    Benefit::LabourMarketProgrammes,
+    Benefit::SocialAssistance,
+    Benefit::EstablishmentBenefit,
 ];
 
 /// The benefit columns of the SCB tables and of the files: each benefit,
 /// then the total.
-pub fn benefits_then_total() -> impl Iterator<Item = &'static str> {
-    BENEFITS.iter().copied().chain(["TOTAL"])
+pub fn benefits_then_total() -> impl Iterator<Item = Benefit> {
+    BENEFITS.iter().copied().chain([Benefit::Total])
 }
 
 /// An area by SCB code ("1980") or by name, case and diacritics aside ("vasteras").
@@ -51,9 +52,9 @@ pub async fn find_area(db: &DatabaseConnection, key: &str) -> ApiResult<Option<a
 }
 
 /// One benefit's full-year equivalents by gender.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BenefitFigures {
-    pub benefit: String,
+    pub benefit: Benefit,
     pub total: Option<f64>,
     pub women: Option<f64>,
     pub men: Option<f64>,
@@ -100,14 +101,14 @@ pub async fn support(
     if rows.is_empty() && people.is_none() {
         return Ok(None);
     }
-    let figures = |benefit: &str| {
+    let figures = |benefit: Benefit| {
         let get = |g: Gender| {
             rows.iter()
                 .find(|r| r.benefit == benefit && r.gender == g)
                 .map(|r| r.full_year_equivalents)
         };
         BenefitFigures {
-            benefit: benefit.to_string(),
+            benefit,
             total: get(Gender::Total),
             women: get(Gender::Women),
             men: get(Gender::Men),
@@ -116,8 +117,8 @@ pub async fn support(
     Ok(Some(Support {
         area: area.clone(),
         year,
-        benefits: BENEFITS.iter().map(|b| figures(b)).collect(),
-        total: figures("TOTAL"),
+        benefits: BENEFITS.iter().map(|b| figures(*b)).collect(),
+        total: figures(Benefit::Total),
         population_20_64: people.as_ref().and_then(|p| p.population_20_64),
         reported_share_percent: people.and_then(|p| p.reported_share_percent),
     }))
@@ -175,8 +176,6 @@ pub struct PopulationRow {
     pub source: String,
 }
 
-pub const AREA_KINDS: [&str; 3] = ["MUNICIPALITY", "COUNTY", "COUNTRY"];
-
 /// Loads population rows (network_admin, and the command line): all or none.
 pub async fn upsert(
     cx: &ServiceContext,
@@ -189,6 +188,7 @@ pub async fn upsert(
         column,
         message: message.to_string(),
     };
+    let mut kinds = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         if r.area.trim().is_empty() || r.area.len() > 16 {
             return Err(row_error(i, "area", "an area code of 1 to 16 characters"));
@@ -196,9 +196,10 @@ pub async fn upsert(
         if r.area_name.trim().is_empty() {
             return Err(row_error(i, "areaName", "the area's name"));
         }
-        if !AREA_KINDS.contains(&r.area_kind.as_str()) {
+        let Some(kind) = AreaKind::parse(&r.area_kind) else {
             return Err(row_error(i, "areaKind", "MUNICIPALITY, COUNTY or COUNTRY"));
-        }
+        };
+        kinds.push(kind);
         if !(1990..=2100).contains(&r.year) {
             return Err(row_error(i, "year", "a year from 1990 to 2100"));
         }
@@ -251,7 +252,7 @@ pub async fn upsert(
                     area::ActiveModel {
                         code: Set(r.area.trim().to_string()),
                         name: Set(r.area_name.trim().to_string()),
-                        kind: Set(r.area_kind.clone()),
+                        kind: Set(kinds[i]),
                         parent_id: Set(parent_id),
                         ..Default::default()
                     },
@@ -297,7 +298,7 @@ pub async fn upsert(
                 population_support::ActiveModel {
                     area_id: Set(area_id),
                     year: Set(r.year),
-                    benefit: Set(benefit.to_string()),
+                    benefit: Set(benefit),
                     gender: Set(gender),
                     full_year_equivalents: Set(*value),
                     source: Set(r.source.trim().to_string()),

@@ -60,7 +60,7 @@ impl ForbundAllocation {
 
     /// TOTAL (all parties together) or STATE_PRELIMINARY (the state's preliminary share).
     async fn kind(&self) -> &str {
-        &self.0.kind
+        self.0.kind.as_str()
     }
 
     async fn note(&self) -> Option<&str> {

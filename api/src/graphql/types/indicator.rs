@@ -38,12 +38,12 @@ impl Indicator {
 
     /// PARTICIPANT, STAFF, ORGANISATION or SOCIETY.
     async fn level(&self) -> &str {
-        &self.0.level
+        self.0.level.as_str()
     }
 
     /// PROCESS or EFFECT.
     async fn kind(&self) -> &str {
-        &self.0.kind
+        self.0.kind.as_str()
     }
 
     async fn respondent_group(&self) -> Option<&str> {

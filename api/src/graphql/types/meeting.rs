@@ -25,7 +25,7 @@ impl Meeting {
 
     /// BOARD, or INTERIM_BOARD for a förbund being formed.
     async fn body(&self) -> &str {
-        &self.0.body
+        self.0.body.as_str()
     }
 
     async fn held_on(&self) -> Date {

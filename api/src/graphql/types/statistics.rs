@@ -87,7 +87,7 @@ impl Area {
 
     /// MUNICIPALITY, COUNTY or COUNTRY.
     async fn kind(&self) -> &str {
-        &self.0.kind
+        self.0.kind.as_str()
     }
 }
 
@@ -99,7 +99,7 @@ impl BenefitSupport {
     /// SICKNESS_BENEFIT, SICKNESS_ACTIVITY_COMPENSATION, UNEMPLOYMENT,
     /// LABOUR_MARKET_PROGRAMMES, SOCIAL_ASSISTANCE, ESTABLISHMENT_BENEFIT or TOTAL.
     async fn benefit(&self) -> &str {
-        &self.0.benefit
+        self.0.benefit.as_str()
     }
 
     async fn total(&self) -> Option<f64> {

@@ -23,15 +23,32 @@ pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Mo
         .await?)
 }
 
-pub const LEVELS: [&str; 4] = ["PARTICIPANT", "STAFF", "ORGANISATION", "SOCIETY"];
-pub const KINDS: [&str; 2] = ["PROCESS", "EFFECT"];
+pub use finsam_entity::value::{IndicatorKind, IndicatorLevel};
+
+/// A definition as it is stored: checked, trimmed, its level and kind read.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub code: String,
+    pub number: Option<i32>,
+    pub name: String,
+    pub description: Option<String>,
+    pub level: IndicatorLevel,
+    pub kind: IndicatorKind,
+    pub respondent_group: Option<String>,
+}
+
+/// A value set's spellings, joined by `between`.
+fn spellings<T: Copy>(all: &[T], spell: fn(T) -> &'static str, between: &str) -> String {
+    all.iter()
+        .map(|v| spell(*v))
+        .collect::<Vec<_>>()
+        .join(between)
+}
 
 /// The rules of a definition: the definition as stored (code, name, level
-/// and kind trimmed, level and kind in capitals as files may write them in
-/// either case), or the field at fault and why.
-pub fn check_definition(
-    d: &IndicatorDefinition,
-) -> Result<IndicatorDefinition, (&'static str, String)> {
+/// and kind trimmed, level and kind read in any case, as files may write
+/// them), or the field at fault and why.
+pub fn check_definition(d: &IndicatorDefinition) -> Result<Definition, (&'static str, String)> {
     let code = d.code.trim().to_string();
     if code.is_empty() || code.len() > 32 {
         return Err(("code", "1 to 32 characters".into()));
@@ -40,23 +57,25 @@ pub fn check_definition(
     if name.is_empty() || name.chars().count() > 300 {
         return Err(("name", "1 to 300 characters".into()));
     }
-    let level = d.level.trim().to_ascii_uppercase();
-    if !LEVELS.contains(&level.as_str()) {
-        return Err(("level", format!("one of {}", LEVELS.join(", "))));
-    }
-    let kind = d.kind.trim().to_ascii_uppercase();
-    if !KINDS.contains(&kind.as_str()) {
-        return Err(("kind", "PROCESS or EFFECT".into()));
-    }
+    let Some(level) = IndicatorLevel::parse(&d.level.trim().to_ascii_uppercase()) else {
+        let all = spellings(IndicatorLevel::ALL, IndicatorLevel::as_str, ", ");
+        return Err(("level", format!("one of {all}")));
+    };
+    let Some(kind) = IndicatorKind::parse(&d.kind.trim().to_ascii_uppercase()) else {
+        let all = spellings(IndicatorKind::ALL, IndicatorKind::as_str, " or ");
+        return Err(("kind", all));
+    };
     if d.number.is_some_and(|n| n < 1) {
         return Err(("number", "indicators are numbered from 1".into()));
     }
-    Ok(IndicatorDefinition {
+    Ok(Definition {
         code,
+        number: d.number,
         name,
+        description: d.description.clone(),
         level,
         kind,
-        ..d.clone()
+        respondent_group: d.respondent_group.clone(),
     })
 }
 
@@ -96,8 +115,8 @@ pub async fn import_definitions(
         a.number = Set(d.number);
         a.name = Set(d.name.clone());
         a.description = Set(d.description.clone());
-        a.level = Set(d.level.clone());
-        a.kind = Set(d.kind.clone());
+        a.level = Set(d.level);
+        a.kind = Set(d.kind);
         a.respondent_group = Set(d.respondent_group.clone());
         a.updated_at = Set(at);
         a.save(&txn).await?;

@@ -19,7 +19,7 @@ mod shown;
 mod trend;
 
 pub use comparison::{Comparison, ComparisonRow, comparison};
-pub use definitions::{KINDS, LEVELS, check_definition, define, definitions, import_definitions};
+pub use definitions::{check_definition, define, definitions, import_definitions};
 pub use key_figure_comparison::{Figure, FigureComparison, key_figure_comparison};
 pub use key_figures::{checked as checked_key_figures, key_figure_row, set_key_figures};
 pub use network::{Network, NetworkEntry, network};

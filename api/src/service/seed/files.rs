@@ -29,7 +29,7 @@ pub struct SeedForbund {
 pub struct SeedAllocation {
     pub year: i32,
     pub amount_sek: i64,
-    pub kind: String,
+    pub kind: finsam_entity::value::AllocationKind,
     pub note: Option<String>,
 }
 
@@ -125,7 +125,7 @@ pub struct StatisticsFile {
 pub struct SeedArea {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: finsam_entity::value::AreaKind,
     pub parent: Option<String>,
 }
 

@@ -64,14 +64,14 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(forbund_allocation::Column::ForbundId
                     .eq(*id)
                     .and(forbund_allocation::Column::Year.eq(a.year))
-                    .and(forbund_allocation::Column::Kind.eq(&a.kind)))
+                    .and(forbund_allocation::Column::Kind.eq(a.kind)))
             },
             |(id, a)| {
                 Ok(forbund_allocation::ActiveModel {
                     forbund_id: Set(*id),
                     year: Set(a.year),
                     amount_sek: Set(a.amount_sek),
-                    kind: Set(a.kind.clone()),
+                    kind: Set(a.kind),
                     note: Set(a.note.clone()),
                     ..Default::default()
                 })

@@ -38,7 +38,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                     Ok(area::ActiveModel {
                         code: Set(a.code.clone()),
                         name: Set(a.name.clone()),
-                        kind: Set(a.kind.clone()),
+                        kind: Set(a.kind),
                         parent_id: Set(parent_id),
                         ..Default::default()
                     })
@@ -106,7 +106,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 Ok(population_support::ActiveModel {
                     area_id: Set(*area_id),
                     year: Set(p.year),
-                    benefit: Set(benefit.to_string()),
+                    benefit: Set(*benefit),
                     gender: Set(p.gender),
                     full_year_equivalents: Set(*value),
                     source: Set((*source).clone()),
