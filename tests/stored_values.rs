@@ -61,12 +61,15 @@ const TEXT_COLUMNS: &[(&str, &str)] = &[
     ("meeting.note", "free text"),
     ("national_average.source", "where the figure comes from"),
     ("population_support.source", "where the figure comes from"),
-    // Fixed sets still written as text: the operation and the kind of record
-    // of a log entry, and the caller's roles (a list). They become one change
-    // kind that the audit writer, the subscriptions and the history share.
-    ("audit_log.operation", "a change's operation, still text"),
-    ("audit_log.entity", "the kind of record changed, still text"),
-    ("audit_log.actor_roles", "the caller's roles, still text"),
+    // The log keeps each entry as it was written: the operation and the
+    // kind of record are the spellings of `Operation` and `RecordKind`,
+    // read back as those types where known (an older process reading a
+    // newer one's entry during a rolling restart finds none and tells it
+    // as an update), never matched as text.
+    ("audit_log.operation", "an `Operation`'s spelling, as written"),
+    ("audit_log.entity", "a `RecordKind`'s spelling, as written"),
+    // The caller's roles as the token gave them, comma-separated.
+    ("audit_log.actor_roles", "the caller's roles, as the token named them"),
 ];
 
 /// `table.column` of every `String` field of every entity's `Model`.
@@ -125,5 +128,30 @@ fn a_stored_value_outside_its_set_is_refused_when_read() {
     for status in Status::ALL {
         assert_eq!(Status::parse(status.as_str()), Some(*status));
         assert_eq!(status.to_value(), status.as_str());
+    }
+}
+
+/// The history view names operations by the log's spellings: each it
+/// labels is one the services write (a renamed operation fails here, not
+/// silently in the view).
+#[test]
+fn the_history_view_labels_operations_the_log_writes() {
+    use finsam_entity::value::Operation;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let history = std::fs::read_to_string(root.join("web/js/history.js")).expect("history.js");
+    let start = history.find("const OPERATIONS = {").expect("the labels");
+    let body = &history[start..];
+    let body = &body[..body.find("};").expect("their end")];
+    let labelled: Vec<&str> = body
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.trim().split_once(':').map(|(k, _)| k.trim()))
+        .collect();
+    assert!(labelled.len() >= 10, "labels read: {labelled:?}");
+    for spelling in labelled {
+        assert!(
+            Operation::parse(spelling).is_some(),
+            "history.js labels {spelling:?}, which no service writes"
+        );
     }
 }

@@ -214,3 +214,68 @@ stored_values!(
     /// elected.
     Body { Board = "BOARD", InterimBoard = "INTERIM_BOARD" }
 );
+
+stored_values!(
+    /// What a change in the log did: the mutation that made it, or an event
+    /// (an assignment taking effect, a proposal failing). The log's column
+    /// stays text: an entry keeps the spelling it was written with, and a
+    /// process of an older version reading a newer one's entry (a rolling
+    /// restart) finds no value here and tells it as an update.
+    Operation {
+        CreateInsats = "createInsats",
+        UpdateInsats = "updateInsats",
+        ExtendInsats = "extendInsats",
+        SetInsatsBudget = "setInsatsBudget",
+        RecordInsatsOutcome = "recordInsatsOutcome",
+        AddInsatsGoal = "addInsatsGoal",
+        RemoveInsatsGoal = "removeInsatsGoal",
+        ShareInsats = "shareInsats",
+        UnshareInsats = "unshareInsats",
+        CarryOverInsats = "carryOverInsats",
+        CreateForbund = "createForbund",
+        UpdateForbund = "updateForbund",
+        CreateMeeting = "createMeeting",
+        UpdateMeeting = "updateMeeting",
+        RecordDecision = "recordDecision",
+        DefineIndicator = "defineIndicator",
+        ImportIndicators = "importIndicators",
+        UpsertIndicatorResults = "upsertIndicatorResults",
+        UpsertNationalAverages = "upsertNationalAverages",
+        SetKeyFigures = "setKeyFigures",
+        ImportPopulationSupport = "importPopulationSupport",
+        CreateDsoAgreement = "createDsoAgreement",
+        JoinDsoRing = "joinDsoRing",
+        LeaveDsoRing = "leaveDsoRing",
+        RearrangeDsoRing = "rearrangeDsoRing",
+        CorrectDsoRingHistory = "correctDsoRingHistory",
+        SetDsoAssignmentScope = "setDsoAssignmentScope",
+        CloseDsoMembership = "closeDsoMembership",
+        ProposeDsoRingChange = "proposeDsoRingChange",
+        AcceptDsoProposal = "acceptDsoProposal",
+        DeclineDsoProposal = "declineDsoProposal",
+        DecideDsoProposal = "decideDsoProposal",
+        /// Every party accepted, but the change no longer fitted the ring.
+        DsoProposalFailed = "dsoProposalFailed",
+        /// DSO assignments began on a day (told live, never written).
+        AssignmentTookEffect = "assignmentTookEffect",
+    }
+);
+
+stored_values!(
+    /// The kind of record a change in the log is about.
+    RecordKind {
+        Insats = "Insats",
+        Forbund = "Forbund",
+        Meeting = "Meeting",
+        Decision = "Decision",
+        Indicator = "Indicator",
+        IndicatorResult = "IndicatorResult",
+        NationalAverage = "NationalAverage",
+        KeyFigure = "KeyFigure",
+        PopulationSupport = "PopulationSupport",
+        DsoAgreement = "DsoAgreement",
+        DsoAssignment = "DsoAssignment",
+        DsoMember = "DsoMember",
+        DsoProposal = "DsoProposal",
+    }
+);

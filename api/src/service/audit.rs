@@ -11,11 +11,12 @@ use tokio::sync::watch;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
+pub use finsam_entity::value::{Operation, RecordKind};
 
 /// One change to record.
 pub struct Change<'a, B: Serialize, A: Serialize> {
-    pub operation: &'a str,
-    pub entity: &'a str,
+    pub operation: Operation,
+    pub entity: RecordKind,
     pub entity_id: String,
     /// The förbund whose log the entry belongs to.
     pub forbund_id: Option<i32>,
@@ -26,8 +27,8 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
 impl<'a, A: Serialize> Change<'a, (), A> {
     /// A row that did not exist before.
     pub fn created(
-        operation: &'a str,
-        entity: &'a str,
+        operation: Operation,
+        entity: RecordKind,
         entity_id: impl ToString,
         forbund_id: Option<i32>,
         after: &'a A,
@@ -39,8 +40,8 @@ impl<'a, A: Serialize> Change<'a, (), A> {
 impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
     /// A row as it was and as it is.
     pub fn updated(
-        operation: &'a str,
-        entity: &'a str,
+        operation: Operation,
+        entity: RecordKind,
         entity_id: impl ToString,
         forbund_id: Option<i32>,
         before: &'a B,
@@ -60,8 +61,8 @@ impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
 impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
     /// A row written whether or not it existed: `before` is what was there.
     pub fn upserted(
-        operation: &'a str,
-        entity: &'a str,
+        operation: Operation,
+        entity: RecordKind,
         entity_id: impl ToString,
         forbund_id: Option<i32>,
         before: Option<&'a B>,

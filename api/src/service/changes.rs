@@ -30,12 +30,8 @@ use sea_orm::{
 use tokio::sync::broadcast;
 
 use crate::error::ApiResult;
+use crate::service::audit::{Operation, RecordKind};
 use crate::service::insats::{SeenBefore, SharedReads};
-
-/// What takes effect on a day rather than by a write: DSO assignments
-/// beginning (an `Event` without an id, not in the log: it cannot be
-/// resumed from, and a resuming subscriber reads the ring afresh anyway).
-pub const TOOK_EFFECT: &str = "assignmentTookEffect";
 
 /// One committed change, as the audit log holds it (the values before and
 /// after stay there: a subscriber is sent what it may read now).
@@ -44,8 +40,11 @@ pub struct Event {
     pub id: i32,
     pub occurred_at: DateTime<Utc>,
     pub actor_sub: String,
-    pub operation: String,
-    pub entity: String,
+    /// None for an operation this version does not know (written by a newer
+    /// one during a rolling restart): told as an update.
+    pub operation: Option<Operation>,
+    /// None for a kind of record this version does not know.
+    pub entity: Option<RecordKind>,
     pub entity_id: String,
     pub forbund_id: Option<i32>,
     /// Who could see an insats before the change: all of its earlier state
@@ -56,7 +55,8 @@ pub struct Event {
 
 impl From<audit_log::Model> for Event {
     fn from(row: audit_log::Model) -> Self {
-        let before = if row.entity == "Insats" {
+        let entity = RecordKind::parse(&row.entity);
+        let before = if entity == Some(RecordKind::Insats) {
             row.before.as_deref().and_then(SeenBefore::of)
         } else {
             None
@@ -65,8 +65,8 @@ impl From<audit_log::Model> for Event {
             id: row.id,
             occurred_at: row.occurred_at,
             actor_sub: row.actor_sub,
-            operation: row.operation,
-            entity: row.entity,
+            operation: Operation::parse(&row.operation),
+            entity,
             entity_id: row.entity_id,
             forbund_id: row.forbund_id,
             before,
@@ -219,8 +219,11 @@ impl Changes {
                 id: 0,
                 occurred_at: Utc::now(),
                 actor_sub: String::new(),
-                operation: TOOK_EFFECT.into(),
-                entity: "DsoAssignment".into(),
+                // What takes effect on a day rather than by a write: an
+                // event without an id, not in the log (it cannot be resumed
+                // from, and a resuming subscriber reads the ring afresh).
+                operation: Some(Operation::AssignmentTookEffect),
+                entity: Some(RecordKind::DsoAssignment),
                 entity_id: agreement.to_string(),
                 forbund_id: None,
                 before: None,
@@ -403,8 +406,8 @@ mod tests {
             id,
             occurred_at: Utc::now(),
             actor_sub: "x".into(),
-            operation: "updateInsats".into(),
-            entity: "Insats".into(),
+            operation: Some(Operation::UpdateInsats),
+            entity: Some(RecordKind::Insats),
             entity_id: "1".into(),
             forbund_id: None,
             before: None,

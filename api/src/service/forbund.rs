@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::audit::{self, Change};
+use super::audit::{self, Change, Operation, RecordKind};
 use super::{ServiceContext, check_version, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
@@ -257,8 +257,8 @@ pub async fn create(
         txn,
         caller,
         Change::created(
-            "createForbund",
-            "Forbund",
+            Operation::CreateForbund,
+            RecordKind::Forbund,
             row.id,
             Some(row.id),
             &Snapshot {
@@ -379,8 +379,8 @@ pub async fn update(
         txn,
         caller,
         Change::updated(
-            "updateForbund",
-            "Forbund",
+            Operation::UpdateForbund,
+            RecordKind::Forbund,
             id,
             Some(id),
             &Snapshot {

@@ -15,6 +15,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::record::meeting::{MeetingFields, NewDecision, NewMeeting};
+use crate::service::audit::{Operation, RecordKind};
 
 /// The longest range one calendar request may span.
 const MAX_YEARS: i64 = 10;
@@ -115,7 +116,13 @@ pub async fn create(
     audit::commit(
         txn,
         caller,
-        Change::created("createMeeting", "Meeting", row.id, Some(owner.id), &row),
+        Change::created(
+            Operation::CreateMeeting,
+            RecordKind::Meeting,
+            row.id,
+            Some(owner.id),
+            &row,
+        ),
     )
     .await?;
     Ok(row)
@@ -192,8 +199,8 @@ pub async fn record_decision(
         txn,
         caller,
         Change::created(
-            "recordDecision",
-            "Decision",
+            Operation::RecordDecision,
+            RecordKind::Decision,
             row.id,
             Some(m.forbund_id),
             &row,
@@ -282,8 +289,8 @@ pub async fn update(
         txn,
         caller,
         Change::updated(
-            "updateMeeting",
-            "Meeting",
+            Operation::UpdateMeeting,
+            RecordKind::Meeting,
             id,
             Some(owner.id),
             &before,

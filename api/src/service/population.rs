@@ -16,6 +16,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::text::fold;
 use crate::error::ApiResult;
+use crate::service::audit::{Operation, RecordKind};
 pub use finsam_entity::value::{AreaKind, Benefit};
 
 /// The benefits, in the order of the SCB tables.
@@ -312,8 +313,8 @@ pub async fn upsert(
         txn,
         caller,
         Change::created(
-            "importPopulationSupport",
-            "PopulationSupport",
+            Operation::ImportPopulationSupport,
+            RecordKind::PopulationSupport,
             format!("{} rows", rows.len()),
             None,
             &rows,

@@ -43,10 +43,12 @@ pub async fn serving<F: std::future::Future>(reference: Arc<Reference>, executio
 
 /// The entities (as the audit log names them) whose changes are reference
 /// data's.
-const REFERENCE_ENTITIES: [&str; 3] = ["Forbund", "DsoAgreement", "DsoMember"];
-
-pub fn is_reference(entity: &str) -> bool {
-    REFERENCE_ENTITIES.contains(&entity)
+pub fn is_reference(entity: crate::service::audit::RecordKind) -> bool {
+    use crate::service::audit::RecordKind;
+    matches!(
+        entity,
+        RecordKind::Forbund | RecordKind::DsoAgreement | RecordKind::DsoMember
+    )
 }
 
 /// Marks the snapshot of the server whose request committed a change stale.

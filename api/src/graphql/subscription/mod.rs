@@ -31,6 +31,7 @@ use crate::graphql::types::live::{
 };
 use crate::graphql::types::{Insats, Meeting};
 use crate::service::ServiceContext;
+use crate::service::audit::{Operation, RecordKind};
 use crate::service::changes::{Event, Subscriber};
 use read::{could_see_before, meeting_of, ring_change, version_of};
 
@@ -167,7 +168,9 @@ impl SubscriptionRoot {
             subscriber,
             InsatsChange::reload,
             move |scope, event| async move {
-                if event.entity != "Insats" || owner.is_some_and(|o| event.forbund_id != Some(o)) {
+                if event.entity != Some(RecordKind::Insats)
+                    || owner.is_some_and(|o| event.forbund_id != Some(o))
+                {
                     return Ok(None);
                 }
                 let Ok(id) = event.entity_id.parse::<i32>() else {
@@ -179,7 +182,7 @@ impl SubscriptionRoot {
                     Some(row) => {
                         return Ok(Some(InsatsChange {
                             event_id: scope.event_id(&event),
-                            kind: InsatsChangeKind::of(&event.operation),
+                            kind: InsatsChangeKind::of(event.operation),
                             insats_id: Some(ID(id.to_string())),
                             insats: Some(Insats::from(row)),
                         }));
@@ -213,17 +216,13 @@ impl SubscriptionRoot {
         let scope = Scope::of(ctx)?;
         let subscriber = scope.subscriber(since).await?;
         // A proposal is logged once for each party: sent once.
-        let mut previous: Option<(String, String, String)> = None;
+        let mut previous: Option<(Option<RecordKind>, String, Option<Operation>)> = None;
         Ok(deliver(
             scope,
             subscriber,
             DsoRingChange::reload,
             move |scope, event| {
-                let key = (
-                    event.entity.clone(),
-                    event.entity_id.clone(),
-                    event.operation.clone(),
-                );
+                let key = (event.entity, event.entity_id.clone(), event.operation);
                 let repeated = previous.as_ref() == Some(&key);
                 previous = Some(key);
                 async move {
@@ -278,7 +277,7 @@ impl SubscriptionRoot {
                     let meeting = crate::service::meeting::by_id(scope.db(), meeting_id).await?;
                     Ok(Some(MeetingChange {
                         event_id: scope.event_id(&event),
-                        kind: MeetingChangeKind::of(&event.operation),
+                        kind: MeetingChangeKind::of(event.operation),
                         meeting_id: Some(ID(meeting_id.to_string())),
                         meeting: meeting.map(Meeting),
                     }))
@@ -303,11 +302,12 @@ impl SubscriptionRoot {
         >,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<RecordChange>> + 'ctx> {
         let scope = Scope::of(ctx)?;
-        if !RECORDS.contains(&entity.as_str()) {
+        let Some(kind) = RECORDS.into_iter().find(|k| k.as_str() == entity) else {
+            let names: Vec<&str> = RECORDS.iter().map(|k| k.as_str()).collect();
             return Err(
-                ApiError::bad_input("entity", format!("one of {}", RECORDS.join(", "))).into(),
+                ApiError::bad_input("entity", format!("one of {}", names.join(", "))).into(),
             );
-        }
+        };
         let Ok(record) = id.parse::<i32>() else {
             return Err(ApiError::bad_input("id", "not an id of this API").into());
         };
@@ -319,9 +319,11 @@ impl SubscriptionRoot {
             move |scope, event| {
                 let entity = entity.clone();
                 async move {
-                    let of_record = if event.entity == entity {
+                    let of_record = if event.entity == Some(kind) {
                         event.entity_id.parse() == Ok(record)
-                    } else if entity == "Meeting" && event.entity == "Decision" {
+                    } else if kind == RecordKind::Meeting
+                        && event.entity == Some(RecordKind::Decision)
+                    {
                         meeting_of(scope, &event).await? == Some(record)
                     } else {
                         false
@@ -329,7 +331,7 @@ impl SubscriptionRoot {
                     if !of_record {
                         return Ok(None);
                     }
-                    let Some(version) = version_of(scope, &entity, record).await? else {
+                    let Some(version) = version_of(scope, kind, record).await? else {
                         // Gone, or no longer the subscriber's to read.
                         return Ok(None);
                     };
@@ -337,7 +339,7 @@ impl SubscriptionRoot {
                         event_id: scope.event_id(&event),
                         entity: entity.clone(),
                         id: ID(record.to_string()),
-                        operation: Some(event.operation.clone()),
+                        operation: event.operation.map(|o| o.as_str().to_string()),
                         occurred_at: Some(event.occurred_at),
                         version: Some(version),
                         changed_by_you: scope.caller.principal.sub.as_deref()
@@ -390,11 +392,11 @@ impl SubscriptionRoot {
 }
 
 /// The records `recordChanged` follows: those the web app's forms open.
-const RECORDS: [&str; 6] = [
-    "Insats",
-    "Meeting",
-    "Forbund",
-    "Indicator",
-    "DsoAgreement",
-    "DsoProposal",
+const RECORDS: [RecordKind; 6] = [
+    RecordKind::Insats,
+    RecordKind::Meeting,
+    RecordKind::Forbund,
+    RecordKind::Indicator,
+    RecordKind::DsoAgreement,
+    RecordKind::DsoProposal,
 ];

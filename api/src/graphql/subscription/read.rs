@@ -11,6 +11,7 @@ use crate::error::ApiResult;
 use crate::graphql::types::dso::DsoRing;
 use crate::graphql::types::dso_proposal::DsoProposal;
 use crate::graphql::types::live::{DsoRingChange, DsoRingChangeKind};
+use crate::service::audit::RecordKind;
 use crate::service::changes::Event;
 
 /// Whether the subscriber could read the insats as it was before the
@@ -40,9 +41,9 @@ pub(super) async fn meeting_of(scope: Scope<'_>, event: &Event) -> ApiResult<Opt
     let Ok(id) = event.entity_id.parse::<i32>() else {
         return Ok(None);
     };
-    Ok(match event.entity.as_str() {
-        "Meeting" => Some(id),
-        "Decision" => decision::Entity::find_by_id(id)
+    Ok(match event.entity {
+        Some(RecordKind::Meeting) => Some(id),
+        Some(RecordKind::Decision) => decision::Entity::find_by_id(id)
             .one(scope.db())
             .await?
             .map(|d| d.meeting_id),
@@ -51,30 +52,34 @@ pub(super) async fn meeting_of(scope: Scope<'_>, event: &Event) -> ApiResult<Opt
 }
 
 /// The record's version, when it exists and the subscriber may read it.
-pub(super) async fn version_of(scope: Scope<'_>, entity: &str, id: i32) -> ApiResult<Option<i32>> {
+pub(super) async fn version_of(
+    scope: Scope<'_>,
+    entity: RecordKind,
+    id: i32,
+) -> ApiResult<Option<i32>> {
     use finsam_entity::{dso_agreement, forbund, indicator, meeting};
     let db = scope.db();
     Ok(match entity {
-        "Insats" => crate::service::insats::get(db, &scope.caller.principal, id)
+        RecordKind::Insats => crate::service::insats::get(db, &scope.caller.principal, id)
             .await?
             .map(|(row, _)| row.version),
-        "Meeting" => meeting::Entity::find_by_id(id)
+        RecordKind::Meeting => meeting::Entity::find_by_id(id)
             .one(db)
             .await?
             .map(|r| r.version),
-        "Forbund" => forbund::Entity::find_by_id(id)
+        RecordKind::Forbund => forbund::Entity::find_by_id(id)
             .one(db)
             .await?
             .map(|r| r.version),
-        "Indicator" => indicator::Entity::find_by_id(id)
+        RecordKind::Indicator => indicator::Entity::find_by_id(id)
             .one(db)
             .await?
             .map(|r| r.version),
-        "DsoAgreement" => dso_agreement::Entity::find_by_id(id)
+        RecordKind::DsoAgreement => dso_agreement::Entity::find_by_id(id)
             .one(db)
             .await?
             .map(|r| r.version),
-        "DsoProposal" => crate::service::dso::proposal(db, scope.caller, id)
+        RecordKind::DsoProposal => crate::service::dso::proposal(db, scope.caller, id)
             .await?
             .map(|p| p.proposal.version),
         _ => None,
@@ -91,19 +96,21 @@ pub(super) async fn ring_change(
         return Ok(None);
     };
     let db = scope.db();
-    let (agreement, proposal) = match event.entity.as_str() {
-        "DsoAgreement" | "DsoAssignment" => (Some(id), None),
-        "DsoMember" => (
+    let (agreement, proposal) = match event.entity {
+        Some(RecordKind::DsoAgreement | RecordKind::DsoAssignment) => (Some(id), None),
+        Some(RecordKind::DsoMember) => (
             dso_member::Entity::find_by_id(id)
                 .one(db)
                 .await?
                 .map(|m| m.agreement_id),
             None,
         ),
-        "DsoProposal" => match crate::service::dso::proposal(db, scope.caller, id).await? {
-            Some(view) => (Some(view.proposal.agreement_id), Some(view)),
-            None => return Ok(None),
-        },
+        Some(RecordKind::DsoProposal) => {
+            match crate::service::dso::proposal(db, scope.caller, id).await? {
+                Some(view) => (Some(view.proposal.agreement_id), Some(view)),
+                None => return Ok(None),
+            }
+        }
         _ => return Ok(None),
     };
     let today = scope.cx.clock.today();
@@ -113,7 +120,7 @@ pub(super) async fn ring_change(
     };
     Ok(Some(DsoRingChange {
         event_id: scope.event_id(event),
-        kind: DsoRingChangeKind::of(&event.operation),
+        kind: DsoRingChangeKind::of(event.operation),
         agreement_id: agreement.map(|a| ID(a.to_string())),
         ring: ring.map(DsoRing),
         proposal: proposal.map(DsoProposal),

@@ -10,6 +10,7 @@ use super::audit::AuditEntry;
 use super::dso::DsoRing;
 use super::dso_proposal::DsoProposal;
 use super::{Insats, Meeting};
+use crate::service::audit::Operation;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum InsatsChangeKind {
@@ -24,11 +25,11 @@ pub enum InsatsChangeKind {
 }
 
 impl InsatsChangeKind {
-    pub fn of(operation: &str) -> Self {
+    pub fn of(operation: Option<Operation>) -> Self {
         match operation {
-            "createInsats" => InsatsChangeKind::Created,
-            "shareInsats" | "unshareInsats" => InsatsChangeKind::Shared,
-            "carryOverInsats" => InsatsChangeKind::CarriedOver,
+            Some(Operation::CreateInsats) => InsatsChangeKind::Created,
+            Some(Operation::ShareInsats | Operation::UnshareInsats) => InsatsChangeKind::Shared,
+            Some(Operation::CarryOverInsats) => InsatsChangeKind::CarriedOver,
             _ => InsatsChangeKind::Updated,
         }
     }
@@ -75,19 +76,24 @@ pub enum DsoRingChangeKind {
 }
 
 impl DsoRingChangeKind {
-    pub fn of(operation: &str) -> Self {
-        use crate::service::dso::operation as op;
+    pub fn of(operation: Option<Operation>) -> Self {
+        use Operation as Op;
+        let Some(operation) = operation else {
+            return DsoRingChangeKind::Updated;
+        };
         match operation {
-            op::CREATE_AGREEMENT => DsoRingChangeKind::AgreementCreated,
-            op::JOIN => DsoRingChangeKind::Joined,
+            Op::CreateDsoAgreement => DsoRingChangeKind::AgreementCreated,
+            Op::JoinDsoRing => DsoRingChangeKind::Joined,
             // A member's place ended, by notice or by the network's closing.
-            op::LEAVE | op::CLOSE => DsoRingChangeKind::Left,
-            op::REARRANGE => DsoRingChangeKind::Rearranged,
-            op::CORRECT_HISTORY => DsoRingChangeKind::Corrected,
-            op::SCOPE => DsoRingChangeKind::ScopeChanged,
-            crate::service::changes::TOOK_EFFECT => DsoRingChangeKind::AssignmentTookEffect,
-            op::PROPOSE => DsoRingChangeKind::Proposed,
-            op::ACCEPT | op::DECLINE | op::DECIDE => DsoRingChangeKind::Answered,
+            Op::LeaveDsoRing | Op::CloseDsoMembership => DsoRingChangeKind::Left,
+            Op::RearrangeDsoRing => DsoRingChangeKind::Rearranged,
+            Op::CorrectDsoRingHistory => DsoRingChangeKind::Corrected,
+            Op::SetDsoAssignmentScope => DsoRingChangeKind::ScopeChanged,
+            Op::AssignmentTookEffect => DsoRingChangeKind::AssignmentTookEffect,
+            Op::ProposeDsoRingChange => DsoRingChangeKind::Proposed,
+            Op::AcceptDsoProposal | Op::DeclineDsoProposal | Op::DecideDsoProposal => {
+                DsoRingChangeKind::Answered
+            }
             _ => DsoRingChangeKind::Updated,
         }
     }
@@ -126,10 +132,10 @@ pub enum MeetingChangeKind {
 }
 
 impl MeetingChangeKind {
-    pub fn of(operation: &str) -> Self {
+    pub fn of(operation: Option<Operation>) -> Self {
         match operation {
-            "createMeeting" => MeetingChangeKind::Created,
-            "recordDecision" => MeetingChangeKind::DecisionRecorded,
+            Some(Operation::CreateMeeting) => MeetingChangeKind::Created,
+            Some(Operation::RecordDecision) => MeetingChangeKind::DecisionRecorded,
             _ => MeetingChangeKind::Updated,
         }
     }
@@ -212,27 +218,30 @@ impl AuditLogChange {
 #[cfg(test)]
 mod tests {
     use super::DsoRingChangeKind as Kind;
-    use crate::service::dso::operation;
+    use crate::service::audit::Operation;
 
     /// Every operation the ring's services write is told to subscribers as
     /// what it is, by the same names.
     #[test]
     fn each_ring_operation_is_told_as_what_it_is() {
         for (written, told) in [
-            (operation::CREATE_AGREEMENT, Kind::AgreementCreated),
-            (operation::JOIN, Kind::Joined),
-            (operation::LEAVE, Kind::Left),
-            (operation::CLOSE, Kind::Left),
-            (operation::REARRANGE, Kind::Rearranged),
-            (operation::CORRECT_HISTORY, Kind::Corrected),
-            (operation::SCOPE, Kind::ScopeChanged),
-            (operation::PROPOSE, Kind::Proposed),
-            (operation::ACCEPT, Kind::Answered),
-            (operation::DECLINE, Kind::Answered),
-            (operation::DECIDE, Kind::Answered),
-            (operation::PROPOSAL_FAILED, Kind::Updated),
+            (Operation::CreateDsoAgreement, Kind::AgreementCreated),
+            (Operation::JoinDsoRing, Kind::Joined),
+            (Operation::LeaveDsoRing, Kind::Left),
+            (Operation::CloseDsoMembership, Kind::Left),
+            (Operation::RearrangeDsoRing, Kind::Rearranged),
+            (Operation::CorrectDsoRingHistory, Kind::Corrected),
+            (Operation::SetDsoAssignmentScope, Kind::ScopeChanged),
+            (Operation::AssignmentTookEffect, Kind::AssignmentTookEffect),
+            (Operation::ProposeDsoRingChange, Kind::Proposed),
+            (Operation::AcceptDsoProposal, Kind::Answered),
+            (Operation::DeclineDsoProposal, Kind::Answered),
+            (Operation::DecideDsoProposal, Kind::Answered),
+            (Operation::DsoProposalFailed, Kind::Updated),
         ] {
-            assert_eq!(Kind::of(written), told, "{written}");
+            assert_eq!(Kind::of(Some(written)), told, "{written}");
         }
+        // An entry of a newer version's operation is told as an update.
+        assert_eq!(Kind::of(None), Kind::Updated);
     }
 }

@@ -74,8 +74,8 @@ impl RingChange {
 /// becomes a proposal).
 pub struct Applied {
     pub change: RingChange,
-    pub operation: &'static str,
-    pub entity: &'static str,
+    pub operation: crate::service::audit::Operation,
+    pub entity: crate::service::audit::RecordKind,
     pub entity_id: i32,
     pub before: serde_json::Value,
     pub after: serde_json::Value,

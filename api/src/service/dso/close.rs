@@ -11,14 +11,13 @@ use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::change::closed_around;
-use super::operation;
 use super::request::{PartyEffect, touched};
 use super::{Applied, RingChange, RingData, begin_ring_change, require_agreement};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::domain::dso_ring;
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
 /// The member's place ends on `last_day`, written in `conn`.
@@ -75,8 +74,8 @@ pub(crate) async fn close_in<C: ConnectionTrait>(
         ..RingChange::written(&data, member.id, last_day, (ended, started))
     };
     Ok(Applied {
-        operation: operation::CLOSE,
-        entity: "DsoMember",
+        operation: Operation::CloseDsoMembership,
+        entity: RecordKind::DsoMember,
         entity_id: row.id,
         before: serde_json::to_value(&row).unwrap_or_default(),
         after: serde_json::to_value((&after, &change)).unwrap_or_default(),

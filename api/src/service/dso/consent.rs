@@ -21,7 +21,6 @@ use finsam_entity::{dso_proposal, dso_proposal_party, forbund};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
-use super::operation;
 use super::request::{
     PartyEffect, ProposalAnswer, ProposalKind, ProposalStatus, RingRequest, day_field,
     effective_on, log_proposal, log_to_each, parties, touched,
@@ -32,7 +31,7 @@ use crate::auth::Role;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
 /// What became of a request: applied, or waiting as a proposal.
@@ -145,7 +144,7 @@ pub async fn request(
     log_proposal(
         &txn,
         caller,
-        operation::PROPOSE,
+        Operation::ProposeDsoRingChange,
         proposal.id,
         &touched(&change, &parties),
         &note,
@@ -213,8 +212,8 @@ pub async fn correct_history(
             &txn,
             caller,
             Change::created(
-                operation::CORRECT_HISTORY,
-                "DsoAgreement",
+                Operation::CorrectDsoRingHistory,
+                RecordKind::DsoAgreement,
                 applied.entity_id,
                 Some(*forbund_id),
                 &after,

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
-use super::operation;
 use super::{
     Applied, RingChange, RingData, agreement_on, check, check_contact, check_scope, write_links,
 };
 use crate::domain::dso_ring::{self, JoinError, Member};
 use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{Operation, RecordKind};
 use crate::service::now;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -130,8 +130,8 @@ pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> Api
         ..RingChange::written(&data, joiner.id, input.from, links)
     };
     Ok(Applied {
-        operation: operation::JOIN,
-        entity: "DsoMember",
+        operation: Operation::JoinDsoRing,
+        entity: RecordKind::DsoMember,
         entity_id: row.id,
         before: serde_json::to_value(&existing).unwrap_or_default(),
         after: serde_json::to_value((&row, &change)).unwrap_or_default(),

@@ -6,10 +6,10 @@ use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
 
 use super::change::closed_around;
-use super::operation;
 use super::{Applied, RingChange, RingData, months, require_agreement, write_links};
 use crate::domain::dso_ring::{self, LeaveError, Link};
 use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
 /// The preview of leaveDsoRing (public, as the ring is): what notice
@@ -105,8 +105,8 @@ pub(super) async fn leave_in(
         change.ended = ended;
         change.started = started;
         return Ok(Applied {
-            operation: operation::LEAVE,
-            entity: "DsoMember",
+            operation: Operation::LeaveDsoRing,
+            entity: RecordKind::DsoMember,
             entity_id: row.id,
             before: serde_json::Value::Null,
             after: serde_json::Value::Null,
@@ -123,8 +123,8 @@ pub(super) async fn leave_in(
     change.ended = ended;
     change.started = started;
     Ok(Applied {
-        operation: operation::LEAVE,
-        entity: "DsoMember",
+        operation: Operation::LeaveDsoRing,
+        entity: RecordKind::DsoMember,
         entity_id: row.id,
         before: serde_json::to_value(&row).unwrap_or_default(),
         after: serde_json::to_value((&after, &change)).unwrap_or_default(),

@@ -13,24 +13,6 @@
 //! as a proposal for the förbund whose DSO it changes, `proposals` answers
 //! and applies one, and `request` is what the two share.
 
-/// The audit log's names of the ring's operations: written by the services
-/// here and read again by live updates (`DsoRingChangeKind::of`), so each is
-/// spelled once and a renamed one cannot silently stop reaching subscribers.
-pub mod operation {
-    pub const CREATE_AGREEMENT: &str = "createDsoAgreement";
-    pub const JOIN: &str = "joinDsoRing";
-    pub const LEAVE: &str = "leaveDsoRing";
-    pub const REARRANGE: &str = "rearrangeDsoRing";
-    pub const CORRECT_HISTORY: &str = "correctDsoRingHistory";
-    pub const SCOPE: &str = "setDsoAssignmentScope";
-    pub const CLOSE: &str = "closeDsoMembership";
-    pub const PROPOSE: &str = "proposeDsoRingChange";
-    pub const ACCEPT: &str = "acceptDsoProposal";
-    pub const DECLINE: &str = "declineDsoProposal";
-    pub const DECIDE: &str = "decideDsoProposal";
-    pub const PROPOSAL_FAILED: &str = "dsoProposalFailed";
-}
-
 mod agreements;
 mod change;
 mod close;

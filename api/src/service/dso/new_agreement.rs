@@ -4,14 +4,13 @@ use chrono::NaiveDate;
 use finsam_entity::{dso_agreement, dso_member};
 use sea_orm::Set;
 
-use super::operation;
 use super::{RingData, check, check_contact, write_links};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::domain::dso_ring::{self, Member};
 use crate::error::{ApiError, ApiResult};
 use crate::record::dso::{AgreementTerms, NewAgreement};
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
 /// The row checked terms are stored as (createDsoAgreement and the seed).
@@ -107,8 +106,8 @@ pub async fn create_agreement(
         txn,
         caller,
         Change::created(
-            operation::CREATE_AGREEMENT,
-            "DsoAgreement",
+            Operation::CreateDsoAgreement,
+            RecordKind::DsoAgreement,
             agreement.id,
             None,
             &agreement,

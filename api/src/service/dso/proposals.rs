@@ -9,7 +9,6 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
-use super::operation;
 use super::request::{
     PartyEffect, ProposalAnswer, ProposalStatus, RingRequest, effective_on, log_proposal,
     log_to_each, parties,
@@ -17,6 +16,7 @@ use super::request::{
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::error::{ApiError, ApiResult};
+use crate::service::audit::Operation;
 use crate::service::{ServiceContext, now};
 
 /// A proposal with its parties' answers.
@@ -252,9 +252,9 @@ pub async fn answer(
     active.update(&txn).await?;
     let parties = concerned_ids(&view);
     let operation = if accept {
-        operation::ACCEPT
+        Operation::AcceptDsoProposal
     } else {
-        operation::DECLINE
+        Operation::DeclineDsoProposal
     };
     let note =
         serde_json::json!({ "proposal": id, "forbund": party_forbund.slug, "answer": answer });
@@ -303,7 +303,7 @@ pub async fn decide(
     log_proposal(
         &txn,
         caller,
-        operation::DECIDE,
+        Operation::DecideDsoProposal,
         id,
         &concerned_ids(&view),
         &note,
@@ -419,7 +419,7 @@ async fn settle(
             log_proposal(
                 &txn,
                 caller,
-                operation::PROPOSAL_FAILED,
+                Operation::DsoProposalFailed,
                 id,
                 &concerned_ids(&view),
                 &note,

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
-use super::operation;
 use super::{Applied, RingChange, RingData, agreement_on, check, names, ring_invalid, write_links};
 use crate::domain::dso_ring::{self, Link};
 use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{Operation, RecordKind};
 use crate::service::now;
 
 /// rearrangeDsoRing, written in `txn`: from `from`, the members serve each
@@ -95,8 +95,8 @@ pub(super) async fn rearrange_in(
     let first = ids.first().copied().unwrap_or_default();
     let change = RingChange::written(&data, first, from, links);
     Ok(Applied {
-        operation: operation::REARRANGE,
-        entity: "DsoAgreement",
+        operation: Operation::RearrangeDsoRing,
+        entity: RecordKind::DsoAgreement,
         entity_id: data.agreement.id,
         before: serde_json::Value::Null,
         after: serde_json::json!({ "from": from, "order": order }),

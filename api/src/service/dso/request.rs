@@ -13,7 +13,7 @@ use super::{Applied, JoinInput, RingChange};
 use crate::auth::Caller;
 use crate::domain::dso_ring::Link;
 use crate::error::ApiResult;
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 
 pub use finsam_entity::value::{ProposalAnswer, ProposalKind, ProposalStatus};
 
@@ -21,7 +21,7 @@ pub use finsam_entity::value::{ProposalAnswer, ProposalKind, ProposalStatus};
 pub(super) async fn log_proposal<A: Serialize>(
     txn: &DatabaseTransaction,
     caller: &Caller,
-    operation: &str,
+    operation: Operation,
     proposal: i32,
     parties: &[i32],
     what: &A,
@@ -30,7 +30,13 @@ pub(super) async fn log_proposal<A: Serialize>(
         audit::record(
             txn,
             caller,
-            Change::created(operation, "DsoProposal", proposal, Some(*party), what),
+            Change::created(
+                operation,
+                RecordKind::DsoProposal,
+                proposal,
+                Some(*party),
+                what,
+            ),
         )
         .await?;
     }

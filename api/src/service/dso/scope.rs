@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use finsam_entity::dso_member;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
-use super::operation;
 use super::{Applied, RingChange, RingData, check, check_scope, require_agreement, write_links};
 use crate::domain::dso_ring::{self};
 use crate::error::{ApiError, ApiResult};
+use crate::service::audit::{Operation, RecordKind};
 use crate::service::now;
 
 /// setDsoAssignmentScope, written in `txn`: the scope of what `slug`
@@ -54,8 +54,8 @@ pub(super) async fn set_scope_in(
         ..RingChange::written(&data, provider.id, from, links)
     };
     Ok(Applied {
-        operation: operation::SCOPE,
-        entity: "DsoMember",
+        operation: Operation::SetDsoAssignmentScope,
+        entity: RecordKind::DsoMember,
         entity_id: row.id,
         before: serde_json::to_value(&row).unwrap_or_default(),
         after: serde_json::to_value(&after).unwrap_or_default(),

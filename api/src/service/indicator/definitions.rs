@@ -12,7 +12,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::record::indicator::IndicatorDefinition;
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, check_version, now};
 
 pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Model>> {
@@ -126,8 +126,8 @@ pub async fn import_definitions(
         txn,
         caller,
         Change::created(
-            "importIndicators",
-            "Indicator",
+            Operation::ImportIndicators,
+            RecordKind::Indicator,
             format!("{} rows", codes.len()),
             None,
             &codes,
@@ -206,8 +206,8 @@ pub async fn define(
         txn,
         caller,
         Change::upserted(
-            "defineIndicator",
-            "Indicator",
+            Operation::DefineIndicator,
+            RecordKind::Indicator,
             after.id,
             None,
             before.as_ref(),

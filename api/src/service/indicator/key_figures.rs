@@ -9,7 +9,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::record::indicator::KeyFigures;
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
 /// The rules of a year's key figures: a year the service keeps, counts that
@@ -98,8 +98,8 @@ pub async fn set_key_figures(
         txn,
         caller,
         Change::upserted(
-            "setKeyFigures",
-            "KeyFigure",
+            Operation::SetKeyFigures,
+            RecordKind::KeyFigure,
             after.id,
             Some(f.id),
             existing.as_ref(),

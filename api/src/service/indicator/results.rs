@@ -13,7 +13,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::error::ApiResult;
 use crate::record::indicator::{IndicatorResult, NationalAverage};
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
 /// Inserts `models`, or where a row with the same `key` exists, updates its
@@ -227,8 +227,8 @@ pub async fn upsert_results(
             &txn,
             caller,
             Change::created(
-                "upsertIndicatorResults",
-                "IndicatorResult",
+                Operation::UpsertIndicatorResults,
+                RecordKind::IndicatorResult,
                 format!("{} rows", rows.len()),
                 Some(forbund_id),
                 &rows,
@@ -300,8 +300,8 @@ pub async fn upsert_averages(
         txn,
         caller,
         Change::created(
-            "upsertNationalAverages",
-            "NationalAverage",
+            Operation::UpsertNationalAverages,
+            RecordKind::NationalAverage,
             format!("{} rows", logged.len()),
             None,
             &logged,

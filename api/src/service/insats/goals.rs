@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::record::insats::NewGoal;
+use crate::service::audit::Operation;
 use crate::service::{ServiceContext, now};
 
 /// addInsatsGoal.
@@ -39,7 +40,14 @@ pub async fn add_goal(
     )
     .await?;
     let after = save(&txn, &before, before.clone()).await?;
-    finish(txn, caller, "addInsatsGoal", &before, &(&after, &goal)).await?;
+    finish(
+        txn,
+        caller,
+        Operation::AddInsatsGoal,
+        &before,
+        &(&after, &goal),
+    )
+    .await?;
     Ok((after, owner.into()))
 }
 
@@ -62,6 +70,13 @@ pub async fn remove_goal(
         .exec(&txn)
         .await?;
     let after = save(&txn, &before, before.clone()).await?;
-    finish(txn, caller, "removeInsatsGoal", &before, &(&after, &goal)).await?;
+    finish(
+        txn,
+        caller,
+        Operation::RemoveInsatsGoal,
+        &before,
+        &(&after, &goal),
+    )
+    .await?;
     Ok((after, owner.into()))
 }

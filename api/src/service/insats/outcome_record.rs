@@ -15,6 +15,7 @@ use crate::db::begin_write;
 use crate::domain::insats::{self as rules, Outcome};
 use crate::error::{ApiError, ApiResult};
 use crate::record::insats::OutcomeReport;
+use crate::service::audit::Operation;
 use crate::service::{ServiceContext, now};
 
 /// The rules of a period's report: counts against their totals, percentages,
@@ -160,6 +161,13 @@ pub async fn record_outcome(
         participants: report.participants,
         closures: report.closures,
     };
-    finish(txn, caller, "recordInsatsOutcome", &before, &recorded).await?;
+    finish(
+        txn,
+        caller,
+        Operation::RecordInsatsOutcome,
+        &before,
+        &recorded,
+    )
+    .await?;
     Ok((after, owner.into()))
 }

@@ -11,6 +11,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::insats::{Status, Visibility};
 use crate::error::{ApiError, ApiResult};
+use crate::service::audit::Operation;
 use crate::service::{ServiceContext, check_version, now};
 
 /// shareInsats: the visibility, and the förbund it is shared with by name.
@@ -49,7 +50,14 @@ pub async fn share(
     let mut row = before.clone();
     row.visibility = visibility;
     let after = save(&txn, &before, row).await?;
-    finish(txn, caller, "shareInsats", &before, &(&after, &ids)).await?;
+    finish(
+        txn,
+        caller,
+        Operation::ShareInsats,
+        &before,
+        &(&after, &ids),
+    )
+    .await?;
     Ok((after, owner.into()))
 }
 
@@ -141,7 +149,7 @@ pub async fn carry_over(
     finish(
         txn,
         caller,
-        "carryOverInsats",
+        Operation::CarryOverInsats,
         &before,
         &(&old_after, &created),
     )

@@ -17,7 +17,7 @@ use crate::db::begin_write;
 use crate::domain::insats as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::record::insats::{BudgetYear, InsatsPatch, NewInsats};
-use crate::service::audit::{self, Change};
+use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, check_version, now};
 
 /// createInsats: the owning förbund's editor or admin, or network_admin.
@@ -54,7 +54,13 @@ pub async fn create(cx: &ServiceContext, caller: &Caller, new: NewInsats) -> Api
     audit::commit(
         txn,
         caller,
-        Change::created("createInsats", "Insats", row.id, Some(owner.id), &row),
+        Change::created(
+            Operation::CreateInsats,
+            RecordKind::Insats,
+            row.id,
+            Some(owner.id),
+            &row,
+        ),
     )
     .await?;
     Ok((row, owner.into()))
@@ -118,7 +124,7 @@ pub(super) async fn save(
 pub(super) async fn finish<A: Serialize>(
     txn: DatabaseTransaction,
     caller: &Caller,
-    operation: &str,
+    operation: Operation,
     before: &insats::Model,
     after: &A,
 ) -> ApiResult<()> {
@@ -127,7 +133,7 @@ pub(super) async fn finish<A: Serialize>(
         caller,
         Change::updated(
             operation,
-            "Insats",
+            RecordKind::Insats,
             before.id,
             Some(before.forbund_id),
             before,
@@ -158,7 +164,7 @@ pub async fn update(
     let mut row = before.clone();
     apply(&mut row, &fields)?;
     let after = save(&txn, &before, row).await?;
-    finish(txn, caller, "updateInsats", &before, &after).await?;
+    finish(txn, caller, Operation::UpdateInsats, &before, &after).await?;
     Ok((after, owner.into()))
 }
 
@@ -197,7 +203,7 @@ pub async fn extend(
     let mut row = before.clone();
     row.ends_on = Some(new_ends_on);
     let after = save(&txn, &before, row).await?;
-    finish(txn, caller, "extendInsats", &before, &after).await?;
+    finish(txn, caller, Operation::ExtendInsats, &before, &after).await?;
     Ok((after, owner.into()))
 }
 
@@ -264,7 +270,7 @@ pub async fn set_budget(
     finish(
         txn,
         caller,
-        "setInsatsBudget",
+        Operation::SetInsatsBudget,
         &before,
         &(&after, &budget_row),
     )
