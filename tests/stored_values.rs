@@ -66,10 +66,16 @@ const TEXT_COLUMNS: &[(&str, &str)] = &[
     // read back as those types where known (an older process reading a
     // newer one's entry during a rolling restart finds none and tells it
     // as an update), never matched as text.
-    ("audit_log.operation", "an `Operation`'s spelling, as written"),
+    (
+        "audit_log.operation",
+        "an `Operation`'s spelling, as written",
+    ),
     ("audit_log.entity", "a `RecordKind`'s spelling, as written"),
     // The caller's roles as the token gave them, comma-separated.
-    ("audit_log.actor_roles", "the caller's roles, as the token named them"),
+    (
+        "audit_log.actor_roles",
+        "the caller's roles, as the token named them",
+    ),
 ];
 
 /// `table.column` of every `String` field of every entity's `Model`.

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::value::{Category, Orientation, Status, Visibility};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+crate::columns::read_in_order! {
+#[derive(Clone, Debug, Default, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "insats")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -37,6 +38,7 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,9 @@
 //! SeaORM entities of finsam-graph, one module per table; nothing but the
-//! mapping lives here (rules are in finsam-api's domain and service layers).
+//! mapping lives here (rules are in finsam-api's domain and service layers):
+//! the value sets the tables hold (`value`) and reading a row by position
+//! (`columns`).
+
+pub mod columns;
 
 pub mod area;
 pub mod area_population;

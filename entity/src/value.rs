@@ -127,6 +127,23 @@ stored_values!(
     Visibility { Private = "PRIVATE", Network = "NETWORK", Public = "PUBLIC" }
 );
 
+// A new insats is planned and seen only by its own förbund until it says
+// otherwise (the API's defaults too). Written out: `stored_values!` derives
+// the same traits for every set, and most sets have no default.
+#[allow(clippy::derivable_impls)]
+impl Default for Status {
+    fn default() -> Self {
+        Status::Planned
+    }
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for Visibility {
+    fn default() -> Self {
+        Visibility::Private
+    }
+}
+
 stored_values!(
     /// Women, men, or everyone (the national indicators and the statistics
     /// are reported by gender and in all).

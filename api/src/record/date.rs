@@ -84,6 +84,13 @@ impl From<NaiveDate> for Date {
     }
 }
 
+/// A date given for a nullable date column (`record::Onto`).
+impl From<Date> for Option<NaiveDate> {
+    fn from(d: Date) -> Self {
+        Some(d.0)
+    }
+}
+
 impl From<Date> for NaiveDate {
     fn from(d: Date) -> Self {
         d.0

@@ -56,6 +56,33 @@ pub enum Visibility {
     Public,
 }
 
+// How the enums reach the row's columns (`record::Onto`): a status and a
+// visibility are always given; an orientation and a category may be left
+// out of a new insats.
+impl super::Onto<rules::Status> for Status {
+    fn onto(self, column: &mut rules::Status) {
+        *column = self.into();
+    }
+}
+
+impl super::Onto<rules::Visibility> for Visibility {
+    fn onto(self, column: &mut rules::Visibility) {
+        *column = self.into();
+    }
+}
+
+impl From<Orientation> for Option<rules::Orientation> {
+    fn from(o: Orientation) -> Self {
+        Some(o.into())
+    }
+}
+
+impl From<Category> for Option<rules::Category> {
+    fn from(c: Category) -> Self {
+        Some(c.into())
+    }
+}
+
 impl Status {
     fn planned() -> Self {
         Status::Planned
@@ -68,55 +95,61 @@ impl Visibility {
     }
 }
 
-/// A new insats.
-// Also the seed's `[[insats]]`.
-#[derive(InputObject, Deserialize, Clone, Debug)]
-#[graphql(name = "CreateInsatsInput")]
-pub struct NewInsats {
-    /// Slug of the owning förbund.
-    pub forbund: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub orientation: Option<Orientation>,
-    pub category: Option<Category>,
-    pub owner_organisation: Option<String>,
-    pub executor_organisation: Option<String>,
-    pub target_group: Option<String>,
-    pub age_min: Option<i32>,
-    pub age_max: Option<i32>,
-    pub capacity_year_places: Option<i32>,
-    pub target_participants: Option<i32>,
-    pub starts_on: Option<Date>,
-    pub ends_on: Option<Date>,
-    #[graphql(default_with = "Status::Planned")]
-    #[serde(default = "Status::planned")]
-    pub status: Status,
-    #[graphql(default_with = "Visibility::Private")]
-    #[serde(default = "Visibility::private")]
-    pub visibility: Visibility,
-    pub allocated_sek: Option<i64>,
+super::onto_row! {
+    /// A new insats.
+    // Also the seed's `[[insats]]`.
+    #[derive(InputObject, Deserialize, Clone, Debug)]
+    #[graphql(name = "CreateInsatsInput")]
+    pub struct NewInsats onto finsam_entity::insats::Model {
+        /// Slug of the owning förbund.
+        pub forbund: String,
+        @columns
+        pub name: String,
+        pub description: Option<String>,
+        pub orientation: Option<Orientation>,
+        pub category: Option<Category>,
+        pub owner_organisation: Option<String>,
+        pub executor_organisation: Option<String>,
+        pub target_group: Option<String>,
+        pub age_min: Option<i32>,
+        pub age_max: Option<i32>,
+        pub capacity_year_places: Option<i32>,
+        pub target_participants: Option<i32>,
+        pub starts_on: Option<Date>,
+        pub ends_on: Option<Date>,
+        #[graphql(default_with = "Status::Planned")]
+        #[serde(default = "Status::planned")]
+        pub status: Status,
+        #[graphql(default_with = "Visibility::Private")]
+        #[serde(default = "Visibility::private")]
+        pub visibility: Visibility,
+        pub allocated_sek: Option<i64>,
+    }
 }
 
-/// Fields left out stay; fields set to null are cleared.
-#[derive(InputObject, Clone, Debug)]
-#[graphql(name = "UpdateInsatsInput")]
-pub struct InsatsPatch {
-    pub name: Option<String>,
-    pub description: MaybeUndefined<String>,
-    pub orientation: MaybeUndefined<Orientation>,
-    pub category: MaybeUndefined<Category>,
-    pub owner_organisation: MaybeUndefined<String>,
-    pub executor_organisation: MaybeUndefined<String>,
-    pub target_group: MaybeUndefined<String>,
-    pub age_min: MaybeUndefined<i32>,
-    pub age_max: MaybeUndefined<i32>,
-    pub capacity_year_places: MaybeUndefined<i32>,
-    pub target_participants: MaybeUndefined<i32>,
-    pub starts_on: MaybeUndefined<Date>,
-    /// The planned end; once extended, use `extendInsats`.
-    pub ends_on: MaybeUndefined<Date>,
-    pub status: Option<Status>,
-    pub allocated_sek: MaybeUndefined<i64>,
+super::onto_row! {
+    /// Fields left out stay; fields set to null are cleared.
+    #[derive(InputObject, Clone, Debug)]
+    #[graphql(name = "UpdateInsatsInput")]
+    pub struct InsatsPatch onto finsam_entity::insats::Model {
+        @columns
+        pub name: Option<String>,
+        pub description: MaybeUndefined<String>,
+        pub orientation: MaybeUndefined<Orientation>,
+        pub category: MaybeUndefined<Category>,
+        pub owner_organisation: MaybeUndefined<String>,
+        pub executor_organisation: MaybeUndefined<String>,
+        pub target_group: MaybeUndefined<String>,
+        pub age_min: MaybeUndefined<i32>,
+        pub age_max: MaybeUndefined<i32>,
+        pub capacity_year_places: MaybeUndefined<i32>,
+        pub target_participants: MaybeUndefined<i32>,
+        pub starts_on: MaybeUndefined<Date>,
+        /// The planned end; once extended, use `extendInsats`.
+        pub ends_on: MaybeUndefined<Date>,
+        pub status: Option<Status>,
+        pub allocated_sek: MaybeUndefined<i64>,
+    }
 }
 
 /// A year's budget and spending (`setInsatsBudget`'s arguments, the seed's

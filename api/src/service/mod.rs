@@ -6,7 +6,6 @@ pub mod audit;
 pub mod audit_log;
 pub mod calendar;
 pub mod changes;
-mod columns;
 pub mod dso;
 pub mod forbund;
 pub mod indicator;

@@ -27,8 +27,8 @@ mod write;
 
 pub use cursor::{Direction, InsatsCursor, OrderField};
 use cursor::{check_order, in_list_order, keyset, nullable, order_column, sql_order};
-use fields::apply;
-pub use fields::{InsatsFields, new_row};
+use fields::check;
+pub use fields::new_row;
 use fields::{check_optional_text, check_text};
 pub use filter::InsatsFilter;
 pub use first_pages::{counts, first_pages};

@@ -20,7 +20,7 @@ use crate::auth::Principal;
 use crate::auth::policy::InsatsScope;
 use crate::domain::insats::Visibility;
 use crate::error::{ApiError, ApiResult};
-use crate::service::columns::{Columns, read_by_position};
+use finsam_entity::columns::Columns;
 
 pub async fn list(
     db: &DatabaseConnection,
@@ -106,7 +106,7 @@ pub async fn visible_by<C: sea_orm::ConnectionTrait>(
 }
 
 /// An insats as a page reads it: the whole row, its columns by position
-/// (`service::columns::read_by_position`).
+/// (`finsam_entity::columns`).
 pub struct Listed(pub insats::Model);
 
 impl FromQueryResult for Listed {
@@ -115,37 +115,7 @@ impl FromQueryResult for Listed {
             // Joined under a prefix: positions are not ours to know.
             return insats::Model::from_query_result(res, pre).map(Listed);
         }
-        Ok(Listed(read_by_position!(
-            res,
-            insats::Entity,
-            insats::Model {
-                id,
-                forbund_id,
-                name,
-                description,
-                orientation,
-                category,
-                owner_organisation,
-                executor_organisation,
-                target_group,
-                age_min,
-                age_max,
-                capacity_year_places,
-                target_participants,
-                starts_on,
-                original_ends_on,
-                ends_on,
-                status,
-                visibility,
-                allocated_sek,
-                budget_total_sek,
-                carried_over_from_id,
-                search_text,
-                version,
-                created_at,
-                updated_at,
-            }
-        )))
+        insats::Model::read_in_order(&mut Columns::of(res)).map(Listed)
     }
 }
 
@@ -167,11 +137,11 @@ impl FromQueryResult for BudgetLine {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
         let mut c = Columns::of(res);
         Ok(BudgetLine {
-            insats_id: c.next()?,
-            year: c.next()?,
-            budget_sek: c.next()?,
-            spent_sek: c.next()?,
-            spent_through: c.next()?,
+            insats_id: c.next_value()?,
+            year: c.next_value()?,
+            budget_sek: c.next_value()?,
+            spent_sek: c.next_value()?,
+            spent_through: c.next_value()?,
         })
     }
 }
@@ -191,11 +161,11 @@ impl FromQueryResult for GoalLine {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
         let mut c = Columns::of(res);
         Ok(GoalLine {
-            id: c.next()?,
-            insats_id: c.next()?,
-            description: c.next()?,
-            target_percent: c.next()?,
-            horizon_months: c.next()?,
+            id: c.next_value()?,
+            insats_id: c.next_value()?,
+            description: c.next_value()?,
+            target_percent: c.next_value()?,
+            horizon_months: c.next_value()?,
         })
     }
 }
@@ -267,18 +237,7 @@ impl SharedReads {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{IdenStatic, Iterable};
-
     use super::*;
-    use crate::service::columns::positions_of;
-
-    #[test]
-    fn a_listed_insats_reads_each_field_where_the_entity_selects_it() {
-        let selected: Vec<&str> = insats::Column::iter().map(|c| c.as_str()).collect();
-        let positions = positions_of::<insats::Entity>(&selected).expect("every column");
-        assert_eq!(positions, (0..selected.len()).collect::<Vec<_>>());
-        assert!(positions_of::<insats::Entity>(&["no_such_column"]).is_err());
-    }
 
     /// An insats's earlier state is kept as who could see it, whatever its
     /// size: an event's size is bounded by construction.

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{InsatsFields, InsatsRow, apply, check_optional_text, new_row, visible};
+use super::{InsatsRow, check, check_optional_text, new_row, visible};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
@@ -152,17 +152,22 @@ pub async fn update(
     version: i32,
     patch: InsatsPatch,
 ) -> ApiResult<InsatsRow> {
-    let fields = InsatsFields::from(patch);
+    let sets_end = !patch.ends_on.is_undefined();
     let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
-    if fields.ends_on.is_some() && before.original_ends_on != before.ends_on {
+    if sets_end && before.original_ends_on != before.ends_on {
         return Err(ApiError::bad_input(
             "endsOn",
             "the insats has been extended; use extendInsats",
         ));
     }
     let mut row = before.clone();
-    apply(&mut row, &fields)?;
+    patch.onto(&mut row);
+    if sets_end {
+        // Not yet extended (checked above): the planned end is the original.
+        row.original_ends_on = row.ends_on;
+    }
+    check(&mut row)?;
     let after = save(&txn, &before, row).await?;
     finish(txn, caller, Operation::UpdateInsats, &before, &after).await?;
     Ok((after, owner.into()))

@@ -1,19 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "forbund_member")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    pub forbund_id: i32,
-    pub name: String,
-    pub kind: String,
-    #[sea_orm(column_type = "Double")]
-    pub funding_share_percent: Option<f64>,
-    pub version: i32,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
-}
+// The columns, from the project's entity (build.rs).
+include!(concat!(env!("OUT_DIR"), "/forbund_member_model.rs"));
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {

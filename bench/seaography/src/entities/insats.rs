@@ -1,38 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "insats")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    pub forbund_id: i32,
-    pub name: String,
-    #[sea_orm(column_type = "Text", nullable)]
-    pub description: Option<String>,
-    pub orientation: Option<String>,
-    pub category: Option<String>,
-    pub owner_organisation: Option<String>,
-    pub executor_organisation: Option<String>,
-    #[sea_orm(column_type = "Text", nullable)]
-    pub target_group: Option<String>,
-    pub age_min: Option<i32>,
-    pub age_max: Option<i32>,
-    pub capacity_year_places: Option<i32>,
-    pub target_participants: Option<i32>,
-    pub starts_on: Option<Date>,
-    pub original_ends_on: Option<Date>,
-    pub ends_on: Option<Date>,
-    pub status: String,
-    pub visibility: String,
-    pub allocated_sek: Option<i64>,
-    pub budget_total_sek: Option<i64>,
-    pub carried_over_from_id: Option<i32>,
-    #[sea_orm(column_type = "Text")]
-    pub search_text: String,
-    pub version: i32,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
-}
+// The columns, from the project's entity (build.rs).
+include!(concat!(env!("OUT_DIR"), "/insats_model.rs"));
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {

@@ -1,14 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "insats_share")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    pub insats_id: i32,
-    pub forbund_id: i32,
-    pub created_at: DateTimeUtc,
-}
+// The columns, from the project's entity (build.rs).
+include!(concat!(env!("OUT_DIR"), "/insats_share_model.rs"));
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {

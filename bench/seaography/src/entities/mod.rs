@@ -1,5 +1,6 @@
-//! finsam-graph's tables as seaography needs them: the same columns as the
-//! project's entities, with the relations between them declared.
+//! finsam-graph's tables as seaography needs them: the columns made from
+//! the project's entities by `build.rs`, with the relations between them
+//! declared here.
 
 pub mod forbund;
 pub mod forbund_member;

@@ -11,11 +11,10 @@
 //! sea-orm by index.
 //!
 //! Position is only safe where the select's columns are known. A whole
-//! entity row is read with `read_by_position!`: each field's position is
-//! looked up once in the entity's own column list (`Column::iter()`, the
-//! order `find()` selects them in), and the row is built as a struct literal,
-//! which fails to compile when the entity gains a field the reader lacks.
-//! Nothing is listed twice, so nothing can drift.
+//! entity row is read in the order its fields are declared, which is the
+//! order of its `Column` enum and so the order `find()` selects them in:
+//! `read_in_order!` around an entity's `Model` gives it `read_in_order`,
+//! built from the same field list, so nothing is listed twice.
 
 use sea_orm::sqlx::postgres::{PgRow, Postgres};
 use sea_orm::sqlx::sqlite::{Sqlite, SqliteRow};
@@ -23,7 +22,7 @@ use sea_orm::sqlx::{self, Row};
 use sea_orm::{DbErr, QueryResult, TryGetable};
 
 /// A value both drivers decode by position.
-pub(crate) trait Column:
+pub trait Column:
     TryGetable
     + for<'r> sqlx::Decode<'r, Sqlite>
     + sqlx::Type<Sqlite>
@@ -48,14 +47,14 @@ enum Driver<'a> {
 }
 
 /// The columns of one row, read in select order.
-pub(crate) struct Columns<'a> {
+pub struct Columns<'a> {
     result: &'a QueryResult,
     row: Driver<'a>,
     at: usize,
 }
 
 impl<'a> Columns<'a> {
-    pub(crate) fn of(result: &'a QueryResult) -> Self {
+    pub fn of(result: &'a QueryResult) -> Self {
         let row = if let Some(row) = result.try_as_sqlite_row() {
             Driver::Sqlite(row)
         } else if let Some(row) = result.try_as_pg_row() {
@@ -67,14 +66,14 @@ impl<'a> Columns<'a> {
     }
 
     /// The next column's value.
-    pub(crate) fn next<T: Column>(&mut self) -> Result<T, DbErr> {
+    pub fn next_value<T: Column>(&mut self) -> Result<T, DbErr> {
         let at = self.at;
         self.at += 1;
         self.at(at)
     }
 
     /// The value of the column at position `at`.
-    pub(crate) fn at<T: Column>(&self, at: usize) -> Result<T, DbErr> {
+    pub fn at<T: Column>(&self, at: usize) -> Result<T, DbErr> {
         let failed = |err: sqlx::Error| DbErr::Type(format!("column {at}: {err}"));
         match self.row {
             Driver::Sqlite(row) => row.try_get::<T, usize>(at).map_err(failed),
@@ -84,39 +83,31 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// Where each of `names` stands among `E`'s columns as `find()` selects them;
-/// a name the entity lacks is an error, never a wrong column.
-pub(crate) fn positions_of<E: sea_orm::EntityTrait>(names: &[&str]) -> Result<Vec<usize>, DbErr> {
-    use sea_orm::{IdenStatic, Iterable};
-    let columns: Vec<&str> = E::Column::iter().map(|c| c.as_str()).collect();
-    names
-        .iter()
-        .map(|name| {
-            columns.iter().position(|c| c == name).ok_or_else(|| {
-                DbErr::Type(format!("no column {name} in {}", E::default().as_str()))
-            })
-        })
-        .collect()
-}
+/// Declares an entity's `Model` and, from the same field list, its
+/// `read_in_order`: the row read column by column in declaration order.
+macro_rules! read_in_order {
+    (
+        $(#[$meta:meta])*
+        pub struct Model {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct Model {
+            $($(#[$field_meta])* pub $field: $ty),*
+        }
 
-/// Reads a whole row of `$entity` into `$model` by column position: every
-/// field of the model is named once, here, and read from the position the
-/// entity's column list gives it (computed once per reader).
-macro_rules! read_by_position {
-    ($res:expr, $entity:ty, $model:path { $($field:ident),* $(,)? }) => {{
-        static POSITIONS: std::sync::OnceLock<Result<Vec<usize>, String>> =
-            std::sync::OnceLock::new();
-        let positions = POSITIONS
-            .get_or_init(|| {
-                crate::service::columns::positions_of::<$entity>(&[$(stringify!($field)),*])
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|e| sea_orm::DbErr::Type(e.clone()))?;
-        let columns = crate::service::columns::Columns::of($res);
-        let mut next = positions.iter().copied();
-        let mut at = || next.next().unwrap_or(usize::MAX);
-        $model { $($field: columns.at(at())?),* }
-    }};
+        impl Model {
+            /// The row of a select of the whole entity (`find()`'s columns,
+            /// in their order), read by position.
+            pub fn read_in_order(
+                columns: &mut $crate::columns::Columns<'_>,
+            ) -> Result<Self, sea_orm::DbErr> {
+                Ok(Model {
+                    $($field: columns.next_value()?),*
+                })
+            }
+        }
+    };
 }
-pub(crate) use read_by_position;
+pub(crate) use read_in_order;
