@@ -47,6 +47,33 @@ pub async fn require_slug<C: ConnectionTrait>(
         .ok_or_else(|| ApiError::bad_input(field, format!("no förbund with slug {slug:?}")))
 }
 
+/// The load–permit–version step every versioned record of a förbund's
+/// content passes before a change: its owner (the förbund `forbund_id`), the
+/// caller's right to edit that förbund's content, the förbund open on `today`
+/// (`require_open`), and the record still at the version the change is based
+/// on (`what` names it in the CONFLICT).
+pub async fn permit_edit<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    forbund_id: i32,
+    today: NaiveDate,
+    (what, stored, given): (&str, i32, i32),
+) -> ApiResult<forbund::Model> {
+    let owner = forbund::Entity::find_by_id(forbund_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("förbund"))?;
+    policy::require(
+        &caller.principal,
+        Action::EditForbundContent {
+            forbund: &owner.slug,
+        },
+    )?;
+    require_open(conn, caller, &owner, today, None).await?;
+    super::check_version(what, stored, given)?;
+    Ok(owner)
+}
+
 /// After its last day a förbund is an archive: its data stays readable as
 /// it was, but it registers nothing dated after its life (BAD_USER_INPUT on
 /// `field`, naming its last day and successor), and its staff's write roles

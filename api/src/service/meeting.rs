@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::audit::{self, Change};
-use super::{ServiceContext, check_version, now};
+use super::{ServiceContext, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
@@ -225,18 +225,14 @@ async fn load_for_edit(
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::not_found("meeting"))?;
-    let owner = forbund::Entity::find_by_id(meeting.forbund_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("förbund"))?;
-    policy::require(
-        &caller.principal,
-        Action::EditForbundContent {
-            forbund: &owner.slug,
-        },
-    )?;
-    super::forbund::require_open(txn, caller, &owner, today, None).await?;
-    check_version("meeting", meeting.version, version)?;
+    let owner = super::forbund::permit_edit(
+        txn,
+        caller,
+        meeting.forbund_id,
+        today,
+        ("meeting", meeting.version, version),
+    )
+    .await?;
     Ok((meeting, owner))
 }
 

@@ -182,9 +182,7 @@ impl DsoMutation {
         id: ID,
         forbund: String,
     ) -> async_graphql::Result<DsoProposal> {
-        let id = parse_id("id", &id)?;
-        let view = service::dso::answer(services(ctx)?, caller(ctx)?, id, &forbund, true).await?;
-        Ok(DsoProposal(view))
+        answer(ctx, &id, &forbund, true).await
     }
 
     /// The förbund declines a proposal that changes its DSO (its admin):
@@ -196,9 +194,7 @@ impl DsoMutation {
         id: ID,
         forbund: String,
     ) -> async_graphql::Result<DsoProposal> {
-        let id = parse_id("id", &id)?;
-        let view = service::dso::answer(services(ctx)?, caller(ctx)?, id, &forbund, false).await?;
-        Ok(DsoProposal(view))
+        answer(ctx, &id, &forbund, false).await
     }
 
     /// The network's decision on a proposal (network_admin): apply it now,
@@ -214,6 +210,18 @@ impl DsoMutation {
         let view = service::dso::decide(services(ctx)?, caller(ctx)?, id, apply).await?;
         Ok(DsoProposal(view))
     }
+}
+
+/// A förbund's answer to a proposal (accept or decline: one path, a flag).
+async fn answer(
+    ctx: &Context<'_>,
+    id: &ID,
+    forbund: &str,
+    accept: bool,
+) -> async_graphql::Result<DsoProposal> {
+    let id = parse_id("id", id)?;
+    let view = service::dso::answer(services(ctx)?, caller(ctx)?, id, forbund, accept).await?;
+    Ok(DsoProposal(view))
 }
 
 /// A change asked for through the API: applied, or waiting as a proposal.

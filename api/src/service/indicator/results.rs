@@ -173,13 +173,7 @@ pub async fn upsert_results(
             ));
         }
         crate::service::forbund::require_open(&txn, caller, f, cx.clock.today(), None).await?;
-        let ind = *indicators.get(&r.indicator).ok_or_else(|| {
-            row_error(
-                i,
-                "indicator",
-                format!("no indicator with code {:?}", r.indicator),
-            )
-        })?;
+        let ind = indicator_of(&indicators, i, &r.indicator)?;
         let source = check_result(i, r)?;
         if let Some(first) = seen.insert((f.id, ind, r.year, r.gender), i) {
             return Err(row_error(
@@ -240,6 +234,18 @@ pub async fn upsert_results(
     Ok(checked.len())
 }
 
+/// The id of the indicator row `i` names by its code.
+fn indicator_of(
+    indicators: &HashMap<String, i32>,
+    i: usize,
+    code: &str,
+) -> Result<i32, BatchError> {
+    indicators
+        .get(code)
+        .copied()
+        .ok_or_else(|| row_error(i, "indicator", format!("no indicator with code {code:?}")))
+}
+
 /// upsertNationalAverages (network_admin): all rows or none.
 pub async fn upsert_averages(
     cx: &ServiceContext,
@@ -252,13 +258,7 @@ pub async fn upsert_averages(
     let mut seen = HashMap::new();
     let mut checked = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
-        let ind = *indicators.get(&r.indicator).ok_or_else(|| {
-            row_error(
-                i,
-                "indicator",
-                format!("no indicator with code {:?}", r.indicator),
-            )
-        })?;
+        let ind = indicator_of(&indicators, i, &r.indicator)?;
         let source = check_average(i, r)?;
         if let Some(first) = seen.insert((ind, r.year, r.gender), i) {
             return Err(row_error(

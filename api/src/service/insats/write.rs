@@ -18,7 +18,7 @@ use crate::domain::insats as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::record::insats::{BudgetYear, InsatsPatch, NewInsats};
 use crate::service::audit::{self, Change, Operation, RecordKind};
-use crate::service::{ServiceContext, check_version, now};
+use crate::service::{ServiceContext, now};
 
 /// createInsats: the owning förbund's editor or admin, or network_admin.
 pub async fn create(cx: &ServiceContext, caller: &Caller, new: NewInsats) -> ApiResult<InsatsRow> {
@@ -81,18 +81,14 @@ pub(super) async fn load_for_edit(
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::not_found("insats"))?;
-    let owner = forbund::Entity::find_by_id(row.forbund_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("förbund"))?;
-    policy::require(
-        &caller.principal,
-        Action::EditForbundContent {
-            forbund: &owner.slug,
-        },
-    )?;
-    crate::service::forbund::require_open(txn, caller, &owner, today, None).await?;
-    check_version("insats", row.version, version)?;
+    let owner = crate::service::forbund::permit_edit(
+        txn,
+        caller,
+        row.forbund_id,
+        today,
+        ("insats", row.version, version),
+    )
+    .await?;
     Ok((row, owner))
 }
 
