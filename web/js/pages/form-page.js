@@ -4,7 +4,9 @@
 
 import { h } from "../dom.js";
 import { run, ApiError } from "../api.js";
-import { failure } from "../nav.js";
+import { failure, navigate } from "../nav.js";
+import { form } from "../forms.js";
+import { FORMS } from "../form-table.js";
 
 /** The page around a form: where it is, its heading, the form. */
 export function formPage(crumbs, heading, ...body) {
@@ -48,4 +50,52 @@ export async function creatable(principal, query, spec, can) {
     context: {},
     own: null,
   };
+}
+
+/**
+ * The page of a form that changes one record, at /{kind}/{id}/{åtgärd}
+ * (or /{kind}/ny for a new one): the record loaded, the caller's right to
+ * the form checked (`viewerCan`), the form built from the one table with
+ * the record's values, a reload on conflict, a live notice when someone
+ * else saves, and back to the record when saved. `kind` says what differs:
+ *
+ * - `actions`: the address part of each form → `{ form, can }`;
+ * - `create(page)`: the page of a new record;
+ * - `load(id)`: the record (NOT_FOUND when there is none to see);
+ * - `title(record, spec)`: the page's title; `refusal(record)`: what the
+ *   caller may not do, when it may not;
+ * - `prepare(record, chosen, spec, query)`: the form's spec, context and
+ *   values, and its address's query, if any (`{ spec, context, values, query }`);
+ * - `values(record, chosen, query)`: the values again after a reload;
+ * - `back(record)`, `crumbs(record)`, `heading(record, spec)`, `entity`;
+ * - `hint(record, chosen)`: a line above the form, if any.
+ */
+export async function recordFormPage({ params, principal, query }, kind, setTitle) {
+  const [id, action] = params;
+  if (id === "ny" && action === undefined) return kind.create({ principal, query });
+  const chosen = kind.actions[action];
+  if (!chosen) throw new ApiError("Sidan finns inte.", "NOT_FOUND");
+  const record = await kind.load(id);
+  const spec = FORMS[chosen.form];
+  setTitle(kind.title(record, spec));
+  if (!record.viewerCan[chosen.can]) return refused(principal, kind.refusal(record));
+  const prepared = await kind.prepare(record, chosen, spec, query);
+  const body = await form({
+    spec: prepared.spec || spec,
+    id: `${kind.path}/${id}/${action}${prepared.query || ""}`,
+    context: prepared.context,
+    record: prepared.values,
+    reload: async () => {
+      const fresh = await kind.load(id);
+      return { record: kind.values(fresh, chosen, query) || {}, version: fresh.version };
+    },
+    saved: () => navigate(kind.back(record), { force: true }),
+    live: { entity: kind.entity, id },
+  });
+  return formPage(
+    kind.crumbs(record),
+    kind.heading(record, spec),
+    kind.hint ? kind.hint(record, chosen) : null,
+    body,
+  );
 }

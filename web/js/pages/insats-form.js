@@ -9,7 +9,7 @@ import { navigate } from "../nav.js";
 import { form } from "../forms.js";
 import { FORMS } from "../form-table.js";
 import { today } from "../format.js";
-import { formPage, refused, creatable } from "./form-page.js";
+import { formPage, refused, creatable, recordFormPage } from "./form-page.js";
 
 let pageTitle = "Insats";
 export const title = () => pageTitle;
@@ -61,45 +61,46 @@ function asRecord(insats, formName, query) {
   }
 }
 
-export async function render({ params, principal, query }) {
-  const [id, action] = params;
-  if (id === "ny" && action === undefined) return create({ principal, query });
-  const chosen = ACTIONS[action];
-  if (!chosen) throw new ApiError("Sidan finns inte.", "NOT_FOUND");
-  const load = async () => {
+/** What the insats's forms need beyond the shared page (form-page.js). */
+const INSATS = {
+  path: "/insatser",
+  entity: "Insats",
+  actions: ACTIONS,
+  create,
+  async load(id) {
     const data = await run("InsatsForm", { id });
     if (!data.insats) throw new ApiError("Insatsen finns inte, eller så får du inte se den.", "NOT_FOUND");
     return data.insats;
-  };
-  const insats = await load();
-  const spec = FORMS[chosen.form];
-  pageTitle = `${spec.title}: ${insats.name}`;
-  if (!insats.viewerCan[chosen.can]) return refused(principal, `ändra ${insats.name}`);
-  let current = spec;
-  if (chosen.form === "shareInsats" || chosen.form === "carryOverInsats") {
-    const list = (await choices()).filter((f) => f.slug !== insats.forbund.slug).map((f) => [f.slug, f.name]);
-    const field = chosen.form === "shareInsats" ? "with" : "to";
-    current = { ...spec, fields: { ...spec.fields, [field]: { ...(spec.fields[field] || {}), choices: list } } };
-  }
-  const record = asRecord(insats, chosen.form, query);
-  const body = await form({
-    spec: current,
-    id: `/insatser/${id}/${action}${chosen.form === "setInsatsBudget" && record ? `?ar=${record.year}` : ""}`,
-    context: { id, version: insats.version },
-    record,
-    reload: async () => {
-      const fresh = await load();
-      return { record: asRecord(fresh, chosen.form, query) || {}, version: fresh.version };
-    },
-    saved: () => navigate(`/insatser/${id}`, { force: true }),
-    live: { entity: "Insats", id },
-  });
-  return formPage(
-    [h("a", { href: "/insatser" }, "Insatser"), h("a", { href: `/insatser/${id}` }, insats.name)],
-    spec.title,
+  },
+  title: (insats, spec) => `${spec.title}: ${insats.name}`,
+  refusal: (insats) => `ändra ${insats.name}`,
+  async prepare(insats, chosen, spec, query) {
+    let current = spec;
+    if (chosen.form === "shareInsats" || chosen.form === "carryOverInsats") {
+      const list = (await choices()).filter((f) => f.slug !== insats.forbund.slug).map((f) => [f.slug, f.name]);
+      const field = chosen.form === "shareInsats" ? "with" : "to";
+      current = { ...spec, fields: { ...spec.fields, [field]: { ...(spec.fields[field] || {}), choices: list } } };
+    }
+    const values = asRecord(insats, chosen.form, query);
+    return {
+      spec: current,
+      context: { id: insats.id, version: insats.version },
+      values,
+      query: chosen.form === "setInsatsBudget" && values ? `?ar=${values.year}` : "",
+    };
+  },
+  values: (insats, chosen, query) => asRecord(insats, chosen.form, query),
+  back: (insats) => `/insatser/${insats.id}`,
+  crumbs: (insats) => [h("a", { href: "/insatser" }, "Insatser"), h("a", { href: `/insatser/${insats.id}` }, insats.name)],
+  heading: (insats, spec) => spec.title,
+  hint: (insats, chosen) =>
     chosen.form === "setInsatsBudget" && insats.budgets.length
-      ? h("p", { class: "hint" }, "Registrerade år: ", insats.budgets.map((b, i) => [i ? ", " : "", h("a", { href: `/insatser/${id}/budget?ar=${b.year}` }, String(b.year))]))
+      ? h("p", { class: "hint" }, "Registrerade år: ", insats.budgets.map((b, i) => [i ? ", " : "", h("a", { href: `/insatser/${insats.id}/budget?ar=${b.year}` }, String(b.year))]))
       : null,
-    body,
-  );
+};
+
+export function render(page) {
+  return recordFormPage(page, INSATS, (t) => {
+    pageTitle = t;
+  });
 }

@@ -7,7 +7,7 @@ import { run, ApiError } from "../api.js";
 import { navigate } from "../nav.js";
 import { form } from "../forms.js";
 import { FORMS } from "../form-table.js";
-import { formPage, refused, creatable } from "./form-page.js";
+import { formPage, refused, creatable, recordFormPage } from "./form-page.js";
 
 let pageTitle = "Sammanträde";
 export const title = () => pageTitle;
@@ -33,43 +33,38 @@ async function create({ principal, query }) {
   return formPage(crumbs, own ? `Nytt sammanträde för ${own.name}` : spec.title, body);
 }
 
-export async function render({ params, principal, query }) {
-  const [id, action] = params;
-  if (id === "ny" && action === undefined) return create({ principal, query });
-  const chosen = ACTIONS[action];
-  if (!chosen) throw new ApiError("Sidan finns inte.", "NOT_FOUND");
-  const load = async () => {
+/** What a meeting's forms need beyond the shared page (form-page.js). */
+const MEETING = {
+  path: "/meetings",
+  entity: "Meeting",
+  actions: ACTIONS,
+  create,
+  async load(id) {
     const data = await run("MeetingForm", { id });
     if (!data.meeting) throw new ApiError("Sammanträdet finns inte.", "NOT_FOUND");
     return data.meeting;
-  };
-  const meeting = await load();
-  const spec = FORMS[chosen.form];
-  pageTitle = `${spec.title} ${meeting.heldOn}`;
-  if (!meeting.viewerCan[chosen.can]) return refused(principal, `ändra sammanträdet ${meeting.heldOn}`);
-  const forbund = meeting.forbund.slug;
-  let current = spec;
-  let context;
-  let record = null;
-  if (chosen.form === "updateMeeting") {
-    context = { id, version: meeting.version, forbund };
-    record = meeting;
-  } else {
-    context = { meeting: id, version: meeting.version };
+  },
+  title: (meeting, spec) => `${spec.title} ${meeting.heldOn}`,
+  refusal: (meeting) => `ändra sammanträdet ${meeting.heldOn}`,
+  prepare(meeting, chosen, spec) {
+    if (chosen.form === "updateMeeting") {
+      return { context: { id: meeting.id, version: meeting.version, forbund: meeting.forbund.slug }, values: meeting };
+    }
     const insatser = meeting.forbund.insatser.edges.map((e) => [e.node.id, e.node.name]);
-    current = { ...spec, fields: { ...spec.fields, insats: { ...spec.fields.insats, choices: insatser } } };
-  }
-  const body = await form({
-    spec: current,
-    id: `/meetings/${id}/${action}`,
-    context,
-    record,
-    reload: async () => {
-      const fresh = await load();
-      return { record: chosen.form === "updateMeeting" ? fresh : {}, version: fresh.version };
-    },
-    saved: () => navigate(`/meetings?forbund=${forbund}`, { force: true }),
-    live: { entity: "Meeting", id },
+    return {
+      spec: { ...spec, fields: { ...spec.fields, insats: { ...spec.fields.insats, choices: insatser } } },
+      context: { meeting: meeting.id, version: meeting.version },
+      values: null,
+    };
+  },
+  values: (meeting, chosen) => (chosen.form === "updateMeeting" ? meeting : {}),
+  back: (meeting) => `/meetings?forbund=${meeting.forbund.slug}`,
+  crumbs: () => crumbs,
+  heading: (meeting, spec) => `${spec.title}: ${meeting.forbund.name} ${meeting.heldOn}`,
+};
+
+export function render(page) {
+  return recordFormPage(page, MEETING, (t) => {
+    pageTitle = t;
   });
-  return formPage(crumbs, `${spec.title}: ${meeting.forbund.name} ${meeting.heldOn}`, body);
 }
