@@ -108,7 +108,7 @@ async fn setup(app: &TestApp) -> Ids {
         .to_string();
     app.data_as(
         Some(&admin),
-        r#"mutation { defineIndicator(input: { code: "M1", name: "Matrix", level: "STAFF", kind: "PROCESS" }) { code } }"#,
+        r#"mutation { defineIndicator(input: { code: "M1", name: "Matrix", level: STAFF, kind: PROCESS }) { code } }"#,
         json!({}),
     )
     .await;
@@ -506,7 +506,7 @@ fn ops() -> Vec<Op> {
             name: "defineIndicator",
             own: "varend",
             allowed: NETWORK,
-            doc: r#"mutation($c: String!) { defineIndicator(input: { code: $c, name: "x", level: "STAFF", kind: "PROCESS" }) { code } }"#,
+            doc: r#"mutation($c: String!) { defineIndicator(input: { code: $c, name: "x", level: STAFF, kind: PROCESS }) { code } }"#,
             vars: |_, k| json!({ "c": format!("X{k}") }),
         },
         Op {

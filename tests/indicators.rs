@@ -535,7 +535,7 @@ async fn recording_again_replaces_the_value() {
 async fn a_definition_changes_only_on_its_version() {
     let app = TestApp::spawn().await;
     let admin = app.network_admin();
-    let define = r#"mutation($v: Int, $n: String!) { defineIndicator(input: { code: "X6", number: 106, name: $n, level: "PARTICIPANT", kind: "EFFECT" }, version: $v) { name version } }"#;
+    let define = r#"mutation($v: Int, $n: String!) { defineIndicator(input: { code: "X6", number: 106, name: $n, level: PARTICIPANT, kind: EFFECT }, version: $v) { name version } }"#;
     let first = app
         .data_as(
             Some(&admin),

@@ -113,7 +113,7 @@ const JUNK: &[(&str, &str)] = &[
     ),
     (
         "defineIndicator",
-        r#"mutation { defineIndicator(input: { code: "", name: "", level: "", kind: "" }) { id } }"#,
+        r#"mutation { defineIndicator(input: { code: "", name: "", level: STAFF, kind: PROCESS }) { id } }"#,
     ),
     (
         "upsertIndicatorResults",

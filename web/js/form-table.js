@@ -116,6 +116,9 @@ export const ENUM_LABELS = {
   Visibility: "visibility",
   Gender: "gender",
   MemberKind: "memberKind",
+  IndicatorLevel: "level",
+  IndicatorKind: "kind",
+  MeetingBody: "body",
 };
 
 const insatsBack = ({ id }) => `/insatser/${id}`;
@@ -227,8 +230,6 @@ export const FORMS = {
     order: ["code", "number", "name", "level", "kind", "respondentGroup", "description"],
     fields: {
       code: { help: "Den stabila koden som importer och API:et använder, t.ex. 6." },
-      level: { choices: [["PARTICIPANT", "Deltagare"], ["STAFF", "Personal"], ["ORGANISATION", "Organisation"], ["SOCIETY", "Samhälle"]] },
-      kind: { choices: [["PROCESS", "Process"], ["EFFECT", "Effekt"]] },
       description: { multiline: true },
     },
   },
@@ -277,7 +278,6 @@ export const FORMS = {
     cancel: meetingsBack,
     order: meetingOrder,
     fields: {
-      body: { choices: [["BOARD", "Styrelse"], ["INTERIM_BOARD", "Interimsstyrelse"]] },
       note: { multiline: true },
     },
   },
@@ -289,7 +289,6 @@ export const FORMS = {
     cancel: meetingsBack,
     order: meetingOrder,
     fields: {
-      body: { choices: [["BOARD", "Styrelse"], ["INTERIM_BOARD", "Interimsstyrelse"]] },
       note: { multiline: true },
     },
   },
@@ -426,7 +425,6 @@ export const MESSAGES = [
   [/^must not be before (\w+)$/, (m) => `får inte ligga före ${(FIELD_LABELS[m[1]] || m[1]).toLowerCase()}.`],
   [/^at most (\d+) characters$/, (m) => `högst ${m[1]} tecken.`],
   [/^check digit is wrong$/, () => "kontrollsiffran stämmer inte."],
-  [/^BOARD or INTERIM_BOARD$/, () => "styrelse eller interimsstyrelse."],
   [/^a year from (\d+) to (\d+)$/, (m) => `ett år mellan ${m[1]} och ${m[2]}.`],
   [/^date out of range$/, () => "datumet ligger utanför 1900-01-01 – 2199-12-31."],
   [/^name the DSO agreement$/, () => "ange vilket DSO-avtal det gäller."],

@@ -25,6 +25,36 @@ fn total() -> Gender {
     Gender::Total
 }
 
+/// Whom a national indicator is about.
+#[derive(Enum, Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::IndicatorLevel")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorLevel {
+    /// The participants of the insatser.
+    #[serde(alias = "participant", alias = "Participant")]
+    Participant,
+    /// The staff who work in them.
+    #[serde(alias = "staff", alias = "Staff")]
+    Staff,
+    /// The organisations of the förbund's members.
+    #[serde(alias = "organisation", alias = "Organisation")]
+    Organisation,
+    /// Society at large.
+    #[serde(alias = "society", alias = "Society")]
+    Society,
+}
+
+/// Whether a national indicator measures the work or its effect.
+#[derive(Enum, Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::IndicatorKind")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorKind {
+    #[serde(alias = "process", alias = "Process")]
+    Process,
+    #[serde(alias = "effect", alias = "Effect")]
+    Effect,
+}
+
 #[derive(InputObject, Deserialize, Clone, Debug)]
 #[graphql(name = "IndicatorInput")]
 pub struct IndicatorDefinition {
@@ -33,10 +63,8 @@ pub struct IndicatorDefinition {
     pub number: Option<i32>,
     pub name: String,
     pub description: Option<String>,
-    /// PARTICIPANT, STAFF, ORGANISATION or SOCIETY.
-    pub level: String,
-    /// PROCESS or EFFECT.
-    pub kind: String,
+    pub level: IndicatorLevel,
+    pub kind: IndicatorKind,
     pub respondent_group: Option<String>,
 }
 

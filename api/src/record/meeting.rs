@@ -1,15 +1,26 @@
 //! A board meeting and a decision in it (`createMeeting`, `updateMeeting`,
 //! `recordDecision`, the seed's `[[meeting]]`).
 
-use async_graphql::{ID, InputObject};
+use async_graphql::{Enum, ID, InputObject};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 
 use super::Date;
 use crate::error::{ApiError, ApiResult};
 
-fn board() -> String {
-    "BOARD".into()
+/// The body that meets.
+#[derive(Enum, Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::Body")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MeetingBody {
+    /// The board (styrelsen).
+    Board,
+    /// An interim board, before the first board is elected.
+    InterimBoard,
+}
+
+fn board() -> MeetingBody {
+    MeetingBody::Board
 }
 
 #[derive(InputObject, Deserialize, Clone, Debug)]
@@ -23,10 +34,9 @@ pub struct NewMeeting {
     pub place: Option<String>,
     pub paragraph_from: Option<i32>,
     pub paragraph_to: Option<i32>,
-    /// BOARD (default) or INTERIM_BOARD.
-    #[graphql(default_with = "\"BOARD\".to_string()")]
+    #[graphql(default_with = "MeetingBody::Board")]
     #[serde(default = "board")]
-    pub body: String,
+    pub body: MeetingBody,
     pub note: Option<String>,
 }
 
@@ -54,7 +64,7 @@ fn time(field: &'static str, v: &Option<String>) -> ApiResult<Option<NaiveTime>>
 
 impl NewMeeting {
     /// The rules of a meeting: HH:MM times in order, paragraphs numbered from
-    /// 1 and in order, a known body, texts within bounds.
+    /// 1 and in order, texts within bounds.
     pub fn checked(&self) -> ApiResult<MeetingFields> {
         let starts_at = time("startsAt", &self.starts_at)?;
         let ends_at = time("endsAt", &self.ends_at)?;
@@ -78,9 +88,6 @@ impl NewMeeting {
             }
             _ => {}
         }
-        let Some(body) = finsam_entity::value::Body::parse(&self.body) else {
-            return Err(ApiError::bad_input("body", "BOARD or INTERIM_BOARD"));
-        };
         let place = self
             .place
             .as_deref()
@@ -97,7 +104,7 @@ impl NewMeeting {
             place,
             paragraph_from: self.paragraph_from,
             paragraph_to: self.paragraph_to,
-            body,
+            body: self.body.into(),
             note: self.note.clone(),
         })
     }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use finsam_entity::{forbund, forbund_member};
 
@@ -47,6 +47,16 @@ pub struct FundingGroupShare {
 /// Money allocated to a förbund for a year (medelstilldelning).
 pub struct ForbundAllocation(pub finsam_entity::forbund_allocation::Model);
 
+/// What a yearly allocation is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::AllocationKind")]
+pub enum AllocationKind {
+    /// All parties together.
+    Total,
+    /// The state's preliminary share.
+    StatePreliminary,
+}
+
 #[Object]
 impl ForbundAllocation {
     async fn year(&self) -> i32 {
@@ -58,9 +68,8 @@ impl ForbundAllocation {
         self.0.amount_sek
     }
 
-    /// TOTAL (all parties together) or STATE_PRELIMINARY (the state's preliminary share).
-    async fn kind(&self) -> &str {
-        self.0.kind.as_str()
+    async fn kind(&self) -> AllocationKind {
+        self.0.kind.into()
     }
 
     async fn note(&self) -> Option<&str> {

@@ -36,14 +36,12 @@ impl Indicator {
         self.0.description.as_deref()
     }
 
-    /// PARTICIPANT, STAFF, ORGANISATION or SOCIETY.
-    async fn level(&self) -> &str {
-        self.0.level.as_str()
+    async fn level(&self) -> crate::record::indicator::IndicatorLevel {
+        self.0.level.into()
     }
 
-    /// PROCESS or EFFECT.
-    async fn kind(&self) -> &str {
-        self.0.kind.as_str()
+    async fn kind(&self) -> crate::record::indicator::IndicatorKind {
+        self.0.kind.into()
     }
 
     async fn respondent_group(&self) -> Option<&str> {

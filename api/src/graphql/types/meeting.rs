@@ -23,9 +23,9 @@ impl Meeting {
         Forbund::by_id(ctx, self.0.forbund_id).await
     }
 
-    /// BOARD, or INTERIM_BOARD for a förbund being formed.
-    async fn body(&self) -> &str {
-        self.0.body.as_str()
+    /// The board, or an interim board for a förbund being formed.
+    async fn body(&self) -> crate::record::meeting::MeetingBody {
+        self.0.body.into()
     }
 
     async fn held_on(&self) -> Date {

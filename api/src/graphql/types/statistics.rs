@@ -8,6 +8,35 @@ use super::indicator::{Distribution, NetworkComparisonEntry, distribution, n};
 use crate::service::indicator as svc;
 use crate::service::population::{BenefitFigures, Support};
 
+/// An area of the statistics (SCB's codes).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::AreaKind")]
+pub enum AreaKind {
+    Municipality,
+    County,
+    Country,
+}
+
+/// A benefit people of working age live on, and their total.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "finsam_entity::value::Benefit")]
+pub enum Benefit {
+    /// Sjukpenning.
+    SicknessBenefit,
+    /// Sjuk- och aktivitetsersättning.
+    SicknessActivityCompensation,
+    /// Arbetslöshetsersättning.
+    Unemployment,
+    /// Arbetsmarknadsåtgärder.
+    LabourMarketProgrammes,
+    /// Ekonomiskt bistånd.
+    SocialAssistance,
+    /// Etableringsersättning.
+    EstablishmentBenefit,
+    /// All of them.
+    Total,
+}
+
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::service::indicator::Figure")]
 pub enum KeyFigure {
@@ -85,9 +114,8 @@ impl Area {
         &self.0.name
     }
 
-    /// MUNICIPALITY, COUNTY or COUNTRY.
-    async fn kind(&self) -> &str {
-        self.0.kind.as_str()
+    async fn kind(&self) -> AreaKind {
+        self.0.kind.into()
     }
 }
 
@@ -96,10 +124,8 @@ pub struct BenefitSupport(pub BenefitFigures);
 
 #[Object]
 impl BenefitSupport {
-    /// SICKNESS_BENEFIT, SICKNESS_ACTIVITY_COMPENSATION, UNEMPLOYMENT,
-    /// LABOUR_MARKET_PROGRAMMES, SOCIAL_ASSISTANCE, ESTABLISHMENT_BENEFIT or TOTAL.
-    async fn benefit(&self) -> &str {
-        self.0.benefit.as_str()
+    async fn benefit(&self) -> Benefit {
+        self.0.benefit.into()
     }
 
     async fn total(&self) -> Option<f64> {

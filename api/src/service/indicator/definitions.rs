@@ -37,17 +37,8 @@ pub struct Definition {
     pub respondent_group: Option<String>,
 }
 
-/// A value set's spellings, joined by `between`.
-fn spellings<T: Copy>(all: &[T], spell: fn(T) -> &'static str, between: &str) -> String {
-    all.iter()
-        .map(|v| spell(*v))
-        .collect::<Vec<_>>()
-        .join(between)
-}
-
-/// The rules of a definition: the definition as stored (code, name, level
-/// and kind trimmed, level and kind read in any case, as files may write
-/// them), or the field at fault and why.
+/// The rules of a definition: the definition as stored (code and name
+/// trimmed), or the field at fault and why.
 pub fn check_definition(d: &IndicatorDefinition) -> Result<Definition, (&'static str, String)> {
     let code = d.code.trim().to_string();
     if code.is_empty() || code.len() > 32 {
@@ -57,14 +48,6 @@ pub fn check_definition(d: &IndicatorDefinition) -> Result<Definition, (&'static
     if name.is_empty() || name.chars().count() > 300 {
         return Err(("name", "1 to 300 characters".into()));
     }
-    let Some(level) = IndicatorLevel::parse(&d.level.trim().to_ascii_uppercase()) else {
-        let all = spellings(IndicatorLevel::ALL, IndicatorLevel::as_str, ", ");
-        return Err(("level", format!("one of {all}")));
-    };
-    let Some(kind) = IndicatorKind::parse(&d.kind.trim().to_ascii_uppercase()) else {
-        let all = spellings(IndicatorKind::ALL, IndicatorKind::as_str, " or ");
-        return Err(("kind", all));
-    };
     if d.number.is_some_and(|n| n < 1) {
         return Err(("number", "indicators are numbered from 1".into()));
     }
@@ -73,8 +56,8 @@ pub fn check_definition(d: &IndicatorDefinition) -> Result<Definition, (&'static
         number: d.number,
         name,
         description: d.description.clone(),
-        level,
-        kind,
+        level: d.level.into(),
+        kind: d.kind.into(),
         respondent_group: d.respondent_group.clone(),
     })
 }

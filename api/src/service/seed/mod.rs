@@ -113,7 +113,11 @@ mod tests {
             15,
             "the national set has 15 core indicators"
         );
-        let effect = i.indicator.iter().filter(|d| d.kind == "EFFECT").count();
+        let effect = i
+            .indicator
+            .iter()
+            .filter(|d| d.kind == crate::record::indicator::IndicatorKind::Effect)
+            .count();
         assert_eq!(
             (effect, 15 - effect),
             (5, 10),
