@@ -365,7 +365,7 @@ async fn import_scenario(
     token: &str,
     settings: &Settings,
 ) -> anyhow::Result<()> {
-    let define = r#"mutation($c: String!) { defineIndicator(input: { code: $c, name: "Benchmark", level: "STAFF", kind: "PROCESS" }) { code } }"#;
+    let define = r#"mutation($c: String!) { defineIndicator(input: { code: $c, name: "Benchmark", level: STAFF, kind: PROCESS }) { code } }"#;
     for i in 1..=15 {
         client
             .post(format!("{base}/graphql"))
