@@ -168,7 +168,7 @@ async fn operations_connections_and_message_size_are_bounded() {
     let app = TestApp::spawn_with(Spawn {
         configure: Some(Box::new(|s| {
             s.live.max_subscriptions_per_connection = 2;
-            s.live.max_connections_per_client = 2;
+            s.live.max_connections_per_address = 2;
             s.live.max_message_bytes = 2048;
         })),
         ..Spawn::default()
@@ -410,7 +410,7 @@ async fn sse_slots_are_freed_when_the_socket_closes() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = TestApp::spawn_with(Spawn {
         configure: Some(Box::new(|s| {
-            s.live.max_connections_per_client = 2;
+            s.live.max_connections_per_address = 2;
             s.live.ping_interval_secs = 60;
         })),
         ..Spawn::default()
@@ -555,4 +555,63 @@ fn sse_post(address: &str, query: String) -> String {
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
+}
+
+/// An office behind one address: its anonymous visitors share an allowance
+/// of their own, larger than one person's, and still bounded; a signed-in
+/// user from that address has their own, as before.
+#[tokio::test]
+async fn anonymous_visitors_of_one_address_share_a_larger_allowance() {
+    let app = TestApp::spawn_with(Spawn {
+        configure: Some(Box::new(|s| {
+            s.live.max_connections_per_client = 1;
+            s.live.max_connections_per_address = 3;
+        })),
+        ..Spawn::default()
+    })
+    .await;
+    let mut anonymous = Vec::new();
+    for _ in 0..3 {
+        anonymous.push(connect(&app).await);
+    }
+    assert_eq!(
+        connect_as(&app.address, Some("graphql-transport-ws"))
+            .await
+            .err(),
+        Some(429),
+        "a fourth anonymous connection from the address is refused"
+    );
+    let signed_in = |token: &str| {
+        let url = format!("{}/graphql", app.address.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().expect("request");
+        let headers = request.headers_mut();
+        headers.insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        headers.insert(
+            "authorization",
+            format!("Bearer {token}").parse().expect("header"),
+        );
+        tokio_tungstenite::connect_async(request)
+    };
+    let token = app.network_admin();
+    let _own = signed_in(&token).await.expect("the user's own allowance");
+    match signed_in(&token).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(
+                response.status().as_u16(),
+                429,
+                "a user's second is refused"
+            );
+        }
+        other => panic!(
+            "a user's second connection is refused: {:?}",
+            other.map(|_| ())
+        ),
+    }
+    // A visitor who leaves gives the office its room back.
+    drop(anonymous.pop());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _again = connect(&app).await;
 }

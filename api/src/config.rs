@@ -28,8 +28,11 @@ pub struct Settings {
 pub struct LiveSettings {
     /// Open connections (WebSocket and SSE together) in this process.
     pub max_connections: usize,
-    /// Open connections of one client (token subject, else address).
+    /// Open connections of one signed-in client (its token's subject).
     pub max_connections_per_client: usize,
+    /// Open connections of anonymous visitors from one address: an office
+    /// behind one address shares them, so there are more than one person's.
+    pub max_connections_per_address: usize,
     /// Operations at once on one WebSocket.
     pub max_subscriptions_per_connection: usize,
     /// The largest message a client may send (bytes).
@@ -55,6 +58,7 @@ impl Default for LiveSettings {
         LiveSettings {
             max_connections: 10_000,
             max_connections_per_client: 16,
+            max_connections_per_address: 128,
             max_subscriptions_per_connection: 32,
             max_message_bytes: 64 * 1024,
             init_timeout_secs: 10,

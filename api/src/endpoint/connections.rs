@@ -69,8 +69,12 @@ impl Connections {
         if self.open.load(Ordering::Relaxed) >= settings.max_connections {
             return Err(ApiError::ServiceUnavailable);
         }
+        let allowed = match client {
+            ClientKey::Subject(_) => settings.max_connections_per_client,
+            ClientKey::Address(_) => settings.max_connections_per_address,
+        };
         let count = per_client.entry(client.clone()).or_insert(0);
-        if *count >= settings.max_connections_per_client {
+        if *count >= allowed {
             return Err(too_many());
         }
         *count += 1;
