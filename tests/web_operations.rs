@@ -325,3 +325,80 @@ async fn the_forms_description_holds_only_what_the_forms_use() {
         assert!(inputs["enums"].get(unused).is_none(), "{unused}");
     }
 }
+
+/// No dead ends: an address nothing answers is the app's Swedish "page does
+/// not exist" with status 404 for a browser (plain 404 for other clients);
+/// every page and asset answers HEAD as it answers GET; the icon is there.
+#[tokio::test]
+async fn unknown_addresses_heads_and_the_icon_answer_as_a_browser_expects() {
+    let app = TestApp::spawn().await;
+    let html = |path: &str| {
+        app.client
+            .get(format!("{}{path}", app.address))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()
+    };
+    let missing = html("/finns/inte/alls").await.expect("send");
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["cache-control"], "no-store");
+    assert!(
+        missing.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    let page = missing.text().await.expect("html");
+    assert!(
+        page.contains(r#"<html lang="sv">"#) && page.contains("/js/main.js"),
+        "{page}"
+    );
+    let plain = app.get("/finns/inte/alls").await;
+    assert_eq!(plain.status(), 404);
+    assert_eq!(plain.text().await.expect("text"), "not found");
+    // A POST nowhere is no page either.
+    let post = app
+        .client
+        .post(format!("{}/finns-inte", app.address))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(post.status(), 404);
+
+    // The directory of förbund is a page of the app.
+    assert_eq!(html("/forbund").await.expect("send").status(), 200);
+
+    for path in [
+        "/",
+        "/insatser",
+        "/forbund",
+        "/app/app.css",
+        "/app/js/main.js",
+        "/favicon.ico",
+        "/healthz",
+    ] {
+        let get = app.get(path).await;
+        let head = app
+            .client
+            .head(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "HEAD {path}"
+        );
+        assert!(
+            head.bytes().await.expect("body").is_empty(),
+            "HEAD {path} sends no body"
+        );
+    }
+
+    let icon = app.get("/favicon.ico").await;
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(icon.text().await.expect("svg").starts_with("<svg"));
+    let start = html("/").await.expect("send").text().await.expect("html");
+    assert!(start.contains(r#"rel="icon""#), "the pages name the icon");
+}

@@ -78,11 +78,12 @@ pub fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Ser
                 web::post().to(crate::endpoint::sse::post),
             )
             .route("/graphql/stream", web::get().to(crate::endpoint::sse::get))
-            .route("/schema.graphql", web::get().to(schema_sdl))
-            .route("/healthz", web::get().to(healthz))
-            .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(metrics_text))
-            .configure(crate::web::configure);
+            .route("/schema.graphql", crate::web::get_or_head().to(schema_sdl))
+            .route("/healthz", crate::web::get_or_head().to(healthz))
+            .route("/readyz", crate::web::get_or_head().to(readyz))
+            .route("/metrics", crate::web::get_or_head().to(metrics_text))
+            .configure(crate::web::configure)
+            .default_service(web::to(crate::web::not_found));
         app = app.route("/graphql", web::get().to(crate::web::graphql_get));
         app
     })

@@ -34,9 +34,10 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 17] = [
+pub const APP_ROUTES: [&str; 18] = [
     "/",
     "/insatser",
+    "/forbund",
     "/insatser/{id}",
     "/insatser/{id}/{action}",
     "/forbund/{slug}",
@@ -55,13 +56,49 @@ pub const APP_ROUTES: [&str; 17] = [
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/app/inputs.json", web::get().to(inputs));
-    cfg.route("/app/{path:.*}", web::get().to(asset));
-    cfg.route("/calendar/{file}", web::get().to(calendar));
-    cfg.route("/auth/providers", web::get().to(providers));
+    cfg.route("/app/inputs.json", get_or_head().to(inputs));
+    cfg.route("/app/{path:.*}", get_or_head().to(asset));
+    cfg.route("/favicon.ico", get_or_head().to(favicon));
+    cfg.route("/calendar/{file}", get_or_head().to(calendar));
+    cfg.route("/auth/providers", get_or_head().to(providers));
     for route in APP_ROUTES {
-        cfg.route(route, web::get().to(app_page));
+        cfg.route(route, get_or_head().to(app_page));
     }
+}
+
+/// A route for GET that answers HEAD the same way, without the body (RFC
+/// 9110 § 9.3.2: a server answering GET should answer HEAD; actix sends
+/// HEAD's headers and leaves the body out).
+pub fn get_or_head() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The icon browsers ask for at the root, whatever the page names.
+async fn favicon(req: HttpRequest) -> HttpResponse {
+    serve(&req, "favicon.svg", false)
+}
+
+/// Any address nothing answers: for a browser, the app's page with status
+/// 404 (the app says in Swedish that the page does not exist and links to
+/// the start page); for other clients, 404 in plain text.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    if crate::endpoint::media::wants_html(&req) {
+        let mut page = serve(&req, "index.html", false);
+        if page.status() == actix_web::http::StatusCode::OK {
+            *page.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
+            // Not a page to keep: the next answer there may be a real one.
+            page.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            page.headers_mut().remove(header::ETAG);
+        }
+        return page;
+    }
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("not found")
 }
 
 /// The schema's input types, enums and mutations' arguments, which the

@@ -276,6 +276,34 @@ async fn the_app_in_a_real_browser() {
     assert_same_origin(&browser, &base, "/").await;
     both_widths(&browser, "start", None).await;
 
+    // The directory: every förbund, the dissolved ones with their end and
+    // where they went; an address nothing answers says so in Swedish.
+    open(&browser, &base, "/forbund").await;
+    let vasteras = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//tr[th/a[@href='/forbund/vasteras']]/td[last()]",
+        ))
+        .await
+        .expect("Västerås is listed")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        vasteras,
+        "Upplöst 2023-12-31, uppgick i Samordningsförbundet Västmanland"
+    );
+    let active = text_of(
+        &browser,
+        "tr:has(a[href='/forbund/sodra-dalarna']) td:last-child",
+    )
+    .await;
+    assert_eq!(active, "Verksamt");
+    both_widths(&browser, "forbund-directory", None).await;
+    open(&browser, &base, "/finns/inte").await;
+    assert_eq!(text_of(&browser, "h1").await, "Sidan finns inte");
+
     // The catalogue: search as you type, with the API's folded search.
     open(&browser, &base, "/insatser").await;
     let search = wait_for(&browser, "#search").await;

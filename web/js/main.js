@@ -22,6 +22,7 @@ import * as login from "./pages/login.js";
 import * as home from "./pages/home.js";
 import * as callback from "./pages/callback.js";
 import * as accessibility from "./pages/accessibility.js";
+import * as directory from "./pages/directory.js";
 import { expired, signOut as signOutEverywhere } from "./oidc.js";
 import { follow, stopAll, debounce } from "./live.js";
 
@@ -31,6 +32,7 @@ const routes = [
   [/^\/insatser\/(ny)$/, insatsForm],
   [/^\/insatser\/([^/]+)$/, insats],
   [/^\/insatser\/([^/]+)\/([^/]+)$/, insatsForm],
+  [/^\/forbund$/, directory],
   [/^\/forbund\/(ny)$/, forbundForm],
   [/^\/forbund\/([^/]+)$/, forbund],
   [/^\/forbund\/([^/]+)\/(redigera|resultat|nyckeltal)$/, forbundForm],
@@ -78,6 +80,7 @@ function header() {
       h("li", {}, h("a", { href: "/dso" }, "DSO-ringen")),
       h("li", {}, h("a", { href: "/comparisons/sodra-dalarna" }, "Jämförelser")),
       h("li", {}, h("a", { href: "/meetings" }, "Sammanträden")),
+      h("li", {}, h("a", { href: "/forbund" }, "Förbund")),
       principal && principal.forbund
         ? h("li", {}, h("a", { href: `/forbund/${principal.forbund.slug}` }, "Vårt förbund"))
         : null,
