@@ -764,10 +764,13 @@ async fn the_board_calendar_across_forbund_and_its_decisions() {
     let created = app
         .data_as(
             Some(&editor),
-            r#"mutation { createMeeting(input: { forbund: "sodra-dalarna", heldOn: "2026-12-07", startsAt: "09:00", endsAt: "12:00", place: "Avesta", paragraphFrom: 40, paragraphTo: 52 }) { id version } }"#,
+            // Times as Swedish writes them ("9.00") or as HH:MM.
+            r#"mutation { createMeeting(input: { forbund: "sodra-dalarna", heldOn: "2026-12-07", startsAt: "9.00", endsAt: "12:00", place: "Avesta", paragraphFrom: 40, paragraphTo: 52 }) { id version startsAt endsAt } }"#,
             json!({}),
         )
         .await;
+    assert_eq!(created["createMeeting"]["startsAt"], "09:00");
+    assert_eq!(created["createMeeting"]["endsAt"], "12:00");
     let meeting = created["createMeeting"]["id"]
         .as_str()
         .expect("id")

@@ -545,13 +545,14 @@ async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
         .await
         .expect("new meeting");
     fill(&browser, "Datum", "2026-11-20").await;
-    fill(&browser, "Börjar (TT:MM)", "13.00").await;
+    fill(&browser, "Börjar (TT:MM)", "25.00").await;
     fill(&browser, "Plats", "Växjö, Västergatan 2").await;
     save(&browser).await;
-    // "13.00" is not HH:MM: told beside the field.
+    // No such time: told beside the field, in Swedish.
     let alert = text_of(&browser, "form.record-form [role=alert]:not([hidden])").await;
-    assert!(alert.contains("en tid skrivs TT:MM"), "{alert}");
-    fill(&browser, "Börjar (TT:MM)", "13:00").await;
+    assert!(alert.contains("en tid skrivs TT.MM eller TT:MM"), "{alert}");
+    // "13.00", as Swedish has it, is a time.
+    fill(&browser, "Börjar (TT:MM)", "13.00").await;
     save(&browser).await;
     arrive_at(&browser, "/meetings").await;
     wait_for(&browser, "ol.meetings").await;
@@ -560,14 +561,23 @@ async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
     assert!(list.contains("2026-11-20"), "{list}");
     assert!(list.contains("Växjö, Västergatan 2"), "{list}");
     decision_link.click().await.expect("new decision");
-    fill(&browser, "§", "12").await;
+    // As a secretary types them: "§ 12", "150 000,50" (told whole
+    // kronor), then "150 000".
+    fill(&browser, "§", "§ 12").await;
     fill(
         &browser,
         "Beslut",
         "Styrelsen beviljar Min Bok 150 000 kr för 2027",
     )
     .await;
-    fill(&browser, "Belopp (kr)", "150000").await;
+    fill(&browser, "Belopp (kr)", "150 000,50").await;
+    save(&browser).await;
+    let alert = text_of(&browser, "form.record-form [role=alert]:not([hidden])").await;
+    assert!(
+        alert.contains("anges i hela kronor, utan ören (150 000 eller 150 001)"),
+        "{alert}"
+    );
+    fill(&browser, "Belopp (kr)", "150 000").await;
     let insats = field(&browser, "Insats").await;
     insats
         .select_by_label("Min Bok")

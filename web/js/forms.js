@@ -13,7 +13,7 @@
 
 import { h } from "./dom.js";
 import { run, ApiError } from "./api.js";
-import { labels } from "./format.js";
+import { labels, number } from "./format.js";
 import { setLeaveGuard } from "./nav.js";
 import { follow } from "./live.js";
 import { FIELD_LABELS, ENUM_LABELS, swedish } from "./form-table.js";
@@ -90,10 +90,17 @@ function enumLabel(type, value) {
   return (kind && labels[kind] && labels[kind][value]) || value;
 }
 
+/** A field of whole kronor (`…Sek`), shown and read with Swedish separators. */
+function isMoney(field) {
+  return field.type === "Int" && /Sek$/.test(field.name);
+}
+
 /** What a value of the record shows as in a field (all fields hold text). */
 function asText(field, value) {
   if (value === null || value === undefined) return field.type === "Boolean" ? false : "";
   if (field.type === "Boolean") return Boolean(value);
+  if (isMoney(field) && !field.list) return number(value);
+  if (field.type === "Float" && !field.list) return String(value).replace(".", ",");
   // A set to choose from compares in any order; a list typed one per line
   // (a ring's order) keeps its order.
   if (field.list && !field.rows && field.choices) return [...value].map(String).sort();
@@ -121,12 +128,24 @@ function parse(field, text) {
   }
   switch (field.type) {
     case "Int": {
-      const n = Number(trimmed.replace(/\s/g, ""));
-      if (!Number.isInteger(n)) return { error: `${field.label} ska vara ett heltal.` };
+      // As people write them: "§ 44", "245 310", "245 310,00".
+      const cleaned = trimmed.replace(/^§\s*/, "").replace(/\s/g, "").replace(/\u2212/g, "-");
+      const [integral, fraction = ""] = cleaned.split(",");
+      if (!/^-?\d+$/.test(integral) || !/^\d*$/.test(fraction)) {
+        return { error: `${field.label} ska vara ett heltal, t.ex. 12.` };
+      }
+      const n = Number(integral);
+      if (/[1-9]/.test(fraction)) {
+        return {
+          error: isMoney(field)
+            ? `${field.label} anges i hela kronor, utan ören (${number(n)} eller ${number(n + 1)}).`
+            : `${field.label} ska vara ett heltal, utan decimaler.`,
+        };
+      }
       return { value: n };
     }
     case "Float": {
-      const n = Number(trimmed.replace(/\s/g, "").replace(",", "."));
+      const n = Number(trimmed.replace(/\s/g, "").replace(/\u2212/g, "-").replace(",", "."));
       if (!Number.isFinite(n)) return { error: `${field.label} ska vara ett tal, t.ex. 12,5.` };
       return { value: n };
     }

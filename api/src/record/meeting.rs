@@ -53,10 +53,12 @@ pub struct MeetingFields {
     pub note: Option<String>,
 }
 
+/// A time of day as people write it: "13:00", or "13.00" as Swedish
+/// usage has it (Språkrådet), the hour with or without its leading zero.
 fn time(field: &'static str, v: &Option<String>) -> ApiResult<Option<NaiveTime>> {
     v.as_deref()
         .map(|t| {
-            NaiveTime::parse_from_str(t, "%H:%M")
+            NaiveTime::parse_from_str(&t.trim().replacen('.', ":", 1), "%H:%M")
                 .map_err(|_| ApiError::bad_input(field, "a time is written HH:MM"))
         })
         .transpose()
