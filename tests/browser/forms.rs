@@ -315,7 +315,10 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
             "Slutdatum",
             "2028-12-31",
             "2029-06-30",
-            "test-user (redaktör, varend)",
+            // Money as Swedish writes it, the year's budget with nothing before.
+            "Budget (kr) – 300 000 kr",
+            // The förbund by its name, not its slug.
+            "test-user (redaktör, Samordningsförbundet Värend)",
         ],
     )
     .await;

@@ -5,7 +5,7 @@
 
 import { h } from "./dom.js";
 import { run } from "./api.js";
-import { label, dash } from "./format.js";
+import { label, dash, sek, number } from "./format.js";
 import { FIELD_LABELS } from "./form-table.js";
 
 /** What each change is called in the history. */
@@ -36,10 +36,19 @@ function empty(value) {
   return value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length);
 }
 
+/** A number as Swedish writes it: kronor with separators, decimals with a comma. */
+function numeric(key, value) {
+  if (/_sek$/.test(key)) return sek(value);
+  if (!Number.isInteger(value)) return String(value).replace(".", ",");
+  return Math.abs(value) >= 10000 && !/year|paragraph|number|code/.test(key) ? number(value) : String(value);
+}
+
 /** A value as the history shows it; a list of records a row per line. */
-function shown(key, value) {
+function shown(key, value, names) {
   if (empty(value)) return dash;
   if (ENUMS[key]) return label(ENUMS[key], value);
+  if (key === "with" && Array.isArray(value)) return value.map((id) => names.byId[id] || String(id)).join(", ");
+  if (typeof value === "number") return numeric(key, value);
   if (Array.isArray(value)) {
     return value.map((item) =>
       h(
@@ -48,7 +57,7 @@ function shown(key, value) {
         item && typeof item === "object"
           ? Object.entries(item)
               .filter(([k, v]) => !BOOKKEEPING.has(k) && !empty(v))
-              .map(([k, v]) => shown(k, v))
+              .map(([k, v]) => (typeof v === "number" ? numeric(k, v) : shown(k, v, names)))
               .join(", ")
           : String(item),
       ),
@@ -57,23 +66,27 @@ function shown(key, value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/**
- * A change's "after" as one flat record: the row itself (under `insats` or
- * `forbund` where the change kept more beside it), with what it added (a
- * year's budget, an outcome, a goal; a förbund's members) laid over it.
- */
-function flat(value) {
-  const rows = Array.isArray(value) ? value : [value];
+/** A logged record: the row itself (under `insats` or `forbund` where the change kept more beside it). */
+function row(value) {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  const { insats, forbund, ...rest } = value;
   const out = {};
-  for (const row of rows) {
-    if (!row || typeof row !== "object") continue;
-    const { insats, forbund, ...rest } = row;
-    for (const own of [insats, forbund]) {
-      if (own && typeof own === "object" && !Array.isArray(own)) Object.assign(out, own);
-    }
-    Object.assign(out, rest);
+  for (const own of [insats, forbund]) {
+    if (own && typeof own === "object" && !Array.isArray(own)) Object.assign(out, own);
   }
-  return out;
+  return Object.assign(out, rest);
+}
+
+/**
+ * A change's "after": the record as it became and, beside it, what the
+ * change wrote or took away (a goal, a year's budget, an outcome, the
+ * förbund it is shared with), which had no "before" of its own.
+ */
+function split(value) {
+  if (!Array.isArray(value)) return { record: row(value), beside: [] };
+  const [first, ...rest] = value;
+  const beside = rest.map((item) => (Array.isArray(item) ? { with: item } : row(item)));
+  return { record: row(first), beside };
 }
 
 function parse(text) {
@@ -84,14 +97,34 @@ function parse(text) {
   }
 }
 
-/** One entry: when, what, who, and each value before and after. */
-function entry(e) {
-  const before = flat(parse(e.before));
-  const after = flat(parse(e.after));
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-    (k) => !BOOKKEEPING.has(k) && !(empty(before[k]) && empty(after[k])) && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
-  );
+/** What an operation does to what it wrote beside the record: adds it, or removes it. */
+const REMOVES = new Set(["removeInsatsGoal"]);
+
+/** The changed values of one entry, as rows of Uppgift / Före / Efter. */
+function changes(e, names) {
+  const before = row(parse(e.before));
+  const { record: after, beside } = split(parse(e.after));
+  const fieldLabel = (k) => FIELD_LABELS[camel(k)] || k;
+  const rows = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => !BOOKKEEPING.has(k) && !(empty(before[k]) && empty(after[k])) && JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => [fieldLabel(k), shown(k, before[k], names), shown(k, after[k], names)]);
+  const removes = REMOVES.has(e.operation);
+  for (const item of beside) {
+    for (const [k, v] of Object.entries(item)) {
+      if (BOOKKEEPING.has(k) || empty(v)) continue;
+      const value = shown(k, v, names);
+      rows.push(removes ? [fieldLabel(k), value, dash] : [fieldLabel(k), dash, value]);
+    }
+  }
+  return rows;
+}
+
+/** One entry: when, what, who, and each value before and after; none when nothing shows. */
+function entry(e, names) {
+  const rows = changes(e, names);
+  if (!rows.length && (e.operation === "updateInsats" || e.operation === "updateForbund")) return null;
   const when = new Date(e.occurredAt).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
+  const forbund = e.actor.forbund ? names.bySlug[e.actor.forbund] || e.actor.forbund : null;
   return h(
     "li",
     {},
@@ -103,33 +136,41 @@ function entry(e) {
       h("strong", {}, OPERATIONS[e.operation] || e.operation),
       " · ",
       e.actor.sub,
-      e.actor.roles.length ? ` (${e.actor.roles.map((r) => label("role", r.toUpperCase())).join(", ")}${e.actor.forbund ? `, ${e.actor.forbund}` : ""})` : "",
+      e.actor.roles.length ? ` (${e.actor.roles.map((r) => label("role", r.toUpperCase())).join(", ")}${forbund ? `, ${forbund}` : ""})` : "",
     ),
-    keys.length
+    rows.length
       ? h(
           "table",
           { class: "changes" },
           h("thead", {}, h("tr", {}, ["Uppgift", "Före", "Efter"].map((x) => h("th", { scope: "col" }, x)))),
-          h(
-            "tbody",
-            {},
-            keys.map((k) => h("tr", {}, h("th", { scope: "row" }, FIELD_LABELS[camel(k)] || k), h("td", {}, shown(k, before[k])), h("td", {}, shown(k, after[k])))),
-          ),
+          h("tbody", {}, rows.map(([what, was, is]) => h("tr", {}, h("th", { scope: "row" }, what), h("td", {}, was), h("td", {}, is)))),
         )
       : null,
   );
 }
 
+/** Förbund by id and by slug, for naming them in the history. */
+async function forbundNames() {
+  const data = await run("ForbundDirectory", { first: 100 });
+  const byId = {};
+  const bySlug = {};
+  for (const { node } of data.forbundList.edges) {
+    byId[node.id] = node.name;
+    bySlug[node.slug] = node.name;
+  }
+  return { byId, bySlug };
+}
+
 /** The history of record `id` of kind `entity`, in förbund `forbund`'s log. */
 export async function history({ entity, id, forbund }) {
-  const data = await run("RecordHistory", { forbund, entity, id: String(id) });
-  const entries = data.auditLog.edges.map((e) => e.node);
+  const [data, names] = await Promise.all([run("RecordHistory", { forbund, entity, id: String(id) }), forbundNames()]);
+  const entries = data.auditLog.edges.map((e) => entry(e.node, names)).filter(Boolean);
   return [
     h("h2", {}, "Historik"),
     entries.length
       ? [
-          h("ol", { class: "history" }, entries.map(entry)),
-          data.auditLog.totalCount > entries.length ? h("p", { class: "note" }, `De ${entries.length} senaste av ${data.auditLog.totalCount} ändringar.`) : null,
+          h("ol", { class: "history" }, entries),
+          data.auditLog.totalCount > data.auditLog.edges.length ? h("p", { class: "note" }, `De ${data.auditLog.edges.length} senaste av ${data.auditLog.totalCount} ändringar.`) : null,
         ]
       : h("p", {}, "Inga ändringar sedan uppgifterna registrerades här."),
   ];
