@@ -283,10 +283,19 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
     fill(&browser, "Deltagare totalt", "12").await;
     fill(&browser, "Deltagare kvinnor", "7").await;
     fill(&browser, "Deltagare män", "5").await;
+    fill(&browser, "Andel som nått målet (%)", "41,5").await;
+    fill(&browser, "Månader i insatsen (medel)", "7,5").await;
     save(&browser).await;
     wait_for_path(&browser, &format!("/insatser/{id}")).await;
     let page = text_of(&browser, "main").await;
     assert!(page.contains("2027-01-01 – 2027-06-30 · alla"), "{page}");
+    // Everything entered is shown: the share who reached the goal and the
+    // months in the insats too.
+    let outcome = text_of(&browser, ".outcomes table").await;
+    assert!(
+        outcome.contains("Nått målet") && outcome.contains("41,5 %") && outcome.contains("7,5"),
+        "{outcome}"
+    );
 
     // And it is in the catalogue.
     open(&browser, &base, "/insatser?search=stegvis").await;

@@ -8,7 +8,7 @@ import { run, ApiError } from "../api.js";
 import { navigate, failure } from "../nav.js";
 import { ACTIONS } from "./insats-form.js";
 import { history } from "../history.js";
-import { label, sek, percent, number, period, date, dash } from "../format.js";
+import { label, sek, percent, number, decimal, period, date, dash } from "../format.js";
 import { table } from "../charts.js";
 
 let pageTitle = "Insats";
@@ -68,24 +68,38 @@ function outcomes(list) {
   const hidden = list.some((o) =>
     [o.participants, o.participantsWomen, o.participantsMen, o.closures, ...Object.values(o.closuresByReason)].some((c) => c.suppressed),
   );
+  const where = (o) => `${period(o.periodFrom, o.periodTo)}${o.municipality ? ` · ${o.municipality}` : " · alla"}`;
   const rows = list.map((o) => [
-    `${period(o.periodFrom, o.periodTo)}${o.municipality ? ` · ${o.municipality}` : " · alla"}`,
+    where(o),
     cell(o.participants),
     cell(o.participantsWomen),
     cell(o.participantsMen),
     cell(o.closures),
     cell(o.closuresByReason.work),
     cell(o.closuresByReason.studies),
+    cell(o.closuresByReason.labourMarketTraining),
+    cell(o.closuresByReason.completed),
     cell(o.closuresByReason.notInfluenceable),
     cell(o.closuresByReason.other),
+    percent(o.shareReachedGoalPercent),
+    decimal(o.meanMonthsInInsats),
   ]);
+  const notes = list.filter((o) => o.note);
   return h(
     "div",
-    { class: "scroll" },
-    table(["Period och kommun", "Deltagare", "Kvinnor", "Män", "Avslut", "Arbete", "Studier", "Ej påverkbart", "Annat"], rows),
+    { class: "scroll outcomes" },
+    table(
+      [
+        "Period och kommun", "Deltagare", "Kvinnor", "Män", "Avslut", "Arbete", "Studier",
+        "Arbetsmarknadsutbildning", "Fullföljd insats", "Ej påverkbart", "Annat",
+        "Nått målet", "Månader i insatsen (medel)",
+      ],
+      rows,
+    ),
     hidden
       ? h("p", { class: "note" }, "– = dolt: antal under fem visas inte för andra förbund, och inte heller ett antal som skulle gå att räkna ut ur summan (små tal kan peka ut enskilda personer).")
       : null,
+    notes.length ? h("ul", { class: "notes" }, notes.map((o) => h("li", {}, `${where(o)}: ${o.note}`))) : null,
   );
 }
 
