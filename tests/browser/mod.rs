@@ -650,6 +650,13 @@ async fn an_admin_answers_a_ring_proposal_that_concerns_its_forbund() {
             .await
             .is_err()
     );
+    // Decided, it reads as decided: from when it applies, no deadline.
+    let decided = text_of(&browser, "section.proposals li.proposal").await;
+    assert!(
+        decided.contains("Genomförd") && decided.contains("Gäller från"),
+        "{decided}"
+    );
+    assert!(!decided.contains("senast"), "{decided}");
     assert_eq!(dso(&app).await, "varend", "applied with consent");
     browser.close().await.expect("close the browser");
 }

@@ -94,7 +94,7 @@ async function proposals(forbund, members) {
               "li",
               { class: "proposal" },
               h("p", {}, h("strong", {}, label("proposalKind", p.kind)), `: ${asked(p, names)}`),
-              h("p", {}, `Status: ${label("proposalStatus", p.status)}. Måste godkännas senast ${p.effectiveOn}.`),
+              h("p", {}, standing(p)),
               h(
                 "ul",
                 { class: "parties" },
@@ -181,6 +181,24 @@ async function networkDecisions(members) {
 
 /** The ring is drawn again when it changes. */
 export const live = () => [["RingChanged", {}]];
+
+/**
+ * Where a proposal stands, as its parties need to read it: what is waited
+ * for and by when while it is open; when and how it ended once decided.
+ */
+function standing(p) {
+  const decided = p.decidedAt ? ` ${p.decidedAt.slice(0, 10)}` : "";
+  switch (p.status) {
+    case "PENDING":
+      return `Status: ${label("proposalStatus", p.status)}. Måste godkännas av alla senast ${p.effectiveOn}, dagen ändringen gäller från.`;
+    case "APPLIED":
+      return `Status: ${label("proposalStatus", p.status)}${decided}. Gäller från ${p.effectiveOn}.`;
+    case "EXPIRED":
+      return `Status: ${label("proposalStatus", p.status)}. Godkändes inte av alla före ${p.effectiveOn}; inget ändrades.`;
+    default:
+      return `Status: ${label("proposalStatus", p.status)}${decided}. Inget ändrades.`;
+  }
+}
 
 export async function render({ query, principal }) {
   const day = query.get("on") || today();
