@@ -207,6 +207,11 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
     wait_for(&browser, "main article.insats-page").await;
     let id = current_id(&browser).await;
     assert_eq!(text_of(&browser, "h1").await, "Stegvis Växjö");
+    // The page the save led to says it was saved, once.
+    assert_eq!(
+        text_of(&browser, "main p.receipt[role=status]").await,
+        "Ny insats: sparat."
+    );
     let page = text_of(&browser, "main").await;
     assert!(page.contains("2027-01-01 – 2028-12-31"), "{page}");
     // Its own förbund's editor gets the changes it may make.
@@ -830,6 +835,9 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
     both_widths(&browser, "dso-join", None).await;
     save(&browser).await;
     arrive_at(&browser, "/dso").await;
+    // Told that it waits, not that it is done.
+    let receipt = text_of(&browser, "main p.receipt[role=status]").await;
+    assert!(receipt.contains("skickat som förslag"), "{receipt}");
     // It waits for Sollentuna, whose DSO it changes.
     let sollentuna = app.token(&[Role::Admin], Some("sollentuna"));
     let pending = app

@@ -161,6 +161,9 @@ function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Where a save leaves its receipt for the page it leads to. */
+export const RECEIPT = "finsam:receipt";
+
 let serial = 0;
 
 /** One input for `field`, its label, help and the place for its error. */
@@ -419,10 +422,12 @@ export function clearDrafts() {
  *   record:   the values it edits (by field name), or null for a new thing
  *   reload:   for edit forms, reads the record again: { record, version }
  *   saved:    called with the mutation's answer
+ *   receipt:  what the page the save leads to says, from the answer
+ *             (default: the form's title and "sparat")
  *   live:     for edit forms, { entity, id } of the record: a save by
  *             someone else is shown at once, not first when saving fails
  */
-export async function form({ spec, id, context = {}, record = null, reload = null, saved, preview = null, live = null }) {
+export async function form({ spec, id, context = {}, record = null, reload = null, saved, receipt = null, preview = null, live = null }) {
   const defs = await loadDefinitions();
   const fields = fieldsOf(spec, defs);
   const editing = record !== null;
@@ -699,6 +704,9 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       sessionStorage.removeItem(key);
       setLeaveGuard(null);
       status.textContent = "Sparat.";
+      // The page the save leads to says so (main.js shows it once).
+      const answer = data[spec.mutation];
+      sessionStorage.setItem(RECEIPT, receipt ? receipt(answer) : `${spec.title}: sparat.`);
       await saved(data[spec.mutation]);
     } catch (err) {
       status.textContent = "";

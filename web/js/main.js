@@ -5,7 +5,7 @@
 import { h, replace } from "./dom.js";
 import { run, session, ApiError } from "./api.js";
 import { navigate, failure, setLeaveGuard } from "./nav.js";
-import { clearDrafts } from "./forms.js";
+import { clearDrafts, RECEIPT } from "./forms.js";
 import { label } from "./format.js";
 import * as catalogue from "./pages/catalogue.js";
 import * as insats from "./pages/insats.js";
@@ -139,6 +139,10 @@ export async function render() {
       )
     : null;
   lapsed = false;
+  // A save just made says so on the page it led to, once.
+  const saved = sessionStorage.getItem(RECEIPT);
+  sessionStorage.removeItem(RECEIPT);
+  const receipt = saved ? h("p", { class: "message receipt", role: "status" }, saved) : null;
   const context = {
     params: m.slice(1).map(decodeURIComponent),
     query: new URLSearchParams(location.search),
@@ -147,7 +151,7 @@ export async function render() {
   try {
     const content = await page.render(context);
     if (ticket !== rendering) return;
-    replace(main, notice, content);
+    replace(main, notice, receipt, content);
     scrollable(main);
     document.title = `${page.title ? page.title(content) : "finsam"} – finsam`;
     // A page that shows what others change is drawn again as they change

@@ -81,6 +81,11 @@ export async function render({ params, principal }) {
     record,
     preview: chosen.form === "leaveDsoRing" ? { label: "Visa följderna", run: leaveConsequences } : null,
     saved: () => navigate("/dso", { force: true }),
+    // A change that needs another förbund's consent is not done yet.
+    receipt: (answer) =>
+      answer && answer.proposal
+        ? `${spec.title}: skickat som förslag. Det genomförs när alla förbund det gäller har godkänt det (se Förslag nedan).`
+        : `${spec.title}: sparat.`,
   });
   return formPage([h("a", { href: "/dso" }, "DSO-ringen")], principal.forbund && chosen.member ? `${spec.title}: ${principal.forbund.name}` : spec.title, body);
 }
