@@ -303,6 +303,14 @@ async fn the_app_in_a_real_browser() {
     both_widths(&browser, "forbund-directory", None).await;
     open(&browser, &base, "/finns/inte").await;
     assert_eq!(text_of(&browser, "h1").await, "Sidan finns inte");
+    // An insats a visitor cannot see (a private one, by a link from a
+    // colleague) offers signing in, and back to it.
+    open(&browser, &base, "/insatser/999999").await;
+    let login = wait_for(&browser, "main [role=alert] a[href^='/login']").await;
+    assert_eq!(
+        login.attr("href").await.expect("href").as_deref(),
+        Some("/login?back=%2Finsatser%2F999999")
+    );
 
     // The catalogue: search as you type, with the API's folded search.
     open(&browser, &base, "/insatser").await;

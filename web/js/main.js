@@ -162,7 +162,7 @@ export async function render() {
     }
   } catch (err) {
     if (ticket !== rendering) return;
-    replace(main, failure(err));
+    replace(main, failure(err, Boolean(principal)));
   }
   main.focus({ preventScroll: true });
 }

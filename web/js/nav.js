@@ -64,15 +64,19 @@ export function here() {
   return location.pathname + location.search;
 }
 
-/** A refusal or a failure, shown as a message with what to do next. */
-export function failure(err) {
+/**
+ * A refusal or a failure, shown as a message with what to do next: a role
+ * that may, or — for one not signed in who finds nothing where a private
+ * record may be (a link opened in a new tab) — signing in.
+ */
+export function failure(err, signedIn = true) {
   const message = err instanceof ApiError ? err.message : "Något gick fel i appen.";
-  return h(
-    "div",
-    { class: "message error", role: "alert" },
-    h("p", {}, message),
-    err instanceof ApiError && (err.code === "FORBIDDEN" || err.code === "UNAUTHENTICATED")
-      ? h("p", {}, h("a", { href: `/login?back=${encodeURIComponent(here())}` }, "Logga in med en annan roll"))
-      : null,
-  );
+  const login = (text) => h("p", {}, h("a", { href: `/login?back=${encodeURIComponent(here())}` }, text));
+  let next = null;
+  if (err instanceof ApiError && (err.code === "FORBIDDEN" || err.code === "UNAUTHENTICATED")) {
+    next = login(signedIn ? "Logga in med en annan roll" : "Logga in");
+  } else if (err instanceof ApiError && err.code === "NOT_FOUND" && !signedIn) {
+    next = login("Logga in, om det du söker bara visas för inloggade");
+  }
+  return h("div", { class: "message error", role: "alert" }, h("p", {}, message), next);
 }

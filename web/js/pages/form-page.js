@@ -25,7 +25,7 @@ export function refused(principal, what) {
     principal ? `Din roll får inte ${what}.` : `Logga in med en roll som får ${what}.`,
     principal ? "FORBIDDEN" : "UNAUTHENTICATED",
   );
-  return h("article", { class: "form-page" }, h("h1", {}, "Inget formulär här"), failure(err));
+  return h("article", { class: "form-page" }, h("h1", {}, "Inget formulär här"), failure(err, Boolean(principal)));
 }
 
 /**
