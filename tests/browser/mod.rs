@@ -644,6 +644,26 @@ async fn an_admin_answers_a_ring_proposal_that_concerns_its_forbund() {
         .click()
         .await
         .expect("accept");
+    // Asked once more, with what it means, before it is sent.
+    let question = text_of(&browser, "section.proposals .actions [role=alert]").await;
+    assert!(
+        question.contains("Godkänna förslaget") && question.contains("Det går inte att ångra"),
+        "{question}"
+    );
+    assert_eq!(
+        dso(&app).await,
+        "sodra-dalarna",
+        "nothing is sent before the answer is confirmed"
+    );
+    browser
+        .find(Locator::XPath(
+            "//section[contains(@class,'proposals')]//button[normalize-space(.)='Ja, godkänn']",
+        ))
+        .await
+        .expect("confirm")
+        .click()
+        .await
+        .expect("press");
     browser
         .wait()
         .at_most(Duration::from_secs(20))

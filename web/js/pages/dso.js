@@ -78,6 +78,26 @@ async function proposals(forbund, members) {
       replace(status, failure(err));
     }
   };
+  // An answer is asked twice: what it means first, then "Ja" to send it.
+  const choices = (p, status) => {
+    const actions = h("div", { class: "actions" });
+    const ask = (mutation, question, yes) => {
+      const confirm = h("button", { type: "button", onclick: () => answer(mutation, p, status) }, yes);
+      replace(
+        actions,
+        h("p", { role: "alert" }, question),
+        confirm,
+        h("button", { type: "button", class: "secondary", onclick: () => { replace(actions, ...first()); } }, "Avbryt"),
+      );
+      confirm.focus();
+    };
+    const first = () => [
+      h("button", { type: "button", onclick: () => ask("AcceptDsoProposal", `Godkänna förslaget för ${forbund.name}? ${asked(p, names)} Det går inte att ångra.`, "Ja, godkänn") }, "Godkänn"),
+      h("button", { type: "button", class: "secondary", onclick: () => ask("DeclineDsoProposal", `Avslå förslaget för ${forbund.name}? Inget av det genomförs.`, "Ja, avslå") }, "Avslå"),
+    ];
+    replace(actions, ...first());
+    return actions;
+  };
   return h(
     "section",
     { class: "proposals" },
@@ -100,14 +120,7 @@ async function proposals(forbund, members) {
                 { class: "parties" },
                 p.parties.map((party) => h("li", {}, partyLine(party))),
               ),
-              open
-                ? h(
-                    "div",
-                    { class: "actions" },
-                    h("button", { type: "button", onclick: () => answer("AcceptDsoProposal", p, status) }, "Godkänn"),
-                    h("button", { type: "button", class: "secondary", onclick: () => answer("DeclineDsoProposal", p, status) }, "Avslå"),
-                  )
-                : null,
+              open ? choices(p, status) : null,
               status,
             );
           }),
