@@ -73,8 +73,8 @@ const ANSWER: &str = r#"mutation($id: ID!, $f: String!) {
   acceptDsoProposal(id: $id, forbund: $f) { status }
 }"#;
 
-const DECLINE: &str = r#"mutation($id: ID!, $f: String!) {
-  declineDsoProposal(id: $id, forbund: $f) { status }
+const DECLINE: &str = r#"mutation($id: ID!, $f: String!, $reason: String) {
+  declineDsoProposal(id: $id, forbund: $f, reason: $reason) { status outcome }
 }"#;
 
 #[tokio::test]
@@ -132,15 +132,39 @@ async fn one_forbunds_admin_cannot_make_itself_another_forbunds_dso() {
         )
         .await;
     assert_eq!(error_code(&forged), "FORBIDDEN");
-    // Sollentuna declines: nothing of it takes effect.
+    // A reason past its bound is refused and answers nothing.
+    let long = app
+        .gql_as(
+            Some(&sollentuna),
+            DECLINE,
+            json!({ "id": node["id"], "f": "sollentuna", "reason": "x".repeat(1_001) }),
+        )
+        .await;
+    assert_eq!(error_code(&long), "BAD_USER_INPUT");
+    assert_eq!(error_field(&long), "reason");
+    // Sollentuna declines, saying why: nothing of it takes effect, and the
+    // proposer reads the reason on the proposal and in its log.
+    let reason = "Vi har avtal med Södra Dalarna till årsskiftet.";
     let declined = app
         .data_as(
             Some(&sollentuna),
             DECLINE,
-            json!({ "id": node["id"], "f": "sollentuna" }),
+            json!({ "id": node["id"], "f": "sollentuna", "reason": format!("  {reason} ") }),
         )
         .await;
     assert_eq!(declined["declineDsoProposal"]["status"], "DECLINED");
+    assert_eq!(declined["declineDsoProposal"]["outcome"], reason);
+    let proposer_log = app
+        .data_as(
+            Some(&app.token(&[Role::Admin], Some("vasterdalarna"))),
+            LOG,
+            json!({ "f": "vasterdalarna" }),
+        )
+        .await;
+    assert!(
+        proposer_log.to_string().contains(reason),
+        "the reason is in the proposer's log: {proposer_log}"
+    );
     assert_eq!(
         dso_of(&app, "sollentuna", "2021-09-15").await.as_deref(),
         Some("sodra-dalarna")

@@ -852,8 +852,37 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
     assert_eq!(first["status"], "PENDING");
     assert_eq!(first["forbund"]["slug"], "varend");
 
-    // Sollentuna's admin looks at what a notice would do before giving it.
+    // Sollentuna's admin may decline it, saying why; it changes its mind.
     sign_in(&browser, &base, &sollentuna).await;
+    open(&browser, &base, "/dso").await;
+    browser
+        .find(Locator::XPath(
+            "//section[contains(@class,'proposals')]//button[normalize-space(.)='Avslå']",
+        ))
+        .await
+        .expect("decline")
+        .click()
+        .await
+        .expect("press");
+    let why = browser
+        .find(Locator::XPath(
+            "//section[contains(@class,'proposals')]//*[@id=//label[normalize-space(.)='Skäl (förslagsställaren ser det, och det sparas i loggen)']/@for]",
+        ))
+        .await
+        .expect("a labelled field for the reason");
+    why.send_keys("Inte nu").await.expect("type");
+    browser
+        .find(Locator::XPath(
+            "//section[contains(@class,'proposals')]//button[normalize-space(.)='Avbryt']",
+        ))
+        .await
+        .expect("cancel")
+        .click()
+        .await
+        .expect("press");
+    wait_for(&browser, "section.proposals .actions button").await;
+
+    // Sollentuna's admin looks at what a notice would do before giving it.
     open(&browser, &base, "/dso/lamna").await;
     fill(&browser, "Uppsägningen togs emot", "2027-03-15").await;
     browser

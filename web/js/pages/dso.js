@@ -70,9 +70,9 @@ function asked(p, names) {
 async function proposals(forbund, members) {
   const names = new Map(members.map((m) => [m.slug, m.name]));
   const found = (await run("DsoProposals", { forbund: forbund.slug })).dsoProposals.edges.map((e) => e.node);
-  const answer = async (mutation, p, status) => {
+  const answer = async (mutation, p, status, extra = {}) => {
     try {
-      await run(mutation, { id: p.id, forbund: forbund.slug });
+      await run(mutation, { id: p.id, forbund: forbund.slug, ...extra });
       navigate(location.pathname + location.search, { replace: true });
     } catch (err) {
       replace(status, failure(err));
@@ -81,19 +81,26 @@ async function proposals(forbund, members) {
   // An answer is asked twice: what it means first, then "Ja" to send it.
   const choices = (p, status) => {
     const actions = h("div", { class: "actions" });
-    const ask = (mutation, question, yes) => {
-      const confirm = h("button", { type: "button", onclick: () => answer(mutation, p, status) }, yes);
+    const ask = (mutation, question, yes, withReason = false) => {
+      const id = `reason-${p.id}`;
+      const reason = withReason ? h("textarea", { id, rows: 2, maxlength: 1000 }) : null;
+      const confirm = h(
+        "button",
+        { type: "button", onclick: () => answer(mutation, p, status, reason && reason.value.trim() ? { reason: reason.value.trim() } : {}) },
+        yes,
+      );
       replace(
         actions,
         h("p", { role: "alert" }, question),
+        reason ? h("div", { class: "field wide" }, h("label", { for: id }, "Skäl (förslagsställaren ser det, och det sparas i loggen)"), reason) : null,
         confirm,
         h("button", { type: "button", class: "secondary", onclick: () => { replace(actions, ...first()); } }, "Avbryt"),
       );
-      confirm.focus();
+      (reason || confirm).focus();
     };
     const first = () => [
       h("button", { type: "button", onclick: () => ask("AcceptDsoProposal", `Godkänna förslaget för ${forbund.name}? ${asked(p, names)} Det går inte att ångra.`, "Ja, godkänn") }, "Godkänn"),
-      h("button", { type: "button", class: "secondary", onclick: () => ask("DeclineDsoProposal", `Avslå förslaget för ${forbund.name}? Inget av det genomförs.`, "Ja, avslå") }, "Avslå"),
+      h("button", { type: "button", class: "secondary", onclick: () => ask("DeclineDsoProposal", `Avslå förslaget för ${forbund.name}? Inget av det genomförs.`, "Ja, avslå", true) }, "Avslå"),
     ];
     replace(actions, ...first());
     return actions;
@@ -208,8 +215,12 @@ function standing(p) {
       return `Status: ${label("proposalStatus", p.status)}${decided}. Gäller från ${p.effectiveOn}.`;
     case "EXPIRED":
       return `Status: ${label("proposalStatus", p.status)}. Godkändes inte av alla före ${p.effectiveOn}; inget ändrades.`;
-    default:
-      return `Status: ${label("proposalStatus", p.status)}${decided}. Inget ändrades.`;
+    default: {
+      // A declining party's reason is its own words; the network's and a
+      // failure's are the API's, not shown here.
+      const why = p.status === "DECLINED" && p.parties.some((x) => x.answer === "DECLINED") && p.outcome ? ` Skäl: ${p.outcome}` : "";
+      return `Status: ${label("proposalStatus", p.status)}${decided}. Inget ändrades.${why}`;
+    }
   }
 }
 

@@ -182,7 +182,7 @@ impl DsoMutation {
         id: ID,
         forbund: String,
     ) -> async_graphql::Result<DsoProposal> {
-        answer(ctx, &id, &forbund, true).await
+        answer(ctx, &id, &forbund, true, None).await
     }
 
     /// The förbund declines a proposal that changes its DSO (its admin):
@@ -193,8 +193,12 @@ impl DsoMutation {
         ctx: &Context<'_>,
         id: ID,
         forbund: String,
+        #[graphql(
+            desc = "Why, for the proposer (the proposal's `outcome`) and the log; at most 1 000 characters."
+        )]
+        reason: Option<String>,
     ) -> async_graphql::Result<DsoProposal> {
-        answer(ctx, &id, &forbund, false).await
+        answer(ctx, &id, &forbund, false, reason).await
     }
 
     /// The network's decision on a proposal (network_admin): apply it now,
@@ -218,9 +222,11 @@ async fn answer(
     id: &ID,
     forbund: &str,
     accept: bool,
+    reason: Option<String>,
 ) -> async_graphql::Result<DsoProposal> {
     let id = parse_id("id", id)?;
-    let view = service::dso::answer(services(ctx)?, caller(ctx)?, id, forbund, accept).await?;
+    let view =
+        service::dso::answer(services(ctx)?, caller(ctx)?, id, forbund, accept, reason).await?;
     Ok(DsoProposal(view))
 }
 

@@ -212,7 +212,8 @@ impl DsoProposal {
             .collect()
     }
 
-    /// Why it failed or was declined by the network, when it did.
+    /// Why it failed, or why it was declined: the declining party's reason,
+    /// or the network's.
     async fn outcome(&self) -> Option<&str> {
         self.0.proposal.outcome.as_deref()
     }

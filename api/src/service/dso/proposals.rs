@@ -198,14 +198,17 @@ pub async fn proposals<C: ConnectionTrait>(
     Ok((views, total))
 }
 
-/// A party's answer (its admin): `accept` or decline. The last acceptance
-/// applies the change, worked out again on the ring as it now stands.
+/// A party's answer (its admin): `accept`, or decline with the party's
+/// `reason`, which the log keeps and the proposal shows its proposer. The
+/// last acceptance applies the change, worked out again on the ring as it
+/// now stands.
 pub async fn answer(
     cx: &ServiceContext,
     caller: &Caller,
     id: i32,
     forbund_slug: &str,
     accept: bool,
+    reason: Option<String>,
 ) -> ApiResult<ProposalView> {
     policy::require(
         &caller.principal,
@@ -232,6 +235,7 @@ pub async fn answer(
             )
         })?;
     check_open(&view, today)?;
+    let reason = crate::record::optional_text("reason", &reason, 1_000)?;
     if party.answer != ProposalAnswer::Pending {
         return Err(ApiError::Conflict(format!(
             "{} has already answered ({})",
@@ -256,15 +260,22 @@ pub async fn answer(
     } else {
         Operation::DeclineDsoProposal
     };
-    let note =
-        serde_json::json!({ "proposal": id, "forbund": party_forbund.slug, "answer": answer });
+    let note = serde_json::json!({
+        "proposal": id, "forbund": party_forbund.slug, "answer": answer, "reason": reason,
+    });
     log_proposal(&txn, caller, operation, id, &parties, &note).await?;
     let all_accepted = view
         .parties
         .iter()
         .all(|p| p.id == party.id || p.answer == ProposalAnswer::Accepted);
     if !accept {
-        set_status(&txn, &view.proposal, ProposalStatus::Declined, None).await?;
+        set_status(
+            &txn,
+            &view.proposal,
+            ProposalStatus::Declined,
+            reason.as_deref(),
+        )
+        .await?;
         crate::service::audit::committed(txn).await?;
     } else if all_accepted {
         return settle(cx, txn, caller, view, today, Consent::EveryParty).await;
