@@ -43,8 +43,8 @@ pub async fn serving<F: std::future::Future>(reference: Arc<Reference>, executio
 
 /// The entities (as the audit log names them) whose changes are reference
 /// data's.
-pub fn is_reference(entity: crate::service::audit::RecordKind) -> bool {
-    use crate::service::audit::RecordKind;
+pub fn is_reference(entity: finsam_entity::value::RecordKind) -> bool {
+    use finsam_entity::value::RecordKind;
     matches!(
         entity,
         RecordKind::Forbund | RecordKind::DsoAgreement | RecordKind::DsoMember
