@@ -248,7 +248,8 @@ export function shortName(name) {
 
 /** The ring's periods from the first to the last planned change. */
 export function timeline(periods, from, to) {
-  const left = 10;
+  // Room for the first year's label, centred on the left edge.
+  const left = 24;
   const width = 560;
   const rowHeight = 26;
   const start = Date.parse(from);
@@ -260,7 +261,7 @@ export function timeline(periods, from, to) {
     const x2 = x(p.to && p.to < to ? p.to : to);
     svg.append(
       s("rect", { x: x1, y: i * rowHeight + 4, width: Math.max(2, x2 - x1), height: 18, class: "period" }),
-      s("text", { x: Math.min(x1 + 4, left + width - 160), y: i * rowHeight + 17, class: "period-label" }, `${p.members.length} medlemmar från ${p.from}`),
+      s("text", { x: Math.min(x1 + 4, left + width - 160), y: i * rowHeight + 17, class: "period-label" }, `${members(p.members.length)} från ${p.from}`),
     );
   });
   const firstYear = Number(from.slice(0, 4));
@@ -270,6 +271,12 @@ export function timeline(periods, from, to) {
     svg.append(s("text", { x: xx, y: periods.length * rowHeight + 24, class: "tick", "text-anchor": "middle" }, String(year)));
   }
   return svg;
+}
+
+/** "6 medlemmar", "1 medlem", or none yet (an agreement before its first member joins). */
+export function members(n) {
+  if (n === 0) return "Inga medlemmar";
+  return n === 1 ? "1 medlem" : `${n} medlemmar`;
 }
 
 /** Numbers of the indicator bars for the table alternative. */

@@ -11,7 +11,7 @@ import { h, replace } from "../dom.js";
 import { run } from "../api.js";
 import { navigate, failure } from "../nav.js";
 import { today, period, label } from "../format.js";
-import { figure, ring, timeline, table, shortName } from "../charts.js";
+import { figure, ring, timeline, table, shortName, members } from "../charts.js";
 import { ACTIONS, may, leaveConsequences } from "./dso-form.js";
 
 export const title = () => "DSO-ringen";
@@ -290,7 +290,7 @@ export async function render({ query, principal }) {
     h("h2", {}, "Ringen över tid"),
     figure(
       `Ringens perioder ${FIRST.slice(0, 4)}–${until.slice(0, 4)}`,
-      `${shown.length} perioder: ${shown.map((p) => `från ${p.from} ${p.members.length} medlemmar`).join("; ")}.`,
+      `${shown.length} perioder: ${shown.map((p) => `från ${p.from} ${members(p.members.length).toLowerCase()}`).join("; ")}.`,
       timeline(shown, FIRST, until),
       table(["Från", "Till", "Medlemmar"], shown.map((p) => [p.from, p.to || "tills vidare", p.members.map((m) => m.name).join(", ")])),
     ),
