@@ -34,7 +34,7 @@ fn content_security_policy(providers: &[crate::config::ProviderSettings]) -> Str
 }
 
 /// The app's own URLs; each answers with the app, which renders the page.
-pub const APP_ROUTES: [&str; 18] = [
+pub const APP_ROUTES: [&str; 19] = [
     "/",
     "/insatser",
     "/forbund",
@@ -46,6 +46,7 @@ pub const APP_ROUTES: [&str; 18] = [
     "/indikatorer/{code}/{action}",
     "/dso",
     "/dso/{action}",
+    "/comparisons",
     "/comparisons/{slug}",
     "/meetings",
     "/meetings/{id}",

@@ -400,6 +400,38 @@ async fn the_app_in_a_real_browser() {
     both_widths(&browser, "dso", Some("dso-ring.png")).await;
 
     // Södra Dalarna's comparison for 2020: 14 bars, 12 of 14, examples marked.
+    // The menu's Jämförelser asks which förbund first.
+    open(&browser, &base, "/").await;
+    wait_for(&browser, "nav a[href='/comparisons']")
+        .await
+        .click()
+        .await
+        .expect("Jämförelser");
+    let varend = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//ul[@class='choices']/li/a[text()='Samordningsförbundet Värend']",
+        ))
+        .await
+        .expect("Värend is a choice");
+    let choices = text_of(&browser, "ul.choices").await;
+    assert!(
+        !choices.contains("Samordningsförbundet Västerås"),
+        "dissolved ones are not offered: {choices}"
+    );
+    both_widths(&browser, "comparison-choice", None).await;
+    varend.click().await.expect("choose Värend");
+    wait_for(&browser, "main h1").await;
+    assert!(
+        browser
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .ends_with("/comparisons/varend"),
+        "the choice opens its comparison"
+    );
     open(&browser, &base, "/comparisons/sodra-dalarna?year=2020").await;
     wait_for(&browser, "svg.bars").await;
     let bars = browser

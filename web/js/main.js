@@ -16,6 +16,7 @@ import * as indicatorForm from "./pages/indicator-form.js";
 import * as dso from "./pages/dso.js";
 import * as dsoForm from "./pages/dso-form.js";
 import * as comparisons from "./pages/comparisons.js";
+import * as comparisonChoice from "./pages/comparison-choice.js";
 import * as meetings from "./pages/meetings.js";
 import * as meetingForm from "./pages/meeting-form.js";
 import * as login from "./pages/login.js";
@@ -40,6 +41,7 @@ const routes = [
   [/^\/indikatorer\/([^/]+)\/(redigera)$/, indicatorForm],
   [/^\/dso$/, dso],
   [/^\/dso\/([^/]+)$/, dsoForm],
+  [/^\/comparisons$/, comparisonChoice],
   [/^\/comparisons\/([^/]+)$/, comparisons],
   [/^\/meetings$/, meetings],
   [/^\/meetings\/(ny)$/, meetingForm],
@@ -78,7 +80,7 @@ function header() {
       {},
       h("li", {}, h("a", { href: "/insatser" }, "Insatser")),
       h("li", {}, h("a", { href: "/dso" }, "DSO-ringen")),
-      h("li", {}, h("a", { href: "/comparisons/sodra-dalarna" }, "Jämförelser")),
+      h("li", {}, h("a", { href: "/comparisons" }, "Jämförelser")),
       h("li", {}, h("a", { href: "/meetings" }, "Sammanträden")),
       h("li", {}, h("a", { href: "/forbund" }, "Förbund")),
       principal && principal.forbund
