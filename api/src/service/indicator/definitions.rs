@@ -23,23 +23,11 @@ pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Mo
         .await?)
 }
 
-pub use finsam_entity::value::{IndicatorKind, IndicatorLevel};
-
-/// A definition as it is stored: checked, trimmed, its level and kind read.
-#[derive(Debug, Clone)]
-pub struct Definition {
-    pub code: String,
-    pub number: Option<i32>,
-    pub name: String,
-    pub description: Option<String>,
-    pub level: IndicatorLevel,
-    pub kind: IndicatorKind,
-    pub respondent_group: Option<String>,
-}
-
 /// The rules of a definition: the definition as stored (code and name
 /// trimmed), or the field at fault and why.
-pub fn check_definition(d: &IndicatorDefinition) -> Result<Definition, (&'static str, String)> {
+pub fn check_definition(
+    d: &IndicatorDefinition,
+) -> Result<IndicatorDefinition, (&'static str, String)> {
     let code = d.code.trim().to_string();
     if code.is_empty() || code.len() > 32 {
         return Err(("code", "1 to 32 characters".into()));
@@ -51,14 +39,10 @@ pub fn check_definition(d: &IndicatorDefinition) -> Result<Definition, (&'static
     if d.number.is_some_and(|n| n < 1) {
         return Err(("number", "indicators are numbered from 1".into()));
     }
-    Ok(Definition {
+    Ok(IndicatorDefinition {
         code,
-        number: d.number,
         name,
-        description: d.description.clone(),
-        level: d.level.into(),
-        kind: d.kind.into(),
-        respondent_group: d.respondent_group.clone(),
+        ..d.clone()
     })
 }
 
@@ -98,8 +82,8 @@ pub async fn import_definitions(
         a.number = Set(d.number);
         a.name = Set(d.name.clone());
         a.description = Set(d.description.clone());
-        a.level = Set(d.level);
-        a.kind = Set(d.kind);
+        a.level = Set(d.level.into());
+        a.kind = Set(d.kind.into());
         a.respondent_group = Set(d.respondent_group.clone());
         a.updated_at = Set(at);
         a.save(&txn).await?;
@@ -149,8 +133,8 @@ pub async fn define(
             a.number = Set(d.number);
             a.name = Set(name);
             a.description = Set(d.description);
-            a.level = Set(d.level);
-            a.kind = Set(d.kind);
+            a.level = Set(d.level.into());
+            a.kind = Set(d.kind.into());
             a.respondent_group = Set(d.respondent_group);
             a.version = Set(old.version + 1);
             a.updated_at = Set(at);
@@ -174,8 +158,8 @@ pub async fn define(
                     number: Set(d.number),
                     name: Set(name),
                     description: Set(d.description),
-                    level: Set(d.level),
-                    kind: Set(d.kind),
+                    level: Set(d.level.into()),
+                    kind: Set(d.kind.into()),
                     respondent_group: Set(d.respondent_group),
                     ..Default::default()
                 },

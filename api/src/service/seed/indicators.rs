@@ -47,8 +47,8 @@ pub(super) async fn load<C: ConnectionTrait>(
                     number: Set(d.number),
                     name: Set(d.name),
                     description: Set(d.description),
-                    level: Set(d.level),
-                    kind: Set(d.kind),
+                    level: Set(d.level.into()),
+                    kind: Set(d.kind.into()),
                     respondent_group: Set(d.respondent_group),
                     ..Default::default()
                 })
