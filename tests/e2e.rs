@@ -37,6 +37,7 @@ mod permission_first;
 mod reference_data;
 mod replica;
 mod resilience;
+mod rules;
 mod side_channels;
 mod stored_values;
 mod web_operations;

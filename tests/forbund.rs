@@ -399,11 +399,16 @@ async fn a_dissolved_forbund_is_an_archive_its_staff_no_longer_write() {
         .await;
     assert_eq!(error_code(&insats), "FORBIDDEN", "{insats}");
     assert_eq!(error_field(&insats), "forbund");
-    let message = insats["errors"][0]["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("2023-12-31") && message.contains("Samordningsförbundet Västmanland"),
-        "names its last day and its successor: {message}"
+    // Its last day and its successor, for a client to word the refusal.
+    let ext = &insats["errors"][0]["extensions"];
+    assert_eq!(ext["rule"], "FORBUND_ARCHIVED", "{insats}");
+    assert_eq!(ext["params"]["day"], "2023-12-31", "{insats}");
+    assert_eq!(
+        ext["params"]["successor"], "Samordningsförbundet Västmanland",
+        "{insats}"
     );
+    let message = insats["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("2023-12-31"), "{message}");
     let meeting = app
         .gql_as(
             Some(&editor),

@@ -54,6 +54,8 @@ pub enum Command {
         #[arg(long)]
         federation: bool,
     },
+    /// Print the table of rules an input can break (`docs/rules.md`)
+    Rules,
     /// Write a consistent copy of the SQLite database to FILE while it serves
     /// (on PostgreSQL: prints the pg_dump command to use).
     Backup { file: PathBuf },
@@ -130,6 +132,10 @@ pub async fn run() -> anyhow::Result<()> {
                 "{}",
                 crate::backup::restore(&settings.database, &file).await?
             );
+            Ok(())
+        }
+        Command::Rules => {
+            print!("{}", crate::domain::rule::table());
             Ok(())
         }
         Command::Schema { federation } => {

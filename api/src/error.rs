@@ -5,6 +5,8 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
 
+pub use crate::domain::rule::{Broken, Param, Rule};
+
 ///
 /// It has no `Display` on purpose: async-graphql turns anything displayable
 /// into an error without a code, so the only way out of this type is
@@ -14,7 +16,7 @@ pub enum ApiError {
     /// Input that fails a rule; `field` names the input field at fault.
     BadUserInput {
         field: String,
-        message: String,
+        broken: Broken,
     },
     Unauthenticated(String),
     /// Deliberately without detail: a denial reveals nothing about the row.
@@ -23,11 +25,11 @@ pub enum ApiError {
     /// see); `field` names it. Says nothing about any row.
     ForbiddenInput {
         field: String,
-        message: String,
+        broken: Broken,
     },
     NotFound(String),
-    Conflict(String),
-    DsoRingInvalid(String),
+    Conflict(Broken),
+    DsoRingInvalid(Broken),
     QueryTooComplex(String),
     /// A persisted-query hash the server does not know (yet): send the text.
     PersistedQueryNotFound,
@@ -95,10 +97,33 @@ impl From<anyhow::Error> for ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// Input at `field` that breaks a rule.
+    pub fn bad_input(field: impl Into<String>, broken: impl Into<Broken>) -> Self {
         ApiError::BadUserInput {
             field: field.into(),
-            message: message.into(),
+            broken: broken.into(),
+        }
+    }
+
+    /// An HTTP request GraphQL over HTTP does not take (a client's fault,
+    /// never a person's): `detail` says what to send instead.
+    pub fn request(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        ApiError::bad_input(field, Rule::RequestInvalid.with("detail", detail.into()))
+    }
+
+    /// A change that lost to another (a stale version, a decision taken).
+    pub fn conflict(broken: impl Into<Broken>) -> Self {
+        ApiError::Conflict(broken.into())
+    }
+
+    /// The rule broken, for the errors a rule explains.
+    pub fn broken(&self) -> Option<&Broken> {
+        match self {
+            ApiError::BadUserInput { broken, .. }
+            | ApiError::ForbiddenInput { broken, .. }
+            | ApiError::Conflict(broken)
+            | ApiError::DsoRingInvalid(broken) => Some(broken),
+            _ => None,
         }
     }
 
@@ -109,14 +134,14 @@ impl ApiError {
     /// What the client reads; internal failures say no more than that.
     pub fn message(&self) -> String {
         match self {
-            ApiError::BadUserInput { message, .. } => message.clone(),
+            ApiError::BadUserInput { broken, .. }
+            | ApiError::ForbiddenInput { broken, .. }
+            | ApiError::Conflict(broken)
+            | ApiError::DsoRingInvalid(broken) => broken.message(),
             ApiError::Unauthenticated(reason) => format!("not authenticated: {reason}"),
             ApiError::Forbidden => "not allowed".into(),
-            ApiError::ForbiddenInput { message, .. } => message.clone(),
             ApiError::NotFound(what) => format!("{what} not found"),
-            ApiError::Conflict(m) | ApiError::DsoRingInvalid(m) | ApiError::QueryTooComplex(m) => {
-                m.clone()
-            }
+            ApiError::QueryTooComplex(m) => m.clone(),
             ApiError::PersistedQueryNotFound => "PersistedQueryNotFound".into(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many requests: try again in {retry_after_secs} s")
@@ -157,9 +182,9 @@ impl ApiError {
 
     /// Turns a unique-key violation into a CONFLICT the client can act on;
     /// every other database error stays internal.
-    pub fn from_db_unique(err: DbErr, message: &str) -> Self {
+    pub fn from_db_unique(err: DbErr, broken: impl Into<Broken>) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(message.into()),
+            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(broken.into()),
             _ => ApiError::from(err),
         }
     }
@@ -193,8 +218,33 @@ impl ErrorExtensions for ApiError {
             {
                 ext.set("field", field.as_str());
             }
+            if let Some(broken) = self.broken() {
+                set_rule(ext, broken);
+            }
         })
     }
+}
+
+/// `extensions.rule` and `extensions.params`: the code of the rule broken
+/// and the values its sentence names (numbers as numbers, days as
+/// YYYY-MM-DD), for a client to word in its own language.
+pub fn set_rule(ext: &mut async_graphql::ErrorExtensionValues, broken: &Broken) {
+    use async_graphql::{Name, Value};
+    ext.set("rule", broken.rule.code());
+    let params: async_graphql::indexmap::IndexMap<Name, Value> = broken
+        .params
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Param::Int(n) => Value::from(*n),
+                Param::Decimal(n) => Value::from(*n),
+                Param::Text(t) => Value::from(t.as_str()),
+                Param::Date(_) => Value::from(value.to_string()),
+            };
+            (Name::new(name), value)
+        })
+        .collect();
+    ext.set("params", Value::Object(params));
 }
 
 impl From<ApiError> for async_graphql::Error {
@@ -237,7 +287,7 @@ mod tests {
         let unavailable = async_graphql::Value::from("SERVICE_UNAVAILABLE");
         assert_eq!(code(ApiError::from(broke()).extend()), unavailable);
         assert_eq!(
-            code(ApiError::from_db_unique(broke(), "taken").extend()),
+            code(ApiError::from_db_unique(broke(), Rule::ForbundTaken).extend()),
             unavailable
         );
         assert_eq!(code(database(broke())), unavailable);
@@ -245,7 +295,7 @@ mod tests {
 
     #[test]
     fn bad_input_names_the_field() {
-        let gql = ApiError::bad_input("orgNumber", "check digit is wrong").extend();
+        let gql = ApiError::bad_input("orgNumber", Rule::OrgNumberCheckDigit).extend();
         let ext = gql.extensions.expect("extensions");
         assert_eq!(
             ext.get("field"),
@@ -254,6 +304,21 @@ mod tests {
         assert_eq!(
             ext.get("code"),
             Some(&async_graphql::Value::from("BAD_USER_INPUT"))
+        );
+        assert_eq!(
+            ext.get("rule"),
+            Some(&async_graphql::Value::from("ORG_NUMBER_CHECK_DIGIT"))
+        );
+    }
+
+    #[test]
+    fn a_rule_carries_its_values() {
+        let gql = ApiError::bad_input("name", Rule::TextTooLong.with("max", 300)).extend();
+        assert_eq!(gql.message, "must be at most 300 characters");
+        let ext = gql.extensions.expect("extensions");
+        assert_eq!(
+            ext.get("params"),
+            Some(&async_graphql::value!({ "max": 300 }))
         );
     }
 }

@@ -249,12 +249,12 @@ fn at_line(path: &Path, lines: &[u64], err: BatchError) -> ImportError {
         BatchError::Row {
             row,
             column,
-            message,
+            broken,
         } => ImportError::At {
             path: path.display().to_string(),
             line: lines.get(row).copied().unwrap_or(0),
             column: column.to_string(),
-            message,
+            message: broken.message(),
         },
         BatchError::Other(e) => ImportError::Other(format!("{:#}", e.into_anyhow())),
     }
@@ -326,11 +326,11 @@ pub async fn import(
                     BatchError::Row {
                         row,
                         column: "support",
-                        message,
+                        broken,
                     } => BatchError::Row {
                         row,
                         column: "total",
-                        message,
+                        broken,
                     },
                     other => other,
                 };

@@ -248,9 +248,21 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
     assert_eq!(invalid, "true");
     both_widths(&browser, "insats-form-error", None).await;
 
-    // Edit: a new end and target group; the rest is kept.
+    // A day the calendar lacks: the API's rule (DATE_INVALID) in Swedish
+    // words of the app, never the API's English sentence.
     fill(&browser, "Lägsta ålder", "18").await;
     fill(&browser, "Högsta ålder", "29").await;
+    fill(&browser, "Slutdatum", "2029-02-29").await;
+    save(&browser).await;
+    let alert = text_of(&browser, "form.record-form [role=alert]:not([hidden])").await;
+    assert!(
+        alert.contains("Slutdatum: 29 februari 2029 finns inte i kalendern."),
+        "{alert}"
+    );
+    assert!(!alert.contains("calendar"), "{alert}");
+    assert_eq!(script(&browser, focused_label).await, "Slutdatum");
+
+    // Edit: a new end and target group; the rest is kept.
     fill(
         &browser,
         "Målgrupp",

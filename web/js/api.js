@@ -1,6 +1,8 @@
 // The app's only way to data: the named operations of /app/operations.graphql,
 // sent one at a time to POST /graphql, as any frontend of a förbund would.
 
+import { ruleText, sentence } from "./rules.js";
+
 const TOKEN_KEY = "finsam.token";
 
 let operations = null;
@@ -80,17 +82,20 @@ export async function run(name, variables = {}) {
   }
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
-    const code = first.extensions && first.extensions.code;
-    const err = new ApiError(explain(code, first.message), code, first.extensions && first.extensions.field);
-    // The API's own text, for a form that words it beside its field.
-    err.detail = first.message;
+    const ext = first.extensions || {};
+    // Worded by the rule's code and values, never from the API's English.
+    const text = ext.rule ? ruleText(ext.rule, ext.params) : null;
+    const err = new ApiError(text ? sentence(text) : explain(ext.code), ext.code, ext.field);
+    err.rule = ext.rule;
+    // For a form that words it beside its field ("Namn: får inte …").
+    err.text = text;
     throw err;
   }
   return body.data;
 }
 
 /** A refusal in words a förbund's staff can act on. */
-function explain(code, message) {
+function explain(code) {
   switch (code) {
     case "UNAUTHENTICATED":
       return "Inloggningen gäller inte längre. Logga in igen.";
@@ -105,7 +110,9 @@ function explain(code, message) {
     case "CONFLICT":
       return "Någon annan har ändrat detta under tiden. Läs in sidan igen och försök på nytt.";
     case "BAD_USER_INPUT":
-      return `Felaktig uppgift: ${message}`;
+      return "En uppgift godtogs inte. Kontrollera det du fyllt i.";
+    case "DSO_RING_INVALID":
+      return "Ändringen skulle inte ge en hel ring.";
     default:
       return `Något gick fel (${code || "okänt fel"}).`;
   }

@@ -5,8 +5,6 @@
 // (forms.js reads /app/inputs.json); a field the table does not name still
 // gets its place, after those it does.
 
-import { h } from "./dom.js";
-
 /** Swedish labels of input fields, by their name in the schema. */
 export const FIELD_LABELS = {
   name: "Namn",
@@ -399,69 +397,3 @@ export const FORMS = {
     fields: { to: { help: "Förbundet som tar över insatsen (t.ex. vid en sammanslagning)." } },
   },
 };
-
-/**
- * The API's input errors in Swedish, by the rule's English text (the field
- * is named beside the message). A message not here is shown as the API
- * gave it, after a Swedish lead.
- */
-export const MESSAGES = [
-  [/^must not be empty$/, () => "får inte vara tomt."],
-  [/^must be at most (\d+) characters$/, (m) => `får vara högst ${m[1]} tecken.`],
-  [/^the end must not be before the start$/, () => "slutet får inte ligga före starten."],
-  [/^an age is 0 to (\d+)$/, (m) => `en ålder är 0–${m[1]} år.`],
-  [/^the lowest age is above the highest$/, () => "lägsta åldern är högre än den högsta."],
-  [/^a percentage is 0 to 100$/, () => "en andel är 0–100 %."],
-  [/^must not be negative$/, () => "får inte vara negativt."],
-  [/^an amount of money is not negative$/, () => "ett belopp kan inte vara negativt."],
-  [/^a count is not negative$/, () => "ett antal kan inte vara negativt."],
-  [/^more closures than participants$/, () => "fler avslut än deltagare."],
-  [/^a year from 1990 to 2100$/, () => "ett år mellan 1990 och 2100."],
-  [/^0 to 600 months$/, () => "0–600 månader."],
-  [/^the insats has no such goal$/, () => "insatsen har inget sådant mål."],
-  [/^the förbund already has an insats with this name$/, () => "förbundet har redan en insats med det namnet."],
-  [/^the insats has already been carried over$/, () => "insatsen är redan överförd."],
-  [/^a time is written HH:MM$/, () => "en tid skrivs TT.MM eller TT:MM, t.ex. 13.00."],
-  [/^must not be before (\w+)$/, (m) => `får inte ligga före ${(FIELD_LABELS[m[1]] || m[1]).toLowerCase()}.`],
-  [/^at most (\d+) characters$/, (m) => `högst ${m[1]} tecken.`],
-  [/^check digit is wrong$/, () => "kontrollsiffran stämmer inte."],
-  [/^a year from (\d+) to (\d+)$/, (m) => `ett år mellan ${m[1]} och ${m[2]}.`],
-  [/^date out of range$/, () => "datumet ligger utanför 1900-01-01 – 2199-12-31."],
-  [/^name the DSO agreement$/, () => "ange vilket DSO-avtal det gäller."],
-  [/^name the member after which to join$/, () => "ange förbundet ni ska placeras efter."],
-  [/^no förbund with slug "?([^"]+)"?$/, (m) => `inget förbund har kortnamnet ${m[1]}.`],
-  [/^no indicator with code "?([^"]+)"?$/, (m) => `ingen indikator har koden ${m[1]}.`],
-  [/^(no such DSO agreement|there is no DSO agreement)$/, () => "det finns inget sådant DSO-avtal."],
-  [/^not a member$/, () => "förbundet är inte medlem i ringen."],
-  [/^not an id$/, () => "inget giltigt id."],
-  [/^say where the figures come from$/, () => "ange varifrån siffrorna kommer."],
-  [/^slug (\S+) is taken$/, (m) => `kortnamnet ${m[1]} är upptaget.`],
-  [/^a meeting stays with its förbund$/, () => "ett sammanträde byter inte förbund."],
-  [/^a member joins after this day; rearrange from that day instead$/, () => "en medlem går med efter den dagen; ändra ordningen från den dagen i stället."],
-  [/^a party is listed twice$/, () => "en part finns med två gånger."],
-  [/^a percentage above 0 and at most 100$/, () => "en andel över 0 och högst 100."],
-  [/^above 0 and at most the agreement's maximum$/, () => "över 0 och högst avtalets högsta omfattning."],
-  [/^an extension ends after the current end$/, () => "en förlängning slutar efter det nuvarande slutet."],
-  [/^give a name of at most (\d+) characters$/, (m) => `ange ett namn på högst ${m[1]} tecken.`],
-  [/^give the DSO function's address(, at most (\d+) characters)?$/, (m) => `ange dataskyddsombudets funktionsadress${m[2] ? `, högst ${m[2]} tecken` : ""}.`],
-  [/^give the decision's text, at most ([\d ]+) characters$/, (m) => `ange beslutets text, högst ${m[1]} tecken.`],
-  [/^must be (\d+) to (\d+) months$/, (m) => `ska vara ${m[1]}–${m[2]} månader.`],
-  [/^name the members in their new order$/, () => "ange medlemmarna i den nya ordningen."],
-  [/^no insats of this förbund with that id$/, () => "förbundet har ingen sådan insats."],
-  [/^(.+) would be left without a DSO from (\S+)$/, (m) => `${m[1]} skulle stå utan dataskyddsombud från ${m[2]}.`],
-  [/^(.+) is not an active member of the ring from (\S+)$/, (m) => `${m[1]} är inte aktiv medlem i ringen från ${m[2]}.`],
-  [/^(.+) is not an active förbund on (\S+)$/, (m) => `${m[1]} är inte ett verksamt förbund ${m[2]}.`],
-  [/^(.+) is already a member of the ring$/, (m) => `${m[1]} är redan medlem i ringen.`],
-];
-
-/**
- * An API input error's text in Swedish; one without a wording here keeps the
- * API's English, marked as English for screen readers (WCAG 3.1.2).
- */
-export function swedish(message) {
-  for (const [pattern, word] of MESSAGES) {
-    const m = pattern.exec(message || "");
-    if (m) return word(m);
-  }
-  return h("span", {}, "uppgiften godtogs inte (API:et: ", h("span", { lang: "en" }, message), ").");
-}

@@ -16,7 +16,7 @@ import { run, ApiError } from "./api.js";
 import { labels, number } from "./format.js";
 import { setLeaveGuard } from "./nav.js";
 import { follow } from "./live.js";
-import { FIELD_LABELS, ENUM_LABELS, swedish } from "./form-table.js";
+import { FIELD_LABELS, ENUM_LABELS } from "./form-table.js";
 
 let definitions = null;
 
@@ -715,10 +715,10 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
       } else if (err instanceof ApiError && err.field) {
         const name = err.field.split(".").pop().replace(/\[\d+\]$/, "");
         const field = fields.find((f) => f.key === err.field || f.name === name);
-        const text = swedish(err.detail);
+        const text = err.text || err.message;
         showErrors([[field || null, field ? text : h("span", {}, `${err.field}: `, text)]], "Formuläret är inte sparat. Rätta det här:");
       } else if (err instanceof ApiError && err.code === "DSO_RING_INVALID") {
-        showErrors([[null, swedish(err.detail)]], "Inte sparat: ändringen skulle inte ge en hel ring.");
+        showErrors([[null, err.message]], "Inte sparat: ändringen skulle inte ge en hel ring.");
       } else {
         showErrors([[null, err instanceof ApiError ? err.message : "Något gick fel i appen."]], "Inte sparat.");
       }

@@ -48,16 +48,19 @@ pub fn alive_on(founded: Option<NaiveDate>, dissolved: Option<NaiveDate>, day: N
     founded.is_none_or(|f| f <= day) && dissolved.is_none_or(|d| day <= d)
 }
 
-pub fn check_funding_shares(shares: &[Option<f64>]) -> Result<(), (usize, &'static str)> {
+pub fn check_funding_shares(
+    shares: &[Option<f64>],
+) -> Result<(), (usize, crate::domain::rule::Rule)> {
+    use crate::domain::rule::Rule;
     let mut sum = 0.0;
     for (i, share) in shares.iter().enumerate() {
         if let Some(s) = share {
             if !s.is_finite() || !(0.0..=100.0).contains(s) {
-                return Err((i, "a funding share is a percentage from 0 to 100"));
+                return Err((i, Rule::FundingShareRange));
             }
             sum += s;
             if sum > 100.0 + 1e-9 {
-                return Err((i, "funding shares add up to more than 100 %"));
+                return Err((i, Rule::FundingShareSum));
             }
         }
     }

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::rule::{Broken, Rule};
+
 pub use finsam_entity::value::{Category, Orientation, Status, Visibility};
 
 /// Whether an insats in `status` runs on the days of its period.
@@ -24,16 +26,16 @@ pub fn search_text(name: &str, description: Option<&str>, target_group: Option<&
 pub const AGE_LIMIT: i32 = 120;
 
 /// A rule broken by an input, with the input field at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Invalid {
     pub field: &'static str,
-    pub message: String,
+    pub broken: Broken,
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {
+fn invalid(field: &'static str, broken: impl Into<Broken>) -> Invalid {
     Invalid {
         field,
-        message: message.into(),
+        broken: broken.into(),
     }
 }
 
@@ -42,9 +44,10 @@ pub fn check_period(
     ends_on: Option<NaiveDate>,
 ) -> Result<(), Invalid> {
     match (starts_on, ends_on) {
-        (Some(s), Some(e)) if e < s => {
-            Err(invalid("endsOn", "the end must not be before the start"))
-        }
+        (Some(s), Some(e)) if e < s => Err(invalid(
+            "endsOn",
+            Rule::BeforeStart.with("other", "startsOn"),
+        )),
         _ => Ok(()),
     }
 }
@@ -54,13 +57,13 @@ pub fn check_age_range(min: Option<i32>, max: Option<i32>) -> Result<(), Invalid
         if let Some(v) = v
             && !(0..=AGE_LIMIT).contains(&v)
         {
-            return Err(invalid(field, format!("an age is 0 to {AGE_LIMIT}")));
+            return Err(invalid(field, Rule::AgeRange.with("max", AGE_LIMIT)));
         }
     }
     if let (Some(a), Some(b)) = (min, max)
         && a > b
     {
-        return Err(invalid("ageMin", "the lowest age is above the highest"));
+        return Err(invalid("ageMin", Rule::AgeOrder));
     }
     Ok(())
 }
@@ -68,7 +71,7 @@ pub fn check_age_range(min: Option<i32>, max: Option<i32>) -> Result<(), Invalid
 pub fn check_percent(field: &'static str, v: Option<f64>) -> Result<(), Invalid> {
     match v {
         Some(p) if !p.is_finite() || !(0.0..=100.0).contains(&p) => {
-            Err(invalid(field, "a percentage is 0 to 100"))
+            Err(invalid(field, Rule::PercentRange))
         }
         _ => Ok(()),
     }
@@ -77,21 +80,21 @@ pub fn check_percent(field: &'static str, v: Option<f64>) -> Result<(), Invalid>
 /// A duration in months (time in an insats): finite and not negative.
 pub fn check_months(field: &'static str, v: Option<f64>) -> Result<(), Invalid> {
     match v {
-        Some(m) if !m.is_finite() || m < 0.0 => Err(invalid(field, "must not be negative")),
+        Some(m) if !m.is_finite() || m < 0.0 => Err(invalid(field, Rule::Negative)),
         _ => Ok(()),
     }
 }
 
 pub fn check_money(field: &'static str, v: Option<i64>) -> Result<(), Invalid> {
     match v {
-        Some(m) if m < 0 => Err(invalid(field, "an amount of money is not negative")),
+        Some(m) if m < 0 => Err(invalid(field, Rule::Negative)),
         _ => Ok(()),
     }
 }
 
 pub fn check_count(field: &'static str, v: Option<i32>) -> Result<(), Invalid> {
     match v {
-        Some(n) if n < 0 => Err(invalid(field, "a count is not negative")),
+        Some(n) if n < 0 => Err(invalid(field, Rule::Negative)),
         _ => Ok(()),
     }
 }
@@ -145,7 +148,7 @@ pub struct Outcome {
 /// not more than the participants.
 pub fn check_outcome(o: &Outcome) -> Result<(), Invalid> {
     check_period(o.period_from, o.period_to)
-        .map_err(|_| invalid("periodTo", "the end must not be before the start"))?;
+        .map_err(|_| invalid("periodTo", Rule::BeforeStart.with("other", "periodFrom")))?;
     for (field, v) in [
         ("participants", o.participants),
         ("participantsWomen", o.women),
@@ -163,25 +166,18 @@ pub fn check_outcome(o: &Outcome) -> Result<(), Invalid> {
             i64::from(o.men.unwrap_or(0)),
         );
         if women + men > i64::from(total) {
-            return Err(invalid(
-                "participantsMen",
-                "women and men add up to more than the participants",
-            ));
+            return Err(invalid("participantsMen", Rule::OutcomeGenderSum));
         }
         if o.closures.is_some_and(|c| c > total) {
-            return Err(invalid("closures", "more closures than participants"));
+            return Err(invalid("closures", Rule::OutcomeClosuresSum));
         }
     }
     let reasons = o.by_reason.reported_sum();
     match o.closures {
-        Some(c) if reasons > i64::from(c) => Err(invalid(
-            "closures",
-            "the closures by reason add up to more than the closures",
-        )),
-        None if o.participants.is_some_and(|p| reasons > i64::from(p)) => Err(invalid(
-            "closures",
-            "the closures add up to more than the participants",
-        )),
+        Some(c) if reasons > i64::from(c) => Err(invalid("closures", Rule::OutcomeReasonSum)),
+        None if o.participants.is_some_and(|p| reasons > i64::from(p)) => {
+            Err(invalid("closures", Rule::OutcomeClosuresSum))
+        }
         _ => Ok(()),
     }
 }

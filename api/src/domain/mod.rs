@@ -6,10 +6,11 @@ mod org_number;
 mod slug;
 pub mod text;
 
-pub use org_number::OrgNumber;
+pub use org_number::{OrgNumber, OrgNumberError};
 pub use slug::Slug;
 pub mod dso_ring;
 pub mod forbund;
 pub mod indicators;
 pub mod insats;
+pub mod rule;
 pub mod suppression;

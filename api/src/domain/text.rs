@@ -35,9 +35,9 @@ impl Search {
 
     /// `text` folded, or why it is not a search: longer than [`Search::LIMIT`]
     /// characters. The length is checked before folding, which costs by it.
-    pub fn parse(text: &str) -> Result<Search, String> {
+    pub fn parse(text: &str) -> Result<Search, crate::domain::rule::Broken> {
         if text.chars().count() > Search::LIMIT {
-            return Err(format!("a search is at most {} characters", Search::LIMIT));
+            return Err(crate::domain::rule::Rule::TextTooLong.with("max", Search::LIMIT));
         }
         Ok(Search { folded: fold(text) })
     }

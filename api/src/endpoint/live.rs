@@ -107,7 +107,7 @@ pub fn operation(
         .operation_kind(&request.query, request.operation_name.as_deref())
         == Some(true)
     {
-        let err = ApiError::bad_input(
+        let err = ApiError::request(
             "query",
             "mutations are sent with POST /graphql, not over a subscription",
         );
@@ -125,11 +125,12 @@ pub fn operation(
     let until = subscriber.clone();
     let after = subscriber.clone();
     let finishing = state.clone();
+    let dates = crate::graphql::limits::BadDates::of(&request.variables);
     schema
         .execute_stream(request)
         // Codes on the library's own errors (validation), as on a query's.
         .map(move |mut response| {
-            finishing.limits().finish(&mut response);
+            finishing.limits().finish(&mut response, &dates);
             response
         })
         .take_until(Box::pin(async move { until.expired().await }))

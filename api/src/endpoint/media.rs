@@ -86,7 +86,7 @@ pub fn unsupported_body(req: &HttpRequest) -> Option<ApiError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
     else {
-        return Some(ApiError::bad_input(
+        return Some(ApiError::request(
             "Content-Type",
             "a GraphQL POST needs Content-Type: application/json",
         ));
@@ -94,7 +94,7 @@ pub fn unsupported_body(req: &HttpRequest) -> Option<ApiError> {
     let mut parts = content_type.split(';');
     let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
     if !BODY_TYPES.contains(&media.as_str()) {
-        return Some(ApiError::bad_input(
+        return Some(ApiError::request(
             "Content-Type",
             format!("unsupported Content-Type {media}: send application/json"),
         ));
@@ -107,7 +107,7 @@ pub fn unsupported_body(req: &HttpRequest) -> Option<ApiError> {
         {
             let charset = charset.trim_matches('"');
             if charset != "utf-8" && charset != "utf8" {
-                return Some(ApiError::bad_input(
+                return Some(ApiError::request(
                     "Content-Type",
                     format!("unsupported charset {charset}: send UTF-8"),
                 ));
@@ -118,7 +118,7 @@ pub fn unsupported_body(req: &HttpRequest) -> Option<ApiError> {
         let encodings = value.to_str().unwrap_or("?");
         for encoding in encodings.split(',').map(|e| e.trim().to_ascii_lowercase()) {
             if !BODY_ENCODINGS.contains(&encoding.as_str()) {
-                return Some(ApiError::bad_input(
+                return Some(ApiError::request(
                     "Content-Encoding",
                     format!("unsupported Content-Encoding {encoding}: send gzip or none"),
                 ));

@@ -69,13 +69,13 @@ async fn read_body(
         let chunk = chunk.map_err(|e| {
             (
                 StatusCode::BAD_REQUEST,
-                ApiError::bad_input("body", format!("the body could not be read: {e}")),
+                ApiError::request("body", format!("the body could not be read: {e}")),
             )
         })?;
         if body.len() + chunk.len() > limit {
             return Err((
                 StatusCode::PAYLOAD_TOO_LARGE,
-                ApiError::bad_input(
+                ApiError::request(
                     "body",
                     format!("the body is larger than {limit} bytes (server.body_limit_bytes)"),
                 ),
@@ -179,7 +179,7 @@ async fn admit(
     req: &HttpRequest,
 ) -> Result<(Principal, Answer), Box<HttpResponse>> {
     let Some(answer) = media::negotiate(req) else {
-        let err = ApiError::bad_input(
+        let err = ApiError::request(
             "Accept",
             "this server answers application/graphql-response+json or application/json",
         );
@@ -331,7 +331,7 @@ pub async fn get(
             .operation_kind(query, params.operation_name.as_deref())
             == Some(true)
     {
-        let err = ApiError::bad_input("query", "a mutation is sent with POST, never with GET");
+        let err = ApiError::request("query", "a mutation is sent with POST, never with GET");
         let mut refused = refuse(&state, StatusCode::METHOD_NOT_ALLOWED, err, answer);
         refused
             .headers_mut()
@@ -449,7 +449,9 @@ async fn run_one(
     federation: bool,
 ) -> Response {
     let limits = state.limits();
-    let mut request = request::to_request(query, params)
+    let request = request::to_request(query, params);
+    let dates = crate::graphql::limits::BadDates::of(&request.variables);
+    let mut request = request
         .data(caller.clone())
         .data(loaders.clone())
         .data(Reader(reader.clone()));
@@ -468,7 +470,7 @@ async fn run_one(
     .catch_unwind();
     match tokio::time::timeout(timeout, execution).await {
         Ok(Ok(mut response)) => {
-            limits.finish(&mut response);
+            limits.finish(&mut response, &dates);
             response
         }
         Ok(Err(_)) => {

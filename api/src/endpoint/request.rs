@@ -23,7 +23,7 @@ pub struct Params {
 }
 
 fn bad(field: &str, message: &str) -> ApiError {
-    ApiError::bad_input(field, message.to_string())
+    ApiError::request(field, message.to_string())
 }
 
 fn string_param(object: &mut Map<String, Value>, key: &str) -> Result<Option<String>, ApiError> {

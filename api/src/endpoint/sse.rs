@@ -58,7 +58,7 @@ pub async fn post(
     let params = match request::from_body(&body) {
         Ok((mut batch, false)) if batch.len() == 1 => batch.remove(0),
         Ok(_) => {
-            let err = ApiError::bad_input("body", "one operation per stream, not a batch");
+            let err = ApiError::request("body", "one operation per stream, not a batch");
             return refuse(&state, StatusCode::BAD_REQUEST, err);
         }
         Err(err) => return refuse(&state, StatusCode::BAD_REQUEST, err),
@@ -84,7 +84,7 @@ async fn stream(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     if !accepts_event_stream(&req) {
-        let err = ApiError::bad_input("Accept", "this endpoint answers text/event-stream");
+        let err = ApiError::request("Accept", "this endpoint answers text/event-stream");
         return refuse(&state, StatusCode::NOT_ACCEPTABLE, err);
     }
     let state: Arc<AppState> = state.into_inner();
@@ -93,7 +93,7 @@ async fn stream(
         Err(err) => return refuse(&state, StatusCode::UNAUTHORIZED, err),
     };
     let Some(client) = live::client_key(&state, &req, &subscriber.principal) else {
-        let err = ApiError::bad_input("X-Forwarded-For", "not a client address");
+        let err = ApiError::request("X-Forwarded-For", "not a client address");
         return refuse(&state, StatusCode::BAD_REQUEST, err);
     };
     if let Some(err) = live::over_limit(&state, &client) {

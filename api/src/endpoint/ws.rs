@@ -62,7 +62,7 @@ pub async fn upgrade(
         .flat_map(|v| v.split(','))
         .any(|p| p.trim() == PROTOCOL);
     if !offered {
-        let err = ApiError::bad_input(
+        let err = ApiError::request(
             "Sec-WebSocket-Protocol",
             "this server speaks graphql-transport-ws",
         );
@@ -73,7 +73,7 @@ pub async fn upgrade(
         Err(err) => return refuse(&state, StatusCode::UNAUTHORIZED, err),
     };
     let Some(client) = live::client_key(&state, &req, &from_header.principal) else {
-        let err = ApiError::bad_input("X-Forwarded-For", "not a client address");
+        let err = ApiError::request("X-Forwarded-For", "not a client address");
         return refuse(&state, StatusCode::BAD_REQUEST, err);
     };
     let admitted = match state.live.admit(client.clone(), &state.settings.live) {
@@ -294,7 +294,7 @@ impl Connection {
                 }
                 let limit = self.state.settings.live.max_subscriptions_per_connection;
                 let refused = if self.running.len() >= limit {
-                    Some(ApiError::bad_input(
+                    Some(ApiError::request(
                         "subscribe",
                         format!("at most {limit} operations at once on one connection"),
                     ))

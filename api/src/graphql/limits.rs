@@ -13,7 +13,9 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ErrorExtensionValues, Request, Response, ServerError, Value, Variables};
 
 use super::documents::Documents;
+use crate::error::{Broken, Rule};
 use crate::metrics::Metrics;
+use crate::record::{Date, DateError};
 
 pub struct Limits<'a> {
     pub max_aliases: usize,
@@ -73,6 +75,54 @@ fn with_code(mut err: ServerError, code: &str) -> ServerError {
         .get_or_insert_with(ErrorExtensionValues::default);
     ext.set("code", code);
     err
+}
+
+/// The variables of a request that look like dates and are not, by the
+/// name of the input field they sit in: found before the request runs (the
+/// library's own refusal names only the type), so the answer can say which
+/// rule the date broke. Empty, and free, for a request without them.
+#[derive(Default)]
+pub struct BadDates(Vec<(String, DateError)>);
+
+impl BadDates {
+    pub fn of(variables: &Variables) -> Self {
+        let mut found = Vec::new();
+        for (name, value) in variables.iter() {
+            collect_dates(name.as_str(), value, &mut found);
+        }
+        BadDates(found)
+    }
+
+    /// The rule broken by the date at `field` ("input.startsOn").
+    fn rule_for(&self, field: Option<&str>) -> Broken {
+        let key = field.and_then(|f| f.rsplit('.').next());
+        key.and_then(|k| self.0.iter().find(|(name, _)| name == k))
+            .map(|(_, e)| e.0.clone())
+            .unwrap_or_else(|| {
+                Rule::DateNotTaken
+                    .with("first", Date::FIRST)
+                    .with("last", Date::LAST)
+            })
+    }
+}
+
+/// A text short enough and starting with a digit is taken for an attempt
+/// at a date; names and other texts are not looked at further.
+fn collect_dates(key: &str, value: &Value, found: &mut Vec<(String, DateError)>) {
+    match value {
+        Value::String(s)
+            if (6..=12).contains(&s.len()) && s.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            if let Err(e) = Date::parse(s) {
+                found.push((key.to_string(), e));
+            }
+        }
+        Value::List(items) => items.iter().for_each(|v| collect_dates(key, v, found)),
+        Value::Object(fields) => fields
+            .iter()
+            .for_each(|(k, v)| collect_dates(k.as_str(), v, found)),
+        _ => {}
+    }
 }
 
 /// The argument a library input error names ("Invalid value for argument
@@ -231,13 +281,15 @@ impl Limits<'_> {
     /// The answer to a request `prepare` refused.
     pub fn refused(&self, err: ServerError) -> Response {
         let mut response = Response::from_errors(vec![err]);
-        self.finish(&mut response);
+        self.finish(&mut response, &BadDates::default());
         response
     }
 
-    /// Gives every error of an answer its code (and the argument at fault
-    /// where the library's message names one), and counts them.
-    pub fn finish(&self, response: &mut Response) {
+    /// Gives every error of an answer its code and rule (and the argument at
+    /// fault where the library's message names one), and counts them.
+    /// `dates` are the request's variables that are not dates, for the rule
+    /// a refused date argument broke.
+    pub fn finish(&self, response: &mut Response, dates: &BadDates) {
         for err in response.errors.iter_mut() {
             let has_code = err
                 .extensions
@@ -250,16 +302,35 @@ impl Limits<'_> {
                     "BAD_USER_INPUT"
                 };
                 *err = with_code(err.clone(), code);
-                // The library names the type; say what the type takes.
-                if err.message.ends_with("expected type \"Date\"") {
-                    err.message
-                        .push_str(": a date written YYYY-MM-DD, 1900-01-01 to 2199-12-31");
-                }
-                if let Some(field) = argument_named(&err.message) {
-                    let ext = err
-                        .extensions
-                        .get_or_insert_with(ErrorExtensionValues::default);
+                let field = argument_named(&err.message);
+                let broken = if code == "QUERY_TOO_COMPLEX" {
+                    None
+                } else if err.message.ends_with("expected type \"Date\"") {
+                    // The library names only the type: the rule comes from
+                    // the value, when it came as a variable.
+                    let broken = dates.rule_for(field.as_deref());
+                    err.message = match &field {
+                        Some(f) => {
+                            format!("Invalid value for argument \"{f}\": {}", broken.message())
+                        }
+                        None => broken.message(),
+                    };
+                    Some(broken)
+                } else if err.message.starts_with("Invalid value for")
+                    || err.message.starts_with("Failed to parse")
+                {
+                    Some(Rule::ValueType.with("detail", err.message.as_str()))
+                } else {
+                    Some(Rule::QueryInvalid.with("detail", err.message.as_str()))
+                };
+                let ext = err
+                    .extensions
+                    .get_or_insert_with(ErrorExtensionValues::default);
+                if let Some(field) = field {
                     ext.set("field", field);
+                }
+                if let Some(broken) = broken {
+                    crate::error::set_rule(ext, &broken);
                 }
             }
             let code = match err.extensions.as_ref().and_then(|e| e.get("code")) {

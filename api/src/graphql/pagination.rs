@@ -17,7 +17,7 @@ use secrecy::ExposeSecret;
 use serde::{Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 pub const DEFAULT_PAGE: i32 = 20;
 pub const MAX_PAGE: i32 = 100;
@@ -99,12 +99,7 @@ impl CursorKey {
 
     /// The key a cursor of list `list` holds; anything else is refused.
     pub fn open<K: DeserializeOwned>(&self, list: &str, cursor: &str) -> ApiResult<K> {
-        let refused = || {
-            ApiError::bad_input(
-                "after",
-                "not a cursor this list gave out (cursors are only valid for the list, and the server key, that made them)",
-            )
-        };
+        let refused = || ApiError::bad_input("after", Rule::CursorInvalid);
         if cursor.len() > MAX_CURSOR {
             return Err(refused());
         }
@@ -147,7 +142,7 @@ where
     if !(0..=MAX_PAGE).contains(&first) {
         return Err(ApiError::bad_input(
             "first",
-            format!("first must be between 0 and {MAX_PAGE}"),
+            Rule::PageSize.with("max", MAX_PAGE),
         ));
     }
     let after = match after {

@@ -9,17 +9,33 @@ use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::domain::rule::{Broken, Rule};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
 
-/// Why a text is not a date this service takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateError(String);
+/// Why a text is not a date this service takes: the rule it breaks
+/// (DATE_FORMAT, DATE_INVALID or DATE_OUT_OF_RANGE) with the text given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateError(pub Broken);
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0.message())
     }
+}
+
+/// Whether `s` is written YYYY-MM-DD, whatever the numbers.
+fn written_as_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 impl Date {
@@ -38,20 +54,23 @@ impl Date {
 
     /// Parses `YYYY-MM-DD` within [`Date::FIRST`, `Date::LAST`].
     pub fn parse(s: &str) -> Result<Date, DateError> {
+        if !written_as_date(s) {
+            return Err(DateError(Rule::DateFormat.with("value", s)));
+        }
         let day = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .filter(|_| s.len() == 10)
-            .ok_or_else(|| DateError(format!("{s:?} is not a date (YYYY-MM-DD)")))?;
+            .map_err(|_| DateError(Rule::DateInvalid.with("value", s)))?;
         Date::within_range(day)
     }
 
     /// `day`, when it lies within the range every input must keep to.
     pub fn within_range(day: NaiveDate) -> Result<Date, DateError> {
         if day < Date::FIRST || day > Date::LAST {
-            return Err(DateError(format!(
-                "{} is outside the dates this service takes (1900-01-01 to 2199-12-31)",
-                day.format("%Y-%m-%d")
-            )));
+            return Err(DateError(
+                Rule::DateOutOfRange
+                    .with("value", day)
+                    .with("first", Date::FIRST)
+                    .with("last", Date::LAST),
+            ));
         }
         Ok(Date(day))
     }
@@ -62,7 +81,7 @@ impl Date {
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => Date::parse(s).map_err(|e| InputValueError::custom(e.0)),
+            Value::String(s) => Date::parse(s).map_err(InputValueError::custom),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -146,6 +165,18 @@ mod tests {
         assert!(Date::parse("+262142-01-01").is_err());
         assert!(Date::parse("2020-02-30").is_err());
         assert!(Date::parse("2020-1-1").is_err());
+    }
+
+    #[test]
+    fn a_day_the_calendar_lacks_has_its_own_rule() {
+        let rule = |s: &str| Date::parse(s).unwrap_err().0.rule;
+        assert_eq!(rule("2027-02-29"), Rule::DateInvalid);
+        assert_eq!(rule("2027-02-31"), Rule::DateInvalid);
+        assert_eq!(rule("2027-13-01"), Rule::DateInvalid);
+        assert_eq!(rule("2027-2-28"), Rule::DateFormat);
+        assert_eq!(rule("28/2/2027"), Rule::DateFormat);
+        assert_eq!(rule("1899-12-31"), Rule::DateOutOfRange);
+        assert!(Date::parse("2028-02-29").is_ok());
     }
 
     proptest! {

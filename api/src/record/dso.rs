@@ -5,7 +5,7 @@ use async_graphql::InputObject;
 use serde::Deserialize;
 
 use super::Date;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 fn twelve() -> i32 {
     12
@@ -61,29 +61,23 @@ pub struct NewAgreement {
 impl AgreementTerms {
     /// The terms as stored (the name trimmed), every rule met.
     pub fn checked(&self) -> ApiResult<AgreementTerms> {
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(ApiError::bad_input(
-                "name",
-                "give a name of at most 200 characters",
-            ));
-        }
+        let name = super::text("name", &self.name, 200)?;
         if self.initial_ends_on < self.starts_on {
             return Err(ApiError::bad_input(
                 "initialEndsOn",
-                "must not be before startsOn",
+                Rule::BeforeStart.with("other", "startsOn"),
             ));
         }
         if !(1..=120).contains(&self.renewal_months) {
             return Err(ApiError::bad_input(
                 "renewalMonths",
-                "must be 1 to 120 months",
+                Rule::MonthsRange.with("min", 1).with("max", 120),
             ));
         }
         if !(0..=60).contains(&self.notice_months) {
             return Err(ApiError::bad_input(
                 "noticeMonths",
-                "must be 0 to 60 months",
+                Rule::MonthsRange.with("min", 0).with("max", 60),
             ));
         }
         if !self.max_scope_percent.is_finite()
@@ -92,11 +86,11 @@ impl AgreementTerms {
         {
             return Err(ApiError::bad_input(
                 "maxScopePercent",
-                "a percentage above 0 and at most 100",
+                Rule::ScopeRange.with("max", 100),
             ));
         }
         Ok(AgreementTerms {
-            name: name.to_string(),
+            name,
             ..self.clone()
         })
     }

@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::Date;
+use crate::domain::OrgNumberError;
 use crate::domain::forbund::check_funding_shares;
 use crate::domain::{OrgNumber, Slug};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 /// The kind of party that is a member of a förbund.
 #[derive(Enum, Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
@@ -88,7 +89,8 @@ pub struct ForbundFields {
 
 impl NewForbund {
     pub fn checked(&self) -> ApiResult<ForbundFields> {
-        let slug = Slug::parse(&self.slug).map_err(|e| ApiError::bad_input("slug", e))?;
+        let slug =
+            Slug::parse(&self.slug).map_err(|_| ApiError::bad_input("slug", Rule::SlugFormat))?;
         let founded_on = self.founded_on.map(NaiveDate::from);
         let dissolved_on = self.dissolved_on.map(NaiveDate::from);
         check_dates(founded_on, dissolved_on)?;
@@ -111,24 +113,20 @@ impl NewForbund {
 }
 
 pub fn check_name(field: &str, name: &str, max: usize) -> ApiResult<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::bad_input(field, "must not be empty"));
-    }
-    if name.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(name.to_string())
+    super::text(field, name, max)
 }
 
 /// `NNNNNN-NNNN` with a valid Luhn check digit, as written.
 pub fn check_org_number(org: &str) -> ApiResult<String> {
-    OrgNumber::parse(org)
-        .map(|o| o.to_string())
-        .map_err(|e| ApiError::bad_input("orgNumber", e.to_string()))
+    OrgNumber::parse(org).map(|o| o.to_string()).map_err(|e| {
+        ApiError::bad_input(
+            "orgNumber",
+            match e {
+                OrgNumberError::Format => Rule::OrgNumberFormat,
+                OrgNumberError::CheckDigit => Rule::OrgNumberCheckDigit,
+            },
+        )
+    })
 }
 
 pub fn check_dates(founded: Option<NaiveDate>, dissolved: Option<NaiveDate>) -> ApiResult<()> {
@@ -137,7 +135,7 @@ pub fn check_dates(founded: Option<NaiveDate>, dissolved: Option<NaiveDate>) -> 
     {
         return Err(ApiError::bad_input(
             "dissolvedOn",
-            "must not be before foundedOn",
+            Rule::BeforeStart.with("other", "foundedOn"),
         ));
     }
     Ok(())
@@ -153,7 +151,7 @@ pub fn check_members(members: &[Member]) -> ApiResult<Vec<Member>> {
         if !seen.insert(name.to_lowercase()) {
             return Err(ApiError::bad_input(
                 format!("members[{i}].name"),
-                "a party is listed twice",
+                Rule::PartyTwice,
             ));
         }
         out.push(Member { name, ..m.clone() });

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::Date;
 use crate::domain::insats as rules;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 #[derive(Enum, Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::domain::insats::Orientation")]
@@ -234,7 +234,10 @@ impl BudgetYear {
     /// that is not negative, spending counted to a day of that year or later.
     pub fn check(&self) -> ApiResult<()> {
         if !(1990..=2100).contains(&self.year) {
-            return Err(ApiError::bad_input("year", "a year from 1990 to 2100"));
+            return Err(ApiError::bad_input(
+                "year",
+                Rule::YearRange.with("min", 1990).with("max", 2100),
+            ));
         }
         rules::check_money("budgetSek", Some(self.budget_sek))?;
         rules::check_money("spentSek", self.spent_sek)?;
@@ -249,7 +252,10 @@ impl NewGoal {
         let description = super::text("description", &self.description, 2_000)?;
         rules::check_percent("targetPercent", self.target_percent)?;
         if self.horizon_months.is_some_and(|h| !(0..=600).contains(&h)) {
-            return Err(ApiError::bad_input("horizonMonths", "0 to 600 months"));
+            return Err(ApiError::bad_input(
+                "horizonMonths",
+                Rule::MonthsRange.with("min", 0).with("max", 600),
+            ));
         }
         Ok(NewGoal {
             description,

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 
 use super::Date;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 /// The body that meets.
 #[derive(Enum, Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
@@ -59,7 +59,7 @@ fn time(field: &'static str, v: &Option<String>) -> ApiResult<Option<NaiveTime>>
     v.as_deref()
         .map(|t| {
             NaiveTime::parse_from_str(&t.trim().replacen('.', ":", 1), "%H:%M")
-                .map_err(|_| ApiError::bad_input(field, "a time is written HH:MM"))
+                .map_err(|_| ApiError::bad_input(field, Rule::TimeFormat))
         })
         .transpose()
 }
@@ -73,19 +73,19 @@ impl NewMeeting {
         if let (Some(s), Some(e)) = (starts_at, ends_at)
             && e < s
         {
-            return Err(ApiError::bad_input("endsAt", "must not be before startsAt"));
+            return Err(ApiError::bad_input(
+                "endsAt",
+                Rule::BeforeStart.with("other", "startsAt"),
+            ));
         }
         match (self.paragraph_from, self.paragraph_to) {
             (Some(f), _) if f < 1 => {
-                return Err(ApiError::bad_input(
-                    "paragraphFrom",
-                    "paragraphs are numbered from 1",
-                ));
+                return Err(ApiError::bad_input("paragraphFrom", Rule::NumberedFromOne));
             }
             (Some(f), Some(t)) if t < f => {
                 return Err(ApiError::bad_input(
                     "paragraphTo",
-                    "must not be before paragraphFrom",
+                    Rule::BeforeStart.with("other", "paragraphFrom"),
                 ));
             }
             _ => {}
@@ -97,7 +97,10 @@ impl NewMeeting {
             .filter(|p| !p.is_empty())
             .map(str::to_string);
         if place.as_ref().is_some_and(|p| p.chars().count() > 300) {
-            return Err(ApiError::bad_input("place", "at most 300 characters"));
+            return Err(ApiError::bad_input(
+                "place",
+                Rule::TextTooLong.with("max", 300),
+            ));
         }
         Ok(MeetingFields {
             held_on: self.held_on.0,
@@ -129,19 +132,10 @@ impl NewDecision {
     /// The decision's text as stored (trimmed, 1 to 5 000 characters) and an
     /// amount that is not negative.
     pub fn checked_text(&self) -> ApiResult<String> {
-        let t = self.text.trim();
-        if t.is_empty() || t.chars().count() > 5_000 {
-            return Err(ApiError::bad_input(
-                "text",
-                "give the decision's text, at most 5 000 characters",
-            ));
-        }
+        let t = super::text("text", &self.text, 5_000)?;
         if self.amount_sek.is_some_and(|a| a < 0) {
-            return Err(ApiError::bad_input(
-                "amountSek",
-                "an amount of money is not negative",
-            ));
+            return Err(ApiError::bad_input("amountSek", Rule::Negative));
         }
-        Ok(t.to_string())
+        Ok(t)
     }
 }

@@ -18,18 +18,18 @@ pub mod insats;
 pub mod meeting;
 pub mod number;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 /// A text field as stored: trimmed, not empty, at most `max` characters.
-pub fn text(field: &'static str, v: &str, max: usize) -> ApiResult<String> {
+pub fn text(field: &str, v: &str, max: usize) -> ApiResult<String> {
     let t = v.trim();
     if t.is_empty() {
-        return Err(ApiError::bad_input(field, "must not be empty"));
+        return Err(ApiError::bad_input(field, Rule::TextEmpty));
     }
     if t.chars().count() > max {
         return Err(ApiError::bad_input(
             field,
-            format!("must be at most {max} characters"),
+            Rule::TextTooLong.with("max", max),
         ));
     }
     Ok(t.to_string())

@@ -13,7 +13,7 @@ use super::{ServiceContext, check_version, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::forbund::{
     ForbundFields, ForbundPatch, Member, NewForbund, check_dates, check_members, check_name,
     check_org_number,
@@ -44,7 +44,7 @@ pub async fn require_slug<C: ConnectionTrait>(
         .filter(forbund::Column::Slug.eq(slug))
         .one(conn)
         .await?
-        .ok_or_else(|| ApiError::bad_input(field, format!("no förbund with slug {slug:?}")))
+        .ok_or_else(|| ApiError::bad_input(field, Rule::ForbundUnknown.with("slug", slug)))
 }
 
 /// The load–permit–version step every versioned record of a förbund's
@@ -94,29 +94,28 @@ pub async fn require_open<C: ConnectionTrait>(
         Some(id) => forbund::Entity::find_by_id(id)
             .one(conn)
             .await?
-            .map(|s| format!(" (uppgick i {})", s.name)),
+            .map(|s| s.name),
         None => None,
-    }
-    .unwrap_or_default();
+    };
+    let dissolved = |rule: Rule| {
+        let broken = rule.with("forbund", &owner.name).with("day", end);
+        match &successor {
+            Some(name) => broken.with("successor", name),
+            None => broken,
+        }
+    };
     if let Some((day, field)) = dated
         && day > end
     {
         return Err(ApiError::bad_input(
             field,
-            format!(
-                "{} was dissolved on {end}{successor}: it registers nothing dated after that",
-                owner.name
-            ),
+            dissolved(Rule::ForbundDissolved),
         ));
     }
     if today > end && !policy::allows(&caller.principal, Action::ManageNetwork) {
         return Err(ApiError::ForbiddenInput {
             field: "forbund".into(),
-            message: format!(
-                "{} was dissolved on {end}{successor}: its records are an archive, corrected \
-                 only by the national network",
-                owner.name
-            ),
+            broken: dissolved(Rule::ForbundArchived),
         });
     }
     Ok(())
@@ -196,10 +195,7 @@ async fn still_on_a_ring<C: ConnectionTrait>(
         .iter()
         .any(|m| m.last_day.is_none_or(|last| last > day))
     {
-        return Err(ApiError::bad_input(
-            "dissolvedOn",
-            "the förbund is on a DSO-ring after that day: its notice to leave comes first",
-        ));
+        return Err(ApiError::bad_input("dissolvedOn", Rule::DissolvedOnRing));
     }
     Ok(())
 }
@@ -259,14 +255,17 @@ pub async fn create(
         .await?
         > 0
     {
-        return Err(ApiError::bad_input("slug", format!("slug {slug} is taken")));
+        return Err(ApiError::bad_input(
+            "slug",
+            Rule::SlugTaken.with("slug", slug.as_str()),
+        ));
     }
     if let Some(org) = &fields.org_number
         && org_number_taken(&txn, org, None).await?
     {
         return Err(ApiError::bad_input(
             "orgNumber",
-            format!("{org} belongs to another förbund"),
+            Rule::OrgNumberTaken.with("org", org),
         ));
     }
     let successor_id = match &fields.successor {
@@ -276,9 +275,7 @@ pub async fn create(
     let at = now();
     let row = crate::service::insert_new(&txn, at, forbund_row(&fields, successor_id))
         .await
-        .map_err(|e| {
-            ApiError::from_db_unique(e, "a förbund with this slug or organisation number exists")
-        })?;
+        .map_err(|e| ApiError::from_db_unique(e, Rule::ForbundTaken))?;
     let members = replace_members(&txn, row.id, &fields.members).await?;
     audit::commit(
         txn,
@@ -309,7 +306,7 @@ pub async fn update(
     let id = patch
         .id
         .parse::<i32>()
-        .map_err(|_| ApiError::bad_input("id", "not an id"))?;
+        .map_err(|_| ApiError::bad_input("id", Rule::IdInvalid))?;
     let version = patch.version;
     let founded_on = crate::record::patch(patch.founded_on, NaiveDate::from);
     let dissolved_on = crate::record::patch(patch.dissolved_on, NaiveDate::from);
@@ -338,7 +335,7 @@ pub async fn update(
         {
             return Err(ApiError::bad_input(
                 "orgNumber",
-                format!("{o} belongs to another förbund"),
+                Rule::OrgNumberTaken.with("org", o),
             ));
         }
         row.org_number = Set(org);
@@ -360,10 +357,7 @@ pub async fn update(
                 let mut steps = 0;
                 while let Some(f) = at {
                     if f.id == id {
-                        return Err(ApiError::bad_input(
-                            "successor",
-                            "successors would go round in a circle",
-                        ));
+                        return Err(ApiError::bad_input("successor", Rule::SuccessorCircle));
                     }
                     steps += 1;
                     at = match f.successor_id {
@@ -395,7 +389,7 @@ pub async fn update(
         row,
         id,
         version,
-        "a förbund with this organisation number exists",
+        Rule::ForbundTaken,
     )
     .await?;
     let after_members = match members {

@@ -13,7 +13,7 @@ use super::{ServiceContext, now};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::meeting::{MeetingFields, NewDecision, NewMeeting};
 use crate::service::audit::{Operation, RecordKind};
 
@@ -34,12 +34,15 @@ pub async fn calendar(
     forbund_slugs: Option<Vec<String>>,
 ) -> ApiResult<Vec<meeting::Model>> {
     if to < from {
-        return Err(ApiError::bad_input("to", "must not be before from"));
+        return Err(ApiError::bad_input(
+            "to",
+            Rule::BeforeStart.with("other", "from"),
+        ));
     }
     if (to - from).num_days() > MAX_YEARS * 366 {
         return Err(ApiError::bad_input(
             "to",
-            format!("a calendar spans at most {MAX_YEARS} years"),
+            Rule::RangeTooLong.with("max", MAX_YEARS),
         ));
     }
     let mut query = meeting::Entity::find()
@@ -104,15 +107,12 @@ pub async fn create(
         .count(&txn)
         .await?;
     if taken > 0 {
-        return Err(ApiError::bad_input(
-            "heldOn",
-            "the förbund already has a meeting that day",
-        ));
+        return Err(ApiError::bad_input("heldOn", Rule::MeetingDayTaken));
     }
     let at = now();
     let row = crate::service::insert_new(&txn, at, meeting_row(owner.id, fields))
         .await
-        .map_err(|e| ApiError::from_db_unique(e, "the förbund already has a meeting that day"))?;
+        .map_err(|e| ApiError::from_db_unique(e, Rule::MeetingDayTaken))?;
     audit::commit(
         txn,
         caller,
@@ -145,26 +145,20 @@ pub async fn record_decision(
         .as_ref()
         .map(|i| {
             i.parse::<i32>()
-                .map_err(|_| ApiError::bad_input("insats", "not an id"))
+                .map_err(|_| ApiError::bad_input("insats", Rule::IdInvalid))
         })
         .transpose()?;
     if let Some(p) = input.paragraph {
         let outside =
             m.paragraph_from.is_some_and(|f| p < f) || m.paragraph_to.is_some_and(|t| p > t);
         if outside {
-            return Err(ApiError::bad_input(
-                "paragraph",
-                "the meeting's paragraphs do not include it",
-            ));
+            return Err(ApiError::bad_input("paragraph", Rule::ParagraphOutside));
         }
     }
     if let Some(insats_id) = insats_id {
         let funded = insats::Entity::find_by_id(insats_id).one(&txn).await?;
         if funded.is_none_or(|i| i.forbund_id != m.forbund_id) {
-            return Err(ApiError::bad_input(
-                "insats",
-                "no insats of this förbund with that id",
-            ));
+            return Err(ApiError::bad_input("insats", Rule::InsatsNotOwn));
         }
     }
     let at = now();
@@ -192,7 +186,7 @@ pub async fn record_decision(
         bump,
         meeting_id,
         version,
-        "the meeting clashes with another",
+        Rule::MeetingDayTaken,
     )
     .await?;
     audit::commit(
@@ -252,10 +246,7 @@ pub async fn update(
     let dated = Some((fields.held_on, "heldOn"));
     super::forbund::require_open(&txn, caller, &owner, today, dated).await?;
     if input.forbund != owner.slug {
-        return Err(ApiError::bad_input(
-            "forbund",
-            "a meeting stays with its förbund",
-        ));
+        return Err(ApiError::bad_input("forbund", Rule::MeetingMoves));
     }
     let clash = meeting::Entity::find()
         .filter(meeting::Column::ForbundId.eq(owner.id))
@@ -264,10 +255,7 @@ pub async fn update(
         .count(&txn)
         .await?;
     if clash > 0 {
-        return Err(ApiError::bad_input(
-            "heldOn",
-            "the förbund already has a meeting that day",
-        ));
+        return Err(ApiError::bad_input("heldOn", Rule::MeetingDayTaken));
     }
     let mut row = meeting_row(owner.id, fields);
     row.version = Set(before.version + 1);
@@ -278,7 +266,7 @@ pub async fn update(
         row,
         id,
         version,
-        "the förbund already has a meeting that day",
+        Rule::MeetingDayTaken,
     )
     .await?;
     audit::commit(

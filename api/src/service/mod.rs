@@ -129,9 +129,12 @@ pub(crate) fn now() -> DateTime<Utc> {
 /// The `version` check of optimistic concurrency (DESIGN.md, "Storage").
 pub(crate) fn check_version(entity: &str, stored: i32, given: i32) -> crate::error::ApiResult<()> {
     if stored != given {
-        return Err(crate::error::ApiError::Conflict(format!(
-            "{entity} was changed by someone else (version {given} is stale, current is {stored}); reload and try again"
-        )));
+        return Err(crate::error::ApiError::conflict(
+            crate::error::Rule::VersionStale
+                .with("entity", entity)
+                .with("given", given)
+                .with("stored", stored),
+        ));
     }
     Ok(())
 }
@@ -167,7 +170,7 @@ pub(crate) async fn write_versioned<A, C>(
     row: A,
     id: i32,
     version: i32,
-    unique: &str,
+    unique: impl Into<crate::error::Broken>,
 ) -> crate::error::ApiResult<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
@@ -183,9 +186,9 @@ where
         .await
         .map_err(|e| crate::error::ApiError::from_db_unique(e, unique))?;
     if result.rows_affected != 1 {
-        return Err(crate::error::ApiError::Conflict(format!(
-            "{entity} was changed by someone else; reload and try again"
-        )));
+        return Err(crate::error::ApiError::conflict(
+            crate::error::Rule::VersionStale.with("entity", entity),
+        ));
     }
     Ok(())
 }
@@ -198,7 +201,7 @@ pub(crate) async fn write_versioned_then_read<A, C>(
     row: A,
     id: i32,
     version: i32,
-    unique: &str,
+    unique: impl Into<crate::error::Broken>,
 ) -> crate::error::ApiResult<<A::Entity as sea_orm::EntityTrait>::Model>
 where
     A: sea_orm::ActiveModelTrait + Send,

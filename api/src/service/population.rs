@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::text::fold;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Broken, Rule};
 use crate::service::audit::{Operation, RecordKind};
 pub use finsam_entity::value::{AreaKind, Benefit};
 
@@ -184,49 +184,53 @@ pub async fn upsert(
     rows: &[PopulationRow],
 ) -> Result<usize, BatchError> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let row_error = |row: usize, column: &'static str, message: &str| BatchError::Row {
-        row,
-        column,
-        message: message.to_string(),
-    };
+    use crate::service::indicator::row_error;
     let mut kinds = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         if r.area.trim().is_empty() || r.area.len() > 16 {
-            return Err(row_error(i, "area", "an area code of 1 to 16 characters"));
+            return Err(row_error(
+                i,
+                "area",
+                if r.area.trim().is_empty() {
+                    Broken::from(Rule::TextEmpty)
+                } else {
+                    Rule::TextTooLong.with("max", 16)
+                },
+            ));
         }
         if r.area_name.trim().is_empty() {
-            return Err(row_error(i, "areaName", "the area's name"));
+            return Err(row_error(i, "areaName", Rule::TextEmpty));
         }
         let Some(kind) = AreaKind::parse(&r.area_kind) else {
-            return Err(row_error(i, "areaKind", "MUNICIPALITY, COUNTY or COUNTRY"));
+            return Err(row_error(
+                i,
+                "areaKind",
+                Rule::OneOf.with("names", "MUNICIPALITY, COUNTY, COUNTRY"),
+            ));
         };
         kinds.push(kind);
         if !(1990..=2100).contains(&r.year) {
-            return Err(row_error(i, "year", "a year from 1990 to 2100"));
+            return Err(row_error(
+                i,
+                "year",
+                Rule::YearRange.with("min", 1990).with("max", 2100),
+            ));
         }
         if r.support
             .iter()
             .flatten()
             .any(|v| !v.is_finite() || *v < 0.0)
         {
-            return Err(row_error(
-                i,
-                "support",
-                "full-year equivalents are not negative",
-            ));
+            return Err(row_error(i, "support", Rule::Negative));
         }
         if r.population_20_64.is_some_and(|p| p < 0) {
-            return Err(row_error(
-                i,
-                "population20To64",
-                "a population is not negative",
-            ));
+            return Err(row_error(i, "population20To64", Rule::Negative));
         }
         if r.share_percent.is_some_and(|s| !(0.0..=100.0).contains(&s)) {
-            return Err(row_error(i, "sharePercent", "a percentage is 0 to 100"));
+            return Err(row_error(i, "sharePercent", Rule::PercentRange));
         }
         if r.source.trim().is_empty() {
-            return Err(row_error(i, "source", "say where the figures come from"));
+            return Err(row_error(i, "source", Rule::SourceRequired));
         }
     }
     let txn = begin_write(&cx.db).await?;
@@ -242,9 +246,11 @@ pub async fn upsert(
             Some(id) => *id,
             None => {
                 let parent_id = match &r.parent {
-                    Some(p) if !p.is_empty() => Some(*areas.get(p).ok_or_else(|| {
-                        row_error(i, "parent", "the parent area must come first or exist")
-                    })?),
+                    Some(p) if !p.is_empty() => Some(
+                        *areas
+                            .get(p)
+                            .ok_or_else(|| row_error(i, "parent", Rule::AreaParentUnknown))?,
+                    ),
                     _ => None,
                 };
                 let a = crate::service::insert_new(

@@ -11,6 +11,7 @@
 //! last day, and from the next day the förbund that served the leaver serves
 //! the leaver's recipient — which is what deriving from the places gives.
 
+use crate::domain::rule::{Broken, Rule};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -96,17 +97,18 @@ impl Violation {
         }
     }
 
-    /// A sentence about the member, named by `name`.
-    pub fn describe(&self, name: &str) -> String {
-        match self {
-            Violation::ServesItself(_) => format!("{name} would serve itself"),
-            Violation::Unserved(_) => format!("{name} would be left without a DSO"),
-            Violation::ServesNobody(_) => format!("{name} would serve nobody"),
-            Violation::ServedTwice(_) => format!("{name} would get two DSOs"),
-            Violation::ServesTwice(_) => format!("{name} would serve two förbund"),
-            Violation::NotAMember(_) => format!("{name} is not an active member of the ring"),
-            Violation::Split(_) => format!("{name} would be in a second, separate ring"),
-        }
+    /// The rule broken, about the member named `name`, from `day`.
+    pub fn broken(&self, name: &str, day: NaiveDate) -> Broken {
+        let rule = match self {
+            Violation::ServesItself(_) => Rule::RingServesItself,
+            Violation::Unserved(_) => Rule::RingUnserved,
+            Violation::ServesNobody(_) => Rule::RingServesNobody,
+            Violation::ServedTwice(_) => Rule::RingServedTwice,
+            Violation::ServesTwice(_) => Rule::RingServesTwice,
+            Violation::NotAMember(_) => Rule::RingInactiveMember,
+            Violation::Split(_) => Rule::RingSplit,
+        };
+        rule.with("forbund", name).with("day", day)
     }
 }
 

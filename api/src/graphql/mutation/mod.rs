@@ -18,7 +18,7 @@ pub struct MutationRoot(
 /// Reads an `ID` argument as a row id.
 pub(crate) fn parse_id(field: &str, id: &async_graphql::ID) -> crate::error::ApiResult<i32> {
     id.parse::<i32>()
-        .map_err(|_| crate::error::ApiError::bad_input(field, "not an id"))
+        .map_err(|_| crate::error::ApiError::bad_input(field, crate::error::Rule::IdInvalid))
 }
 
 /// Every mutation is for signed-in callers (DESIGN.md, "Access"): checked

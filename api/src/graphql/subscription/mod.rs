@@ -21,7 +21,7 @@ use futures_util::Stream;
 use sea_orm::EntityTrait;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::pagination::CursorKey;
 use crate::graphql::types::audit::AuditEntry;
@@ -79,7 +79,7 @@ impl<'a> Scope<'a> {
         reference
             .forbund_by_slug(slug)
             .map(|f| f.id)
-            .ok_or_else(|| ApiError::bad_input(field, "no förbund has this slug"))
+            .ok_or_else(|| ApiError::bad_input(field, Rule::ForbundUnknown.with("slug", slug)))
     }
 
     /// The förbund's id, when the subscriber may read its log today (the
@@ -98,7 +98,7 @@ impl<'a> Scope<'a> {
                     // A plain log id (an auditLog entry's, or one kept from
                     // before ids were sealed) is still understood.
                     .or_else(|| id.parse::<i32>().ok())
-                    .ok_or_else(|| ApiError::bad_input("since", "an eventId this API sent"))
+                    .ok_or_else(|| ApiError::bad_input("since", Rule::EventUnknown))
             })
             .transpose()?;
         self.cx.changes.subscribe(since).await
@@ -305,11 +305,11 @@ impl SubscriptionRoot {
         let Some(kind) = RECORDS.into_iter().find(|k| k.as_str() == entity) else {
             let names: Vec<&str> = RECORDS.iter().map(|k| k.as_str()).collect();
             return Err(
-                ApiError::bad_input("entity", format!("one of {}", names.join(", "))).into(),
+                ApiError::bad_input("entity", Rule::OneOf.with("names", names.join(", "))).into(),
             );
         };
         let Ok(record) = id.parse::<i32>() else {
-            return Err(ApiError::bad_input("id", "not an id of this API").into());
+            return Err(ApiError::bad_input("id", Rule::IdInvalid).into());
         };
         let subscriber = scope.subscriber(since).await?;
         Ok(deliver(

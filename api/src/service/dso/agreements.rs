@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 /// Every agreement, oldest first (a handful: one per ring).
 pub async fn agreements(db: &DatabaseConnection) -> ApiResult<Vec<dso_agreement::Model>> {
@@ -51,7 +51,7 @@ pub(super) async fn require_agreement<C: ConnectionTrait>(
         return dso_agreement::Entity::find_by_id(id)
             .one(conn)
             .await?
-            .ok_or_else(|| ApiError::bad_input("agreement", "no such DSO agreement"));
+            .ok_or_else(|| ApiError::bad_input("agreement", Rule::AgreementUnknown));
     }
     // Without an id: the one agreement the förbund belongs to, if there is one.
     let memberships = match forbund_id {
@@ -67,8 +67,8 @@ pub(super) async fn require_agreement<C: ConnectionTrait>(
         [one] => dso_agreement::Entity::find_by_id(one.agreement_id)
             .one(conn)
             .await?
-            .ok_or_else(|| ApiError::bad_input("agreement", "no such DSO agreement")),
-        _ => Err(ApiError::bad_input("agreement", "name the DSO agreement")),
+            .ok_or_else(|| ApiError::bad_input("agreement", Rule::AgreementUnknown)),
+        _ => Err(ApiError::bad_input("agreement", Rule::AgreementRequired)),
     }
 }
 
@@ -82,6 +82,6 @@ pub(super) async fn agreement_on<C: ConnectionTrait>(
         Some(id) => require_agreement(conn, Some(id), None).await,
         None => resolve_agreement(conn, None, day)
             .await?
-            .ok_or_else(|| ApiError::bad_input("agreement", "there is no DSO agreement")),
+            .ok_or_else(|| ApiError::bad_input("agreement", Rule::AgreementUnknown)),
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{RingData, names, to_link};
 use crate::domain::dso_ring::{self, Id, Link, Member};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::now;
 
 /// What a change does to the ring: the member's dates and the assignments
@@ -86,7 +86,7 @@ pub(super) fn ring_invalid(err: dso_ring::RingError, names: &HashMap<Id, String>
         .get(&err.violation.forbund())
         .cloned()
         .unwrap_or_else(|| format!("förbund {}", err.violation.forbund()));
-    ApiError::DsoRingInvalid(format!("{} from {}", err.violation.describe(&name), err.on))
+    ApiError::DsoRingInvalid(err.violation.broken(&name, err.on))
 }
 
 /// Diffs the new assignments against the stored ones and writes the
@@ -172,9 +172,15 @@ pub(super) async fn closed_around<C: ConnectionTrait>(
     check_from: NaiveDate,
     field: &str,
 ) -> ApiResult<(Vec<Link>, Option<Link>)> {
-    let day_after = last
-        .succ_opt()
-        .ok_or_else(|| ApiError::bad_input(field, "date out of range"))?;
+    let day_after = last.succ_opt().ok_or_else(|| {
+        ApiError::bad_input(
+            field,
+            Rule::DateOutOfRange
+                .with("value", last)
+                .with("first", crate::record::Date::FIRST)
+                .with("last", crate::record::Date::LAST),
+        )
+    })?;
     let new_links = dso_ring::regenerate(&data.domain_links(), members, day_after);
     check(conn, members, &new_links, check_from).await?;
     let provider_on_last = data
@@ -226,22 +232,13 @@ pub(super) fn check_scope(scope: f64, agreement: &dso_agreement::Model) -> ApiRe
     if !scope.is_finite() || scope <= 0.0 || scope > agreement.max_scope_percent {
         return Err(ApiError::bad_input(
             "scopePercent",
-            format!(
-                "scope must be above 0 and at most {} % of a full-time position",
-                agreement.max_scope_percent
-            ),
+            Rule::ScopeRange.with("max", agreement.max_scope_percent),
         ));
     }
     Ok(())
 }
 
-pub(super) fn check_contact(contact: &str) -> ApiResult<String> {
-    let c = contact.trim();
-    if c.is_empty() || c.chars().count() > 300 {
-        return Err(ApiError::bad_input(
-            "contact",
-            "give the DSO function's address, at most 300 characters",
-        ));
-    }
-    Ok(c.to_string())
+/// The DSO function's address (not a person's: DESIGN.md, "DSO-ring").
+pub(super) fn check_contact(field: &str, contact: &str) -> ApiResult<String> {
+    crate::record::text(field, contact, 300)
 }

@@ -16,7 +16,7 @@ use super::{Applied, RingChange, RingData, begin_ring_change, require_agreement}
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::domain::dso_ring;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
@@ -32,26 +32,21 @@ pub(crate) async fn close_in<C: ConnectionTrait>(
     let data = RingData::load(conn, agreement).await?;
     let mut members = data.domain_members();
     // Closing fails only for a förbund that is not a member.
-    let changed = dso_ring::close(&mut members, member.id, last_day).map_err(|_| {
-        ApiError::bad_input(
-            "forbund",
-            format!("{} is not a member of this DSO-ring", member.name),
-        )
-    })?;
+    let not_member =
+        || ApiError::bad_input("forbund", Rule::RingNotMember.with("forbund", &member.name));
+    let changed = dso_ring::close(&mut members, member.id, last_day).map_err(|_| not_member())?;
     let row = data
         .members
         .iter()
         .find(|m| m.forbund_id == member.id && m.joined_on.is_some())
         .cloned()
-        .ok_or_else(|| ApiError::bad_input("forbund", "not a member"))?;
+        .ok_or_else(not_member)?;
     if !changed {
         return Err(ApiError::bad_input(
             "lastDay",
-            format!(
-                "{} already leaves the ring on {}",
-                member.name,
-                row.last_day.map(|d| d.to_string()).unwrap_or_default()
-            ),
+            Rule::RingAlreadyEnds
+                .with("forbund", &member.name)
+                .with("day", row.last_day.unwrap_or(last_day)),
         ));
     }
     let check_from = data.agreement.starts_on.min(last_day);

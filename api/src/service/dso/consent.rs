@@ -30,7 +30,7 @@ use crate::auth::Caller;
 use crate::auth::Role;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
@@ -63,10 +63,7 @@ pub async fn request(
     if first_day < today {
         return Err(ApiError::bad_input(
             day_field(&request),
-            format!(
-                "the change would take effect on {first_day}, before today ({today}); the ring's \
-                 past is corrected only by a network admin (correctDsoRingHistory)"
-            ),
+            Rule::RingPast.with("day", first_day).with("today", today),
         ));
     }
     let parties = parties(&applied.change, &request);

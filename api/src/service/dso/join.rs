@@ -8,7 +8,7 @@ use super::{
     Applied, RingChange, RingData, agreement_on, check, check_contact, check_scope, write_links,
 };
 use crate::domain::dso_ring::{self, JoinError, Member};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::{Operation, RecordKind};
 use crate::service::now;
 
@@ -31,7 +31,9 @@ pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> Api
     if !active {
         return Err(ApiError::bad_input(
             "from",
-            format!("{} is not an active förbund on {}", joiner.name, input.from),
+            Rule::ForbundNotActive
+                .with("forbund", &joiner.name)
+                .with("day", input.from),
         ));
     }
     let agreement = agreement_on(txn, input.agreement, input.from).await?;
@@ -40,11 +42,11 @@ pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> Api
         .scope_percent
         .unwrap_or(data.agreement.max_scope_percent);
     check_scope(scope, &data.agreement)?;
-    let contact = check_contact(&input.contact)?;
+    let contact = check_contact("contact", &input.contact)?;
     if input.from < data.agreement.starts_on {
         return Err(ApiError::bad_input(
             "from",
-            format!("the agreement starts on {}", data.agreement.starts_on),
+            Rule::AgreementNotStarted.with("day", data.agreement.starts_on),
         ));
     }
     let after = match &input.after {
@@ -66,15 +68,10 @@ pub(super) async fn join_in(txn: &DatabaseTransaction, input: &JoinInput) -> Api
         |e| match e {
             JoinError::AlreadyMember => ApiError::bad_input(
                 "forbund",
-                format!("{} is already a member of the ring", joiner.name),
+                Rule::RingAlreadyMember.with("forbund", &joiner.name),
             ),
-            JoinError::AfterNotActive(_) => ApiError::bad_input(
-                "after",
-                "that förbund is not an active member on the joining day",
-            ),
-            JoinError::AfterRequired => {
-                ApiError::bad_input("after", "name the member after which to join")
-            }
+            JoinError::AfterNotActive(_) => ApiError::bad_input("after", Rule::RingAfterNotActive),
+            JoinError::AfterRequired => ApiError::bad_input("after", Rule::RingAfterRequired),
         },
     )?;
     let new_links = dso_ring::regenerate(&data.domain_links(), &members, input.from);

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
 use super::change::closed_around;
 use super::{Applied, RingChange, RingData, months, require_agreement, write_links};
 use crate::domain::dso_ring::{self, LeaveError, Link};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::{Operation, RecordKind};
 use crate::service::{ServiceContext, now};
 
@@ -46,24 +46,24 @@ pub(super) async fn leave_in(
         months(data.agreement.notice_months),
     )
     .map_err(|e| match e {
-        LeaveError::NotAMember => ApiError::bad_input(
-            "forbund",
-            format!("{} is not a member of this DSO-ring", leaver.name),
-        ),
+        LeaveError::NotAMember => {
+            ApiError::bad_input("forbund", Rule::RingNotMember.with("forbund", &leaver.name))
+        }
         LeaveError::AlreadyGaveNotice(day) => ApiError::bad_input(
             "noticeReceivedOn",
-            format!("{} has already given notice (last day {day})", leaver.name),
+            Rule::RingNoticeGiven
+                .with("forbund", &leaver.name)
+                .with("day", day),
         ),
         LeaveError::NoticeBeforeJoining(joined) => ApiError::bad_input(
             "noticeReceivedOn",
-            format!("notice cannot be received before the member joined on {joined}"),
+            Rule::RingNoticeBeforeJoining.with("day", joined),
         ),
         LeaveError::AlreadyLeaving(end) => ApiError::bad_input(
             "noticeReceivedOn",
-            format!(
-                "{} leaves the ring on {end} anyway, before this notice would end",
-                leaver.name
-            ),
+            Rule::RingLeavesSooner
+                .with("forbund", &leaver.name)
+                .with("day", end),
         ),
     })?;
     let check_from = data.agreement.starts_on.min(notice_on);
@@ -99,7 +99,9 @@ pub(super) async fn leave_in(
         .iter()
         .find(|m| m.forbund_id == leaver.id)
         .cloned()
-        .ok_or_else(|| ApiError::bad_input("forbund", "not a member"))?;
+        .ok_or_else(|| {
+            ApiError::bad_input("forbund", Rule::RingNotMember.with("forbund", &leaver.name))
+        })?;
     if !apply {
         let (ended, started) = diff_only(&data, &new_links);
         change.ended = ended;

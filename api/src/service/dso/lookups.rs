@@ -42,7 +42,7 @@ pub async fn ring(
             Err(v) => {
                 let names = names(db, &[v.forbund()]).await?;
                 let name = names.get(&v.forbund()).cloned().unwrap_or_default();
-                (vec![], Some(v.describe(&name)))
+                (vec![], Some(v.broken(&name, on).message()))
             }
         };
     if let Some(slug) = start {

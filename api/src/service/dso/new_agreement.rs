@@ -8,7 +8,7 @@ use super::{RingData, check, check_contact, write_links};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::domain::dso_ring::{self, Member};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::dso::{AgreementTerms, NewAgreement};
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
@@ -50,24 +50,20 @@ pub async fn create_agreement(
         )
         .await?;
         if members.iter().any(|x: &Member| x.forbund == f.id) {
-            return Err(ApiError::DsoRingInvalid(format!(
-                "{} would serve two förbund",
-                f.name
-            )));
+            return Err(ApiError::DsoRingInvalid(
+                Rule::RingServesTwice
+                    .with("forbund", &f.name)
+                    .with("day", chrono::NaiveDate::from(terms.starts_on)),
+            ));
         }
         let scope = m.scope_percent.unwrap_or(terms.max_scope_percent);
         if !scope.is_finite() || scope <= 0.0 || scope > terms.max_scope_percent {
             return Err(ApiError::bad_input(
                 format!("members[{i}].scopePercent"),
-                "above 0 and at most the agreement's maximum",
+                Rule::ScopeRange.with("max", terms.max_scope_percent),
             ));
         }
-        let contact = check_contact(&m.contact).map_err(|_| {
-            ApiError::bad_input(
-                format!("members[{i}].contact"),
-                "give the DSO function's address",
-            )
-        })?;
+        let contact = check_contact(&format!("members[{i}].contact"), &m.contact)?;
         members.push(Member {
             forbund: f.id,
             joined_on: Some(terms.starts_on.0),

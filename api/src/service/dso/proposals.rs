@@ -15,7 +15,7 @@ use super::request::{
 };
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::Operation;
 use crate::service::{ServiceContext, now};
 
@@ -231,16 +231,17 @@ pub async fn answer(
         .ok_or_else(|| {
             ApiError::bad_input(
                 "forbund",
-                format!("the proposal does not change {}'s DSO", party_forbund.name),
+                Rule::ProposalNotParty.with("forbund", &party_forbund.name),
             )
         })?;
     check_open(&view, today)?;
     let reason = crate::record::optional_text("reason", &reason, 1_000)?;
     if party.answer != ProposalAnswer::Pending {
-        return Err(ApiError::Conflict(format!(
-            "{} has already answered ({})",
-            party_forbund.name, party.answer
-        )));
+        return Err(ApiError::conflict(
+            Rule::ProposalAnswered
+                .with("forbund", &party_forbund.name)
+                .with("answer", party.answer.as_str()),
+        ));
     }
     let answer = if accept {
         ProposalAnswer::Accepted
@@ -329,13 +330,12 @@ pub async fn decide(
 fn check_open(view: &ProposalView, today: NaiveDate) -> ApiResult<()> {
     match view.status(today) {
         ProposalStatus::Pending => Ok(()),
-        ProposalStatus::Expired => Err(ApiError::Conflict(format!(
-            "the proposal expired: it was not accepted by {}",
-            view.proposal.effective_on
-        ))),
-        status => Err(ApiError::Conflict(format!(
-            "the proposal is no longer open ({status})"
-        ))),
+        ProposalStatus::Expired => Err(ApiError::conflict(
+            Rule::ProposalExpired.with("day", view.proposal.effective_on),
+        )),
+        status => Err(ApiError::conflict(
+            Rule::ProposalClosed.with("status", status.as_str()),
+        )),
     }
 }
 
@@ -396,16 +396,15 @@ async fn settle(
         _ => vec![],
     };
     let worked = if !unasked.is_empty() {
-        Err(ApiError::Conflict(format!(
-            "the ring has changed since it was proposed: it would now also change the DSO of {}, who were not asked",
-            slugs_listed(&savepoint, &unasked).await?
-        )))
+        Err(ApiError::conflict(
+            Rule::ProposalOutdatedUnasked
+                .with("forbund", slugs_listed(&savepoint, &unasked).await?),
+        ))
     } else if !changed.is_empty() {
-        Err(ApiError::Conflict(format!(
-            "the ring has changed since it was proposed: it would now do to {} something other \
-             than what was accepted (a DSO or an assignment not in the proposal); propose it again",
-            slugs_listed(&savepoint, &changed).await?
-        )))
+        Err(ApiError::conflict(
+            Rule::ProposalOutdatedChanged
+                .with("forbund", slugs_listed(&savepoint, &changed).await?),
+        ))
     } else {
         worked
     };
@@ -460,7 +459,7 @@ async fn set_status(
         active,
         proposal.id,
         proposal.version,
-        "the proposal was changed at the same time",
+        Rule::VersionStale.with("entity", "DSO-ring proposal"),
     )
     .await
 }

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
 use super::{Applied, RingChange, RingData, agreement_on, check, names, ring_invalid, write_links};
 use crate::domain::dso_ring::{self, Link};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::{Operation, RecordKind};
 use crate::service::now;
 
@@ -22,10 +22,7 @@ pub(super) async fn rearrange_in(
     order: &[String],
 ) -> ApiResult<Applied> {
     if order.is_empty() {
-        return Err(ApiError::bad_input(
-            "order",
-            "name the members in their new order",
-        ));
+        return Err(ApiError::bad_input("order", Rule::RingOrderRequired));
     }
     let agreement = agreement_on(txn, agreement_id, from).await?;
     let data = RingData::load(txn, agreement).await?;
@@ -36,7 +33,9 @@ pub(super) async fn rearrange_in(
         if f.founded_on.is_some_and(|d| d > from) || f.dissolved_on.is_some_and(|d| d < from) {
             return Err(ApiError::bad_input(
                 format!("order[{i}]"),
-                format!("{} is not an active förbund on {from}", f.name),
+                Rule::ForbundNotActive
+                    .with("forbund", &f.name)
+                    .with("day", from),
             ));
         }
         ids.push(f.id);
@@ -46,10 +45,7 @@ pub(super) async fn rearrange_in(
         .iter()
         .any(|m| m.joined_on.is_some_and(|j| j > from) && !m.withdrew)
     {
-        return Err(ApiError::bad_input(
-            "from",
-            "a member joins after this day; rearrange from that day instead",
-        ));
+        return Err(ApiError::bad_input("from", Rule::RingJoinsLater));
     }
     // The ring the order describes, checked as it stands on `from`.
     let proposed: Vec<Link> = ids

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{RingData, resolve_agreement, to_link};
 use crate::domain::dso_ring::{self, Id};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 /// A stretch of days in which the ring stays the same.
 pub struct SchedulePeriod {
@@ -26,7 +26,10 @@ pub async fn schedule(
     to: NaiveDate,
 ) -> ApiResult<Vec<SchedulePeriod>> {
     if to < from {
-        return Err(ApiError::bad_input("to", "must not be before from"));
+        return Err(ApiError::bad_input(
+            "to",
+            Rule::BeforeStart.with("other", "from"),
+        ));
     }
     let Some(agreement) = resolve_agreement(db, agreement, from).await? else {
         return Ok(vec![]);

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
 use super::{Applied, RingChange, RingData, check, check_scope, require_agreement, write_links};
 use crate::domain::dso_ring::{self};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::{Operation, RecordKind};
 use crate::service::now;
 
@@ -32,7 +32,7 @@ pub(super) async fn set_scope_in(
         .ok_or_else(|| {
             ApiError::bad_input(
                 "forbund",
-                format!("{} is not a member of this DSO-ring", provider.name),
+                Rule::RingNotMember.with("forbund", &provider.name),
             )
         })?;
     let mut members = data.domain_members();

@@ -10,7 +10,7 @@ use super::{BatchError, row_error};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Broken, Rule};
 use crate::record::indicator::IndicatorDefinition;
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, check_version, now};
@@ -27,17 +27,17 @@ pub async fn definitions(db: &DatabaseConnection) -> ApiResult<Vec<indicator::Mo
 /// trimmed), or the field at fault and why.
 pub fn check_definition(
     d: &IndicatorDefinition,
-) -> Result<IndicatorDefinition, (&'static str, String)> {
-    let code = d.code.trim().to_string();
-    if code.is_empty() || code.len() > 32 {
-        return Err(("code", "1 to 32 characters".into()));
-    }
-    let name = d.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 300 {
-        return Err(("name", "1 to 300 characters".into()));
-    }
+) -> Result<IndicatorDefinition, (&'static str, Broken)> {
+    let text = |field: &'static str, v: &str, max: usize| {
+        crate::record::text(field, v, max).map_err(|e| match e.broken() {
+            Some(b) => (field, b.clone()),
+            None => (field, Broken::from(Rule::TextEmpty)),
+        })
+    };
+    let code = text("code", &d.code, 32)?;
+    let name = text("name", &d.name, 300)?;
     if d.number.is_some_and(|n| n < 1) {
-        return Err(("number", "indicators are numbered from 1".into()));
+        return Err(("number", Rule::NumberedFromOne.into()));
     }
     Ok(IndicatorDefinition {
         code,
@@ -113,7 +113,7 @@ pub async fn define(
     version: Option<i32>,
 ) -> ApiResult<indicator::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let d = check_definition(&d).map_err(|(field, message)| ApiError::bad_input(field, message))?;
+    let d = check_definition(&d).map_err(|(field, broken)| ApiError::bad_input(field, broken))?;
     let (code, name) = (d.code.clone(), d.name.clone());
     let txn = begin_write(&cx.db).await?;
     let existing = indicator::Entity::find()
@@ -124,9 +124,9 @@ pub async fn define(
     let (before, after) = match existing {
         Some(old) => {
             let v = version.ok_or_else(|| {
-                ApiError::Conflict(format!(
-                    "indicator {code} exists; pass its version to change it"
-                ))
+                ApiError::conflict(
+                    Rule::VersionRequired.with("entity", format!("indicator {code}")),
+                )
             })?;
             check_version("indicator", old.version, v)?;
             let mut a: indicator::ActiveModel = old.clone().into();
@@ -144,7 +144,7 @@ pub async fn define(
                 a,
                 old.id,
                 old.version,
-                "an indicator with this code exists",
+                Rule::IndicatorCodeTaken,
             )
             .await?;
             (Some(old), new)
@@ -165,7 +165,7 @@ pub async fn define(
                 },
             )
             .await
-            .map_err(|e| ApiError::from_db_unique(e, "an indicator with this code exists"))?;
+            .map_err(|e| ApiError::from_db_unique(e, Rule::IndicatorCodeTaken))?;
             (None, new)
         }
     };

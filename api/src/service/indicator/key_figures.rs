@@ -7,7 +7,7 @@ use super::{check_source, check_year};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::indicator::KeyFigures;
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
@@ -16,31 +16,28 @@ use crate::service::{ServiceContext, now};
 /// are not negative and no more closures than participants, a percentage, a
 /// duration, and a source; returns the source as stored.
 pub fn checked(input: &KeyFigures) -> ApiResult<String> {
-    check_year(0, input.year)
-        .map_err(|_| ApiError::bad_input("year", "a year from 2000 to 2100"))?;
+    check_year(0, input.year).map_err(|_| {
+        ApiError::bad_input("year", Rule::YearRange.with("min", 2000).with("max", 2100))
+    })?;
     for (field, v) in [
         ("participants", input.participants),
         ("closures", input.closures),
     ] {
         if v.is_some_and(|n| n < 0) {
-            return Err(ApiError::bad_input(field, "a count is not negative"));
+            return Err(ApiError::bad_input(field, Rule::Negative));
         }
     }
     if let (Some(p), Some(c)) = (input.participants, input.closures)
         && c > p
     {
-        return Err(ApiError::bad_input(
-            "closures",
-            "more closures than participants",
-        ));
+        return Err(ApiError::bad_input("closures", Rule::OutcomeClosuresSum));
     }
     crate::domain::insats::check_percent(
         "shareToWorkOrStudiesPercent",
         input.share_to_work_or_studies_percent,
     )?;
     crate::domain::insats::check_months("meanMonthsInInsats", input.mean_months_in_insats)?;
-    check_source(0, &input.source)
-        .map_err(|_| ApiError::bad_input("source", "say where the figures come from"))
+    check_source(0, &input.source).map_err(ApiError::from)
 }
 
 /// The row checked key figures of förbund `forbund_id` are stored as

@@ -27,7 +27,7 @@ pub use results::{check_average, check_result, require_writer, upsert_averages, 
 pub use shown::{Shown, is_synthetic};
 pub use trend::{TrendPoint, trend};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Broken};
 
 pub use crate::domain::indicators::Gender;
 use results::{check_source, check_year};
@@ -40,7 +40,7 @@ pub enum BatchError {
     Row {
         row: usize,
         column: &'static str,
-        message: String,
+        broken: Broken,
     },
     Other(ApiError),
 }
@@ -63,17 +63,17 @@ impl From<BatchError> for ApiError {
             BatchError::Row {
                 row,
                 column,
-                message,
-            } => ApiError::bad_input(format!("rows[{row}].{column}"), message),
+                broken,
+            } => ApiError::bad_input(format!("rows[{row}].{column}"), broken),
             BatchError::Other(e) => e,
         }
     }
 }
 
-fn row_error(row: usize, column: &'static str, message: impl Into<String>) -> BatchError {
+pub(crate) fn row_error(row: usize, column: &'static str, broken: impl Into<Broken>) -> BatchError {
     BatchError::Row {
         row,
         column,
-        message: message.into(),
+        broken: broken.into(),
     }
 }

@@ -11,7 +11,7 @@ use super::{BatchError, row_error};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Rule};
 use crate::record::indicator::{IndicatorResult, NationalAverage};
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
@@ -52,7 +52,11 @@ pub(super) fn check_year(row: usize, year: i32) -> Result<(), BatchError> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(row_error(row, "year", "a year from 2000 to 2100"))
+        Err(row_error(
+            row,
+            "year",
+            Rule::YearRange.with("min", 2000).with("max", 2100),
+        ))
     }
 }
 
@@ -60,18 +64,17 @@ fn check_value(row: usize, value: f64) -> Result<(), BatchError> {
     if value.is_finite() && (0.0..=100.0).contains(&value) {
         Ok(())
     } else {
-        Err(row_error(row, "value", "a value from 0 to 100"))
+        Err(row_error(row, "value", Rule::PercentRange))
     }
 }
 
 pub(super) fn check_source(row: usize, source: &str) -> Result<String, BatchError> {
     let s = source.trim();
-    if s.is_empty() || s.chars().count() > 200 {
-        return Err(row_error(
-            row,
-            "source",
-            "say where the figure comes from (at most 200 characters)",
-        ));
+    if s.is_empty() {
+        return Err(row_error(row, "source", Rule::SourceRequired));
+    }
+    if s.chars().count() > 200 {
+        return Err(row_error(row, "source", Rule::TextTooLong.with("max", 200)));
     }
     Ok(s.to_string())
 }
@@ -83,7 +86,7 @@ pub fn check_result(row: usize, r: &IndicatorResult) -> Result<String, BatchErro
     check_year(row, r.year)?;
     check_value(row, r.value)?;
     if r.respondents.is_some_and(|n| n < 0) {
-        return Err(row_error(row, "respondents", "a count is not negative"));
+        return Err(row_error(row, "respondents", Rule::Negative));
     }
     check_source(row, &r.source)
 }
@@ -93,11 +96,7 @@ pub fn check_average(row: usize, r: &NationalAverage) -> Result<String, BatchErr
     check_year(row, r.year)?;
     check_value(row, r.value)?;
     if r.forbund_count.is_some_and(|n| n < 1) {
-        return Err(row_error(
-            row,
-            "forbundCount",
-            "at least one förbund is behind an average",
-        ));
+        return Err(row_error(row, "forbundCount", Rule::AtLeastOne));
     }
     check_source(row, &r.source)
 }
@@ -151,9 +150,9 @@ pub async fn upsert_results(
     let mut seen = HashMap::new();
     let mut checked = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
-        let f = forbund
-            .get(&r.forbund)
-            .ok_or_else(|| row_error(i, "forbund", format!("no förbund {:?}", r.forbund)))?;
+        let f = forbund.get(&r.forbund).ok_or_else(|| {
+            row_error(i, "forbund", Rule::ForbundUnknown.with("slug", &r.forbund))
+        })?;
         policy::require(
             &caller.principal,
             Action::WriteIndicatorResults { forbund: &f.slug },
@@ -166,10 +165,9 @@ pub async fn upsert_results(
             return Err(row_error(
                 i,
                 "year",
-                format!(
-                    "{} was dissolved on {end}: it has no results after that year",
-                    f.name
-                ),
+                Rule::ForbundDissolvedYear
+                    .with("forbund", &f.name)
+                    .with("day", end),
             ));
         }
         crate::service::forbund::require_open(&txn, caller, f, cx.clock.today(), None).await?;
@@ -179,7 +177,7 @@ pub async fn upsert_results(
             return Err(row_error(
                 i,
                 "indicator",
-                format!("the same result as row {first}"),
+                Rule::RowDuplicate.with("row", first),
             ));
         }
         checked.push((f.id, ind, r, source));
@@ -243,7 +241,7 @@ fn indicator_of(
     indicators
         .get(code)
         .copied()
-        .ok_or_else(|| row_error(i, "indicator", format!("no indicator with code {code:?}")))
+        .ok_or_else(|| row_error(i, "indicator", Rule::IndicatorUnknown.with("code", code)))
 }
 
 /// upsertNationalAverages (network_admin): all rows or none.
@@ -264,7 +262,7 @@ pub async fn upsert_averages(
             return Err(row_error(
                 i,
                 "indicator",
-                format!("the same average as row {first}"),
+                Rule::RowDuplicate.with("row", first),
             ));
         }
         checked.push((ind, r, source));

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::{Gender, Shown, shown};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::ServiceContext;
 
 pub struct TrendPoint {
@@ -30,7 +30,11 @@ pub async fn trend(
     if to < from || i64::from(to) - i64::from(from) > 50 {
         return Err(ApiError::bad_input(
             "to",
-            "a range of at most 50 years, not backwards",
+            if to < from {
+                Rule::BeforeStart.with("other", "from")
+            } else {
+                Rule::RangeTooLong.with("max", 50)
+            },
         ));
     }
     let f = crate::service::forbund::require_slug(db, slug, "forbund").await?;
@@ -39,7 +43,7 @@ pub async fn trend(
         .one(db)
         .await?
         .ok_or_else(|| {
-            ApiError::bad_input("indicator", format!("no indicator with code {code:?}"))
+            ApiError::bad_input("indicator", Rule::IndicatorUnknown.with("code", code))
         })?;
     let full = policy::allows(principal, Action::ReadOwnIndicators { forbund: &f.slug });
     let min_cell = cx.min_cell;

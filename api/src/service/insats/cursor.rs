@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderField {
@@ -76,7 +76,7 @@ pub(super) fn check_order(principal: &Principal, field: OrderField) -> ApiResult
     if field == OrderField::Budget && !policy::allows(principal, Action::OrderInsatserByMoney) {
         return Err(ApiError::ForbiddenInput {
             field: "orderBy.field".into(),
-            message: "ordering by BUDGET needs a signed-in caller: budgets are not public".into(),
+            broken: Rule::OrderNeedsSignIn.into(),
         });
     }
     Ok(())
@@ -103,7 +103,7 @@ pub(super) fn in_list_order(
 }
 
 fn key_value(field: OrderField, key: &str) -> ApiResult<sea_orm::Value> {
-    let bad = || ApiError::bad_input("after", "not a cursor this list gave out");
+    let bad = || ApiError::bad_input("after", Rule::CursorInvalid);
     Ok(match field {
         OrderField::Name => key.to_string().into(),
         OrderField::StartDate => NaiveDate::parse_from_str(key, "%Y-%m-%d")

@@ -10,7 +10,7 @@ use super::forbund_ids_of;
 use super::search::{TRIGRAM, TrigramCounts};
 use crate::domain::insats::{self as rules, Category, Orientation, Status};
 use crate::domain::text::{Search, like_pattern};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 
 /// Ids whose folded text holds every one of `terms` (trigrams of the
 /// search), from the FTS5 trigram table; or, without `terms`, contains
@@ -114,7 +114,7 @@ impl InsatsFilter {
             if !(0..=rules::AGE_LIMIT).contains(&age) {
                 return Err(ApiError::bad_input(
                     "age",
-                    format!("an age is 0 to {}", rules::AGE_LIMIT),
+                    Rule::AgeRange.with("max", rules::AGE_LIMIT),
                 ));
             }
             // Only insatser that state an age range take part.

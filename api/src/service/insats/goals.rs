@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use super::{InsatsRow, finish, load_for_edit, save};
 use crate::auth::Caller;
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::insats::NewGoal;
 use crate::service::audit::Operation;
 use crate::service::{ServiceContext, now};
@@ -65,7 +65,7 @@ pub async fn remove_goal(
         .filter(insats_goal::Column::InsatsId.eq(id))
         .one(&txn)
         .await?
-        .ok_or_else(|| ApiError::bad_input("goal", "the insats has no such goal"))?;
+        .ok_or_else(|| ApiError::bad_input("goal", Rule::GoalUnknown))?;
     insats_goal::Entity::delete_by_id(goal.id)
         .exec(&txn)
         .await?;

@@ -54,7 +54,7 @@ use crate::error::ApiError;
 
 impl From<Invalid> for ApiError {
     fn from(e: Invalid) -> Self {
-        ApiError::bad_input(e.field, e.message)
+        ApiError::bad_input(e.field, e.broken)
     }
 }
 

@@ -13,7 +13,7 @@ use super::{InsatsRow, check_optional_text, check_text, finish, load_for_edit, s
 use crate::auth::Caller;
 use crate::db::begin_write;
 use crate::domain::insats::{self as rules, Outcome};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::insats::OutcomeReport;
 use crate::service::audit::Operation;
 use crate::service::{ServiceContext, now};
@@ -36,7 +36,7 @@ pub fn check(report: &OutcomeReport) -> ApiResult<()> {
             ..Default::default()
         };
         rules::check_outcome(&part).map_err(|e| {
-            ApiError::bad_input(format!("municipalities[{i}].{}", e.field), e.message)
+            ApiError::bad_input(format!("municipalities[{i}].{}", e.field), e.broken)
         })?;
         sums.0 += i64::from(m.participants.unwrap_or(0));
         sums.1 += i64::from(m.participants_women.unwrap_or(0));
@@ -46,7 +46,7 @@ pub fn check(report: &OutcomeReport) -> ApiResult<()> {
         if total.is_some_and(|t| sum > i64::from(t)) {
             return Err(ApiError::bad_input(
                 "municipalities",
-                "the kommuner add up to more than the whole",
+                Rule::OutcomeKommunSum,
             ));
         }
     }

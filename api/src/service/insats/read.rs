@@ -19,7 +19,7 @@ use super::{
 use crate::auth::Principal;
 use crate::auth::policy::InsatsScope;
 use crate::domain::insats::Visibility;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use finsam_entity::columns::Columns;
 
 pub async fn list(
@@ -37,10 +37,7 @@ pub async fn list(
         .filter(filter.condition(db.get_database_backend())?);
     if let Some(after) = after {
         if after.field != field || after.direction != direction {
-            return Err(ApiError::bad_input(
-                "after",
-                "the cursor is from a list in another order",
-            ));
+            return Err(ApiError::bad_input("after", Rule::CursorInvalid));
         }
         query = query.filter(keyset(after)?);
     }

@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::insats::{Status, Visibility};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::service::audit::Operation;
 use crate::service::{ServiceContext, check_version, now};
 
@@ -84,7 +84,9 @@ pub async fn carry_over(
     if owner.successor_id != Some(target.id) {
         return Err(ApiError::bad_input(
             "to",
-            format!("{} is not the successor of {}", target.name, owner.name),
+            Rule::NotSuccessor
+                .with("to", &target.name)
+                .with("from", &owner.name),
         ));
     }
     // The old förbund's staff (while it exists: after its last day their
@@ -117,10 +119,7 @@ pub async fn carry_over(
         .count(&txn)
         .await?;
     if already > 0 {
-        return Err(ApiError::bad_input(
-            "id",
-            "the insats has already been carried over",
-        ));
+        return Err(ApiError::bad_input("id", Rule::InsatsCarriedOver));
     }
     let at = now();
     let mut copy = before.clone();
@@ -138,7 +137,7 @@ pub async fn carry_over(
     let mut active: insats::ActiveModel = copy.into();
     active.id = sea_orm::ActiveValue::NotSet;
     let created = active.insert(&txn).await.map_err(|e| {
-        ApiError::from_db_unique(e, "the successor already has an insats with this name")
+        ApiError::from_db_unique(e, Rule::InsatsNameTaken.with("forbund", &target.name))
     })?;
     let mut old = before.clone();
     old.status = Status::CarriedOver;

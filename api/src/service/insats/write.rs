@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::begin_write;
 use crate::domain::insats as rules;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Rule};
 use crate::record::insats::{BudgetYear, InsatsPatch, NewInsats};
 use crate::service::audit::{self, Change, Operation, RecordKind};
 use crate::service::{ServiceContext, now};
@@ -43,13 +43,13 @@ pub async fn create(cx: &ServiceContext, caller: &Caller, new: NewInsats) -> Api
     if taken > 0 {
         return Err(ApiError::bad_input(
             "name",
-            "the förbund already has an insats with this name",
+            Rule::InsatsNameTaken.with("forbund", &owner.name),
         ));
     }
     let mut active: insats::ActiveModel = row.into();
     active.id = sea_orm::ActiveValue::NotSet;
     let row = active.insert(&txn).await.map_err(|e| {
-        ApiError::from_db_unique(e, "the förbund already has an insats with this name")
+        ApiError::from_db_unique(e, Rule::InsatsNameTaken.with("forbund", &owner.name))
     })?;
     audit::commit(
         txn,
@@ -111,7 +111,7 @@ pub(super) async fn save(
         active,
         before.id,
         before.version,
-        "the förbund already has an insats with this name",
+        Rule::InsatsNameTaken,
     )
     .await?;
     Ok(after)
@@ -152,10 +152,7 @@ pub async fn update(
     let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     if sets_end && before.original_ends_on != before.ends_on {
-        return Err(ApiError::bad_input(
-            "endsOn",
-            "the insats has been extended; use extendInsats",
-        ));
+        return Err(ApiError::bad_input("endsOn", Rule::InsatsExtended));
     }
     let mut row = before.clone();
     patch.onto(&mut row);
@@ -182,13 +179,10 @@ pub async fn extend(
     let txn = begin_write(&cx.db).await?;
     let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
     if before.ends_on.is_some_and(|e| new_ends_on <= e) {
-        return Err(ApiError::bad_input(
-            "newEndsOn",
-            "an extension ends after the current end",
-        ));
+        return Err(ApiError::bad_input("newEndsOn", Rule::ExtensionNotLater));
     }
     rules::check_period(before.starts_on, Some(new_ends_on))
-        .map_err(|e| ApiError::bad_input("newEndsOn", e.message))?;
+        .map_err(|e| ApiError::bad_input("newEndsOn", e.broken))?;
     let note = check_optional_text("note", &note, 2_000)?;
     insats_extension::ActiveModel {
         insats_id: Set(id),

@@ -15,11 +15,10 @@ use crate::service::indicator::{BatchError, check_average, check_definition, che
 /// A seed value its record's rules refuse.
 fn batch(indicator: &str, e: BatchError) -> anyhow::Error {
     match e {
-        BatchError::Row {
-            column, message, ..
-        } => {
-            anyhow::anyhow!("seed value of indicator {indicator}: {column}: {message}")
-        }
+        BatchError::Row { column, broken, .. } => anyhow::anyhow!(
+            "seed value of indicator {indicator}: {column}: {}",
+            broken.message()
+        ),
         BatchError::Other(e) => {
             anyhow::anyhow!("seed value of indicator {indicator}: {}", e.message())
         }
@@ -40,7 +39,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             |d| Ok(indicator::Column::Code.eq(&d.code)),
             |d| {
                 let d = check_definition(d).map_err(|(field, why)| {
-                    anyhow::anyhow!("seed indicator {}: {field}: {why}", d.code)
+                    anyhow::anyhow!("seed indicator {}: {field}: {}", d.code, why.message())
                 })?;
                 Ok(indicator::ActiveModel {
                     code: Set(d.code),
