@@ -571,11 +571,20 @@ async fn every_operation_against_every_role() {
                 json!({ "id": "999999" }),
             )
             .await;
-        for (k, who) in EVERYONE.iter().enumerate() {
+        // Each caller twice: with a bearer token as API clients send it, and
+        // signed in by the web app's session cookie; the same rule holds.
+        let callers = EVERYONE
+            .iter()
+            .flat_map(|who| [(*who, false), (*who, true)]);
+        for (k, (who, in_session)) in callers.enumerate() {
+            let who = &who;
             let token = token(&app, *who, op.own);
-            let body = app
-                .gql_as(token.as_deref(), op.doc, (op.vars)(&ids, k))
-                .await;
+            let vars = (op.vars)(&ids, k);
+            let body = if in_session {
+                app.gql_in_session(token.as_deref(), op.doc, vars).await
+            } else {
+                app.gql_as(token.as_deref(), op.doc, vars).await
+            };
             let code = body["errors"][0]["extensions"]["code"].as_str();
             let refused_by_error = matches!(code, Some("FORBIDDEN") | Some("UNAUTHENTICATED"));
             // A row the caller may not see reads as missing, not as refused.
@@ -585,7 +594,7 @@ async fn every_operation_against_every_role() {
             if allowed {
                 assert!(
                     !refused_by_error && !hidden,
-                    "{} as {who:?} should be allowed: {body}",
+                    "{} as {who:?} (session: {in_session}) should be allowed: {body}",
                     op.name
                 );
             } else if hides {
@@ -600,7 +609,7 @@ async fn every_operation_against_every_role() {
             } else {
                 assert!(
                     refused_by_error,
-                    "{} as {who:?} should be refused: {body}",
+                    "{} as {who:?} (session: {in_session}) should be refused: {body}",
                     op.name
                 );
                 let expected = if *who == Who::Anonymous {

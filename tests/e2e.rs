@@ -38,6 +38,7 @@ mod reference_data;
 mod replica;
 mod resilience;
 mod rules;
+mod sessions;
 mod side_channels;
 mod stored_values;
 mod web_operations;

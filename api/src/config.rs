@@ -133,6 +133,9 @@ pub struct ServerSettings {
     /// `Cache-Control: public, max-age` of an anonymous GET answer.
     pub public_max_age_secs: u32,
     pub graphiql: bool,
+    /// Whether the web app's session cookie is `Secure` (sent over HTTPS
+    /// only): on everywhere but a developer's machine.
+    pub secure_cookies: bool,
     /// Origins allowed by CORS; "*" for any.
     #[serde(default)]
     pub cors_origins: Vec<String>,

@@ -78,6 +78,14 @@ pub fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Ser
                 web::post().to(crate::endpoint::sse::post),
             )
             .route("/graphql/stream", web::get().to(crate::endpoint::sse::get))
+            .route(
+                "/auth/session",
+                web::post().to(crate::endpoint::session::start),
+            )
+            .route(
+                "/auth/session",
+                web::delete().to(crate::endpoint::session::end),
+            )
             .route("/schema.graphql", crate::web::get_or_head().to(schema_sdl))
             .route("/healthz", crate::web::get_or_head().to(healthz))
             .route("/readyz", crate::web::get_or_head().to(readyz))

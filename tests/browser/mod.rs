@@ -543,18 +543,43 @@ async fn the_app_in_a_real_browser() {
         header.contains("redaktör") && header.contains("Samordningsförbundet Västerås"),
         "{header}"
     );
+    // The token is the session cookie's, which no script reads: not in
+    // storage, not in a readable cookie, not in a URL.
     let stored = script(
         &browser,
-        "return [sessionStorage.getItem('finsam.token') !== null, document.cookie, location.href];",
+        "return [JSON.stringify({...localStorage, ...sessionStorage}), document.cookie, location.href];",
     )
     .await;
-    assert_eq!(stored[0], true, "the token is kept in sessionStorage");
-    assert_eq!(stored[1], "", "and never in a cookie");
+    assert!(
+        !stored[0].as_str().unwrap_or_default().contains(&token),
+        "the token is not in the page's storage: {}",
+        stored[0]
+    );
+    assert_eq!(stored[1], "", "nor in a cookie a script can read");
     assert!(
         !stored[2].as_str().unwrap_or_default().contains(&token),
         "nor in a URL"
     );
     both_widths(&browser, "insats-signed-in", None).await;
+
+    // A link opened in a new tab is signed in there too.
+    let first_tab = browser.window().await.expect("this tab");
+    let second_tab = browser.new_window(true).await.expect("a new tab");
+    browser
+        .switch_to_window(second_tab.handle)
+        .await
+        .expect("to the new tab");
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    let budgets = text_of(&browser, "table.budgets").await;
+    assert!(
+        budgets.contains("7 938 090 kr"),
+        "signed in in a new tab: {budgets}"
+    );
+    browser.close_window().await.expect("close the new tab");
+    browser
+        .switch_to_window(first_tab)
+        .await
+        .expect("back to the first tab");
     assert_same_origin(&browser, &base, "/insatser/{id}").await;
 
     // Back and forward move between the app's pages, each with its state.
@@ -825,11 +850,14 @@ async fn signing_in_through_the_forbunds_own_provider() {
     );
     let stored = script(
         &browser,
-        "return [document.cookie, location.href, sessionStorage.getItem('finsam.token') !== null];",
+        "return [document.cookie, location.href, localStorage.getItem('finsam.session') !== null];",
     )
     .await;
-    assert_eq!(stored[0], "", "no token in a cookie of the app");
-    assert_eq!(stored[2], true, "the token is in sessionStorage");
+    assert_eq!(stored[0], "", "no token in a cookie a script can read");
+    assert_eq!(
+        stored[2], true,
+        "the session is shared by the browser's tabs"
+    );
     screenshot(&browser, "insats-via-provider-desktop", 1280, None).await;
 
     // Signing out ends the session at the provider, then no money again.

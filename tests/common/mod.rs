@@ -192,6 +192,26 @@ impl TestApp {
         response.json().await.expect("a JSON body")
     }
 
+    /// As the web app sends it: signed in by the session cookie holding
+    /// `token` (none: no cookie), from a page of this site.
+    pub async fn gql_in_session(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("Origin", &self.address)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.header("Cookie", format!("finsam_session={token}"));
+        }
+        let response = request.send().await.expect("send the request");
+        response.json().await.expect("a JSON body")
+    }
+
     /// A query sent with one more header (a forwarding header, a
     /// credential), and its answer.
     pub async fn gql_with_header(&self, (name, value): (&str, &str), query: &str) -> Value {

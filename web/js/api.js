@@ -3,7 +3,9 @@
 
 import { ruleText, sentence } from "./rules.js";
 
-const TOKEN_KEY = "finsam.token";
+// Not the token (the session cookie holds it, where no script reads it):
+// only until when the session lasts, shared by every tab of the browser.
+const SESSION_KEY = "finsam.session";
 
 let operations = null;
 
@@ -38,15 +40,65 @@ export class ApiError extends Error {
   }
 }
 
+/** Asks the server about the session; rejects with an ApiError. */
+async function sessionRequest(method, body) {
+  let response;
+  try {
+    response = await fetch("/auth/session", {
+      method,
+      headers: body ? { "Content-Type": "application/json", Accept: "application/json" } : { Accept: "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new ApiError("Servern kunde inte nås. Försök igen om en stund.", "NETWORK");
+  }
+  if (response.ok) return response.status === 204 ? null : response.json();
+  let code = "INTERNAL";
+  try {
+    code = (await response.json()).errors[0].extensions.code;
+  } catch {
+    // No readable answer: the status says enough.
+  }
+  throw new ApiError(code === "UNAUTHENTICATED" ? "Tokenen godtogs inte: den är ogiltig eller har gått ut." : explain(code), code);
+}
+
+/**
+ * The web app's session: a cookie the server sets (HttpOnly, so no script
+ * here can read the token), valid in every tab until the token expires.
+ */
 export const session = {
-  token() {
-    return sessionStorage.getItem(TOKEN_KEY);
+  /** Until when (ms) the session lasts, or null without one. */
+  until() {
+    const stored = Number(localStorage.getItem(SESSION_KEY));
+    return Number.isFinite(stored) && stored > 0 ? stored : null;
   },
-  signIn(token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+  active() {
+    const until = session.until();
+    return until !== null && until > Date.now();
   },
-  signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
+  /** Whether a session this browser had has run out. */
+  lapsed() {
+    const until = session.until();
+    return until !== null && until <= Date.now();
+  },
+  /** Makes `token` the session; resolves to the caller. */
+  async signIn(token) {
+    const answer = await sessionRequest("POST", { token });
+    localStorage.setItem(SESSION_KEY, String(Date.now() + answer.expiresInSeconds * 1000));
+    return answer.principal;
+  },
+  /** Forgets the session here (it ran out, or was refused). */
+  forget() {
+    localStorage.removeItem(SESSION_KEY);
+  },
+  /** Ends the session in every tab. */
+  async signOut() {
+    session.forget();
+    try {
+      await sessionRequest("DELETE");
+    } catch {
+      // The cookie goes with the token's expiry in any case.
+    }
   },
 };
 
@@ -61,9 +113,8 @@ export async function operation(name) {
 /** Runs operation `name`; resolves to its data, or rejects with an ApiError. */
 export async function run(name, variables = {}) {
   const query = await operation(name);
+  // The session cookie goes with it (same origin); no token in a header.
   const headers = { "Content-Type": "application/json", Accept: "application/graphql-response+json, application/json" };
-  const token = session.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
     response = await fetch("/graphql", {

@@ -5,7 +5,7 @@
 // ends it (main.js calls stopAll). A dropped connection is made again,
 // each subscription resuming from the last event it saw.
 
-import { operation, session } from "./api.js";
+import { operation } from "./api.js";
 
 const PROTOCOL = "graphql-transport-ws";
 
@@ -34,8 +34,8 @@ function connect() {
   socket = ws;
   acknowledged = false;
   ws.addEventListener("open", () => {
-    const token = session.token();
-    send({ type: "connection_init", payload: token ? { Authorization: `Bearer ${token}` } : {} });
+    // Signed in by the session cookie the upgrade carried.
+    send({ type: "connection_init", payload: {} });
   });
   ws.addEventListener("message", (event) => {
     if (socket !== ws) return;

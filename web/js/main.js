@@ -24,7 +24,7 @@ import * as home from "./pages/home.js";
 import * as callback from "./pages/callback.js";
 import * as accessibility from "./pages/accessibility.js";
 import * as directory from "./pages/directory.js";
-import { expired, signOut as signOutEverywhere } from "./oidc.js";
+import { signOut as signOutEverywhere } from "./oidc.js";
 import { follow, stopAll, debounce } from "./live.js";
 
 const routes = [
@@ -59,15 +59,17 @@ let lapsed = false;
 
 async function loadPrincipal() {
   principal = null;
-  if (session.token() && expired()) {
-    session.signOut();
+  if (session.lapsed()) {
+    session.forget();
     lapsed = true;
   }
-  if (!session.token()) return;
+  // Without a session there is no one to ask about.
+  if (!session.active()) return;
   try {
     principal = (await run("Me")).me;
+    if (!principal) session.forget();
   } catch (err) {
-    if (err instanceof ApiError && err.code === "UNAUTHENTICATED") session.signOut();
+    if (err instanceof ApiError && err.code === "UNAUTHENTICATED") session.forget();
   }
 }
 
@@ -105,9 +107,10 @@ function header() {
   return h("div", { class: "bar" }, h("a", { href: "/", class: "brand" }, "finsam"), nav, who);
 }
 
-function signOut() {
+async function signOut() {
   principal = null;
   clearDrafts();
+  await session.signOut();
   // At the provider too, when signed in through one (it sends us back).
   if (!signOutEverywhere()) render();
 }
@@ -229,4 +232,8 @@ document.addEventListener("click", (event) => {
 
 window.addEventListener("popstate", render);
 window.addEventListener("finsam:navigate", render);
+// Signing in or out in another tab counts here too.
+window.addEventListener("storage", (event) => {
+  if (event.key === "finsam.session") render();
+});
 render();

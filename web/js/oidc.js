@@ -1,7 +1,8 @@
 // Signing in through a förbund's identity provider: OpenID Connect
 // Authorization Code with PKCE as a public client (no secret in the
-// browser). `state` and `nonce` are checked, tokens live in sessionStorage
-// only, and signing out ends the session at the provider too.
+// browser). `state` and `nonce` are checked, the access token becomes the
+// server's session cookie (no script keeps it), and signing out ends the
+// session at the provider too.
 
 import { session } from "./api.js";
 
@@ -87,26 +88,19 @@ export async function finish(query) {
   if (!response.ok || !tokens.access_token) throw new Error(`Inloggningen misslyckades: ${tokens.error_description || tokens.error || response.status}`);
   const id = tokens.id_token ? claims(tokens.id_token) : null;
   if (!id || id.nonce !== flow.nonce) throw new Error("Svaret hör inte till den här inloggningen (nonce).");
-  session.signIn(tokens.access_token);
-  sessionStorage.setItem(ID_TOKEN_KEY, tokens.id_token);
-  sessionStorage.setItem(PROVIDER_KEY, JSON.stringify(flow.provider));
+  await session.signIn(tokens.access_token);
+  // For signing out at the provider from any tab.
+  localStorage.setItem(ID_TOKEN_KEY, tokens.id_token);
+  localStorage.setItem(PROVIDER_KEY, JSON.stringify(flow.provider));
   return flow.back || "/";
-}
-
-/** Whether the signed-in token has expired (checked before asking). */
-export function expired() {
-  const token = session.token();
-  const exp = token && claims(token) && claims(token).exp;
-  return Boolean(exp && exp * 1000 < Date.now());
 }
 
 /** Signs out here, and at the provider when signed in through one. */
 export function signOut() {
-  const provider = JSON.parse(sessionStorage.getItem(PROVIDER_KEY) || "null");
-  const idToken = sessionStorage.getItem(ID_TOKEN_KEY);
-  session.signOut();
-  sessionStorage.removeItem(PROVIDER_KEY);
-  sessionStorage.removeItem(ID_TOKEN_KEY);
+  const provider = JSON.parse(localStorage.getItem(PROVIDER_KEY) || "null");
+  const idToken = localStorage.getItem(ID_TOKEN_KEY);
+  localStorage.removeItem(PROVIDER_KEY);
+  localStorage.removeItem(ID_TOKEN_KEY);
   if (provider && provider.endSessionEndpoint) {
     const url = new URL(provider.endSessionEndpoint);
     url.search = new URLSearchParams({

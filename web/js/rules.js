@@ -124,6 +124,7 @@ export const RULES = {
   PROPOSAL_OUTDATED_UNASKED: (p) => `ringen har ändrats sedan förslaget lades: det skulle nu också byta dataskyddsombud för ${p.forbund}, som inte har tillfrågats. Lägg förslaget på nytt.`,
   PROPOSAL_OUTDATED_CHANGED: (p) => `ringen har ändrats sedan förslaget lades: det skulle nu göra något annat för ${p.forbund} än det som godkändes. Lägg förslaget på nytt.`,
   PROPOSAL_NOT_PROPOSER: (p) => `bara ${p.forbund}, som lade förslaget, kan dra tillbaka det.`,
+  SESSION_CROSS_SITE: () => "frågan kom inte från den här webbplatsen och godtogs inte. Logga in här och försök igen.",
   REQUEST_INVALID: () => "appen skickade en fråga som servern inte tar emot. Läs in sidan igen.",
   QUERY_INVALID: () => "appen skickade en fråga som inte stämmer med API:et. Läs in sidan igen.",
   VALUE_TYPE: () => "ett värde har fel form.",

@@ -298,6 +298,11 @@ rules! {
     /// Only the förbund that proposed may withdraw a proposal.
     ProposalNotProposer = "PROPOSAL_NOT_PROPOSER": "only {forbund}, who proposed it, may withdraw the proposal",
 
+    // Sessions.
+    /// A request signed in by the web app's session cookie that does not
+    /// come from a page of this site (cross-site request forgery).
+    SessionCrossSite = "SESSION_CROSS_SITE": "a request signed in by the session cookie must come from this site (its Origin header)",
+
     // The request itself (a client's fault, never a person's).
     /// The HTTP request is not one GraphQL over HTTP takes.
     RequestInvalid = "REQUEST_INVALID": "{detail}",

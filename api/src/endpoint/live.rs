@@ -53,9 +53,21 @@ impl Subscriber {
         Ok(Subscriber { principal, expires })
     }
 
+    /// From a WebSocket upgrade: its `Authorization` header, else the web
+    /// app's session cookie when the page is this site's (`session`); none
+    /// is anonymous.
+    pub async fn from_upgrade(state: &AppState, req: &HttpRequest) -> Result<Self, ApiError> {
+        if super::session::bearer(req)?.is_none()
+            && let Some(token) = super::session::session_token(req)?
+        {
+            return Subscriber::from_token(state, &token).await;
+        }
+        Subscriber::from_header(state, req).await
+    }
+
     /// From the request's `Authorization` header; none is anonymous.
     pub async fn from_header(state: &AppState, req: &HttpRequest) -> Result<Self, ApiError> {
-        match super::bearer(req)? {
+        match super::session::bearer(req)? {
             None => Ok(Subscriber::anonymous()),
             Some(token) => Subscriber::from_token(state, token).await,
         }

@@ -2,19 +2,22 @@
 //! (one request or a batch), GET with a query string for queries (never
 //! mutations), the response type negotiated from `Accept`, automatic
 //! persisted queries, and cacheable answers for anonymous GETs. Each request
-//! goes the same way: media type, caller (the bearer token), rate limit,
+//! goes the same way: media type, caller (`session`: a bearer token, or the
+//! web app's session cookie), rate limit,
 //! parameters, execution (reader, loaders, limits, timeout, panics
 //! contained), answer.
 //!
 //! `media` says what a body may be and which answer type a client accepts;
 //! `request` checks the parameters and resolves persisted queries;
-//! `response` picks the status and the caching headers.
+//! `response` picks the status and the caching headers; `session` says who
+//! is calling and keeps the web app's session.
 
 pub mod connections;
 pub mod live;
 pub mod media;
 pub mod request;
 mod response;
+pub mod session;
 pub mod sse;
 pub mod state;
 pub mod ws;
@@ -84,34 +87,6 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-/// The bearer token of the `Authorization` header, if one is sent; a header
-/// that is not one is refused.
-pub(crate) fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::Unauthenticated("malformed authorization header".into()))?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .ok_or_else(|| ApiError::Unauthenticated("authorization must be a Bearer token".into()))?;
-    Ok(Some(token.trim()))
-}
-
-/// The caller from the `Authorization` header: none is anonymous; a bad one
-/// is refused with the reason. The token itself is never logged.
-async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
-    let Some(token) = bearer(req)? else {
-        return Ok(Principal::anonymous());
-    };
-    state.tokens.validate(token).await.map_err(|reason| {
-        tracing::info!(%reason, "refused a bearer token");
-        ApiError::Unauthenticated(reason.to_string())
-    })
 }
 
 /// Counts the request against the caller's rate limit: the token's subject
@@ -190,19 +165,19 @@ async fn admit(
             Answer::Json,
         )));
     };
-    let principal = match authenticate(state, req).await {
+    let principal = match session::authenticate(state, req).await {
         Ok(p) => p,
         Err(err) => {
             // Refused tokens count against the address: guessing is limited too.
             if let Some(limited) = over_limit(state, req, None, answer, NonZeroU32::MIN) {
                 return Err(Box::new(limited));
             }
-            return Err(Box::new(refuse(
-                state,
-                StatusCode::UNAUTHORIZED,
-                err,
-                answer,
-            )));
+            let status = match err {
+                // A session cookie sent from another site.
+                ApiError::ForbiddenInput { .. } => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            return Err(Box::new(refuse(state, status, err, answer)));
         }
     };
     if let Some(limited) = over_limit(state, req, Some(&principal), answer, NonZeroU32::MIN) {

@@ -68,8 +68,11 @@ pub async fn upgrade(
         );
         return refuse(&state, StatusCode::BAD_REQUEST, err);
     }
-    let from_header = match Subscriber::from_header(&state, &req).await {
+    let from_header = match Subscriber::from_upgrade(&state, &req).await {
         Ok(subscriber) => subscriber,
+        Err(err @ ApiError::ForbiddenInput { .. }) => {
+            return refuse(&state, StatusCode::FORBIDDEN, err);
+        }
         Err(err) => return refuse(&state, StatusCode::UNAUTHORIZED, err),
     };
     let Some(client) = live::client_key(&state, &req, &from_header.principal) else {

@@ -1,10 +1,11 @@
 // Signing in: through a förbund's identity provider (one per förbund, by
 // name, as the server lists them), or — while the server accepts
-// development tokens — by pasting one from `finsam token`. Tokens are kept
-// in sessionStorage only (never in a URL or a cookie).
+// development tokens — by pasting one from `finsam token`. Either token
+// becomes the server's session cookie (HttpOnly: no script keeps it), so
+// every tab is signed in; never in a URL.
 
 import { h } from "../dom.js";
-import { run, session, ApiError } from "../api.js";
+import { session, ApiError } from "../api.js";
 import { appPath, navigate } from "../nav.js";
 import { label } from "../format.js";
 import { providers, signIn } from "../oidc.js";
@@ -27,13 +28,11 @@ export async function render({ query, principal }) {
         event.preventDefault();
         const token = field.value.trim();
         if (!token) return;
-        session.signIn(token);
         try {
-          const me = (await run("Me")).me;
-          if (!me) throw new ApiError("Token saknar användare.", "UNAUTHENTICATED");
+          await session.signIn(token);
           navigate(back(query), { replace: true });
         } catch (err) {
-          session.signOut();
+          session.forget();
           status.textContent = err instanceof ApiError ? err.message : "Inloggningen misslyckades.";
           status.className = "form-status error";
         }
