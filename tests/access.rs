@@ -482,6 +482,13 @@ fn ops() -> Vec<Op> {
             vars: |ids, _| json!({ "id": ids.proposal }),
         },
         Op {
+            name: "withdrawDsoProposal",
+            own: "varend",
+            allowed: ADMINS,
+            doc: r#"mutation($id: ID!) { withdrawDsoProposal(id: $id, forbund: "varend") { status } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
+        },
+        Op {
             name: "decideDsoProposal",
             own: "sollentuna",
             allowed: NETWORK,

@@ -41,4 +41,5 @@ mod rules;
 mod sessions;
 mod side_channels;
 mod stored_values;
+mod todo;
 mod web_operations;

@@ -108,6 +108,10 @@ const JUNK: &[(&str, &str)] = &[
         r#"mutation { declineDsoProposal(id: "999999", forbund: "nowhere") { id } }"#,
     ),
     (
+        "withdrawDsoProposal",
+        r#"mutation { withdrawDsoProposal(id: "999999", forbund: "nowhere") { id } }"#,
+    ),
+    (
         "decideDsoProposal",
         r#"mutation { decideDsoProposal(id: "999999", apply: true) { id } }"#,
     ),

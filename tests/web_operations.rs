@@ -77,6 +77,16 @@ async fn every_operation_of_the_web_app_runs_against_the_schema() {
         )
         .await;
     assert_eq!(scoped["setDsoAssignmentScope"]["applied"], false);
+    // And one its proposer withdraws (id 4): Södra Dalarna's smaller DSO.
+    let sodra = app.token(&[finsam_api::auth::Role::Admin], Some("sodra-dalarna"));
+    let scoped = app
+        .data_as(
+            Some(&sodra),
+            r#"mutation { setDsoAssignmentScope(forbund: "sodra-dalarna", scopePercent: 2.0, from: "2031-01-01") { applied } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(scoped["setDsoAssignmentScope"]["applied"], false);
     let operations = operations();
     assert!(
         operations.len() >= 12,

@@ -178,6 +178,8 @@ stored_values!(
         /// Every party accepted, but the change no longer did what they
         /// accepted.
         Failed = "FAILED",
+        /// The förbund that proposed it took it back before it was decided.
+        Withdrawn = "WITHDRAWN",
     }
 );
 
@@ -271,6 +273,7 @@ stored_values!(
         AcceptDsoProposal = "acceptDsoProposal",
         DeclineDsoProposal = "declineDsoProposal",
         DecideDsoProposal = "decideDsoProposal",
+        WithdrawDsoProposal = "withdrawDsoProposal",
         /// Every party accepted, but the change no longer fitted the ring.
         DsoProposalFailed = "dsoProposalFailed",
         /// DSO assignments began on a day (told live, never written).

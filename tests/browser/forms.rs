@@ -894,6 +894,30 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
         .expect("press");
     wait_for(&browser, "section.proposals .actions button").await;
 
+    // Its start page says what waits, what it means for Sollentuna and by
+    // when; the menu counts it.
+    open(&browser, &base, "/").await;
+    let todo = text_of(&browser, "section.todo").await;
+    assert!(
+        todo.contains("Förslag att svara på: Samordningsförbundet Värend vill gå med i ringen från 2027-01-01, efter Södra Dalarnas Samordningsförbund."),
+        "{todo}"
+    );
+    assert!(
+        todo.contains("får Samordningsförbundet Värend som dataskyddsombud från 2027-01-01")
+            && todo.contains("Svara senast 2027-01-01"),
+        "{todo}"
+    );
+    let badge = text_of(&browser, "header nav a.todo-link .badge").await;
+    assert!(badge.trim().ends_with(char::is_numeric), "{badge}");
+    both_widths(&browser, "home-todo", None).await;
+    // Its link leads to where it is answered.
+    wait_for(&browser, "section.todo a[href='/dso#forslag']")
+        .await
+        .click()
+        .await
+        .expect("to the answer");
+    wait_for(&browser, "section#forslag .actions button").await;
+
     // Sollentuna's admin looks at what a notice would do before giving it.
     open(&browser, &base, "/dso/lamna").await;
     fill(&browser, "Uppsägningen togs emot", "2027-03-15").await;
@@ -979,5 +1003,82 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
         "the members to choose from"
     );
     both_widths(&browser, "dso-close", None).await;
+    browser.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn an_admin_withdraws_its_own_proposal_from_what_waits() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(crate::common::Spawn {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        ..Default::default()
+    })
+    .await;
+    let base = app.address.clone();
+    let varend = app.token(&[Role::Admin], Some("varend"));
+    app.data_as(
+        Some(&varend),
+        r#"mutation { joinDsoRing(forbund: "varend", from: "2027-01-01", after: "sodra-dalarna", contact: "dso@varend.example") { applied } }"#,
+        json!({}),
+    )
+    .await;
+    let browser = open_browser(&driver, &chromium).await;
+    sign_in(&browser, &base, &varend).await;
+    open(&browser, &base, "/").await;
+    let todo = text_of(&browser, "section.todo").await;
+    assert!(
+        todo.contains("Ert förslag väntar: Samordningsförbundet Värend vill gå med i ringen")
+            && todo.contains("Väntar på svar från Samordningsförbundet Sollentuna"),
+        "{todo}"
+    );
+    wait_for(&browser, "section.todo a[href='/dso#forslag']")
+        .await
+        .click()
+        .await
+        .expect("to the proposal");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//section[@id='forslag']//button[normalize-space(.)='Dra tillbaka']",
+        ))
+        .await
+        .expect("withdraw")
+        .click()
+        .await
+        .expect("press");
+    let why = browser
+        .find(Locator::XPath(
+            "//section[@id='forslag']//*[@id=//label[normalize-space(.)='Skäl (parterna ser det, och det sparas i loggen)']/@for]",
+        ))
+        .await
+        .expect("a labelled field for the reason");
+    why.send_keys("Vi väntar till hösten").await.expect("type");
+    browser
+        .find(Locator::XPath(
+            "//section[@id='forslag']//button[normalize-space(.)='Ja, dra tillbaka']",
+        ))
+        .await
+        .expect("confirm")
+        .click()
+        .await
+        .expect("press");
+    let receipt = text_of(&browser, "main p.receipt[role=status]").await;
+    assert!(
+        receipt.contains("Förslaget är tillbakadraget."),
+        "{receipt}"
+    );
+    let shown = text_of(&browser, "section#forslag").await;
+    assert!(
+        shown.contains("Status: Tillbakadragen") && shown.contains("Skäl: Vi väntar till hösten"),
+        "{shown}"
+    );
+    both_widths(&browser, "dso-withdrawn", None).await;
+    // Nothing waits any more.
+    open(&browser, &base, "/").await;
+    let todo = text_of(&browser, "section.todo").await;
+    assert!(!todo.contains("Ert förslag väntar"), "{todo}");
     browser.close().await.expect("close");
 }

@@ -107,6 +107,7 @@ export const labels = {
     DECLINED: "Avslagen",
     EXPIRED: "Förfallen",
     FAILED: "Kunde inte genomföras",
+    WITHDRAWN: "Tillbakadragen",
   },
   answer: { PENDING: "har inte svarat", ACCEPTED: "har godkänt", DECLINED: "har avslagit" },
 };

@@ -415,6 +415,23 @@ export function clearDrafts() {
   for (const key of keys) sessionStorage.removeItem(key);
 }
 
+/** The forms of this tab left as drafts: where each is, and its title. */
+export function drafts() {
+  const found = [];
+  for (let i = 0; i < sessionStorage.length; i += 1) {
+    const key = sessionStorage.key(i);
+    if (!key || !key.startsWith("finsam.draft:")) continue;
+    let title = null;
+    try {
+      title = JSON.parse(sessionStorage.getItem(key) || "null")?.title;
+    } catch {
+      // A draft that cannot be read is still a place to go back to.
+    }
+    found.push({ path: key.slice("finsam.draft:".length), title: title || "Formulär" });
+  }
+  return found.sort((a, b) => a.path.localeCompare(b.path));
+}
+
 /**
  * A form for `spec` (an entry of form-table.js's FORMS).
  *   id:       where its draft is kept (the page's path)
@@ -468,7 +485,7 @@ export async function form({ spec, id, context = {}, record = null, reload = nul
     if (same(now, base) && !draft) {
       sessionStorage.removeItem(key);
     } else {
-      sessionStorage.setItem(key, JSON.stringify({ values: now, base, version }));
+      sessionStorage.setItem(key, JSON.stringify({ values: now, base, version, title: spec.title }));
     }
     setLeaveGuard(changed() ? () => confirm("Du har ändringar som inte är sparade. Lämna sidan ändå? (Utkastet finns kvar i den här fliken.)") : null);
   };

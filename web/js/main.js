@@ -80,6 +80,18 @@ function header() {
     h(
       "ul",
       {},
+      principal
+        ? h(
+            "li",
+            {},
+            h(
+              "a",
+              { href: "/", class: "todo-link" },
+              "Att göra",
+              principal.todo.count ? h("span", { class: "badge" }, h("span", { class: "visually-hidden" }, ", väntar: "), String(principal.todo.count)) : null,
+            ),
+          )
+        : null,
       h("li", {}, h("a", { href: "/insatser" }, "Insatser")),
       h("li", {}, h("a", { href: "/dso" }, "DSO-ringen")),
       h("li", {}, h("a", { href: "/comparisons" }, "Jämförelser")),

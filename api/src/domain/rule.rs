@@ -295,8 +295,9 @@ rules! {
     /// The ring changed since the proposal: it would now do to a party
     /// something other than what was accepted.
     ProposalOutdatedChanged = "PROPOSAL_OUTDATED_CHANGED": "the ring has changed since it was proposed: it would now do to {forbund} something other than what was accepted (a DSO or an assignment not in the proposal); propose it again",
-    /// Only the förbund that proposed may withdraw a proposal.
-    ProposalNotProposer = "PROPOSAL_NOT_PROPOSER": "only {forbund}, who proposed it, may withdraw the proposal",
+    /// Only the förbund that proposed may withdraw a proposal (`forbund`
+    /// names it, when a förbund did).
+    ProposalNotProposer = "PROPOSAL_NOT_PROPOSER": "only the förbund that proposed it may withdraw the proposal",
 
     // Sessions.
     /// A request signed in by the web app's session cookie that does not

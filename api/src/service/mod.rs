@@ -15,6 +15,7 @@ pub mod population;
 pub mod reference;
 mod rows;
 pub mod seed;
+pub mod todo;
 
 use chrono::{DateTime, Utc};
 pub(crate) use rows::{insert_new, stamp_new};

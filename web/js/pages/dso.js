@@ -13,6 +13,7 @@ import { navigate, failure } from "../nav.js";
 import { today, period, label } from "../format.js";
 import { figure, ring, timeline, table, shortName, members } from "../charts.js";
 import { ACTIONS, may, leaveConsequences } from "./dso-form.js";
+import { RECEIPT } from "../forms.js";
 
 export const title = () => "DSO-ringen";
 
@@ -51,12 +52,19 @@ function leavePreview(member, day) {
   );
 }
 
+/** The receipt of each answer to a proposal. */
+const ANSWERED = {
+  AcceptDsoProposal: "Förslaget är godkänt.",
+  DeclineDsoProposal: "Förslaget är avslaget.",
+  WithdrawDsoProposal: "Förslaget är tillbakadraget.",
+};
+
 /** What a proposal asks, in words. */
-function asked(p, names) {
+export function asked(p, names) {
   const who = p.forbund ? p.forbund.name : "Nätverket";
   switch (p.kind) {
     case "JOIN":
-      return `${who} vill gå med i ringen från ${p.from}${p.after ? `, efter ${names.get(p.after) || p.after}` : ""}.`;
+      return `${who} vill gå med i ringen från ${p.from}${p.after ? `, efter ${p.afterForbund ? p.afterForbund.name : names.get(p.after) || p.after}` : ""}.`;
     case "LEAVE":
       return `${who} har sagt upp sig (mottagen ${p.noticeReceivedOn}); ringen ändras från ${p.effectiveOn}.`;
     case "SCOPE":
@@ -73,13 +81,15 @@ async function proposals(forbund, members) {
   const answer = async (mutation, p, status, extra = {}) => {
     try {
       await run(mutation, { id: p.id, forbund: forbund.slug, ...extra });
+      // The page it leads to says what was done (main.js shows it once).
+      sessionStorage.setItem(RECEIPT, ANSWERED[mutation]);
       navigate(location.pathname + location.search, { replace: true });
     } catch (err) {
       replace(status, failure(err));
     }
   };
   // An answer is asked twice: what it means first, then "Ja" to send it.
-  const choices = (p, status) => {
+  const choices = (p, status, withdraw = false) => {
     const actions = h("div", { class: "actions" });
     const ask = (mutation, question, yes, withReason = false) => {
       const id = `reason-${p.id}`;
@@ -92,22 +102,32 @@ async function proposals(forbund, members) {
       replace(
         actions,
         h("p", { role: "alert" }, question),
-        reason ? h("div", { class: "field wide" }, h("label", { for: id }, "Skäl (förslagsställaren ser det, och det sparas i loggen)"), reason) : null,
+        reason
+          ? h(
+              "div",
+              { class: "field wide" },
+              h("label", { for: id }, withdraw ? "Skäl (parterna ser det, och det sparas i loggen)" : "Skäl (förslagsställaren ser det, och det sparas i loggen)"),
+              reason,
+            )
+          : null,
         confirm,
         h("button", { type: "button", class: "secondary", onclick: () => { replace(actions, ...first()); } }, "Avbryt"),
       );
       (reason || confirm).focus();
     };
-    const first = () => [
-      h("button", { type: "button", onclick: () => ask("AcceptDsoProposal", `Godkänna förslaget för ${forbund.name}? ${asked(p, names)} Det går inte att ångra.`, "Ja, godkänn") }, "Godkänn"),
-      h("button", { type: "button", class: "secondary", onclick: () => ask("DeclineDsoProposal", `Avslå förslaget för ${forbund.name}? Inget av det genomförs.`, "Ja, avslå", true) }, "Avslå"),
-    ];
+    const first = () =>
+      withdraw
+        ? [h("button", { type: "button", class: "secondary", onclick: () => ask("WithdrawDsoProposal", `Dra tillbaka förslaget? Inget av det genomförs, och parterna ser att det är tillbakadraget.`, "Ja, dra tillbaka", true) }, "Dra tillbaka")]
+        : [
+            h("button", { type: "button", onclick: () => ask("AcceptDsoProposal", `Godkänna förslaget för ${forbund.name}? ${asked(p, names)} Det går inte att ångra.`, "Ja, godkänn") }, "Godkänn"),
+            h("button", { type: "button", class: "secondary", onclick: () => ask("DeclineDsoProposal", `Avslå förslaget för ${forbund.name}? Inget av det genomförs.`, "Ja, avslå", true) }, "Avslå"),
+          ];
     replace(actions, ...first());
     return actions;
   };
   return h(
     "section",
-    { class: "proposals" },
+    { class: "proposals", id: "forslag" },
     h("h2", {}, `Förslag som gäller ${forbund.name}`),
     found.length
       ? h(
@@ -117,6 +137,8 @@ async function proposals(forbund, members) {
             const status = h("div", { role: "alert" });
             const ours = p.parties.find((party) => party.forbund.slug === forbund.slug);
             const open = p.status === "PENDING" && ours && ours.answer === "PENDING";
+            // Its own proposal, still waiting: the förbund may take it back.
+            const mine = p.status === "PENDING" && p.proposedBy && p.proposedBy.slug === forbund.slug;
             return h(
               "li",
               { class: "proposal" },
@@ -128,6 +150,7 @@ async function proposals(forbund, members) {
                 p.parties.map((party) => h("li", {}, partyLine(party))),
               ),
               open ? choices(p, status) : null,
+              mine ? choices(p, status, true) : null,
               status,
             );
           }),
@@ -141,7 +164,7 @@ async function proposals(forbund, members) {
  * DSO it gets and whom it will serve. That is what it accepts; the proposal
  * is applied only if it still does exactly that.
  */
-function partyLine(party) {
+export function partyLine(party) {
   const own = party.begins.find((b) => b.recipient.slug === party.forbund.slug);
   const parts = [`${party.forbund.name} ${label("answer", party.answer)}`];
   if (party.newDso) {
@@ -216,9 +239,10 @@ function standing(p) {
     case "EXPIRED":
       return `Status: ${label("proposalStatus", p.status)}. Godkändes inte av alla före ${p.effectiveOn}; inget ändrades.`;
     default: {
-      // A declining party's reason is its own words; the network's and a
-      // failure's are the API's, not shown here.
-      const why = p.status === "DECLINED" && p.parties.some((x) => x.answer === "DECLINED") && p.outcome ? ` Skäl: ${p.outcome}` : "";
+      // A declining party's or the withdrawing proposer's reason is its own
+      // words; the network's and a failure's are the API's, not shown here.
+      const own = (p.status === "DECLINED" && p.parties.some((x) => x.answer === "DECLINED")) || p.status === "WITHDRAWN";
+      const why = own && p.outcome ? ` Skäl: ${p.outcome}` : "";
       return `Status: ${label("proposalStatus", p.status)}${decided}. Inget ändrades.${why}`;
     }
   }

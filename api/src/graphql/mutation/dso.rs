@@ -201,6 +201,26 @@ impl DsoMutation {
         answer(ctx, &id, &forbund, false, reason).await
     }
 
+    /// The förbund that proposed a change (its admin) takes it back while
+    /// it still waits for answers: nothing of it takes effect, and its
+    /// parties are told.
+    #[graphql(guard = "SignedIn")]
+    async fn withdraw_dso_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(desc = "Slug of the förbund that proposed it.")] forbund: String,
+        #[graphql(
+            desc = "Why, for the parties (the proposal's `outcome`) and the log; at most 1 000 characters."
+        )]
+        reason: Option<String>,
+    ) -> async_graphql::Result<DsoProposal> {
+        let id = parse_id("id", &id)?;
+        let view =
+            service::dso::withdraw(services(ctx)?, caller(ctx)?, id, &forbund, reason).await?;
+        Ok(DsoProposal(view))
+    }
+
     /// The network's decision on a proposal (network_admin): apply it now,
     /// or decline it, whatever the parties have answered.
     #[graphql(guard = "SignedIn")]

@@ -39,6 +39,8 @@ pub enum DsoProposalStatus {
     Expired,
     /// Accepted, but the ring had changed so that it no longer fitted; nothing changed.
     Failed,
+    /// Taken back by the förbund that proposed it; nothing changed.
+    Withdrawn,
 }
 
 /// A party's answer.
@@ -174,6 +176,18 @@ impl DsoProposal {
         match self.0.request()? {
             RingRequest::Join(j) => j.after,
             _ => None,
+        }
+    }
+
+    /// For a join: the member the joiner is placed after, by name (`after`
+    /// is its slug).
+    async fn after_forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {
+        match self.0.request() {
+            Some(RingRequest::Join(j)) => match j.after {
+                Some(slug) => Forbund::by_slug(ctx, &slug).await,
+                None => Ok(None),
+            },
+            _ => Ok(None),
         }
     }
 

@@ -91,9 +91,10 @@ impl DsoRingChangeKind {
             Op::SetDsoAssignmentScope => DsoRingChangeKind::ScopeChanged,
             Op::AssignmentTookEffect => DsoRingChangeKind::AssignmentTookEffect,
             Op::ProposeDsoRingChange => DsoRingChangeKind::Proposed,
-            Op::AcceptDsoProposal | Op::DeclineDsoProposal | Op::DecideDsoProposal => {
-                DsoRingChangeKind::Answered
-            }
+            Op::AcceptDsoProposal
+            | Op::DeclineDsoProposal
+            | Op::DecideDsoProposal
+            | Op::WithdrawDsoProposal => DsoRingChangeKind::Answered,
             _ => DsoRingChangeKind::Updated,
         }
     }
@@ -237,6 +238,7 @@ mod tests {
             (Operation::AcceptDsoProposal, Kind::Answered),
             (Operation::DeclineDsoProposal, Kind::Answered),
             (Operation::DecideDsoProposal, Kind::Answered),
+            (Operation::WithdrawDsoProposal, Kind::Answered),
             (Operation::DsoProposalFailed, Kind::Updated),
         ] {
             assert_eq!(Kind::of(Some(written)), told, "{written}");

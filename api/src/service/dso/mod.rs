@@ -27,6 +27,7 @@ mod request;
 mod ring_data;
 mod schedule;
 mod scope;
+mod withdraw;
 
 use agreements::{agreement_on, require_agreement};
 pub use agreements::{agreements, resolve_agreement};
@@ -46,3 +47,4 @@ pub use request::{PartyEffect, RingRequest};
 pub use ring_data::RingData;
 use ring_data::{months, to_link};
 pub use schedule::{SchedulePeriod, schedule};
+pub use withdraw::withdraw;

@@ -82,7 +82,7 @@ async fn slugs_listed<C: ConnectionTrait>(conn: &C, ids: &[i32]) -> ApiResult<St
         .join(", "))
 }
 
-async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> ApiResult<Option<ProposalView>> {
+pub(super) async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> ApiResult<Option<ProposalView>> {
     let Some(proposal) = dso_proposal::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
@@ -94,7 +94,7 @@ async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> ApiResult<Option<Proposa
     Ok(Some(ProposalView { proposal, parties }))
 }
 
-fn concerned_ids(view: &ProposalView) -> Vec<i32> {
+pub(super) fn concerned_ids(view: &ProposalView) -> Vec<i32> {
     let mut ids: Vec<i32> = view
         .parties
         .iter()
@@ -327,7 +327,7 @@ pub async fn decide(
 
 /// Refuses an answer to a proposal that is no longer open: decided, or
 /// past its first day (expired: it can no longer take effect as asked).
-fn check_open(view: &ProposalView, today: NaiveDate) -> ApiResult<()> {
+pub(super) fn check_open(view: &ProposalView, today: NaiveDate) -> ApiResult<()> {
     match view.status(today) {
         ProposalStatus::Pending => Ok(()),
         ProposalStatus::Expired => Err(ApiError::conflict(
@@ -441,7 +441,7 @@ async fn settle(
     reload(cx, caller, id).await
 }
 
-async fn set_status(
+pub(super) async fn set_status(
     txn: &DatabaseTransaction,
     proposal: &dso_proposal::Model,
     status: ProposalStatus,
@@ -464,7 +464,11 @@ async fn set_status(
     .await
 }
 
-async fn reload(cx: &ServiceContext, caller: &Caller, id: i32) -> ApiResult<ProposalView> {
+pub(super) async fn reload(
+    cx: &ServiceContext,
+    caller: &Caller,
+    id: i32,
+) -> ApiResult<ProposalView> {
     proposal(&cx.db, caller, id)
         .await?
         .ok_or_else(|| ApiError::not_found("DSO-ring proposal"))
