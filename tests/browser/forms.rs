@@ -261,6 +261,7 @@ async fn an_editor_registers_an_insats_with_the_keyboard_and_reports_on_it() {
     );
     assert!(!alert.contains("calendar"), "{alert}");
     assert_eq!(script(&browser, focused_label).await, "Slutdatum");
+    both_widths(&browser, "insats-form-rule", Some("rule-in-swedish.png")).await;
 
     // Edit: a new end and target group; the rest is kept.
     fill(
@@ -909,7 +910,7 @@ async fn an_admin_asks_to_join_the_ring_and_another_previews_its_notice() {
     );
     let badge = text_of(&browser, "header nav a.todo-link .badge").await;
     assert!(badge.trim().ends_with(char::is_numeric), "{badge}");
-    both_widths(&browser, "home-todo", None).await;
+    both_widths(&browser, "home-todo", Some("att-gora.png")).await;
     // Its link leads to where it is answered.
     wait_for(&browser, "section.todo a[href='/dso#forslag']")
         .await
@@ -1075,7 +1076,7 @@ async fn an_admin_withdraws_its_own_proposal_from_what_waits() {
         shown.contains("Status: Tillbakadragen") && shown.contains("Skäl: Vi väntar till hösten"),
         "{shown}"
     );
-    both_widths(&browser, "dso-withdrawn", None).await;
+    both_widths(&browser, "dso-withdrawn", Some("receipt.png")).await;
     // Nothing waits any more.
     open(&browser, &base, "/").await;
     let todo = text_of(&browser, "section.todo").await;

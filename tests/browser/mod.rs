@@ -4,7 +4,7 @@
 //! Södra Dalarna's comparison, opens an insats as anonymous and again signed
 //! in, checks that no request left the server's origin, and saves a
 //! screenshot of every page at desktop width and at 360 px under
-//! `target/screenshots/` (and the README's two under `docs/screenshots/`).
+//! `target/screenshots/` (and the README's under `docs/screenshots/`).
 //!
 //! Without chromedriver the test says so and passes, unless
 //! `FINSAM_REQUIRE_BROWSER` is set (`.ci/run` sets it): then it fails.
@@ -420,7 +420,7 @@ async fn the_app_in_a_real_browser() {
         !choices.contains("Samordningsförbundet Västerås"),
         "dissolved ones are not offered: {choices}"
     );
-    both_widths(&browser, "comparison-choice", None).await;
+    both_widths(&browser, "comparison-choice", Some("comparison-choice.png")).await;
     varend.click().await.expect("choose Värend");
     wait_for(&browser, "main h1").await;
     assert!(
