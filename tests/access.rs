@@ -383,6 +383,13 @@ fn ops() -> Vec<Op> {
             vars: |i, _| json!({ "id": i.min_bok }),
         },
         Op {
+            name: "updateInsatsGoal",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { updateInsatsGoal(id: $id, version: 1, goal: "1", description: "x") { id } }"#,
+            vars: |i, _| json!({ "id": i.min_bok }),
+        },
+        Op {
             name: "shareInsats",
             own: "varend",
             allowed: EDITORS,
@@ -416,6 +423,13 @@ fn ops() -> Vec<Op> {
             own: "varend",
             allowed: EDITORS,
             doc: r#"mutation($m: ID!) { recordDecision(meeting: $m, version: 1, input: { text: "x" }) { id } }"#,
+            vars: |i, _| json!({ "m": i.varend_meeting }),
+        },
+        Op {
+            name: "updateDecision",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($m: ID!) { updateDecision(meeting: $m, version: 1, decision: "1", input: { text: "x" }) { id } }"#,
             vars: |i, _| json!({ "m": i.varend_meeting }),
         },
         Op {

@@ -13,6 +13,7 @@ mod browser;
 mod calendar;
 mod calendar_text;
 mod concurrent_writers;
+mod corrections;
 mod decisions;
 mod deep_documents;
 mod dso_consent;

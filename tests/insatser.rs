@@ -178,7 +178,11 @@ async fn small_cells_are_hidden_from_other_forbund_and_shown_to_the_owner() {
     let tingsryd = |data: &Value| {
         data["insats"]["outcomes"]
             .as_array()
-            .and_then(|o| o.iter().find(|r| r["municipality"] == "Tingsryd").cloned())
+            .and_then(|o| {
+                o.iter()
+                    .find(|r| r["municipality"] == "Tingsryds kommun")
+                    .cloned()
+            })
             .expect("Tingsryd's row")
     };
     let own = app.token(&[Role::Member], Some("varend"));

@@ -52,6 +52,10 @@ const JUNK: &[(&str, &str)] = &[
         r#"mutation { removeInsatsGoal(id: "999999", version: 0, goal: "999998") { id } }"#,
     ),
     (
+        "updateInsatsGoal",
+        r#"mutation { updateInsatsGoal(id: "999999", version: 0, goal: "999998", description: "") { id } }"#,
+    ),
+    (
         "shareInsats",
         r#"mutation { shareInsats(id: "999999", version: 0, visibility: PUBLIC, with: ["nowhere"]) { id } }"#,
     ),
@@ -70,6 +74,10 @@ const JUNK: &[(&str, &str)] = &[
     (
         "recordDecision",
         r#"mutation { recordDecision(meeting: "999999", version: 0, input: { text: "" }) { id } }"#,
+    ),
+    (
+        "updateDecision",
+        r#"mutation { updateDecision(meeting: "999999", version: 0, decision: "999998", input: { text: "" }) { id } }"#,
     ),
     (
         "createDsoAgreement",
@@ -143,10 +151,12 @@ const BY_ROW: &[&str] = &[
     "recordInsatsOutcome",
     "addInsatsGoal",
     "removeInsatsGoal",
+    "updateInsatsGoal",
     "shareInsats",
     "carryOverInsats",
     "updateMeeting",
     "recordDecision",
+    "updateDecision",
 ];
 
 #[tokio::test]

@@ -623,6 +623,118 @@ async fn an_editor_records_a_meeting_and_its_decision_on_an_insats() {
         ),
         "{list}"
     );
+    // A saved decision is corrected from its own "Ändra", in a form that
+    // holds what was saved.
+    wait_for(&browser, "ol.meetings a[href*='/andra-beslut?beslut=']")
+        .await
+        .click()
+        .await
+        .expect("correct the decision");
+    let amount = field(&browser, "Belopp (kr)").await;
+    // Written as Swedish writes it, with a no-break space between thousands.
+    assert_eq!(
+        amount.prop("value").await.expect("value").as_deref(),
+        Some("150\u{a0}000")
+    );
+    fill(&browser, "Belopp (kr)", "160 000").await;
+    save(&browser).await;
+    arrive_at(&browser, "/meetings").await;
+    let list = text_of(&browser, "ol.meetings").await;
+    assert!(
+        list.contains("§ 12: Styrelsen beviljar Min Bok 150 000 kr för 2027 (160 000 kr)"),
+        "{list}"
+    );
+    browser.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn an_editor_corrects_a_goal_and_a_reported_outcome() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let id = app
+        .data_as(
+            Some(&editor),
+            r#"mutation { createInsats(input: { forbund: "varend", name: "Rättas i webben", status: ACTIVE }) { id } }"#,
+            json!({}),
+        )
+        .await["createInsats"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    app.data_as(
+        Some(&editor),
+        r#"mutation($id: ID!) { addInsatsGoal(id: $id, version: 1, description: "Hälften till arbete", targetPercent: 50) { id } }"#,
+        json!({ "id": id }),
+    )
+    .await;
+    app.data_as(
+        Some(&editor),
+        r#"mutation($id: ID!) { recordInsatsOutcome(id: $id, version: 2, outcome: {
+            periodFrom: "2026-01-01", periodTo: "2026-06-30", participants: 12,
+            municipalities: [{ municipality: "Växjö kommun", participants: 12 }] }) { id } }"#,
+        json!({ "id": id }),
+    )
+    .await;
+    let browser = open_browser(&driver, &chromium).await;
+    sign_in(&browser, &base, &editor).await;
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+
+    // The goal, from its own "Ändra".
+    wait_for(&browser, "ul.goals a[href*='/andra-mal?mal=']")
+        .await
+        .click()
+        .await
+        .expect("correct the goal");
+    let goal = field(&browser, "Mål").await;
+    assert_eq!(
+        goal.prop("value").await.expect("value").as_deref(),
+        Some("Hälften till arbete")
+    );
+    fill(&browser, "Mål", "Hälften till arbete eller studier").await;
+    save(&browser).await;
+    arrive_at(&browser, &format!("/insatser/{id}")).await;
+    let goals = text_of(&browser, "ul.goals").await;
+    assert!(
+        goals.contains("Hälften till arbete eller studier"),
+        "{goals}"
+    );
+
+    // The period's report, with its kommun chosen among Värend's members.
+    wait_for(&browser, "ul.corrections a")
+        .await
+        .click()
+        .await
+        .expect("correct the report");
+    let total = field(&browser, "Deltagare totalt").await;
+    assert_eq!(
+        total.prop("value").await.expect("value").as_deref(),
+        Some("12")
+    );
+    let kommun = field(&browser, "Kommun, rad 1").await;
+    assert_eq!(
+        kommun.prop("value").await.expect("value").as_deref(),
+        Some("Växjö kommun")
+    );
+    let offered = kommun.text().await.expect("options");
+    assert!(
+        offered.contains("Alvesta kommun") && offered.contains("Tingsryds kommun"),
+        "{offered}"
+    );
+    both_widths(&browser, "outcome-correction", None).await;
+    fill(&browser, "Deltagare totalt", "14").await;
+    fill(&browser, "Deltagare totalt, rad 1", "14").await;
+    save(&browser).await;
+    arrive_at(&browser, &format!("/insatser/{id}")).await;
+    let table = text_of(&browser, "div.outcomes").await;
+    assert!(table.contains("14"), "{table}");
+    assert!(
+        !table.contains("12"),
+        "the report was corrected, not added: {table}"
+    );
     browser.close().await.expect("close");
 }
 

@@ -302,6 +302,18 @@ export const FORMS = {
       insats: { help: "Insatsen beslutet finansierar eller gäller, om någon." },
     },
   },
+  updateDecision: {
+    operation: "UpdateDecision",
+    mutation: "updateDecision",
+    title: "Ändra beslut",
+    context: ["meeting", "version", "decision"],
+    cancel: meetingsBack,
+    order: ["paragraph", "text", "amountSek", "insats"],
+    fields: {
+      text: { multiline: true, help: "Beslutet som det står i protokollet." },
+      insats: { help: "Insatsen beslutet finansierar eller gäller, om någon." },
+    },
+  },
   createInsats: {
     operation: "CreateInsats",
     mutation: "createInsats",
@@ -367,6 +379,14 @@ export const FORMS = {
       periodFrom: { help: "Lämna tomt för \"sedan starten\"." },
       note: { multiline: true },
     },
+  },
+  updateInsatsGoal: {
+    operation: "UpdateInsatsGoal",
+    mutation: "updateInsatsGoal",
+    title: "Ändra mål",
+    context: ["id", "version", "goal"],
+    cancel: insatsBack,
+    fields: { description: { multiline: true, label: "Mål" } },
   },
   addInsatsGoal: {
     operation: "AddInsatsGoal",

@@ -254,6 +254,9 @@ function rowsControl(field, rows, onChange) {
     const id = `f-${++serial}-${field.key}-${index}-${sub.name}`;
     const text = value === null || value === undefined ? "" : String(value);
     const common = { id, dataset: { sub: sub.name }, oninput: onChange, onchange: onChange };
+    // A value not among the choices (an older report's spelling) stays on
+    // offer, so correcting a row does not silently change it.
+    const choices = sub.choices && text && !sub.choices.some(([v]) => v === text) ? [...sub.choices, [text, text]] : sub.choices;
     const input = sub.enumValues
       ? h(
           "select",
@@ -261,7 +264,9 @@ function rowsControl(field, rows, onChange) {
           h("option", { value: "" }, "Välj …"),
           sub.enumValues.map((v) => h("option", { value: v, selected: v === text }, enumLabel(sub.type, v))),
         )
-      : h("input", {
+      : choices
+        ? h("select", common, h("option", { value: "" }, "Välj …"), choices.map(([v, label]) => h("option", { value: v, selected: v === text }, label)))
+        : h("input", {
           ...common,
           type: "text",
           value: text,
@@ -300,6 +305,13 @@ function rowsControl(field, rows, onChange) {
         if (sub.enumValues && value && !sub.enumValues.includes(value)) {
           // A label as the app shows it ("Kvinnor") is taken for its value.
           value = sub.enumValues.find((v) => enumLabel(sub.type, v).toLowerCase() === value.toLowerCase()) || value;
+        }
+        if (sub.choices && value) {
+          // A kommun as spreadsheets name it ("Tingsryd") is the member
+          // kommun it names ("Tingsryds kommun").
+          const lc = value.toLowerCase();
+          const hit = sub.choices.find(([, text]) => [lc, `${lc} `, `${lc}s `].some((p) => text.toLowerCase() === lc || text.toLowerCase().startsWith(p)));
+          if (hit) value = hit[0];
         }
         row[sub.name] = value;
       });

@@ -17,6 +17,7 @@ const OPERATIONS = {
   recordInsatsOutcome: "Resultat rapporterades",
   addInsatsGoal: "Ett mål lades till",
   removeInsatsGoal: "Ett mål togs bort",
+  updateInsatsGoal: "Ett mål ändrades",
   shareInsats: "Delningen ändrades",
   carryOverInsats: "Överfördes",
   createForbund: "Registrerades",
@@ -102,12 +103,20 @@ const REMOVES = new Set(["removeInsatsGoal"]);
 
 /** The changed values of one entry, as rows of Uppgift / Före / Efter. */
 function changes(e, names) {
-  const before = row(parse(e.before));
+  // A change to something kept beside the record (a goal corrected) logs it
+  // before and after too: each of its values is compared like the record's.
+  const { record: before, beside: besideBefore } = split(parse(e.before));
   const { record: after, beside } = split(parse(e.after));
   const fieldLabel = (k) => FIELD_LABELS[camel(k)] || k;
-  const rows = [...new Set([...Object.keys(before), ...Object.keys(after)])]
-    .filter((k) => !BOOKKEEPING.has(k) && !(empty(before[k]) && empty(after[k])) && JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map((k) => [fieldLabel(k), shown(k, before[k], names), shown(k, after[k], names)]);
+  const compare = (was, is) =>
+    [...new Set([...Object.keys(was), ...Object.keys(is)])]
+      .filter((k) => !BOOKKEEPING.has(k) && !(empty(was[k]) && empty(is[k])) && JSON.stringify(was[k]) !== JSON.stringify(is[k]))
+      .map((k) => [fieldLabel(k), shown(k, was[k], names), shown(k, is[k], names)]);
+  const rows = compare(before, after);
+  if (besideBefore.length) {
+    beside.forEach((item, i) => rows.push(...compare(besideBefore[i] || {}, item)));
+    return rows;
+  }
   const removes = REMOVES.has(e.operation);
   for (const item of beside) {
     for (const [k, v] of Object.entries(item)) {

@@ -74,6 +74,7 @@ export const RULES = {
   FORBUND_UNKNOWN: (p) => `inget förbund har kortnamnet ${p.slug}.`,
   INDICATOR_UNKNOWN: (p) => `ingen indikator har koden ${p.code}.`,
   GOAL_UNKNOWN: () => "insatsen har inget sådant mål.",
+  DECISION_UNKNOWN: () => "sammanträdet har inget sådant beslut.",
   INSATS_NOT_OWN: () => "förbundet har ingen sådan insats.",
   AGREEMENT_UNKNOWN: () => "det finns inget sådant DSO-avtal.",
   AGREEMENT_REQUIRED: () => "ange vilket DSO-avtal det gäller.",

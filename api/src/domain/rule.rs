@@ -182,6 +182,8 @@ rules! {
     IndicatorUnknown = "INDICATOR_UNKNOWN": "no indicator with code {code}",
     /// The insats has no goal with the id.
     GoalUnknown = "GOAL_UNKNOWN": "the insats has no such goal",
+    /// The meeting has no decision with the id.
+    DecisionUnknown = "DECISION_UNKNOWN": "the meeting has no such decision",
     /// The insats named is not the förbund's.
     InsatsNotOwn = "INSATS_NOT_OWN": "no insats of this förbund with that id",
     /// No DSO agreement with the id, or none in force.

@@ -139,28 +139,7 @@ pub async fn record_decision(
 ) -> ApiResult<decision::Model> {
     let txn = begin_write(&cx.db).await?;
     let (m, _) = load_for_edit(&txn, caller, meeting_id, version, cx.clock.today()).await?;
-    let text = input.checked_text()?;
-    let insats_id = input
-        .insats
-        .as_ref()
-        .map(|i| {
-            i.parse::<i32>()
-                .map_err(|_| ApiError::bad_input("insats", Rule::IdInvalid))
-        })
-        .transpose()?;
-    if let Some(p) = input.paragraph {
-        let outside =
-            m.paragraph_from.is_some_and(|f| p < f) || m.paragraph_to.is_some_and(|t| p > t);
-        if outside {
-            return Err(ApiError::bad_input("paragraph", Rule::ParagraphOutside));
-        }
-    }
-    if let Some(insats_id) = insats_id {
-        let funded = insats::Entity::find_by_id(insats_id).one(&txn).await?;
-        if funded.is_none_or(|i| i.forbund_id != m.forbund_id) {
-            return Err(ApiError::bad_input("insats", Rule::InsatsNotOwn));
-        }
-    }
+    let (text, insats_id) = check_decision(&txn, &m, &input).await?;
     let at = now();
     let row = crate::service::insert_new(
         &txn,
@@ -202,6 +181,97 @@ pub async fn record_decision(
     )
     .await?;
     Ok(row)
+}
+
+/// A decision's rules within its meeting: its text, a paragraph of the
+/// meeting's, and an insats of the meeting's förbund. Returns the text as
+/// stored and the insats's id.
+async fn check_decision(
+    txn: &sea_orm::DatabaseTransaction,
+    m: &meeting::Model,
+    input: &NewDecision,
+) -> ApiResult<(String, Option<i32>)> {
+    let text = input.checked_text()?;
+    let insats_id = input
+        .insats
+        .as_ref()
+        .map(|i| {
+            i.parse::<i32>()
+                .map_err(|_| ApiError::bad_input("insats", Rule::IdInvalid))
+        })
+        .transpose()?;
+    if let Some(p) = input.paragraph {
+        let outside =
+            m.paragraph_from.is_some_and(|f| p < f) || m.paragraph_to.is_some_and(|t| p > t);
+        if outside {
+            return Err(ApiError::bad_input("paragraph", Rule::ParagraphOutside));
+        }
+    }
+    if let Some(insats_id) = insats_id {
+        let funded = insats::Entity::find_by_id(insats_id).one(txn).await?;
+        if funded.is_none_or(|i| i.forbund_id != m.forbund_id) {
+            return Err(ApiError::bad_input("insats", Rule::InsatsNotOwn));
+        }
+    }
+    Ok((text, insats_id))
+}
+
+/// updateDecision: corrects a decision of the meeting, based on the
+/// meeting's `version` (a decision is part of its meeting's minutes, so the
+/// meeting's version guards it); logged with the decision before and after.
+pub async fn update_decision(
+    cx: &ServiceContext,
+    caller: &Caller,
+    meeting_id: i32,
+    version: i32,
+    decision_id: i32,
+    input: NewDecision,
+) -> ApiResult<decision::Model> {
+    use sea_orm::ActiveModelTrait;
+    let txn = begin_write(&cx.db).await?;
+    let (m, _) = load_for_edit(&txn, caller, meeting_id, version, cx.clock.today()).await?;
+    let old = decision::Entity::find_by_id(decision_id)
+        .filter(decision::Column::MeetingId.eq(meeting_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::bad_input("decision", Rule::DecisionUnknown))?;
+    let (text, insats_id) = check_decision(&txn, &m, &input).await?;
+    let mut row: decision::ActiveModel = old.clone().into();
+    row.paragraph = Set(input.paragraph);
+    row.text = Set(text);
+    row.amount_sek = Set(input.amount_sek);
+    row.insats_id = Set(insats_id);
+    row.version = Set(old.version + 1);
+    row.updated_at = Set(now());
+    let new = row.update(&txn).await?;
+    let bump = meeting::ActiveModel {
+        version: Set(m.version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    crate::service::write_versioned(
+        &txn,
+        "meeting",
+        bump,
+        meeting_id,
+        version,
+        Rule::MeetingDayTaken,
+    )
+    .await?;
+    audit::commit(
+        txn,
+        caller,
+        Change::updated(
+            Operation::UpdateDecision,
+            RecordKind::Decision,
+            new.id,
+            Some(m.forbund_id),
+            &old,
+            &new,
+        ),
+    )
+    .await?;
+    Ok(new)
 }
 
 /// The meeting to change with its förbund, checked: the caller may edit the

@@ -21,6 +21,8 @@ export const ACTIONS = {
   budget: { form: "setInsatsBudget", can: "setBudget", link: "Budget och förbrukning" },
   resultat: { form: "recordInsatsOutcome", can: "recordOutcome", link: "Rapportera resultat" },
   mal: { form: "addInsatsGoal", can: "editGoals", link: "Lägg till mål" },
+  // Reached from a goal's own "Ändra" (`?mal=` names it).
+  "andra-mal": { form: "updateInsatsGoal", can: "editGoals", link: null },
   dela: { form: "shareInsats", can: "share", link: "Dela" },
   overfor: { form: "carryOverInsats", can: "carryOver", link: "Överför" },
 };
@@ -44,9 +46,56 @@ async function create({ principal, query }) {
   return formPage([h("a", { href: "/insatser" }, "Insatser"), "Ny"], own ? `Ny insats för ${own.name}` : "Ny insats", body);
 }
 
+/** A reported figure's value (an editor of the insats sees them all). */
+const v = (cell) => (cell ? cell.value : null);
+
+/**
+ * The report of the period ending `?till=` (its whole and its kommun rows),
+ * as the outcome form's fields name them: recording it again corrects it.
+ */
+function reportOf(insats, query) {
+  const to = query.get("till");
+  if (!to) return null;
+  const rows = insats.outcomes.filter((o) => o.periodTo === to);
+  const whole = rows.find((o) => !o.municipality);
+  if (!whole) throw new ApiError("Insatsen har inget resultat för den perioden.", "NOT_FOUND");
+  const c = whole.closuresByReason;
+  return {
+    periodFrom: whole.periodFrom,
+    periodTo: whole.periodTo,
+    participants: v(whole.participants),
+    participantsWomen: v(whole.participantsWomen),
+    participantsMen: v(whole.participantsMen),
+    closures: v(whole.closures),
+    closuresWork: v(c.work),
+    closuresStudies: v(c.studies),
+    closuresLabourMarketTraining: v(c.labourMarketTraining),
+    closuresCompleted: v(c.completed),
+    closuresNotInfluenceable: v(c.notInfluenceable),
+    closuresOther: v(c.other),
+    shareReachedGoalPercent: whole.shareReachedGoalPercent,
+    meanMonthsInInsats: whole.meanMonthsInInsats,
+    note: whole.note,
+    municipalities: rows
+      .filter((o) => o.municipality)
+      .map((o) => ({ municipality: o.municipality, participants: v(o.participants), participantsWomen: v(o.participantsWomen), participantsMen: v(o.participantsMen) })),
+  };
+}
+
+/** The goal `?mal=` names. */
+function goalOf(insats, query) {
+  const goal = insats.goals.find((g) => g.id === query.get("mal"));
+  if (!goal) throw new ApiError("Insatsen har inget sådant mål.", "NOT_FOUND");
+  return goal;
+}
+
 /** The values of an insats as its forms' fields name them. */
 function asRecord(insats, formName, query) {
   switch (formName) {
+    case "recordInsatsOutcome":
+      return reportOf(insats, query);
+    case "updateInsatsGoal":
+      return goalOf(insats, query);
     case "shareInsats":
       return { visibility: insats.visibility, with: insats.sharedWith.map((f) => f.slug) };
     case "setInsatsBudget": {
@@ -81,12 +130,26 @@ const INSATS = {
       const field = chosen.form === "shareInsats" ? "with" : "to";
       current = { ...spec, fields: { ...spec.fields, [field]: { ...(spec.fields[field] || {}), choices: list } } };
     }
+    if (chosen.form === "recordInsatsOutcome") {
+      // A kommun is chosen among the förbund's member kommuner, as they are
+      // named in its member list.
+      const kommuner = insats.forbundMembers.members.filter((m) => m.kind === "MUNICIPALITY").map((m) => [m.name, m.name]);
+      if (kommuner.length) {
+        const rows = { ...((spec.fields.municipalities || {}).rowFields || {}), municipality: { choices: kommuner } };
+        current = { ...current, fields: { ...current.fields, municipalities: { ...(current.fields.municipalities || {}), rowFields: rows } } };
+      }
+    }
     const values = asRecord(insats, chosen.form, query);
+    const address = {
+      setInsatsBudget: values ? `?ar=${values && values.year}` : "",
+      recordInsatsOutcome: query.get("till") ? `?till=${query.get("till")}` : "",
+      updateInsatsGoal: `?mal=${query.get("mal")}`,
+    };
     return {
       spec: current,
-      context: { id: insats.id, version: insats.version },
+      context: chosen.form === "updateInsatsGoal" ? { id: insats.id, version: insats.version, goal: query.get("mal") } : { id: insats.id, version: insats.version },
       values,
-      query: chosen.form === "setInsatsBudget" && values ? `?ar=${values.year}` : "",
+      query: address[chosen.form] || "",
     };
   },
   values: (insats, chosen, query) => asRecord(insats, chosen.form, query),

@@ -63,7 +63,8 @@ function budgets(insats) {
   );
 }
 
-function outcomes(list) {
+/** The reported outcomes; `correct(o)`, when given, the address to correct a period's report. */
+function outcomes(list, correct) {
   if (!list.length) return h("p", {}, "Inga resultat rapporterade.");
   const hidden = list.some((o) =>
     [o.participants, o.participantsWomen, o.participantsMen, o.closures, ...Object.values(o.closuresByReason)].some((c) => c.suppressed),
@@ -100,12 +101,21 @@ function outcomes(list) {
       ? h("p", { class: "note" }, "– = dolt: antal under fem visas inte för andra förbund, och inte heller ett antal som skulle gå att räkna ut ur summan (små tal kan peka ut enskilda personer).")
       : null,
     notes.length ? h("ul", { class: "notes" }, notes.map((o) => h("li", {}, `${where(o)}: ${o.note}`))) : null,
+    correct
+      ? h(
+          "ul",
+          { class: "corrections" },
+          list
+            .filter((o) => !o.municipality)
+            .map((o) => h("li", {}, h("a", { href: correct(o) }, `Rätta resultatet för ${period(o.periodFrom, o.periodTo)}`))),
+        )
+      : null,
   );
 }
 
 /** The changes the API says the caller may make, as links to their forms. */
 function actions(insats) {
-  const links = Object.entries(ACTIONS).filter(([, a]) => insats.viewerCan[a.can]);
+  const links = Object.entries(ACTIONS).filter(([, a]) => a.link && insats.viewerCan[a.can]);
   if (!links.length) return null;
   return h(
     "nav",
@@ -188,7 +198,14 @@ export async function render({ params }) {
                 {},
                 g.description,
                 g.targetPercent !== null ? ` (${percent(g.targetPercent)}${g.horizonMonths ? ` efter ${g.horizonMonths} månader` : ""})` : "",
-                insats.viewerCan.editGoals ? [" ", removeGoal(insats, g)] : null,
+                insats.viewerCan.editGoals
+                  ? [
+                      " ",
+                      h("a", { href: `/insatser/${insats.id}/andra-mal?mal=${g.id}` }, "Ändra", h("span", { class: "visually-hidden" }, ` målet ${g.description}`)),
+                      " ",
+                      removeGoal(insats, g),
+                    ]
+                  : null,
               ),
             ),
           ),
@@ -198,7 +215,7 @@ export async function render({ params }) {
     h("h2", {}, "Budget"),
     budgets(insats),
     h("h2", {}, "Resultat"),
-    outcomes(insats.outcomes),
+    outcomes(insats.outcomes, insats.viewerCan.recordOutcome ? (o) => `/insatser/${insats.id}/resultat?till=${o.periodTo}` : null),
     insats.decisions.length
       ? [
           h("h2", {}, "Beslut"),

@@ -16,7 +16,16 @@ export const title = () => pageTitle;
 export const ACTIONS = {
   redigera: { form: "updateMeeting", can: "update", link: "Ändra" },
   beslut: { form: "recordDecision", can: "recordDecision", link: "Nytt beslut" },
+  // Reached from a decision's own "Ändra" (`?beslut=` names it).
+  "andra-beslut": { form: "updateDecision", can: "recordDecision", link: null },
 };
+
+/** The decision `?beslut=` names, as its form's fields name its values. */
+function decisionOf(meeting, query) {
+  const d = meeting.decisions.find((x) => x.id === query.get("beslut"));
+  if (!d) throw new ApiError("Sammanträdet har inget sådant beslut.", "NOT_FOUND");
+  return { paragraph: d.paragraph, text: d.text, amountSek: d.amountSek, insats: d.insats ? d.insats.id : null };
+}
 
 const crumbs = [h("a", { href: "/meetings" }, "Sammanträden")];
 
@@ -46,18 +55,20 @@ const MEETING = {
   },
   title: (meeting, spec) => `${spec.title} ${meeting.heldOn}`,
   refusal: (meeting) => `ändra sammanträdet ${meeting.heldOn}`,
-  prepare(meeting, chosen, spec) {
+  prepare(meeting, chosen, spec, query) {
     if (chosen.form === "updateMeeting") {
       return { context: { id: meeting.id, version: meeting.version, forbund: meeting.forbund.slug }, values: meeting };
     }
     const insatser = meeting.forbund.insatser.edges.map((e) => [e.node.id, e.node.name]);
+    const correcting = chosen.form === "updateDecision";
     return {
       spec: { ...spec, fields: { ...spec.fields, insats: { ...spec.fields.insats, choices: insatser } } },
-      context: { meeting: meeting.id, version: meeting.version },
-      values: null,
+      context: correcting ? { meeting: meeting.id, version: meeting.version, decision: query.get("beslut") } : { meeting: meeting.id, version: meeting.version },
+      values: correcting ? decisionOf(meeting, query) : null,
+      query: correcting ? `?beslut=${query.get("beslut")}` : "",
     };
   },
-  values: (meeting, chosen) => (chosen.form === "updateMeeting" ? meeting : {}),
+  values: (meeting, chosen, query) => (chosen.form === "updateMeeting" ? meeting : chosen.form === "updateDecision" ? decisionOf(meeting, query) : {}),
   back: (meeting) => `/meetings?forbund=${meeting.forbund.slug}`,
   crumbs: () => crumbs,
   heading: (meeting, spec) => `${spec.title}: ${meeting.forbund.name} ${meeting.heldOn}`,

@@ -11,7 +11,7 @@ export const title = () => "Sammanträden";
 
 /** Links to the changes the API says the caller may make to `m`. */
 function changes(m) {
-  const links = Object.entries(ACTIONS).filter(([, a]) => m.viewerCan[a.can]);
+  const links = Object.entries(ACTIONS).filter(([, a]) => a.link && m.viewerCan[a.can]);
   if (!links.length) return null;
   return h(
     "nav",
@@ -101,6 +101,9 @@ export async function render({ query }) {
                     d.withheld ? h("em", {}, "Beslut om en insats som inte är offentlig") : d.text,
                     d.amountSek !== null ? ` (${sek(d.amountSek)})` : "",
                     d.insats ? [" – ", h("a", { href: `/insatser/${d.insats.id}` }, d.insats.name)] : null,
+                    m.viewerCan.recordDecision && !d.withheld
+                      ? [" ", h("a", { href: `/meetings/${m.id}/andra-beslut?beslut=${d.id}` }, "Ändra", h("span", { class: "visually-hidden" }, ` beslutet${d.paragraph ? ` § ${d.paragraph}` : ""}`))]
+                      : null,
                   ),
                 ),
               )

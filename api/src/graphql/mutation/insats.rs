@@ -130,6 +130,34 @@ impl InsatsMutation {
         Ok(Insats::from(row))
     }
 
+    /// Corrects a goal (its text, target and horizon), based on the
+    /// insats's `version` read.
+    #[graphql(guard = "SignedIn")]
+    // The goal's fields as arguments, as addInsatsGoal takes them.
+    #[allow(clippy::too_many_arguments)]
+    async fn update_insats_goal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        goal: ID,
+        description: String,
+        target_percent: Option<f64>,
+        horizon_months: Option<i32>,
+    ) -> async_graphql::Result<Insats> {
+        let id = parse_id("id", &id)?;
+        let goal_id = parse_id("goal", &goal)?;
+        let goal = NewGoal {
+            description,
+            target_percent,
+            horizon_months,
+        };
+        let row =
+            service::insats::update_goal(services(ctx)?, caller(ctx)?, id, version, goal_id, goal)
+                .await?;
+        Ok(Insats::from(row))
+    }
+
     /// Removes a goal.
     #[graphql(guard = "SignedIn")]
     async fn remove_insats_goal(

@@ -42,6 +42,32 @@ impl MeetingMutation {
         ))
     }
 
+    /// Corrects a decision of a meeting (its paragraph, text, amount and
+    /// insats), based on the meeting's `version`.
+    #[graphql(guard = "SignedIn")]
+    async fn update_decision(
+        &self,
+        ctx: &Context<'_>,
+        meeting: ID,
+        version: i32,
+        decision: ID,
+        input: NewDecision,
+    ) -> async_graphql::Result<Decision> {
+        let meeting = parse_id("meeting", &meeting)?;
+        let decision = parse_id("decision", &decision)?;
+        Ok(Decision(
+            service::meeting::update_decision(
+                services(ctx)?,
+                caller(ctx)?,
+                meeting,
+                version,
+                decision,
+                input,
+            )
+            .await?,
+        ))
+    }
+
     /// Records a decision of a meeting, based on the meeting's `version`.
     #[graphql(guard = "SignedIn")]
     async fn record_decision(

@@ -1,7 +1,9 @@
-//! An insats's goals: adding and removing them.
+//! An insats's goals: adding, correcting and removing them. A goal is part
+//! of its insats: each change bumps the insats's version (a stale one is a
+//! CONFLICT) and is logged on the insats with the goal before and after.
 
 use finsam_entity::insats_goal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{InsatsRow, finish, load_for_edit, save};
 use crate::auth::Caller;
@@ -46,6 +48,49 @@ pub async fn add_goal(
         Operation::AddInsatsGoal,
         &before,
         &(&after, &goal),
+    )
+    .await?;
+    Ok((after, owner.into()))
+}
+
+/// updateInsatsGoal: corrects one of the insats's goals.
+pub async fn update_goal(
+    cx: &ServiceContext,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+    goal_id: i32,
+    goal: NewGoal,
+) -> ApiResult<InsatsRow> {
+    let txn = begin_write(&cx.db).await?;
+    let (before, owner) = load_for_edit(&txn, caller, id, version, cx.clock.today()).await?;
+    let old = insats_goal::Entity::find_by_id(goal_id)
+        .filter(insats_goal::Column::InsatsId.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::bad_input("goal", Rule::GoalUnknown))?;
+    let NewGoal {
+        description,
+        target_percent,
+        horizon_months,
+    } = goal.checked()?;
+    let mut row: insats_goal::ActiveModel = old.clone().into();
+    row.description = Set(description);
+    row.target_percent = Set(target_percent);
+    row.horizon_months = Set(horizon_months);
+    let new = row.update(&txn).await?;
+    let after = save(&txn, &before, before.clone()).await?;
+    crate::service::audit::commit(
+        txn,
+        caller,
+        crate::service::audit::Change::updated(
+            Operation::UpdateInsatsGoal,
+            crate::service::audit::RecordKind::Insats,
+            id,
+            Some(before.forbund_id),
+            &(&before, &old),
+            &(&after, &new),
+        ),
     )
     .await?;
     Ok((after, owner.into()))

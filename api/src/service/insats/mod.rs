@@ -32,7 +32,7 @@ pub use fields::new_row;
 use fields::{check_optional_text, check_text};
 pub use filter::InsatsFilter;
 pub use first_pages::{counts, first_pages};
-pub use goals::{add_goal, remove_goal};
+pub use goals::{add_goal, remove_goal, update_goal};
 pub use outcome_record::{check as check_outcome, record_outcome, write as write_outcome};
 pub use outcome_view::{OutcomeView, outcome_views};
 pub use read::{
