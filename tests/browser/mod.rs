@@ -451,7 +451,66 @@ async fn the_app_in_a_real_browser() {
         examples.len()
     );
     assert_same_origin(&browser, &base, "/comparisons").await;
+    // Each bar is named by its indicator, not its number alone.
+    let labels = text_of(&browser, "svg.bars").await;
+    assert!(labels.contains("6. Övergången efter avslut"), "{labels}");
+    // Women and men: the data hold no national average by gender, and the
+    // page says so instead of counting "0 of 0".
+    let page = text_of(&browser, "main").await;
+    assert!(
+        page.contains("Riksgenomsnittet finns bara för alla deltagare"),
+        "{page}"
+    );
     both_widths(&browser, "comparisons", Some("comparisons.png")).await;
+
+    // As in Kolada: another förbund beside it and fewer indicators, with
+    // the national average as a column and who is below it said in words.
+    browser
+        .find(Locator::XPath(
+            "//form[contains(@class,'chooser')]//label[normalize-space(.)='Samordningsförbundet Värend']",
+        ))
+        .await
+        .expect("Värend to compare with")
+        .click()
+        .await
+        .expect("tick");
+    browser
+        .find(Locator::XPath(
+            "//form[contains(@class,'chooser')]//button[normalize-space(.)='Visa jämförelsen']",
+        ))
+        .await
+        .expect("show")
+        .click()
+        .await
+        .expect("press");
+    let side = browser
+        .wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//h2[starts-with(normalize-space(.),'Förbunden sida vid sida')]/following::table[1]",
+        ))
+        .await
+        .expect("the förbund side by side")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        side.contains("Södra Dalarnas Samordningsförbund")
+            && side.contains("Samordningsförbundet Värend")
+            && side.contains("Riksgenomsnitt"),
+        "{side}"
+    );
+    assert!(
+        browser
+            .current_url()
+            .await
+            .expect("url")
+            .query()
+            .unwrap_or_default()
+            .contains("med=varend"),
+        "the choice is in the address"
+    );
+    both_widths(&browser, "comparisons-side-by-side", None).await;
 
     // The förbund page and the calendar.
     open(&browser, &base, "/forbund/vastmanland").await;

@@ -22,7 +22,9 @@ export function figure(caption, summary, chart, table) {
     "figure",
     { class: "chart" },
     h("figcaption", {}, caption),
-    chart,
+    // On a narrow screen the chart keeps a readable size and scrolls
+    // sideways in its own frame (by keyboard too: WCAG 1.4.10, 2.1.1).
+    h("div", { class: "chart-frame", tabindex: "0", role: "region", "aria-label": caption }, chart),
     h("p", { id: `${id}-summary`, class: "chart-summary" }, summary),
     h("details", {}, h("summary", {}, "Visa som tabell"), table),
   );
@@ -49,8 +51,14 @@ const scale = (value, width) => (Math.max(0, Math.min(100, value)) / 100) * widt
  * Indicator values as horizontal bars (0–100), the national average marked
  * on each, the previous year as a thin bar beside it.
  */
+/** An indicator as a chart names it: its number and name, cut to fit. */
+export function indicatorName(indicator, max = 30) {
+  const full = `${indicator.number ?? indicator.code}. ${indicator.name}`;
+  return full.length > max ? `${full.slice(0, max - 1).trimEnd()}…` : full;
+}
+
 export function indicatorBars(rows) {
-  const left = 150;
+  const left = 230;
   const width = 420;
   const rowHeight = 34;
   const height = rows.length * rowHeight + 30;
@@ -64,8 +72,14 @@ export function indicatorBars(rows) {
   }
   rows.forEach((row, i) => {
     const y = i * rowHeight + 4;
-    const name = `Indikator ${row.indicator.number ?? row.indicator.code}`;
-    svg.append(s("text", { x: left - 8, y: y + 15, class: "label", "text-anchor": "end" }, name));
+    svg.append(
+      s(
+        "text",
+        { x: left - 8, y: y + 15, class: "label", "text-anchor": "end" },
+        s("title", {}, `${row.indicator.number ?? row.indicator.code}. ${row.indicator.name}`),
+        indicatorName(row.indicator),
+      ),
+    );
     const value = row.value.value;
     if (value !== null && value !== undefined) {
       const above = row.atOrAboveNational !== false;

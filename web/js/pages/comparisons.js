@@ -1,15 +1,17 @@
-// /comparisons/{slug}?year=YYYY&gender=…&indicator=…&area=…: a förbund's
+// /comparisons/{slug}?year=YYYY&gender=…&med=…&ind=…&indicator=…&area=…: a förbund's
 // indicators against the national average (the previous year beside each,
 // women and men), the summary ("at or above the national average on 12 of
 // 14"), the network's distribution of one indicator, its trend, the key
 // figures across förbund, and population on benefits against county and
-// country. Values flagged synthetic carry "exempeldata".
+// country. As in Kolada, other förbund (`med`) are set side by side with it
+// and the national average, and the indicators shown may be chosen (`ind`).
+// Values flagged synthetic carry "exempeldata".
 
 import { h } from "../dom.js";
 import { run, ApiError } from "../api.js";
 import { navigate, setQuery } from "../nav.js";
 import { label, decimal, percent, points, number } from "../format.js";
-import { figure, table, indicatorBars, indicatorTable, dotPlot, lineChart, exampleMark } from "../charts.js";
+import { figure, table, indicatorBars, indicatorTable, dotPlot, lineChart, exampleMark, indicatorName } from "../charts.js";
 
 let pageTitle = "Jämförelser";
 export const title = () => pageTitle;
@@ -25,10 +27,28 @@ function select(id, text, options, value, onchange) {
   );
 }
 
+/** Whether a value lies below the national average (known on both sides). */
+function below(value, average) {
+  return value !== null && value !== undefined && average !== null && average !== undefined && value < average;
+}
+
+/** A value in a ranking or side by side, marked in words when below the national average. */
+function againstAverage(value, average) {
+  if (value === null || value === undefined) return "–";
+  return below(value, average) ? h("span", { class: "below" }, decimal(value), " (under riket)") : decimal(value);
+}
+
 function summary(c) {
   const s = c.summary;
+  const group = c.gender === "WOMEN" ? "kvinnor" : c.gender === "MEN" ? "män" : null;
   const lines = [
-    h("p", { class: "headline" }, `På eller över riksgenomsnittet på ${s.atOrAboveNational} av ${s.withNationalAverage} indikatorer`),
+    s.withNationalAverage === 0 && group
+      ? h(
+          "p",
+          { class: "headline" },
+          `Underlaget har inget riksgenomsnitt för ${group} ${c.year}, så förbundets värden för ${group} kan inte jämföras med riket. Välj Kön: Alla för jämförelsen med riket.`,
+        )
+      : h("p", { class: "headline" }, `På eller över riksgenomsnittet på ${s.atOrAboveNational} av ${s.withNationalAverage} indikatorer`),
     h("p", {}, `Lägre än föregående år på ${s.lowerThanPreviousYear} av ${s.withPreviousYear}, högre på ${s.higherThanPreviousYear}.`),
   ];
   if (s.suppressed) lines.push(h("p", { class: "note" }, `${s.suppressed} indikatorer är dolda för dig: för få svar för att visas utanför förbundet.`));
@@ -47,18 +67,81 @@ function summary(c) {
   return h("div", { class: "summary", role: "status" }, lines);
 }
 
-function genderGap(rows) {
+/**
+ * Women and men side by side, with the national average for all beside
+ * them; the data hold no national average by gender, and the page says so.
+ */
+function genderGap(rows, byGender) {
   const withGap = rows.filter((r) => r.womenMenGap !== null && r.womenMenGap !== undefined);
   if (!withGap.length) return h("p", {}, "Inga värden för kvinnor och män det året.");
   withGap.sort((a, b) => Math.abs(b.womenMenGap) - Math.abs(a.womenMenGap));
-  return table(
-    ["Indikator", "Kvinnor", "Män", "Skillnad (kvinnor − män)"],
-    withGap.map((r) => [
-      `${r.indicator.number ?? r.indicator.code} ${r.indicator.name}`,
-      [decimal(r.women.value), r.women.synthetic ? exampleMark() : null],
-      [decimal(r.men.value), r.men.synthetic ? exampleMark() : null],
-      points(r.womenMenGap),
-    ]),
+  const averages = (gender) => new Map((byGender[gender] || []).map((r) => [r.indicator.code, r.nationalAverage]));
+  const women = averages("WOMEN");
+  const men = averages("MEN");
+  const anyByGender = [...women.values(), ...men.values()].some((v) => v !== null && v !== undefined);
+  return [
+    anyByGender
+      ? null
+      : h("p", { class: "note" }, "Riksgenomsnittet finns bara för alla deltagare, inte för kvinnor och män var för sig: kvinnors och mäns värden jämförs därför med riket för alla."),
+    table(
+      ["Indikator", "Kvinnor", "Män", "Skillnad (kvinnor − män)", anyByGender ? "Riket kvinnor / män" : "Riket (alla)"],
+      withGap.map((r) => {
+        const wAvg = women.get(r.indicator.code);
+        const mAvg = men.get(r.indicator.code);
+        return [
+          `${r.indicator.number ?? r.indicator.code} ${r.indicator.name}`,
+          [againstAverage(r.women.value, anyByGender ? wAvg : r.nationalAverage), r.women.synthetic ? exampleMark() : null],
+          [againstAverage(r.men.value, anyByGender ? mAvg : r.nationalAverage), r.men.synthetic ? exampleMark() : null],
+          points(r.womenMenGap),
+          anyByGender ? `${decimal(wAvg)} / ${decimal(mAvg)}` : decimal(r.nationalAverage),
+        ];
+      }),
+    ),
+  ];
+}
+
+/** The chosen förbund's values beside this one's, indicator by indicator, with the national average. */
+function sideBySide(comparisons, codes) {
+  const [first] = comparisons;
+  const rows = first.rows.filter((r) => codes.has(r.indicator.code));
+  const valueOf = (c, code) => c.rows.find((r) => r.indicator.code === code);
+  return [
+    h("h2", {}, `Förbunden sida vid sida, ${first.year}`),
+    h("p", {}, "Värden under riksgenomsnittet är märkta \"under riket\"."),
+    table(
+      ["Indikator", ...comparisons.map((c) => c.forbund.name), "Riksgenomsnitt"],
+      rows.map((r) => [
+        indicatorName(r.indicator, 80),
+        ...comparisons.map((c) => {
+          const row = valueOf(c, r.indicator.code);
+          if (!row || row.value.suppressed) return "– (dold)";
+          return againstAverage(row.value.value, row.nationalAverage);
+        }),
+        decimal(r.nationalAverage),
+      ]),
+    ),
+  ];
+}
+
+/** The chooser: förbund to set beside this one, and the indicators to show. */
+function chooser(slug, forbundList, rows, others, codes, go) {
+  const box = (name, value, text, checked) => {
+    const id = `${name}-${value}`;
+    return h("div", { class: "choice" }, h("input", { type: "checkbox", id, name, value, checked }), h("label", { for: id }, text));
+  };
+  return h(
+    "form",
+    {
+      class: "chooser",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const picked = (name) => [...e.target.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value).join(",");
+        go({ med: picked("med"), ind: picked("ind") });
+      },
+    },
+    h("fieldset", { class: "choices" }, h("legend", {}, "Jämför med förbund"), forbundList.filter((f) => f.slug !== slug).map((f) => box("med", f.slug, f.name, others.includes(f.slug)))),
+    h("fieldset", { class: "choices" }, h("legend", {}, "Indikatorer"), rows.map((r) => box("ind", r.indicator.code, indicatorName(r.indicator, 80), codes.has(r.indicator.code)))),
+    h("button", { type: "submit" }, "Visa jämförelsen"),
   );
 }
 
@@ -80,24 +163,42 @@ export async function render({ params, query, principal }) {
   const indicator = query.get("indicator") || "6";
   const area = query.get("area") || "Västerås";
   const areaYear = Number(query.get("areaYear") || 2018);
+  const others = (query.get("med") || "").split(",").filter((x) => x && x !== slug).slice(0, 8);
   const go = (changes) => {
     const next = new URLSearchParams(location.search);
-    for (const [k, v] of Object.entries(changes)) next.set(k, v);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === "") next.delete(k);
+      else next.set(k, v);
+    }
     navigate(`/comparisons/${slug}?${next}`);
   };
   setQuery({ year, gender });
 
-  const [comparison, network, trend, figures, population] = await Promise.all([
+  const [comparison, network, trend, figures, population, directory, women, men, ...besides] = await Promise.all([
     run("ComparisonPage", { slug, year, gender }),
     run("NetworkDistribution", { indicator, year, gender }),
     run("IndicatorTrend", { slug, indicator, from: year - 4, to: year, gender }),
     run("KeyFigureAcross", { year, figure: "SHARE_TO_WORK_OR_STUDIES" }),
     run("PopulationOnBenefits", { area, year: areaYear }).catch(() => ({ populationSupport: null })),
+    run("ForbundDirectory", { first: 100 }),
+    // The national averages by gender, where the data hold them.
+    gender === "WOMEN" ? null : run("ComparisonPage", { slug, year, gender: "WOMEN" }),
+    gender === "MEN" ? null : run("ComparisonPage", { slug, year, gender: "MEN" }),
+    ...others.map((other) => run("ComparisonPage", { slug: other, year, gender }).catch(() => null)),
   ]);
   const c = comparison.indicatorComparison;
   if (!c) throw new ApiError("Förbundet finns inte.", "NOT_FOUND");
   pageTitle = `${c.forbund.name} ${year}`;
-  const rows = c.rows;
+  const chosen = (query.get("ind") || "").split(",").filter(Boolean);
+  const codes = new Set(chosen.length ? chosen : c.rows.map((r) => r.indicator.code));
+  const rows = c.rows.filter((r) => codes.has(r.indicator.code));
+  const byGender = {
+    WOMEN: ((gender === "WOMEN" ? comparison : women)?.indicatorComparison || {}).rows || [],
+    MEN: ((gender === "MEN" ? comparison : men)?.indicatorComparison || {}).rows || [],
+  };
+  const compared = [c, ...besides.map((b) => b && b.indicatorComparison).filter(Boolean)];
+  const day = new Date().toISOString().slice(0, 10);
+  const active = directory.forbundList.edges.map((e) => e.node).filter((f) => !f.dissolvedOn || f.dissolvedOn >= day);
   const anyExample = rows.some((r) => r.value.synthetic);
   const net = network.networkComparison;
   const pop = population.populationSupport;
@@ -113,13 +214,15 @@ export async function render({ params, query, principal }) {
       select("year", "År", YEARS.map((y) => [y, String(y)]), year, (e) => go({ year: e.target.value })),
       select("gender", "Kön", ["TOTAL", "WOMEN", "MEN"].map((g) => [g, label("gender", g)]), gender, (e) => go({ gender: e.target.value })),
     ),
+    c.rows.length ? chooser(slug, active, c.rows, others, codes, go) : null,
     rows.length ? summary(c) : h("p", {}, `Inga indikatorvärden för ${year}.`),
+    compared.length > 1 ? sideBySide(compared, codes) : null,
     anyExample ? h("p", { class: "note" }, exampleMark(), " Värden märkta exempeldata är påhittade exempel som stämmer med vad förbundet rapporterat, inte uppmätta värden.") : null,
     rows.length
       ? figure(
           `Indikatorer ${year} mot riksgenomsnittet`,
           `${rows.length} indikatorer. Staplarna visar förbundets värde (0–100), strecket riksgenomsnittet och den tunna stapeln föregående år. ` +
-            rows.map((r) => `Indikator ${r.indicator.number ?? r.indicator.code}: ${r.value.suppressed ? "dold" : decimal(r.value.value)} mot ${decimal(r.nationalAverage)}`).join("; ") + ".",
+            rows.map((r) => `${r.indicator.number ?? r.indicator.code}. ${r.indicator.name}: ${r.value.suppressed ? "dold" : decimal(r.value.value)} mot ${decimal(r.nationalAverage)}`).join("; ") + ".",
           indicatorBars(rows),
           indicatorTable(rows),
         )
@@ -142,8 +245,8 @@ export async function render({ params, query, principal }) {
         )
       : null,
     h("h2", {}, "Kvinnor och män"),
-    genderGap(rows),
-    h("h2", {}, `Nätverket på indikator ${indicator}`),
+    genderGap(rows, byGender),
+    h("h2", {}, `Nätverket: ${net ? net.indicator.name : `indikator ${indicator}`}`),
     net
       ? figure(
           `${net.indicator.name}, ${year}: alla förbund`,
@@ -152,14 +255,20 @@ export async function render({ params, query, principal }) {
             (net.nationalAverage !== null ? `Riksgenomsnitt ${decimal(net.nationalAverage)}.` : ""),
           dotPlot(net.entries, net.distribution, net.nationalAverage),
           table(
-            ["Förbund", "Värde", "Rang", "Svar"],
-            net.entries.map((e) => [e.forbund ? e.forbund.name : "Förbund (ej namngivet)", e.own ? [decimal(e.value), " (ert)"] : decimal(e.value), String(e.rank), number(e.respondents)]),
+            ["Förbund", "Värde", "Rang", "Svar", "Riksgenomsnitt"],
+            net.entries.map((e) => [
+              e.forbund ? e.forbund.name : "Förbund (ej namngivet)",
+              [againstAverage(e.value, net.nationalAverage), e.own ? " (ert)" : null],
+              String(e.rank),
+              number(e.respondents),
+              decimal(net.nationalAverage),
+            ]),
           ),
         )
       : h("p", {}, "Indikatorn finns inte."),
     h("h2", {}, `Utveckling ${year - 4}–${year}`),
     figure(
-      `Indikator ${indicator} över åren mot riksgenomsnittet`,
+      `${(c.rows.find((r) => r.indicator.code === indicator) || { indicator: { name: `Indikator ${indicator}` } }).indicator.name} över åren mot riksgenomsnittet`,
       trend.indicatorTrend.map((p) => `${p.year}: ${p.value ? decimal(p.value.value) : "–"} (riket ${decimal(p.nationalAverage)})`).join("; "),
       lineChart(trend.indicatorTrend),
       table(
