@@ -181,6 +181,7 @@ export async function render({ params }) {
       ["Årsplatser", insats.capacityYearPlaces === null ? null : number(insats.capacityYearPlaces)],
       ["Mål antal deltagare", insats.targetParticipants === null ? null : number(insats.targetParticipants)],
       ["Beviljat", insats.allocatedSek === null ? null : sek(insats.allocatedSek)],
+      ["Total budget", insats.budgetTotalSek === null || insats.budgetTotalSek === undefined ? null : sek(insats.budgetTotalSek)],
       ["Synlighet", label("visibility", insats.visibility)],
     ]),
     insats.extensions.length
@@ -197,7 +198,10 @@ export async function render({ params }) {
                 "li",
                 {},
                 g.description,
-                g.targetPercent !== null ? ` (${percent(g.targetPercent)}${g.horizonMonths ? ` efter ${g.horizonMonths} månader` : ""})` : "",
+                // Each stored part shows, the horizon also without a target.
+                g.targetPercent !== null || g.horizonMonths !== null
+                  ? ` (${[g.targetPercent !== null ? percent(g.targetPercent) : null, g.horizonMonths !== null ? `efter ${g.horizonMonths} månader` : null].filter(Boolean).join(" ")})`
+                  : "",
                 insats.viewerCan.editGoals
                   ? [
                       " ",
