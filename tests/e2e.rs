@@ -39,6 +39,7 @@ mod reference_data;
 mod replica;
 mod resilience;
 mod rules;
+mod schema_contract;
 mod sessions;
 mod side_channels;
 mod stored_values;
