@@ -99,7 +99,7 @@ async fn a_batch_of_deep_documents_is_refused_one_by_one() {
     }
     assert_eq!(
         answers[answers.len() - 1]["data"]["__typename"],
-        "QueryRoot"
+        "Query"
     );
     still_answers(&app).await;
 }
@@ -133,10 +133,10 @@ async fn long_fragment_chains_are_refused_without_recursing_away() {
     for length in [1_000, 10_000] {
         let mut query = String::from("{ ...f0 }\n");
         for i in 0..length {
-            query.push_str(&format!("fragment f{i} on QueryRoot {{ ...f{} }}\n", i + 1));
+            query.push_str(&format!("fragment f{i} on Query {{ ...f{} }}\n", i + 1));
         }
         query.push_str(&format!(
-            "fragment f{length} on QueryRoot {{ __typename }}\n"
+            "fragment f{length} on Query {{ __typename }}\n"
         ));
         let body = app.gql(&query, json!({})).await;
         let code = error_code(&body);

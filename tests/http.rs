@@ -340,7 +340,7 @@ async fn bodies_the_server_cannot_read_are_unsupported_media() {
         let response = post_with_headers(&app, &headers).await;
         assert_eq!(response.status(), 200, "{headers:?}");
         let body: Value = response.json().await.expect("json");
-        assert_eq!(body["data"]["__typename"], "QueryRoot", "{headers:?}");
+        assert_eq!(body["data"]["__typename"], "Query", "{headers:?}");
     }
 }
 

@@ -47,7 +47,7 @@ async fn the_response_type_and_status_follow_accept() {
             "{accept:?}: {content_type}"
         );
         assert!(content_type.contains("charset=utf-8"));
-        assert_eq!(body["data"]["__typename"], "QueryRoot");
+        assert_eq!(body["data"]["__typename"], "Query");
     }
     // Request errors: parse, validation, variable coercion.
     for request in [

@@ -50,7 +50,7 @@ struct Reach {
 fn reach() -> HashMap<&'static str, Reach> {
     HashMap::from([
         (
-            "QueryRoot.insatser",
+            "Query.insatser",
             Reach {
                 wrap: |field| format!("query($first: Int, $after: String) {{ {field} }}"),
                 path: &["insatser"],
@@ -86,7 +86,7 @@ fn reach() -> HashMap<&'static str, Reach> {
             },
         ),
         (
-            "QueryRoot.forbundList",
+            "Query.forbundList",
             Reach {
                 wrap: |field| format!("query($first: Int, $after: String) {{ {field} }}"),
                 path: &["forbundList"],
@@ -95,7 +95,7 @@ fn reach() -> HashMap<&'static str, Reach> {
             },
         ),
         (
-            "QueryRoot.dsoProposals",
+            "Query.dsoProposals",
             Reach {
                 wrap: |field| format!("query($first: Int, $after: String) {{ {field} }}"),
                 path: &["dsoProposals"],
@@ -104,7 +104,7 @@ fn reach() -> HashMap<&'static str, Reach> {
             },
         ),
         (
-            "QueryRoot.auditLog",
+            "Query.auditLog",
             Reach {
                 wrap: |field| format!("query($first: Int, $after: String) {{ {field} }}"),
                 path: &["auditLog"],

@@ -247,7 +247,7 @@ fn every_mutation_has_a_form_in_the_app() {
     let mut mutations = std::collections::BTreeSet::new();
     for definition in &document.definitions {
         if let async_graphql::parser::types::TypeSystemDefinition::Type(ty) = definition
-            && ty.node.name.node == "MutationRoot"
+            && ty.node.name.node == "Mutation"
             && let async_graphql::parser::types::TypeKind::Object(object) = &ty.node.kind
         {
             mutations.extend(object.fields.iter().map(|f| f.node.name.node.to_string()));

@@ -29,7 +29,7 @@ pub fn finsam_scenarios() -> Vec<Scenario> {
     };
     let mut list = vec![
         s("{ __typename }", "{ __typename }", |a| {
-            data(a)["__typename"] == "QueryRoot"
+            data(a)["__typename"] == "Query"
         }),
         s(
             "forbund(slug) { members }",

@@ -46,7 +46,7 @@ pub fn describe(sdl: &str) -> Result<Value, String> {
                     .collect();
                 enums.insert(name.to_string(), Value::Array(list));
             }
-            TypeKind::Object(object) if name == "MutationRoot" => {
+            TypeKind::Object(object) if name == "Mutation" => {
                 for field in &object.fields {
                     let field = &field.node;
                     mutations.insert(
@@ -131,12 +131,12 @@ mod tests {
           tags: [String!]
           size: Int
         }
-        type MutationRoot {
+        type Mutation {
           "Makes a thing."
           makeThing(input: NewThing!, version: Int!): Thing!
         }
         type Thing { name: String! }
-        type QueryRoot { thing: Thing }
+        type Query { thing: Thing }
     "#;
 
     #[test]

@@ -1,4 +1,5 @@
-//! Root mutations, one module per area, merged into `MutationRoot`.
+//! Root mutations, one module per area, merged into `MutationRoot`, named
+//! `Mutation` in the schema.
 
 mod dso;
 mod forbund;
@@ -7,6 +8,7 @@ mod insats;
 mod meeting;
 
 #[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     forbund::ForbundMutation,
     dso::DsoMutation,

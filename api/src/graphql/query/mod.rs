@@ -1,4 +1,5 @@
-//! Root queries, one module per area, merged into `QueryRoot`.
+//! Root queries, one module per area, merged into `QueryRoot`, named
+//! `Query` in the schema as every GraphQL tool and registry expects.
 
 mod audit;
 mod dso;
@@ -10,6 +11,7 @@ mod me;
 mod meeting;
 
 #[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     me::MeQuery,
     forbund::ForbundQuery,

@@ -144,7 +144,7 @@ where
     )
 }
 
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Insatser created, changed, shared or carried over (of one förbund,
     /// or of all), as the subscriber may see them now; `REMOVED_FROM_VIEW`
