@@ -523,6 +523,22 @@ fn ops() -> Vec<Op> {
             doc: r#"query($id: ID!) { dsoProposal(id: $id) { id status parties { answer } } }"#,
             vars: |ids, _| json!({ "id": ids.proposal }),
         },
+        // Through `node` and `nodes`, a proposal is seen by exactly those
+        // who see it through `dsoProposal`.
+        Op {
+            name: "node",
+            own: "sollentuna",
+            allowed: OWN_READERS,
+            doc: r#"query($id: ID!) { node(id: $id) { id ... on DsoProposal { status } } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
+        },
+        Op {
+            name: "nodes",
+            own: "sollentuna",
+            allowed: OWN_READERS,
+            doc: r#"query($id: ID!) { nodes(ids: [$id]) { id ... on DsoProposal { status } } }"#,
+            vars: |ids, _| json!({ "id": ids.proposal }),
+        },
         Op {
             name: "defineIndicator",
             own: "varend",
@@ -609,8 +625,10 @@ async fn every_operation_against_every_role() {
             let code = body["errors"][0]["extensions"]["code"].as_str();
             let refused_by_error = matches!(code, Some("FORBIDDEN") | Some("UNAUTHENTICATED"));
             // A row the caller may not see reads as missing, not as refused.
-            let hides = matches!(op.name, "insats" | "dsoProposal");
-            let hidden = hides && body["data"][op.name].is_null();
+            let hides = matches!(op.name, "insats" | "dsoProposal" | "node" | "nodes");
+            let shown = &body["data"][op.name];
+            let hidden = hides
+                && (shown.is_null() || shown.as_array().is_some_and(|list| list[0].is_null()));
             let allowed = op.allowed.contains(who);
             if allowed {
                 assert!(

@@ -107,7 +107,11 @@ async fn a_backup_during_writes_restores_every_acknowledged_write() {
         .try_get_by_index::<String>(0)
         .expect("text");
     assert_eq!(check, "ok");
-    let ids = before.join(",");
+    let ids = before
+        .iter()
+        .map(|id| crate::common::row_key(id))
+        .collect::<Vec<_>>()
+        .join(",");
     let present = db
         .query_one_raw(Statement::from_string(
             DbBackend::Sqlite,

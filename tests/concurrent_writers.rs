@@ -104,7 +104,8 @@ async fn no_update_is_lost_and_each_success_is_audited_once() {
             .expect("edges")
             .iter()
             .filter(|e| {
-                e["node"]["operation"] == "updateInsats" && e["node"]["entityId"] == id.as_str()
+                e["node"]["operation"] == "updateInsats"
+                    && e["node"]["entityId"] == crate::common::row_key(&id).as_str()
             })
             .count();
         if !log["pageInfo"]["hasNextPage"].as_bool().expect("more") {

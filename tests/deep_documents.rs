@@ -97,10 +97,7 @@ async fn a_batch_of_deep_documents_is_refused_one_by_one() {
     for answer in &answers[..answers.len() - 1] {
         assert_eq!(error_code(answer), "BAD_USER_INPUT", "{answer}");
     }
-    assert_eq!(
-        answers[answers.len() - 1]["data"]["__typename"],
-        "Query"
-    );
+    assert_eq!(answers[answers.len() - 1]["data"]["__typename"], "Query");
     still_answers(&app).await;
 }
 
@@ -135,9 +132,7 @@ async fn long_fragment_chains_are_refused_without_recursing_away() {
         for i in 0..length {
             query.push_str(&format!("fragment f{i} on Query {{ ...f{} }}\n", i + 1));
         }
-        query.push_str(&format!(
-            "fragment f{length} on Query {{ __typename }}\n"
-        ));
+        query.push_str(&format!("fragment f{length} on Query {{ __typename }}\n"));
         let body = app.gql(&query, json!({})).await;
         let code = error_code(&body);
         assert!(

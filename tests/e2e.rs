@@ -32,6 +32,7 @@ mod layout;
 mod live;
 mod live_limits;
 mod migrations;
+mod node;
 mod oidc;
 mod paging_contract;
 mod permission_first;

@@ -158,10 +158,10 @@ async fn the_committed_federation_sdl_matches_what_the_subgraph_serves() {
         "schema.federation.graphql is out of date: run `cargo run -- schema --federation > schema.federation.graphql`"
     );
     for key in [
-        r#"type Forbund @key(fields: "slug")"#,
-        r#"type Insats @key(fields: "id")"#,
-        r#"type Indicator @key(fields: "code")"#,
-        r#"type DsoAgreement @key(fields: "id")"#,
+        r#"type Forbund implements Node @key(fields: "slug")"#,
+        r#"type Insats implements Node @key(fields: "id")"#,
+        r#"type Indicator implements Node @key(fields: "code")"#,
+        r#"type DsoAgreement implements Node @key(fields: "id")"#,
     ] {
         assert!(served.contains(key), "{key} in {served}");
     }

@@ -72,8 +72,15 @@ fn an_undeclared_breaking_change_fails_the_check() {
     // A throwaway copy of the schema without `Forbund.county`.
     let schema = std::fs::read_to_string(root().join("schema.graphql")).expect("schema");
     let start = schema.find("type Forbund ").expect("type Forbund");
-    let field = start + schema[start..].find("\tcounty: String!\n").expect("Forbund.county");
-    let removed = format!("{}{}", &schema[..field], &schema[field + "\tcounty: String!\n".len()..]);
+    let field = start
+        + schema[start..]
+            .find("\tcounty: String!\n")
+            .expect("Forbund.county");
+    let removed = format!(
+        "{}{}",
+        &schema[..field],
+        &schema[field + "\tcounty: String!\n".len()..]
+    );
     let served = dir.join("schema.graphql");
     std::fs::write(&served, removed).expect("write the copy");
     let (ok, text) = diff(
@@ -91,7 +98,12 @@ fn an_undeclared_breaking_change_fails_the_check() {
         "# Changelog\n\n## [Unreleased]\n\n### Removed (breaking)\n\n- `Forbund.county`, deprecated since 0.1.0.\n\n## [0.1.0] - 2026-12-05\n",
     )
     .expect("write the changelog");
-    let (ok, text) = diff(&modules, &root().join("schema.graphql"), &served, &changelog);
+    let (ok, text) = diff(
+        &modules,
+        &root().join("schema.graphql"),
+        &served,
+        &changelog,
+    );
     assert!(ok, "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }

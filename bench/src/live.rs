@@ -295,9 +295,11 @@ async fn sse_stalled(
         .await?
         .json()
         .await?;
+    // The entry's global id names its key, where the log's events start.
     let newest: i64 = newest["data"]["auditLog"]["edges"][0]["node"]["id"]
         .as_str()
-        .and_then(|id| id.parse().ok())
+        .and_then(finsam_api::record::id::decode)
+        .map(|(_, key)| i64::from(key))
         .ok_or_else(|| anyhow::anyhow!("no newest log entry: {newest}"))?;
     let fields: String = (0..14)
         .map(|i| format!("d{i}: description t{i}: targetGroup "))

@@ -362,18 +362,19 @@ async fn a_second_editor_is_told_keeps_its_input_and_overwrites_only_knowingly()
     let base = app.address.clone();
     // Samordningsteam Västerås, id 1.
     // Insats 1 is Västerås's, dissolved: the network corrects it.
+    let one = finsam_api::record::id::global(finsam_api::record::id::NodeKind::Insats, 1);
     let token = app.network_admin();
     let first = open_browser(&driver, &chromium).await;
     let second = open_browser(&driver, &chromium).await;
     for browser in [&first, &second] {
         sign_in(browser, &base, &token).await;
-        open(browser, &base, "/insatser/1/redigera").await;
+        open(browser, &base, &format!("/insatser/{one}/redigera")).await;
     }
     fill(&first, "Målgrupp", "Målgrupp enligt första").await;
     fill(&first, "Årsplatser", "45").await;
     fill(&second, "Målgrupp", "Målgrupp enligt andra").await;
     save(&first).await;
-    wait_for_path(&first, "/insatser/1").await;
+    wait_for_path(&first, &format!("/insatser/{one}")).await;
     let saved = insats(&app, "1").await;
     assert_eq!(saved["targetGroup"], "Målgrupp enligt första");
 
@@ -406,7 +407,7 @@ async fn a_second_editor_is_told_keeps_its_input_and_overwrites_only_knowingly()
 
     // Saving again is knowing: their other change stays.
     save(&second).await;
-    wait_for_path(&second, "/insatser/1").await;
+    wait_for_path(&second, &format!("/insatser/{one}")).await;
     let now = insats(&app, "1").await;
     assert_eq!(now["targetGroup"], "Målgrupp enligt andra");
     assert_eq!(

@@ -316,3 +316,9 @@ pub async fn statements_for(
     let after = read(app.metrics().await);
     after - before
 }
+
+/// The row key a global id names ("Insats:14" → "14"), for SQL, calendar
+/// UIDs and the log's `entityId`, which hold keys; a bare key as it is.
+pub fn row_key(id: &str) -> String {
+    finsam_api::record::id::decode(id).map_or_else(|| id.to_string(), |(_, key)| key.to_string())
+}

@@ -158,13 +158,24 @@ function entry(e, names) {
   );
 }
 
+/** The row key a global id names ("Forbund:3" → "3"), as the log's records hold it. */
+function rowKey(id) {
+  try {
+    const text = atob(String(id).replace(/-/g, "+").replace(/_/g, "/"));
+    const m = /^[A-Za-z]+:(-?\d+)$/.exec(text);
+    return m ? m[1] : String(id);
+  } catch {
+    return String(id);
+  }
+}
+
 /** Förbund by id and by slug, for naming them in the history. */
 async function forbundNames() {
   const data = await run("ForbundDirectory", { first: 100 });
   const byId = {};
   const bySlug = {};
   for (const { node } of data.forbundList.edges) {
-    byId[node.id] = node.name;
+    byId[rowKey(node.id)] = node.name;
     bySlug[node.slug] = node.name;
   }
   return { byId, bySlug };

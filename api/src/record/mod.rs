@@ -13,6 +13,7 @@ mod date;
 pub use date::{Date, DateError};
 pub mod dso;
 pub mod forbund;
+pub mod id;
 pub mod indicator;
 pub mod insats;
 pub mod meeting;

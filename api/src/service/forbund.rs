@@ -303,10 +303,8 @@ pub async fn update(
     patch: ForbundPatch,
 ) -> ApiResult<forbund::Model> {
     policy::require(&caller.principal, Action::ManageNetwork)?;
-    let id = patch
-        .id
-        .parse::<i32>()
-        .map_err(|_| ApiError::bad_input("id", Rule::IdInvalid))?;
+    let id = crate::record::id::key(crate::record::id::NodeKind::Forbund, &patch.id)
+        .ok_or_else(|| ApiError::bad_input("id", Rule::IdInvalid))?;
     let version = patch.version;
     let founded_on = crate::record::patch(patch.founded_on, NaiveDate::from);
     let dissolved_on = crate::record::patch(patch.dissolved_on, NaiveDate::from);

@@ -196,8 +196,8 @@ async fn check_decision(
         .insats
         .as_ref()
         .map(|i| {
-            i.parse::<i32>()
-                .map_err(|_| ApiError::bad_input("insats", Rule::IdInvalid))
+            crate::record::id::key(crate::record::id::NodeKind::Insats, i)
+                .ok_or_else(|| ApiError::bad_input("insats", Rule::IdInvalid))
         })
         .transpose()?;
     if let Some(p) = input.paragraph {

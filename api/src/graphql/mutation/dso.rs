@@ -10,11 +10,13 @@ use crate::graphql::types::dso::{DsoAgreement, DsoChange, DsoRing};
 use crate::graphql::types::dso_proposal::DsoProposal;
 use crate::graphql::{caller, reader, services};
 use crate::record::dso::NewAgreement;
+use crate::record::id::NodeKind;
 use crate::service;
 use crate::service::dso::{JoinInput, RingRequest};
 
 fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
-    id.map(|i| parse_id("agreement", &i)).transpose()
+    id.map(|i| parse_id(NodeKind::DsoAgreement, "agreement", &i))
+        .transpose()
 }
 
 #[derive(Default)]
@@ -215,7 +217,7 @@ impl DsoMutation {
         )]
         reason: Option<String>,
     ) -> async_graphql::Result<DsoProposal> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::DsoProposal, "id", &id)?;
         let view =
             service::dso::withdraw(services(ctx)?, caller(ctx)?, id, &forbund, reason).await?;
         Ok(DsoProposal(view))
@@ -230,7 +232,7 @@ impl DsoMutation {
         id: ID,
         apply: bool,
     ) -> async_graphql::Result<DsoProposal> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::DsoProposal, "id", &id)?;
         let view = service::dso::decide(services(ctx)?, caller(ctx)?, id, apply).await?;
         Ok(DsoProposal(view))
     }
@@ -244,7 +246,7 @@ async fn answer(
     accept: bool,
     reason: Option<String>,
 ) -> async_graphql::Result<DsoProposal> {
-    let id = parse_id("id", id)?;
+    let id = parse_id(NodeKind::DsoProposal, "id", id)?;
     let view =
         service::dso::answer(services(ctx)?, caller(ctx)?, id, forbund, accept, reason).await?;
     Ok(DsoProposal(view))

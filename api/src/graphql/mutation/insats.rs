@@ -4,10 +4,11 @@
 
 use async_graphql::{Context, ID, Object};
 
-use super::{SignedIn, parse_id};
+use super::{SignedIn, parse_id, parse_key};
 use crate::graphql::types::Date;
 use crate::graphql::types::insats::{Insats, Visibility};
 use crate::graphql::{caller, services};
+use crate::record::id::NodeKind;
 use crate::record::insats::{BudgetYear, InsatsPatch, NewGoal, NewInsats, OutcomeReport};
 use crate::service;
 
@@ -36,7 +37,7 @@ impl InsatsMutation {
         version: i32,
         input: InsatsPatch,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         Ok(Insats::from(
             service::insats::update(services(ctx)?, caller(ctx)?, id, version, input).await?,
         ))
@@ -53,7 +54,7 @@ impl InsatsMutation {
         decided_on: Option<Date>,
         note: Option<String>,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         let row = service::insats::extend(
             services(ctx)?,
             caller(ctx)?,
@@ -80,7 +81,7 @@ impl InsatsMutation {
         spent_sek: Option<i64>,
         spent_through: Option<Date>,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         let budget = BudgetYear {
             year,
             budget_sek,
@@ -101,7 +102,7 @@ impl InsatsMutation {
         version: i32,
         outcome: OutcomeReport,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         Ok(Insats::from(
             service::insats::record_outcome(services(ctx)?, caller(ctx)?, id, version, outcome)
                 .await?,
@@ -119,7 +120,7 @@ impl InsatsMutation {
         target_percent: Option<f64>,
         horizon_months: Option<i32>,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         let goal = NewGoal {
             description,
             target_percent,
@@ -145,8 +146,8 @@ impl InsatsMutation {
         target_percent: Option<f64>,
         horizon_months: Option<i32>,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
-        let goal_id = parse_id("goal", &goal)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
+        let goal_id = parse_key("goal", &goal)?;
         let goal = NewGoal {
             description,
             target_percent,
@@ -167,8 +168,8 @@ impl InsatsMutation {
         version: i32,
         goal: ID,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
-        let goal = parse_id("goal", &goal)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
+        let goal = parse_key("goal", &goal)?;
         Ok(Insats::from(
             service::insats::remove_goal(services(ctx)?, caller(ctx)?, id, version, goal).await?,
         ))
@@ -184,7 +185,7 @@ impl InsatsMutation {
         visibility: Visibility,
         #[graphql(name = "with", default)] with: Vec<String>,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         let row = service::insats::share(
             services(ctx)?,
             caller(ctx)?,
@@ -207,7 +208,7 @@ impl InsatsMutation {
         version: i32,
         to: String,
     ) -> async_graphql::Result<Insats> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Insats, "id", &id)?;
         Ok(Insats::from(
             service::insats::carry_over(services(ctx)?, caller(ctx)?, id, version, &to).await?,
         ))

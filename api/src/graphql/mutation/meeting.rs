@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, Object};
 use super::{SignedIn, parse_id};
 use crate::graphql::types::{Decision, Meeting};
 use crate::graphql::{caller, services};
+use crate::record::id::NodeKind;
 use crate::record::meeting::{NewDecision, NewMeeting};
 use crate::service;
 
@@ -36,7 +37,7 @@ impl MeetingMutation {
         version: i32,
         input: NewMeeting,
     ) -> async_graphql::Result<Meeting> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id(NodeKind::Meeting, "id", &id)?;
         Ok(Meeting(
             service::meeting::update(services(ctx)?, caller(ctx)?, id, version, input).await?,
         ))
@@ -53,8 +54,8 @@ impl MeetingMutation {
         decision: ID,
         input: NewDecision,
     ) -> async_graphql::Result<Decision> {
-        let meeting = parse_id("meeting", &meeting)?;
-        let decision = parse_id("decision", &decision)?;
+        let meeting = parse_id(NodeKind::Meeting, "meeting", &meeting)?;
+        let decision = parse_id(NodeKind::Decision, "decision", &decision)?;
         Ok(Decision(
             service::meeting::update_decision(
                 services(ctx)?,
@@ -77,7 +78,7 @@ impl MeetingMutation {
         version: i32,
         input: NewDecision,
     ) -> async_graphql::Result<Decision> {
-        let meeting = parse_id("meeting", &meeting)?;
+        let meeting = parse_id(NodeKind::Meeting, "meeting", &meeting)?;
         Ok(Decision(
             service::meeting::record_decision(
                 services(ctx)?,

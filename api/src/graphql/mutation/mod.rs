@@ -17,8 +17,20 @@ pub struct MutationRoot(
     indicator::IndicatorMutation,
 );
 
-/// Reads an `ID` argument as a row id.
-pub(crate) fn parse_id(field: &str, id: &async_graphql::ID) -> crate::error::ApiResult<i32> {
+/// Reads an `ID` argument naming a `kind` row: its global id, or its bare
+/// key as earlier versions gave it (`record::id`).
+pub(crate) fn parse_id(
+    kind: crate::record::id::NodeKind,
+    field: &str,
+    id: &async_graphql::ID,
+) -> crate::error::ApiResult<i32> {
+    crate::record::id::key(kind, id)
+        .ok_or_else(|| crate::error::ApiError::bad_input(field, crate::error::Rule::IdInvalid))
+}
+
+/// Reads an `ID` argument naming a part of a record (a goal of an insats),
+/// which has no identity of its own outside it: its key.
+pub(crate) fn parse_key(field: &str, id: &async_graphql::ID) -> crate::error::ApiResult<i32> {
     id.parse::<i32>()
         .map_err(|_| crate::error::ApiError::bad_input(field, crate::error::Rule::IdInvalid))
 }

@@ -39,6 +39,11 @@ impl AuditQuery {
     ) -> async_graphql::Result<AuditEntryConnection> {
         let cursors = &crate::graphql::context(ctx)?.cursors;
         let page = page_args::<i32>(cursors, "auditLog", first, after)?;
+        // A record's global id names the key its log entries hold.
+        let entity_id = entity_id.map(|e| match crate::record::id::decode(&e) {
+            Some((_, key)) => key.to_string(),
+            None => e,
+        });
         let filter = AuditFilter {
             forbund,
             entity,

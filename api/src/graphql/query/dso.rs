@@ -13,13 +13,15 @@ use crate::graphql::types::dso::{
 };
 use crate::graphql::types::dso_proposal::{DsoProposal, DsoProposalConnection, DsoProposalTotal};
 use crate::graphql::{reader, services};
+use crate::record::id::NodeKind;
 use crate::service;
 
 #[derive(Default)]
 pub struct DsoQuery;
 
 fn optional_id(id: Option<ID>) -> crate::error::ApiResult<Option<i32>> {
-    id.map(|i| parse_id("agreement", &i)).transpose()
+    id.map(|i| parse_id(NodeKind::DsoAgreement, "agreement", &i))
+        .transpose()
 }
 
 /// The assignment that serves the förbund (its DSO), or that its DSO serves.
@@ -168,7 +170,7 @@ impl DsoQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<DsoProposal>> {
-        let Ok(id) = id.parse::<i32>() else {
+        let Some(id) = crate::record::id::key(NodeKind::DsoProposal, &id) else {
             return Ok(None);
         };
         let caller = crate::graphql::caller(ctx)?;

@@ -35,7 +35,7 @@ impl EntityQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Insats>> {
-        let Ok(id) = id.parse::<i32>() else {
+        let Some(id) = crate::record::id::key(crate::record::id::NodeKind::Insats, &id) else {
             return Ok(None);
         };
         let rows = loaders(ctx)?.insats.load_one(id).await?.unwrap_or_default();
@@ -63,7 +63,8 @@ impl EntityQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<DsoAgreement>> {
-        let Ok(id) = id.parse::<i32>() else {
+        let Some(id) = crate::record::id::key(crate::record::id::NodeKind::DsoAgreement, &id)
+        else {
             return Ok(None);
         };
         Ok(crate::graphql::reference(ctx)

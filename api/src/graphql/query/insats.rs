@@ -15,7 +15,7 @@ pub struct InsatsQuery;
 impl InsatsQuery {
     /// One insats; null when it does not exist or the caller may not see it.
     async fn insats(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Insats>> {
-        let Ok(id) = id.parse::<i32>() else {
+        let Some(id) = crate::record::id::key(crate::record::id::NodeKind::Insats, &id) else {
             return Ok(None);
         };
         let row = service::insats::get(reader(ctx)?, &caller(ctx)?.principal, id).await?;

@@ -27,7 +27,7 @@ impl MeetingQuery {
 
     /// One meeting, with its decisions (an id that is not one gives null).
     async fn meeting(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Meeting>> {
-        let Ok(id) = id.parse::<i32>() else {
+        let Some(id) = crate::record::id::key(crate::record::id::NodeKind::Meeting, &id) else {
             return Ok(None);
         };
         Ok(service::meeting::by_id(reader(ctx)?, id)

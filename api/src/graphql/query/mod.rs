@@ -9,6 +9,7 @@ mod indicator;
 mod insats;
 mod me;
 mod meeting;
+mod node;
 
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
@@ -21,4 +22,5 @@ pub struct QueryRoot(
     indicator::IndicatorQuery,
     audit::AuditQuery,
     federation::EntityQuery,
+    node::NodeQuery,
 );

@@ -95,9 +95,11 @@ impl<'a> Scope<'a> {
                 self.cursors
                     .open::<i32>(EVENTS, &id)
                     .ok()
-                    // A plain log id (an auditLog entry's, or one kept from
+                    // An auditLog entry's id (or a plain log id kept from
                     // before ids were sealed) is still understood.
-                    .or_else(|| id.parse::<i32>().ok())
+                    .or_else(|| {
+                        crate::record::id::key(crate::record::id::NodeKind::AuditEntry, &id)
+                    })
                     .ok_or_else(|| ApiError::bad_input("since", Rule::EventUnknown))
             })
             .transpose()?;
@@ -183,7 +185,10 @@ impl SubscriptionRoot {
                         return Ok(Some(InsatsChange {
                             event_id: scope.event_id(&event),
                             kind: InsatsChangeKind::of(event.operation),
-                            insats_id: Some(ID(id.to_string())),
+                            insats_id: Some(ID(crate::record::id::global(
+                                crate::record::id::NodeKind::Insats,
+                                id,
+                            ))),
                             insats: Some(Insats::from(row)),
                         }));
                     }
@@ -195,7 +200,10 @@ impl SubscriptionRoot {
                 Ok(Some(InsatsChange {
                     event_id: scope.event_id(&event),
                     kind,
-                    insats_id: Some(ID(id.to_string())),
+                    insats_id: Some(ID(crate::record::id::global(
+                        crate::record::id::NodeKind::Insats,
+                        id,
+                    ))),
                     insats: None,
                 }))
             },
@@ -278,7 +286,10 @@ impl SubscriptionRoot {
                     Ok(Some(MeetingChange {
                         event_id: scope.event_id(&event),
                         kind: MeetingChangeKind::of(event.operation),
-                        meeting_id: Some(ID(meeting_id.to_string())),
+                        meeting_id: Some(ID(crate::record::id::global(
+                            crate::record::id::NodeKind::Meeting,
+                            meeting_id,
+                        ))),
                         meeting: meeting.map(Meeting),
                     }))
                 }
@@ -308,7 +319,11 @@ impl SubscriptionRoot {
                 ApiError::bad_input("entity", Rule::OneOf.with("names", names.join(", "))).into(),
             );
         };
-        let Ok(record) = id.parse::<i32>() else {
+        // The record's global id (or its bare key, as earlier versions gave it).
+        let node = crate::record::id::NodeKind::ALL
+            .into_iter()
+            .find(|n| n.name() == kind.as_str());
+        let Some(record) = node.and_then(|n| crate::record::id::key(n, &id)) else {
             return Err(ApiError::bad_input("id", Rule::IdInvalid).into());
         };
         let subscriber = scope.subscriber(since).await?;
@@ -338,7 +353,10 @@ impl SubscriptionRoot {
                     Ok(Some(RecordChange {
                         event_id: scope.event_id(&event),
                         entity: entity.clone(),
-                        id: ID(record.to_string()),
+                        id: ID(match node {
+                            Some(n) => crate::record::id::global(n, record),
+                            None => record.to_string(),
+                        }),
                         operation: event.operation.map(|o| o.as_str().to_string()),
                         occurred_at: Some(event.occurred_at),
                         version: Some(version),

@@ -121,7 +121,12 @@ pub(super) async fn ring_change(
     Ok(Some(DsoRingChange {
         event_id: scope.event_id(event),
         kind: DsoRingChangeKind::of(event.operation),
-        agreement_id: agreement.map(|a| ID(a.to_string())),
+        agreement_id: agreement.map(|a| {
+            ID(crate::record::id::global(
+                crate::record::id::NodeKind::DsoAgreement,
+                a,
+            ))
+        }),
         ring: ring.map(DsoRing),
         proposal: proposal.map(DsoProposal),
     }))

@@ -21,8 +21,11 @@ pub struct AuditEntry(pub audit_log::Model);
 
 #[Object]
 impl AuditEntry {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::AuditEntry,
+            self.0.id,
+        ))
     }
 
     async fn occurred_at(&self) -> DateTime<Utc> {

@@ -32,8 +32,11 @@ impl Decision {
 
 #[Object]
 impl Decision {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::Decision,
+            self.0.id,
+        ))
     }
 
     async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {

@@ -32,8 +32,11 @@ pub struct DsoAgreement(pub dso_agreement::Model);
 
 #[Object]
 impl DsoAgreement {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::DsoAgreement,
+            self.0.id,
+        ))
     }
 
     async fn name(&self) -> &str {
@@ -164,8 +167,11 @@ pub struct DsoAssignment(pub dso_assignment::Model);
 
 #[Object]
 impl DsoAssignment {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::DsoAssignment,
+            self.0.id,
+        ))
     }
 
     async fn agreement(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DsoAgreement>> {

@@ -113,8 +113,11 @@ impl DsoProposalParty {
 
 #[Object]
 impl DsoProposal {
-    async fn id(&self) -> ID {
-        ID(self.0.proposal.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::DsoProposal,
+            self.0.proposal.id,
+        ))
     }
 
     async fn kind(&self) -> DsoProposalKind {

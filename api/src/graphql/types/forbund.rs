@@ -144,11 +144,13 @@ impl Forbund {
 
 #[Object]
 impl Forbund {
-    /// The förbund's id in this service; in a federated graph förbund are
-    /// known by `slug`, so the supergraph does not expose it.
-    #[graphql(inaccessible)]
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    /// The förbund's global id (`node(id:)`); other subgraphs know förbund
+    /// by `slug`, their key.
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::Forbund,
+            self.0.id,
+        ))
     }
 
     /// Stable key for URLs and queries, e.g. `vasteras`.

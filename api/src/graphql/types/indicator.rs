@@ -15,8 +15,11 @@ pub struct Indicator(pub indicator::Model);
 
 #[Object]
 impl Indicator {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::Indicator,
+            self.0.id,
+        ))
     }
 
     /// Stable code used in imports, e.g. "6".

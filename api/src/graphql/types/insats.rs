@@ -41,8 +41,11 @@ impl Insats {
 
 #[Object]
 impl Insats {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::Insats,
+            self.0.id,
+        ))
     }
 
     /// The förbund that finances it.

@@ -15,8 +15,11 @@ fn hhmm(t: Option<NaiveTime>) -> Option<String> {
 
 #[Object]
 impl Meeting {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub(crate) async fn id(&self) -> ID {
+        ID(crate::record::id::global(
+            crate::record::id::NodeKind::Meeting,
+            self.0.id,
+        ))
     }
 
     async fn forbund(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forbund>> {

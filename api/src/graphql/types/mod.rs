@@ -11,6 +11,7 @@ pub mod insats;
 mod insats_detail;
 pub mod live;
 pub mod meeting;
+pub mod node;
 mod principal;
 pub mod statistics;
 
