@@ -45,4 +45,5 @@ mod sessions;
 mod side_channels;
 mod stored_values;
 mod todo;
+mod trusted_documents;
 mod web_operations;

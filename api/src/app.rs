@@ -220,6 +220,7 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
         metrics,
         stopping: std::sync::atomic::AtomicBool::new(false),
         live,
+        trusted: crate::trusted::TrustedDocuments::of_app(),
     })
 }
 

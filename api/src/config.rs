@@ -280,6 +280,9 @@ pub struct GraphqlSettings {
     pub parsed_documents: usize,
     pub introspection: bool,
     pub suggestions: bool,
+    /// Anonymous callers may run only the web app's own operations
+    /// (`trusted.rs`); signed-in callers are not limited.
+    pub trusted_documents_only: bool,
     /// The credential the federation router sends in
     /// `Finsam-Federation-Token`: with introspection off, only a caller
     /// holding it is given the subgraph SDL (`_service`). None (or empty):

@@ -25,6 +25,7 @@ pub mod replica;
 pub mod router;
 pub mod service;
 pub mod telemetry;
+pub mod trusted;
 pub mod web;
 
 pub use app::Application;

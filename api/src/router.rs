@@ -87,6 +87,10 @@ pub fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Ser
                 web::delete().to(crate::endpoint::session::end),
             )
             .route("/schema.graphql", crate::web::get_or_head().to(schema_sdl))
+            .route(
+                "/app/trusted-documents.json",
+                crate::web::get_or_head().to(trusted_documents),
+            )
             .route("/healthz", crate::web::get_or_head().to(healthz))
             .route("/readyz", crate::web::get_or_head().to(readyz))
             .route("/metrics", crate::web::get_or_head().to(metrics_text))
@@ -199,6 +203,14 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
                 .body("database not answering")
         }
     }
+}
+
+/// The app's trusted documents, by hash: what anonymous callers may run
+/// with `graphql.trusted_documents_only`.
+async fn trusted_documents(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .json(state.trusted.manifest())
 }
 
 /// `/metrics` on the API's own address: only for the configured bearer

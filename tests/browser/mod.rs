@@ -941,3 +941,35 @@ async fn signing_in_through_the_forbunds_own_provider() {
     );
     browser.close().await.expect("close");
 }
+
+/// With only trusted documents for anonymous callers, the app works signed
+/// out: every operation it sends is one of them, byte for byte.
+#[tokio::test]
+async fn the_app_runs_signed_out_on_trusted_documents_alone() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(crate::common::Spawn {
+        configure: Some(Box::new(|s| s.graphql.trusted_documents_only = true)),
+        ..Default::default()
+    })
+    .await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    for (path, shown) in [
+        ("/insatser", "ul.results li"),
+        ("/dso", "svg.ring"),
+        ("/comparisons/sodra-dalarna?year=2020", "svg.bars"),
+        ("/meetings?forbund=varend", "ol.meetings"),
+        ("/forbund", "main table"),
+    ] {
+        open(&browser, &base, path).await;
+        wait_for(&browser, shown).await;
+        let main = text_of(&browser, "main").await;
+        assert!(
+            !main.contains("godtas inte utan inloggning"),
+            "{path}: {main}"
+        );
+    }
+    browser.close().await.expect("close");
+}

@@ -126,6 +126,7 @@ export const RULES = {
   PROPOSAL_OUTDATED_CHANGED: (p) => `ringen har ändrats sedan förslaget lades: det skulle nu göra något annat för ${p.forbund} än det som godkändes. Lägg förslaget på nytt.`,
   PROPOSAL_NOT_PROPOSER: (p) => (p.forbund ? `bara ${p.forbund}, som lade förslaget, kan dra tillbaka det.` : "bara förbundet som lade förslaget kan dra tillbaka det."),
   SESSION_CROSS_SITE: () => "frågan kom inte från den här webbplatsen och godtogs inte. Logga in här och försök igen.",
+  DOCUMENT_NOT_TRUSTED: () => "frågan godtas inte utan inloggning. Logga in och försök igen.",
   REQUEST_INVALID: () => "appen skickade en fråga som servern inte tar emot. Läs in sidan igen.",
   QUERY_INVALID: () => "appen skickade en fråga som inte stämmer med API:et. Läs in sidan igen.",
   VALUE_TYPE: () => "ett värde har fel form.",

@@ -306,6 +306,10 @@ rules! {
     /// come from a page of this site (cross-site request forgery).
     SessionCrossSite = "SESSION_CROSS_SITE": "a request signed in by the session cookie must come from this site (its Origin header)",
 
+    /// An anonymous request for a document the server does not trust
+    /// (`graphql.trusted_documents_only`): sign in, or send one of the app's.
+    DocumentNotTrusted = "DOCUMENT_NOT_TRUSTED": "anonymous callers may run only this service's trusted documents (/app/trusted-documents.json); sign in to send others",
+
     // The request itself (a client's fault, never a person's).
     /// The HTTP request is not one GraphQL over HTTP takes.
     RequestInvalid = "REQUEST_INVALID": "{detail}",

@@ -109,6 +109,9 @@ pub fn operation(
     subscriber: &Subscriber,
     mut request: async_graphql::Request,
 ) -> BoxStream<'static, Response> {
+    if let Err(err) = state.check_trusted(&subscriber.principal, &request.query) {
+        return futures_util::stream::once(std::future::ready(super::error_body(err))).boxed();
+    }
     let limits = state.limits();
     if let Err(err) = limits.prepare(&mut request) {
         return futures_util::stream::once(std::future::ready(limits.refused(err))).boxed();

@@ -424,6 +424,10 @@ async fn run_one(
     federation: bool,
 ) -> Response {
     let limits = state.limits();
+    if let Err(err) = state.check_trusted(&caller.principal, &query) {
+        state.metrics.count_error(err.code());
+        return error_body(err);
+    }
     let request = request::to_request(query, params);
     let dates = crate::graphql::limits::BadDates::of(&request.variables);
     let mut request = request

@@ -30,12 +30,34 @@ pub struct AppState {
     pub stopping: std::sync::atomic::AtomicBool,
     /// Open subscription connections (WebSocket and SSE).
     pub live: Arc<super::connections::Connections>,
+    /// The web app's operations, which anonymous callers are limited to
+    /// with `graphql.trusted_documents_only`.
+    pub trusted: crate::trusted::TrustedDocuments,
 }
 
 impl AppState {
     /// All a service is given.
     pub fn service(&self) -> &ServiceContext {
         &self.graphql.service
+    }
+
+    /// Refuses a document an anonymous caller may not run: with
+    /// `graphql.trusted_documents_only`, only the app's own operations.
+    pub(crate) fn check_trusted(
+        &self,
+        principal: &crate::auth::Principal,
+        query: &str,
+    ) -> Result<(), crate::error::ApiError> {
+        if self.settings.graphql.trusted_documents_only
+            && principal.is_anonymous()
+            && !self.trusted.contains(query)
+        {
+            return Err(crate::error::ApiError::ForbiddenInput {
+                field: "query".into(),
+                broken: crate::error::Rule::DocumentNotTrusted.into(),
+            });
+        }
+        Ok(())
     }
 
     /// The limits applied around each execution.
