@@ -1,3 +1,4 @@
+// @ts-check
 // The app's only way to data: the named operations of /app/operations.graphql,
 // sent one at a time to POST /graphql, as any frontend of a förbund would.
 
@@ -33,10 +34,14 @@ async function loadOperations() {
 }
 
 export class ApiError extends Error {
-  constructor(message, code, field) {
+  constructor(message, code, field = undefined) {
     super(message);
     this.code = code;
     this.field = field;
+    /** The rule's code, when the API named one (`extensions.rule`). @type {string | undefined} */
+    this.rule = undefined;
+    /** The refusal worded to follow a field's label. @type {string | null} */
+    this.text = null;
   }
 }
 
@@ -110,8 +115,17 @@ export async function operation(name) {
   return query;
 }
 
-/** Runs operation `name`; resolves to its data, or rejects with an ApiError. */
-export async function run(name, variables = {}) {
+/**
+ * Runs operation `name`; resolves to its data, or rejects with an ApiError.
+ * Typed by the operation it names (the types Code Generator makes from the
+ * schema in CI, tests/clients/): a schema change that breaks a page that is
+ * checked (`// @ts-check`) fails the check.
+ * @template {keyof import("../../tests/clients/generated/operations-map").Operations} N
+ * @param {N} name
+ * @param {import("../../tests/clients/generated/operations-map").Operations[N]["variables"]} [variables]
+ * @returns {Promise<import("../../tests/clients/generated/operations-map").Operations[N]["result"]>}
+ */
+export async function run(name, variables = /** @type {any} */ ({})) {
   const query = await operation(name);
   // The session cookie goes with it (same origin); no token in a header.
   const headers = { "Content-Type": "application/json", Accept: "application/graphql-response+json, application/json" };

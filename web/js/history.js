@@ -1,3 +1,4 @@
+// @ts-check
 // A record's history on its page: its entries in the owning förbund's audit
 // log, newest first — when, what, who, and each value before and after —
 // for those the API says may read that log (`viewerCan.readHistory`: its

@@ -1,3 +1,4 @@
+// @ts-check
 // /insatser?search=…&forbund=…&activeOn=…&age=…&status=…: the catalogue
 // across förbund. The search runs as you type (the API folds case and
 // diacritics: "vasteras" finds Västerås), the filters and the total follow

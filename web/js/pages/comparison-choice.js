@@ -1,3 +1,4 @@
+// @ts-check
 // /comparisons: which förbund to compare with the national average — the
 // signed-in user's own first, then every förbund still in the network.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // /comparisons/{slug}?year=YYYY&gender=…&med=…&ind=…&indicator=…&area=…: a förbund's
 // indicators against the national average (the previous year beside each,
 // women and men), the summary ("at or above the national average on 12 of
@@ -151,7 +152,7 @@ function networkActions(principal) {
   const links = [
     can.defineIndicator ? ["/indikatorer/ny", "Ny indikator"] : null,
     can.upsertNationalAverages ? ["/indikatorer/riksgenomsnitt", "Registrera riksgenomsnitt"] : null,
-  ].filter(Boolean);
+  ].filter((link) => link !== null);
   if (!links.length) return null;
   return h("nav", { class: "record-actions", "aria-label": "Indikatorer för hela nätverket" }, h("ul", {}, links.map(([href, text]) => h("li", {}, h("a", { href }, text)))));
 }

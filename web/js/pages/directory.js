@@ -1,3 +1,4 @@
+// @ts-check
 // /forbund: every förbund of the network — active, merged into another and
 // dissolved — each with a link to its page, a page of the directory at a
 // time as the API gives it.

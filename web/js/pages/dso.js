@@ -1,3 +1,4 @@
+// @ts-check
 // /dso?on=YYYY-MM-DD: the DSO-ring drawn as a circle for the chosen day —
 // every member, an arrow from each provider to the förbund it serves, the
 // contact, the period end and the notice deadline; a timeline of the ring's

@@ -1,3 +1,4 @@
+// @ts-check
 // The start page: what waits for the signed-in person ("Att göra"), what
 // the app holds and where to begin.
 
@@ -24,6 +25,8 @@ function waitingFor(p) {
 /** "Att göra": each thing a link to where it is done. */
 async function todo() {
   const me = (await run("Todo")).me;
+  // Signed out since the page began: nothing waits.
+  if (!me) return null;
   const t = me.todo;
   const own = me.forbund;
   const items = [

@@ -1,3 +1,4 @@
+// @ts-check
 // /insatser/ny and /insatser/{id}/{åtgärd}: the changes to an insats, each a
 // form from the one table (form-table.js), offered only where the API says
 // the caller may make it (`viewerCan`); a direct address of a form one may

@@ -1,3 +1,4 @@
+// @ts-check
 // /insatser/{id}: one insats — owner, period with its extensions, target
 // group and ages, goals, yearly budgets with spending (signed in), outcomes
 // per period and kommun with hidden small cells shown as "–", decisions, and

@@ -1,3 +1,4 @@
+// @ts-check
 // /meetings?from=…&to=…&forbund=…: the board meetings across förbund in one
 // calendar, each with its decisions and the insatser they fund.
 
