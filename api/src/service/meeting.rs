@@ -154,20 +154,7 @@ pub async fn record_decision(
         },
     )
     .await?;
-    let bump = meeting::ActiveModel {
-        version: Set(m.version + 1),
-        updated_at: Set(at),
-        ..Default::default()
-    };
-    crate::service::write_versioned(
-        &txn,
-        "meeting",
-        bump,
-        meeting_id,
-        version,
-        Rule::MeetingDayTaken,
-    )
-    .await?;
+    bump(&txn, &m, version).await?;
     audit::commit(
         txn,
         caller,
@@ -181,6 +168,22 @@ pub async fn record_decision(
     )
     .await?;
     Ok(row)
+}
+
+/// A decision is part of its meeting's minutes: recording or correcting one
+/// moves the meeting to its next version, against the version read (a
+/// stale one is a CONFLICT and changes nothing).
+async fn bump(
+    txn: &sea_orm::DatabaseTransaction,
+    m: &meeting::Model,
+    version: i32,
+) -> ApiResult<()> {
+    let row = meeting::ActiveModel {
+        version: Set(m.version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    crate::service::write_versioned(txn, "meeting", row, m.id, version, Rule::MeetingDayTaken).await
 }
 
 /// A decision's rules within its meeting: its text, a paragraph of the
@@ -244,20 +247,7 @@ pub async fn update_decision(
     row.version = Set(old.version + 1);
     row.updated_at = Set(now());
     let new = row.update(&txn).await?;
-    let bump = meeting::ActiveModel {
-        version: Set(m.version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    crate::service::write_versioned(
-        &txn,
-        "meeting",
-        bump,
-        meeting_id,
-        version,
-        Rule::MeetingDayTaken,
-    )
-    .await?;
+    bump(&txn, &m, version).await?;
     audit::commit(
         txn,
         caller,
