@@ -165,3 +165,13 @@ async fn a_running_insats_waits_for_its_half_year_report() {
     .await;
     assert!(due(&todo_of(&app, &editor).await).is_none(), "reported");
 }
+
+#[tokio::test]
+async fn nothing_waits_for_the_staff_of_a_dissolved_forbund() {
+    // Västerås was dissolved on 2023-12-31; its running insatser are an archive.
+    let app = spawn_on("2026-12-05").await;
+    let editor = app.token(&[Role::Editor], Some("vasteras"));
+    let todo = todo_of(&app, &editor).await;
+    assert_eq!(todo["count"], 0, "{todo}");
+    assert_eq!(todo["reportsDue"], json!([]), "{todo}");
+}

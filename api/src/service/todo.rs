@@ -62,6 +62,11 @@ pub async fn of(
     let Some(own) = crate::service::forbund::by_slug(conn, slug).await? else {
         return Ok(Todo::default());
     };
+    // After its last day a förbund is an archive: its staff's write roles
+    // end with it, and nothing waits for them.
+    if !crate::domain::forbund::alive_on(own.founded_on, own.dissolved_on, today) {
+        return Ok(Todo::default());
+    }
     let mut todo = Todo::default();
     if allows(
         &caller.principal,
