@@ -973,3 +973,79 @@ async fn the_app_runs_signed_out_on_trusted_documents_alone() {
     }
     browser.close().await.expect("close");
 }
+
+/// Every table the app shows goes out to a spreadsheet as the page shows
+/// it: the workbook, read back with a spreadsheet reader, holds the
+/// numbers as numbers, and the CSV reads as Swedish Excel reads it.
+#[tokio::test]
+async fn a_table_goes_out_to_excel_with_its_numbers_as_numbers() {
+    use base64::Engine;
+    use calamine::{Data, Reader, Xlsx};
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    forms::sign_in(
+        &browser,
+        &base,
+        &app.token(&[Role::Editor], Some("vasteras")),
+    )
+    .await;
+    let id = app
+        .data(
+            r#"{ insatser(filter: { search: "Samordningsteam Västerås" }) { edges { node { id name } } } }"#,
+            json!({}),
+        )
+        .await["insatser"]["edges"]
+        .as_array()
+        .and_then(|edges| edges.iter().find(|e| e["node"]["name"] == "Samordningsteam Västerås"))
+        .map(|e| e["node"]["id"].as_str().expect("id").to_string())
+        .expect("the insats");
+    open(&browser, &base, &format!("/insatser/{id}")).await;
+    wait_for(&browser, "table.budgets").await;
+    // The page offers both under the table.
+    let offered = text_of(&browser, "table.budgets").await;
+    assert!(offered.contains("7 938 090 kr"), "{offered}");
+    let downloads = browser
+        .find_all(Locator::Css(".downloads button"))
+        .await
+        .expect("downloads");
+    assert!(
+        downloads.len() >= 2,
+        "a CSV and an Excel download under each table"
+    );
+    // What the buttons save, made by the app's own module from the page.
+    let made = browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               import("/app/js/export.js").then(async (m) => {
+                 const rows = m.tableData(document.querySelector("table.budgets"));
+                 const bytes = new Uint8Array(await m.xlsx(rows, "Budget").arrayBuffer());
+                 let text = ""; for (const b of bytes) text += String.fromCharCode(b);
+                 done([btoa(text), m.csv(rows)]);
+               }).catch((e) => done(["", String(e)]));"#,
+            vec![],
+        )
+        .await
+        .expect("the export ran");
+    let workbook = base64::engine::general_purpose::STANDARD
+        .decode(made[0].as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("a workbook: {e} ({made})"));
+    let csv = made[1].as_str().unwrap_or_default().to_string();
+    let mut xlsx: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(workbook)).expect("a workbook Excel can read");
+    let sheet = xlsx.worksheet_range("Budget").expect("the sheet");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows[0][0], Data::String("År".into()), "{rows:?}");
+    let year2020 = rows
+        .iter()
+        .find(|r| r[0] == Data::Float(2020.0))
+        .unwrap_or_else(|| panic!("2020 as a number: {rows:?}"));
+    assert_eq!(year2020[1], Data::Float(7_938_090.0), "{rows:?}");
+    // CSV: semicolons, decimal commas, no thousands separators, UTF-8 marked.
+    assert!(csv.starts_with('\u{feff}'), "{csv:?}");
+    assert!(csv.contains("2020;7938090"), "{csv}");
+    browser.close().await.expect("close");
+}

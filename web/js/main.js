@@ -26,6 +26,7 @@ import * as accessibility from "./pages/accessibility.js";
 import * as directory from "./pages/directory.js";
 import { signOut as signOutEverywhere } from "./oidc.js";
 import { follow, stopAll, debounce } from "./live.js";
+import { downloads } from "./export.js";
 
 const routes = [
   [/^\/$/, home],
@@ -228,6 +229,10 @@ function scrollable(root) {
     region.setAttribute("tabindex", "0");
     region.setAttribute("role", "region");
     region.setAttribute("aria-label", name.trim());
+    // What the page shows, out to a spreadsheet (not a form's own rows).
+    if (!region.closest("form") && table.tBodies.length && table.tBodies[0].rows.length) {
+      region.after(downloads(table, name.trim()));
+    }
   }
 }
 
