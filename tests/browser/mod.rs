@@ -1049,3 +1049,65 @@ async fn a_table_goes_out_to_excel_with_its_numbers_as_numbers() {
     assert!(csv.contains("2020;7938090"), "{csv}");
     browser.close().await.expect("close");
 }
+
+/// Pages of a PDF as Chromium writes them (each page a `/Type /Page` object).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    [
+        "/Type /Page\n",
+        "/Type /Page/",
+        "/Type /Page ",
+        "/Type /Page>",
+    ]
+    .iter()
+    .map(|p| text.matches(p).count())
+    .sum()
+}
+
+/// An insats and a comparison print for a board paper: the print
+/// stylesheet leaves the screen's controls (menu, chooser, downloads) off
+/// the paper, so the comparison takes fewer pages with it than without.
+#[tokio::test]
+async fn an_insats_and_a_comparison_print_without_the_screens_controls() {
+    use fantoccini::wd::PrintConfiguration;
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    open(&browser, &base, "/insatser/1").await;
+    wait_for(&browser, "article.insats-page h1").await;
+    let insats = browser
+        .print(PrintConfiguration::default())
+        .await
+        .expect("printed");
+    assert!(insats.starts_with(b"%PDF"));
+    let pages = pdf_pages(&insats);
+    assert!((1..=3).contains(&pages), "an insats on {pages} pages");
+
+    open(&browser, &base, "/comparisons/sodra-dalarna?year=2020").await;
+    wait_for(&browser, "svg.bars").await;
+    let with_print = pdf_pages(
+        &browser
+            .print(PrintConfiguration::default())
+            .await
+            .expect("printed"),
+    );
+    script(
+        &browser,
+        "document.querySelector('link[href*=\"print.css\"]').disabled = true; return null;",
+    )
+    .await;
+    let without = pdf_pages(
+        &browser
+            .print(PrintConfiguration::default())
+            .await
+            .expect("printed"),
+    );
+    assert!(
+        with_print >= 1 && with_print < without,
+        "the comparison on {with_print} pages, {without} without the print stylesheet"
+    );
+    browser.close().await.expect("close");
+}
