@@ -36,6 +36,23 @@ impl NodeKind {
         NodeKind::AuditEntry,
     ];
 
+    /// The kind of a record the log and `recordChanged` name, when it has
+    /// an identity of its own.
+    pub fn of_record(kind: finsam_entity::value::RecordKind) -> Option<NodeKind> {
+        use finsam_entity::value::RecordKind as R;
+        Some(match kind {
+            R::Forbund => NodeKind::Forbund,
+            R::Insats => NodeKind::Insats,
+            R::Meeting => NodeKind::Meeting,
+            R::Decision => NodeKind::Decision,
+            R::DsoAgreement => NodeKind::DsoAgreement,
+            R::DsoAssignment => NodeKind::DsoAssignment,
+            R::DsoProposal => NodeKind::DsoProposal,
+            R::Indicator => NodeKind::Indicator,
+            _ => return None,
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             NodeKind::Forbund => "Forbund",
@@ -63,15 +80,11 @@ pub fn decode(id: &str) -> Option<(NodeKind, i32)> {
     }
     let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    let (name, key) = text.split_once(':')?;
+    let (name, written) = text.split_once(':')?;
     let kind = NodeKind::ALL.into_iter().find(|k| k.name() == name)?;
     // Only the canonical spelling: "Insats:014" is not another id of 14.
-    let key: i32 = key.parse().ok()?;
-    (key.to_string() == key_text(text)).then_some((kind, key))
-}
-
-fn key_text(text: &str) -> &str {
-    text.split_once(':').map_or("", |(_, k)| k)
+    let key: i32 = written.parse().ok()?;
+    (key.to_string() == written).then_some((kind, key))
 }
 
 /// The key of a `kind` row an argument names: its global id, or the bare
@@ -104,6 +117,19 @@ mod tests {
         assert_eq!(decode("not an id"), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Insats:014")), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Nothing:1")), None);
+    }
+
+    #[test]
+    fn a_logged_record_kind_names_the_same_node_type() {
+        for kind in finsam_entity::value::RecordKind::ALL {
+            if let Some(node) = NodeKind::of_record(*kind) {
+                assert_eq!(node.name(), kind.as_str());
+            }
+        }
+        assert_eq!(
+            NodeKind::of_record(finsam_entity::value::RecordKind::Insats),
+            Some(NodeKind::Insats)
+        );
     }
 
     proptest! {

@@ -134,13 +134,12 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
         }
     }
     let caller = caller(ctx)?;
-    for key in keys(NodeKind::DsoProposal) {
+    let proposals = keys(NodeKind::DsoProposal);
+    if !proposals.is_empty() {
         // To those the proposal concerns, as `dsoProposal` answers.
-        if let Some(view) = service::dso::proposal(db, caller, key).await? {
-            found.insert(
-                (NodeKind::DsoProposal, key),
-                Node::DsoProposal(DsoProposal(view)),
-            );
+        for view in service::dso::visible_proposals(db, caller, &proposals).await? {
+            let key = (NodeKind::DsoProposal, view.proposal.id);
+            found.insert(key, Node::DsoProposal(DsoProposal(view)));
         }
     }
     let entries = keys(NodeKind::AuditEntry);
@@ -179,23 +178,9 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
             }
         }
     }
+    // An id asked for twice gets the object twice.
     Ok(wanted
         .into_iter()
-        .map(|w| w.and_then(|key| found.get(&key).map(clone_node)))
+        .map(|w| w.and_then(|key| found.get(&key).cloned()))
         .collect())
-}
-
-/// A found object again, for an id asked for twice.
-fn clone_node(node: &Node) -> Node {
-    match node {
-        Node::Forbund(f) => Node::Forbund(Forbund(f.0.clone())),
-        Node::Insats(i) => Node::Insats(Insats(i.0.clone(), i.1.clone())),
-        Node::Meeting(m) => Node::Meeting(Meeting(m.0.clone())),
-        Node::Decision(d) => Node::Decision(Decision(d.0.clone())),
-        Node::DsoAgreement(a) => Node::DsoAgreement(DsoAgreement(a.0.clone())),
-        Node::DsoAssignment(a) => Node::DsoAssignment(DsoAssignment(a.0.clone())),
-        Node::DsoProposal(p) => Node::DsoProposal(DsoProposal(p.0.clone())),
-        Node::Indicator(i) => Node::Indicator(Indicator(i.0.clone())),
-        Node::AuditEntry(e) => Node::AuditEntry(AuditEntry(e.0.clone())),
-    }
 }

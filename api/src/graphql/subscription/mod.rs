@@ -320,9 +320,7 @@ impl SubscriptionRoot {
             );
         };
         // The record's global id (or its bare key, as earlier versions gave it).
-        let node = crate::record::id::NodeKind::ALL
-            .into_iter()
-            .find(|n| n.name() == kind.as_str());
+        let node = crate::record::id::NodeKind::of_record(kind);
         let Some(record) = node.and_then(|n| crate::record::id::key(n, &id)) else {
             return Err(ApiError::bad_input("id", Rule::IdInvalid).into());
         };

@@ -17,6 +17,7 @@ pub struct AuditActor {
     pub forbund: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct AuditEntry(pub audit_log::Model);
 
 #[Object]

@@ -8,6 +8,7 @@ use super::{Insats, Meeting};
 use crate::auth::policy::{DecisionView, decision_view};
 use crate::graphql::loaders;
 
+#[derive(Clone)]
 pub struct Decision(pub decision::Model);
 
 impl Decision {

@@ -28,6 +28,7 @@ pub(crate) async fn today(ctx: &Context<'_>, on: Option<Date>) -> async_graphql:
 }
 
 /// A DSO-ring agreement: its periods, notice and scope rules.
+#[derive(Clone)]
 pub struct DsoAgreement(pub dso_agreement::Model);
 
 #[Object]
@@ -163,6 +164,7 @@ impl DsoMember {
 }
 
 /// One förbund's DSO serving another, for a stretch of days.
+#[derive(Clone)]
 pub struct DsoAssignment(pub dso_assignment::Model);
 
 #[Object]

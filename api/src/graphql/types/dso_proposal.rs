@@ -52,6 +52,7 @@ pub enum DsoProposalAnswer {
     Declined,
 }
 
+#[derive(Clone)]
 pub struct DsoProposal(pub ProposalView);
 
 /// A förbund whose DSO the proposal changes, and its answer.

@@ -104,6 +104,7 @@ impl ForbundViewerCan {
 }
 
 /// A samordningsförbund.
+#[derive(Clone)]
 pub struct Forbund(pub Arc<forbund::Model>);
 
 impl From<forbund::Model> for Forbund {

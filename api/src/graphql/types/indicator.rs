@@ -11,6 +11,7 @@ use crate::service::indicator::{
 
 pub use crate::record::indicator::Gender;
 
+#[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
 
 #[Object]

@@ -21,6 +21,7 @@ pub use super::insats_detail::{
 
 /// An intervention a förbund finances: a team, a project, a course, a study.
 /// Read together with its owning förbund, which the access rules need.
+#[derive(Clone)]
 pub struct Insats(pub insats::Model, pub Arc<forbund::Model>);
 
 impl From<service::insats::InsatsRow> for Insats {

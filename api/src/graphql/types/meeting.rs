@@ -7,6 +7,7 @@ use finsam_entity::meeting;
 use super::{Date, Decision, Forbund};
 use crate::graphql::loaders;
 
+#[derive(Clone)]
 pub struct Meeting(pub meeting::Model);
 
 fn hhmm(t: Option<NaiveTime>) -> Option<String> {

@@ -11,7 +11,7 @@ use super::{Decision, Forbund, Insats, Meeting};
 
 /// An object with an identity: its `id` is opaque and unique across the
 /// schema, and `node(id:)` returns the object again, to whoever may see it.
-#[derive(Interface)]
+#[derive(Interface, Clone)]
 #[graphql(field(name = "id", ty = "ID", desc = "The object's global id."))]
 pub enum Node {
     Forbund(Forbund),

@@ -42,7 +42,7 @@ pub use leave::leave_preview;
 use lookups::names;
 pub use lookups::{RingView, active_for_many, dso_for, ring, served_by};
 pub use new_agreement::{agreement_row, create_agreement};
-pub use proposals::{ProposalView, answer, decide, proposal, proposals};
+pub use proposals::{ProposalView, answer, decide, proposal, proposals, visible_proposals};
 pub use request::{PartyEffect, RingRequest};
 pub use ring_data::RingData;
 use ring_data::{months, to_link};

@@ -86,12 +86,33 @@ pub(super) async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> ApiResult<Opt
     let Some(proposal) = dso_proposal::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
-    let parties = dso_proposal_party::Entity::find()
-        .filter(dso_proposal_party::Column::ProposalId.eq(id))
+    Ok(with_parties(conn, vec![proposal]).await?.pop())
+}
+
+/// Proposals with their parties, the parties of all in one statement.
+async fn with_parties<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<dso_proposal::Model>,
+) -> ApiResult<Vec<ProposalView>> {
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let mut parties = dso_proposal_party::Entity::find()
+        .filter(dso_proposal_party::Column::ProposalId.is_in(ids))
         .order_by_asc(dso_proposal_party::Column::ForbundId)
         .all(conn)
         .await?;
-    Ok(Some(ProposalView { proposal, parties }))
+    Ok(rows
+        .into_iter()
+        .map(|proposal| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut parties)
+                .into_iter()
+                .partition(|p| p.proposal_id == proposal.id);
+            parties = rest;
+            ProposalView {
+                proposal,
+                parties: mine,
+            }
+        })
+        .collect())
 }
 
 pub(super) fn concerned_ids(view: &ProposalView) -> Vec<i32> {
@@ -112,11 +133,29 @@ pub async fn proposal<C: ConnectionTrait>(
     caller: &Caller,
     id: i32,
 ) -> ApiResult<Option<ProposalView>> {
-    let Some(view) = load(conn, id).await? else {
-        return Ok(None);
-    };
-    let slugs = slugs_of(conn, &concerned_ids(&view)).await?;
-    Ok(may_see(caller, &view, &slugs).then_some(view))
+    Ok(visible_proposals(conn, caller, &[id]).await?.pop())
+}
+
+/// The proposals of `ids` the caller may see, in three statements however
+/// many (`node` and `nodes` read them so).
+pub async fn visible_proposals<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    ids: &[i32],
+) -> ApiResult<Vec<ProposalView>> {
+    let rows = dso_proposal::Entity::find()
+        .filter(dso_proposal::Column::Id.is_in(ids.to_vec()))
+        .all(conn)
+        .await?;
+    let views = with_parties(conn, rows).await?;
+    let mut concerned: Vec<i32> = views.iter().flat_map(concerned_ids).collect();
+    concerned.sort_unstable();
+    concerned.dedup();
+    let slugs = slugs_of(conn, &concerned).await?;
+    Ok(views
+        .into_iter()
+        .filter(|view| may_see(caller, view, &slugs))
+        .collect())
 }
 
 /// The proposals that concern `forbund` (it is a party, or asked), or
@@ -176,26 +215,7 @@ pub async fn proposals<C: ConnectionTrait>(
         query = query.filter(dso_proposal::Column::Id.lt(before));
     }
     let rows = query.all(conn).await?;
-    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
-    let mut parties = dso_proposal_party::Entity::find()
-        .filter(dso_proposal_party::Column::ProposalId.is_in(ids))
-        .order_by_asc(dso_proposal_party::Column::ForbundId)
-        .all(conn)
-        .await?;
-    let views = rows
-        .into_iter()
-        .map(|proposal| {
-            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut parties)
-                .into_iter()
-                .partition(|p| p.proposal_id == proposal.id);
-            parties = rest;
-            ProposalView {
-                proposal,
-                parties: mine,
-            }
-        })
-        .collect();
-    Ok((views, total))
+    Ok((with_parties(conn, rows).await?, total))
 }
 
 /// A party's answer (its admin): `accept`, or decline with the party's
