@@ -73,6 +73,8 @@ struct Ids {
     pima: String,
     varend_meeting: String,
     varend_id: String,
+    /// Lines of Värend's published 2019 budget, one per caller.
+    lines: Vec<String>,
 }
 
 async fn setup(app: &TestApp) -> Ids {
@@ -128,7 +130,33 @@ async fn setup(app: &TestApp) -> Ids {
         .as_str()
         .expect("a proposal")
         .to_string();
+    // Värend's 2019 budget, published: its lines are anyone's to read, so
+    // a caller without the right to change one is refused, not told it is
+    // missing.
+    app.data_as(
+        Some(&admin),
+        r#"mutation { saveFinanceReport(input: { forbund: "varend", year: 2019, through: "2019-12-31", published: true }) { id } }"#,
+        json!({}),
+    )
+    .await;
+    let mut lines = Vec::new();
+    for n in 0..EVERYONE.len() * 2 {
+        let line = app
+            .data_as(
+                Some(&admin),
+                r#"mutation($n: String!) { createBudgetLine(input: { forbund: "varend", year: 2019, group: BOARD, name: $n, budgetSek: 1000 }) { id } }"#,
+                json!({ "n": format!("Matrisrad {n}") }),
+            )
+            .await;
+        lines.push(
+            line["createBudgetLine"]["id"]
+                .as_str()
+                .expect("a line")
+                .to_string(),
+        );
+    }
     Ids {
+        lines,
         proposal,
         min_bok: find("Min Bok", "varend").await,
         private,
@@ -433,6 +461,48 @@ fn ops() -> Vec<Op> {
             vars: |i, _| json!({ "m": i.varend_meeting }),
         },
         Op {
+            name: "financeReport",
+            own: "varend",
+            allowed: OWN_READERS,
+            doc: r#"{ financeReport(forbund: "varend", year: 2026) { title } }"#,
+            vars: none,
+        },
+        Op {
+            name: "saveFinanceYear",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($y: Int!) { saveFinanceYear(input: { forbund: "varend", year: $y, equityBroughtForwardSek: 1 }) { year } }"#,
+            vars: |_, k| json!({ "y": 2030 + k }),
+        },
+        Op {
+            name: "createBudgetLine",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($n: String!) { createBudgetLine(input: { forbund: "varend", year: 2030, group: OTHER, name: $n, budgetSek: 1 }) { id } }"#,
+            vars: |_, k| json!({ "n": format!("Rad {k}") }),
+        },
+        Op {
+            name: "updateBudgetLine",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { updateBudgetLine(id: $id, version: 1, input: { forbund: "varend", year: 2019, group: BOARD, name: "Rättad", budgetSek: 2000 }) { id } }"#,
+            vars: |i, _| json!({ "id": i.lines[0] }),
+        },
+        Op {
+            name: "deleteBudgetLine",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($id: ID!) { deleteBudgetLine(id: $id, version: 1) }"#,
+            vars: |i, k| json!({ "id": i.lines[k] }),
+        },
+        Op {
+            name: "saveFinanceReport",
+            own: "varend",
+            allowed: EDITORS,
+            doc: r#"mutation($t: Date!) { saveFinanceReport(input: { forbund: "varend", year: 2027, through: $t }) { title } }"#,
+            vars: |_, k| json!({ "t": format!("2027-01-{:02}", k + 1) }),
+        },
+        Op {
             name: "createDsoAgreement",
             own: "varend",
             allowed: NETWORK,
@@ -625,7 +695,10 @@ async fn every_operation_against_every_role() {
             let code = body["errors"][0]["extensions"]["code"].as_str();
             let refused_by_error = matches!(code, Some("FORBIDDEN") | Some("UNAUTHENTICATED"));
             // A row the caller may not see reads as missing, not as refused.
-            let hides = matches!(op.name, "insats" | "dsoProposal" | "node" | "nodes");
+            let hides = matches!(
+                op.name,
+                "insats" | "dsoProposal" | "node" | "nodes" | "financeReport"
+            );
             let shown = &body["data"][op.name];
             let hidden = hides
                 && (shown.is_null() || shown.as_array().is_some_and(|list| list[0].is_null()));
@@ -1053,4 +1126,38 @@ async fn changes_are_audited_with_before_and_after_and_refusals_leave_none() {
         .await["auditLog"]["totalCount"]
         .clone();
     assert_eq!(before_count, after_count);
+}
+
+/// The report's files against every role, by bearer token and by the web
+/// app's session cookie: an unpublished period is the förbund's own staff's
+/// and the network's, answered 404 to anyone else as if it did not exist;
+/// a published one is everyone's.
+#[tokio::test]
+async fn every_report_download_against_every_role() {
+    let app = TestApp::spawn().await;
+    let unpublished = "/forbund/varend/rapport{ending}?ar=2026&tom=2026-06-30";
+    let published = "/forbund/vasteras/rapport{ending}?ar=2019&tom=2019-08-31";
+    for ending in [".pdf", ".xlsx", "/budget.csv"] {
+        for who in EVERYONE {
+            for in_session in [false, true] {
+                let token = token(&app, *who, "varend");
+                let path = unpublished.replace("{ending}", ending);
+                let status = app
+                    .get_as(token.as_deref(), &path, in_session)
+                    .await
+                    .status();
+                let expected = if OWN_READERS.contains(who) { 200 } else { 404 };
+                assert_eq!(
+                    status, expected,
+                    "{path} as {who:?} (session: {in_session})"
+                );
+                let path = published.replace("{ending}", ending);
+                let status = app
+                    .get_as(token.as_deref(), &path, in_session)
+                    .await
+                    .status();
+                assert_eq!(status, 200, "{path} as {who:?} (session: {in_session})");
+            }
+        }
+    }
 }

@@ -19,6 +19,7 @@ mod deep_documents;
 mod dso_consent;
 mod dso_ring;
 mod federation_entities;
+mod finances;
 mod forbund;
 mod hostile_input;
 mod http;

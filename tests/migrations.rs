@@ -51,13 +51,13 @@ async fn migrations_go_up_down_and_up_again() {
         .await
         .expect("connect");
     Migrator::up(&db, None).await.expect("up");
-    assert_eq!(tables(&db).await, 26, "the whole domain");
+    assert_eq!(tables(&db).await, 31, "the whole domain");
     assert_eq!(search_indexes(&db).await, 1, "the search index");
     Migrator::down(&db, None).await.expect("down");
     assert_eq!(tables(&db).await, 0, "down removes every table");
     assert_eq!(search_indexes(&db).await, 0);
     Migrator::up(&db, None).await.expect("up again");
-    assert_eq!(tables(&db).await, 26);
+    assert_eq!(tables(&db).await, 31);
     assert_eq!(search_indexes(&db).await, 1);
     let pending = Migrator::get_pending_migrations(&db).await.expect("status");
     assert!(pending.is_empty());

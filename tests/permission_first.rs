@@ -80,6 +80,26 @@ const JUNK: &[(&str, &str)] = &[
         r#"mutation { updateDecision(meeting: "999999", version: 0, decision: "999998", input: { text: "" }) { id } }"#,
     ),
     (
+        "saveFinanceYear",
+        r#"mutation { saveFinanceYear(input: { forbund: "nowhere", year: 1, equityCeilingSek: -1 }) { year } }"#,
+    ),
+    (
+        "createBudgetLine",
+        r#"mutation { createBudgetLine(input: { forbund: "nowhere", year: 1, group: BOARD, name: "", budgetSek: -1 }) { id } }"#,
+    ),
+    (
+        "updateBudgetLine",
+        r#"mutation { updateBudgetLine(id: "999999", version: 0, input: { forbund: "nowhere", year: 1, group: BOARD, name: "" }) { id } }"#,
+    ),
+    (
+        "deleteBudgetLine",
+        r#"mutation { deleteBudgetLine(id: "999999", version: 0) }"#,
+    ),
+    (
+        "saveFinanceReport",
+        r#"mutation { saveFinanceReport(input: { forbund: "nowhere", year: 1, through: "1900-01-01" }) { id } }"#,
+    ),
+    (
         "createDsoAgreement",
         r#"mutation { createDsoAgreement(input: { name: "", startsOn: "2020-01-01", initialEndsOn: "2019-01-01", members: [] }) { id } }"#,
     ),
@@ -157,6 +177,8 @@ const BY_ROW: &[&str] = &[
     "updateMeeting",
     "recordDecision",
     "updateDecision",
+    "updateBudgetLine",
+    "deleteBudgetLine",
 ];
 
 #[tokio::test]

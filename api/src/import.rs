@@ -1,5 +1,6 @@
 //! `finsam import KIND FILE.csv`: loads indicator definitions, results,
-//! national averages or population on benefits from CSV files through the
+//! national averages, population on benefits or förbund budget lines
+//! (`budget`) from CSV files through the
 //! same service functions as the mutations (same rules, same audit, as the
 //! command-line actor). Definitions, results and averages are read into the
 //! records the mutations take (`record::indicator`), by column name (the
@@ -26,6 +27,10 @@ pub enum Kind {
     IndicatorResults,
     NationalAverages,
     PopulationSupport,
+    /// Budget lines of förbund: forbund, year, group, name, budgetSek,
+    /// outcomeSek, outcomeThrough, plan1Sek, plan2Sek, insats (its id or
+    /// name, where the line is an insats), position.
+    Budget,
 }
 
 /// A refused import: where, and why.
@@ -296,6 +301,12 @@ pub async fn import(
         Kind::NationalAverages => {
             let (rows, lines) = records(path, &AVERAGE_COLUMNS)?;
             indicator::upsert_averages(cx, caller, &rows)
+                .await
+                .map_err(|e| at_line(path, &lines, e))
+        }
+        Kind::Budget => {
+            let (rows, lines) = records(path, &["forbund", "year", "group", "name"])?;
+            crate::service::finance::lines::import(cx, caller, &rows)
                 .await
                 .map_err(|e| at_line(path, &lines, e))
         }

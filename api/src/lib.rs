@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod record;
 pub mod replica;
+pub mod report;
 pub mod router;
 pub mod service;
 pub mod telemetry;

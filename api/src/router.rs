@@ -94,6 +94,7 @@ pub fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Ser
             .route("/healthz", crate::web::get_or_head().to(healthz))
             .route("/readyz", crate::web::get_or_head().to(readyz))
             .route("/metrics", crate::web::get_or_head().to(metrics_text))
+            .configure(crate::report::configure)
             .configure(crate::web::configure)
             .default_service(web::to(crate::web::not_found));
         app = app.route("/graphql", web::get().to(crate::web::graphql_get));

@@ -214,6 +214,40 @@ stored_values!(
 );
 
 stored_values!(
+    /// The group of a line of a förbund's budget, in the order a board's
+    /// report sets them out.
+    BudgetGroup {
+        Insatser = "INSATSER",
+        Board = "BOARD",
+        Administration = "ADMINISTRATION",
+        Other = "OTHER",
+    }
+);
+
+stored_values!(
+    /// A figure of a förbund's finances that a report's paper states: the
+    /// year's totals, the means it has and the equity they leave.
+    FinanceFigure {
+        TotalBudget = "TOTAL_BUDGET",
+        TotalOutcome = "TOTAL_OUTCOME",
+        ShareUsed = "SHARE_USED",
+        Contributions = "CONTRIBUTIONS",
+        EquityBroughtForward = "EQUITY_BROUGHT_FORWARD",
+        Available = "AVAILABLE",
+        EquityUsed = "EQUITY_USED",
+        EquityAfter = "EQUITY_AFTER",
+        Result = "RESULT",
+    }
+);
+
+impl FinanceFigure {
+    /// A share is stated in whole percent; every other figure in kronor.
+    pub fn is_percent(self) -> bool {
+        self == FinanceFigure::ShareUsed
+    }
+}
+
+stored_values!(
     /// Whom a national indicator is about.
     IndicatorLevel {
         Participant = "PARTICIPANT",
@@ -276,6 +310,12 @@ stored_values!(
         DeclineDsoProposal = "declineDsoProposal",
         DecideDsoProposal = "decideDsoProposal",
         WithdrawDsoProposal = "withdrawDsoProposal",
+        SaveFinanceYear = "saveFinanceYear",
+        CreateBudgetLine = "createBudgetLine",
+        UpdateBudgetLine = "updateBudgetLine",
+        DeleteBudgetLine = "deleteBudgetLine",
+        SaveFinanceReport = "saveFinanceReport",
+        ImportBudget = "importBudget",
         /// Every party accepted, but the change no longer fitted the ring.
         DsoProposalFailed = "dsoProposalFailed",
         /// DSO assignments began on a day (told live, never written).
@@ -299,5 +339,8 @@ stored_values!(
         DsoAssignment = "DsoAssignment",
         DsoMember = "DsoMember",
         DsoProposal = "DsoProposal",
+        FinanceYear = "FinanceYear",
+        BudgetLine = "BudgetLine",
+        FinanceReport = "FinanceReport",
     }
 );

@@ -52,13 +52,13 @@ pub(super) async fn field(browser: &Client, label: &str) -> fantoccini::elements
         .unwrap_or_else(|e| panic!("no field labelled {label}: {e}"))
 }
 
-async fn fill(browser: &Client, label: &str, value: &str) {
+pub(super) async fn fill(browser: &Client, label: &str, value: &str) {
     let input = field(browser, label).await;
     input.clear().await.expect("clear");
     input.send_keys(value).await.expect("type");
 }
 
-async fn save(browser: &Client) {
+pub(super) async fn save(browser: &Client) {
     browser
         .find(Locator::XPath(
             "//form[contains(@class,'record-form')]//button[normalize-space(.)='Spara']",
@@ -72,7 +72,7 @@ async fn save(browser: &Client) {
 
 /// Waits until the address is `path` (after a form has saved) and the
 /// page there has rendered.
-async fn arrive_at(browser: &Client, path: &str) {
+pub(super) async fn arrive_at(browser: &Client, path: &str) {
     let started = Instant::now();
     loop {
         let url = browser.current_url().await.expect("url");

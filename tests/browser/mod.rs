@@ -12,6 +12,7 @@
 mod accessibility;
 mod forms;
 mod live;
+mod reports;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -262,6 +262,25 @@ impl TestApp {
             .await
             .expect("send the request")
     }
+
+    /// A GET as `token`'s holder: by bearer token, or (`in_session`) by
+    /// the web app's session cookie, as a link in the app sends it.
+    pub async fn get_as(
+        &self,
+        token: Option<&str>,
+        path: &str,
+        in_session: bool,
+    ) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{}", self.address, path));
+        if let Some(token) = token {
+            request = if in_session {
+                request.header("Cookie", format!("finsam_session={token}"))
+            } else {
+                request.bearer_auth(token)
+            };
+        }
+        request.send().await.expect("send the request")
+    }
 }
 
 impl Drop for TestApp {

@@ -98,6 +98,25 @@ export const FIELD_LABELS = {
   renewalMonths: "Förlängs med (månader)",
   noticeMonths: "Uppsägningstid (månader)",
   maxScopePercent: "Högsta omfattning (% av heltid)",
+  contributionsSek: "Parternas medel i år, totalt (kr)",
+  contributionsPlan1Sek: "Parternas medel nästa år, plan (kr)",
+  contributionsPlan2Sek: "Parternas medel året därpå, plan (kr)",
+  equityBroughtForwardSek: "Eget kapital, ingående (kr)",
+  equityCeilingSek: "Tak för eget kapital (kr)",
+  memberContributions: "Medlemmarnas bidrag",
+  member: "Medlem",
+  group: "Grupp",
+  outcomeSek: "Utfall (kr)",
+  outcomeThrough: "Utfall t.o.m.",
+  plan1Sek: "Budget nästa år, plan (kr)",
+  plan2Sek: "Budget året därpå, plan (kr)",
+  position: "Plats i gruppen",
+  through: "Perioden t.o.m.",
+  title: "Rubrik",
+  published: "Styrelsen har tagit emot rapporten (publicera den)",
+  publishedOn: "Styrelsen tog emot den",
+  decision: "Styrelsens beslut",
+  reportedFigures: "Belopp som rapporten anger",
   // Columns the history shows that no form edits.
   originalEndsOn: "Ursprungligt slut",
   budgetTotalSek: "Budget totalt (kr)",
@@ -117,9 +136,21 @@ export const ENUM_LABELS = {
   IndicatorLevel: "level",
   IndicatorKind: "kind",
   MeetingBody: "body",
+  BudgetGroup: "budgetGroup",
+  FinanceFigure: "financeFigure",
 };
 
 const insatsBack = ({ id }) => `/insatser/${id}`;
+
+/** Back to the report of the year the form is about. */
+const reportBack = ({ forbund, year, through }) => `/forbund/${forbund}/rapport?ar=${year}${through ? `&tom=${through}` : ""}`;
+const lineOrder = ["group", "name", "insats", "budgetSek", "outcomeSek", "outcomeThrough", "plan1Sek", "plan2Sek", "position"];
+const lineFields = {
+  insats: { help: "Om raden är en av förbundets insatser: dess budget och utfall för året hämtas då från insatsen. Lämna budget och utfall tomma." },
+  outcomeThrough: { help: "Dagen utfallet gäller till och med, under budgetåret." },
+  plan1Sek: { help: "Styrelsens plan för nästa år, som budgeten anger den." },
+  position: { help: "Lägre tal först; tomt: sist i gruppen." },
+};
 
 const meetingsBack = () => "/meetings";
 
@@ -251,6 +282,58 @@ export const FORMS = {
     context: ["forbund"],
     order: ["year", "participants", "closures", "shareToWorkOrStudiesPercent", "meanMonthsInInsats", "source"],
     fields: { source: { help: sourceHelp } },
+  },
+  saveFinanceYear: {
+    operation: "SaveFinanceYear",
+    mutation: "saveFinanceYear",
+    title: "Årets budget",
+    context: ["forbund", "year", "version"],
+    cancel: reportBack,
+    order: ["contributionsSek", "memberContributions", "contributionsPlan1Sek", "contributionsPlan2Sek", "equityBroughtForwardSek", "equityCeilingSek", "note"],
+    fields: {
+      contributionsSek: { help: "Årets tilldelning från parterna, om fördelningen per medlem inte är känd. Lämna tomt när bidragen anges per medlem." },
+      memberContributions: {
+        help: "Vad varje medlem betalar i år. Staten (Försäkringskassan och Arbetsförmedlingen) ska stå för hälften (lag 2003:1210); en fördelning som avviker visas i rapporten.",
+        rowFields: { member: { label: "Medlem" }, amountSek: { label: "Bidrag (kr)" } },
+      },
+      equityCeilingSek: { help: "Det mesta eget kapital förbundet vill ha; en prognos över taket visas som en varning." },
+      note: { multiline: true },
+    },
+  },
+  createBudgetLine: {
+    operation: "CreateBudgetLine",
+    mutation: "createBudgetLine",
+    title: "Ny budgetrad",
+    context: ["forbund", "year"],
+    cancel: reportBack,
+    order: lineOrder,
+    fields: lineFields,
+  },
+  updateBudgetLine: {
+    operation: "UpdateBudgetLine",
+    mutation: "updateBudgetLine",
+    title: "Ändra budgetraden",
+    context: ["id", "version", "forbund", "year"],
+    cancel: reportBack,
+    order: lineOrder,
+    fields: lineFields,
+  },
+  saveFinanceReport: {
+    operation: "SaveFinanceReport",
+    mutation: "saveFinanceReport",
+    title: "Rapporten till styrelsen",
+    context: ["forbund", "year", "through", "version"],
+    cancel: reportBack,
+    order: ["title", "published", "publishedOn", "decision", "reportedFigures"],
+    fields: {
+      title: { help: "T.ex. ”Halvårsrapport januari–augusti 2019”; tomt: en rubrik efter perioden." },
+      published: { help: "En rapport som styrelsen har tagit emot är en allmän handling: den blir läsbar för alla, och förblir det." },
+      decision: { help: "Styrelsens beslut om rapporten, om det finns ett." },
+      reportedFigures: {
+        help: "Summor som rapporten själv anger. De sparas som de står och visas bredvid de beräknade, med skillnaden.",
+        rowFields: { figure: { label: "Belopp" }, year: { label: "År" }, value: { label: "Värde (kr; för nyttjandegrad hela procent)" } },
+      },
+    },
   },
   createForbund: {
     operation: "CreateForbund",

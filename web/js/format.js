@@ -110,6 +110,18 @@ export const labels = {
     WITHDRAWN: "Tillbakadragen",
   },
   answer: { PENDING: "har inte svarat", ACCEPTED: "har godkänt", DECLINED: "har avslagit" },
+  budgetGroup: { INSATSER: "Insatser", BOARD: "Styrelsen", ADMINISTRATION: "Administration", OTHER: "Övrigt" },
+  financeFigure: {
+    TOTAL_BUDGET: "Budget, alla rader",
+    TOTAL_OUTCOME: "Utfall, alla rader",
+    SHARE_USED: "Nyttjandegrad (%)",
+    CONTRIBUTIONS: "Parternas medel",
+    EQUITY_BROUGHT_FORWARD: "Eget kapital, ingående",
+    AVAILABLE: "Medel inkl. eget kapital",
+    EQUITY_USED: "Förbrukat av eget kapital",
+    EQUITY_AFTER: "Eget kapital, utgående",
+    RESULT: "Årets resultat",
+  },
 };
 
 export function label(kind, value) {

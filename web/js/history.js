@@ -21,6 +21,11 @@ const OPERATIONS = {
   updateInsatsGoal: "Ett mål ändrades",
   shareInsats: "Delningen ändrades",
   carryOverInsats: "Överfördes",
+  saveFinanceYear: "Årets budget sparades",
+  createBudgetLine: "En budgetrad lades till",
+  updateBudgetLine: "En budgetrad ändrades",
+  deleteBudgetLine: "En budgetrad togs bort",
+  saveFinanceReport: "Rapporten till styrelsen sparades",
   createForbund: "Registrerades",
   updateForbund: "Uppgifterna ändrades",
 };

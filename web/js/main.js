@@ -12,6 +12,8 @@ import * as insats from "./pages/insats.js";
 import * as insatsForm from "./pages/insats-form.js";
 import * as forbund from "./pages/forbund.js";
 import * as forbundForm from "./pages/forbund-form.js";
+import * as report from "./pages/report.js";
+import * as financeForm from "./pages/finance-form.js";
 import * as indicatorForm from "./pages/indicator-form.js";
 import * as dso from "./pages/dso.js";
 import * as dsoForm from "./pages/dso-form.js";
@@ -38,6 +40,8 @@ const routes = [
   [/^\/forbund\/(ny)$/, forbundForm],
   [/^\/forbund\/([^/]+)$/, forbund],
   [/^\/forbund\/([^/]+)\/(redigera|resultat|nyckeltal)$/, forbundForm],
+  [/^\/forbund\/([^/]+)\/(rapport)$/, report],
+  [/^\/forbund\/([^/]+)\/(budget|budgetrad|publicera)$/, financeForm],
   [/^\/indikatorer\/(ny|riksgenomsnitt)$/, indicatorForm],
   [/^\/indikatorer\/([^/]+)\/(redigera)$/, indicatorForm],
   [/^\/dso$/, dso],
@@ -239,7 +243,8 @@ function scrollable(root) {
 // Links inside the app change the page without a reload.
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[href]");
-  if (!link || link.target || event.defaultPrevented || event.button !== 0) return;
+  // A file to download (a report's PDF) is the browser's to fetch.
+  if (!link || link.target || link.hasAttribute("download") || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const url = new URL(link.href);
   if (url.origin !== location.origin || url.pathname.startsWith("/graphql") || url.pathname.startsWith("/app/")) return;

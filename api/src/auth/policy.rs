@@ -82,6 +82,10 @@ pub enum Action<'a> {
     ReadAllAuditLogs,
     /// Every DSO-ring proposal, whoever its parties (the network's view).
     ReadAllDsoProposals,
+    /// A förbund's finances of a year and its reports on them; `published`
+    /// when a report the board received for the year is published (a
+    /// public document).
+    ReadFinances { forbund: &'a str, published: bool },
 }
 
 impl Principal {
@@ -159,6 +163,9 @@ pub fn allows(principal: &Principal, action: Action<'_>) -> bool {
             served_by_caller,
         } => principal.tenant(forbund, ADMIN) || (served_by_caller && principal.has(Role::Dso)),
         Action::ReadAllAuditLogs | Action::ReadAllDsoProposals => false,
+        Action::ReadFinances { forbund, published } => {
+            published || principal.tenant(forbund, MEMBER)
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod text;
 pub use org_number::{OrgNumber, OrgNumberError};
 pub use slug::Slug;
 pub mod dso_ring;
+pub mod finance;
 pub mod forbund;
 pub mod indicators;
 pub mod insats;

@@ -236,6 +236,32 @@ rules! {
     /// A decision's paragraph outside the meeting's paragraphs.
     ParagraphOutside = "PARAGRAPH_OUTSIDE": "the meeting's paragraphs do not include it",
 
+    // Finances.
+    /// Contributions given in all and per member for the same year.
+    ContributionsTwice = "CONTRIBUTIONS_TWICE": "give the year's contributions either in all or per member, not both",
+    /// A contribution from someone who is not a member of the förbund.
+    MemberUnknown = "MEMBER_UNKNOWN": "{member} is not a member of the förbund",
+    /// An amount on a line that is an insats: its budget and outcome are
+    /// the insats's own.
+    InsatsLineAmounts = "INSATS_LINE_AMOUNTS": "an insats line's budget and outcome are its insats's: leave them empty here",
+    /// A line that is an insats outside the group INSATSER.
+    InsatsLineGroup = "INSATS_LINE_GROUP": "a line that is an insats belongs to the group INSATSER",
+    /// An outcome without the day it runs to.
+    OutcomeDateRequired = "OUTCOME_DATE_REQUIRED": "an outcome is given to a day: fill in outcomeThrough",
+    /// A day outside the year the record is about.
+    DateOutsideYear = "DATE_OUTSIDE_YEAR": "a day of {year}",
+    /// A day after today where only what has happened can be recorded.
+    DateInFuture = "DATE_IN_FUTURE": "must not be after today ({today})",
+    /// A second line of the same name in a group, or the same insats twice,
+    /// in a year's budget.
+    BudgetLineTaken = "BUDGET_LINE_TAKEN": "the year's budget already has this line",
+    /// A second report for the same period.
+    ReportTaken = "REPORT_TAKEN": "the förbund already has a report for this period",
+    /// A published report made unpublished again: it is a public document.
+    ReportPublishedStays = "REPORT_PUBLISHED_STAYS": "a published report is a public document and stays published",
+    /// A decision that is not of the förbund's own board.
+    DecisionNotOwn = "DECISION_NOT_OWN": "no decision of this förbund's board with that id",
+
     // The DSO-ring.
     /// The förbund is not a member of the ring.
     RingNotMember = "RING_NOT_MEMBER": "{forbund} is not a member of this DSO-ring",

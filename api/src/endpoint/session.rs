@@ -192,3 +192,38 @@ pub(crate) async fn authenticate(
         ApiError::Unauthenticated(reason.to_string())
     })
 }
+
+/// The caller of a download (a report's PDF, spreadsheet or CSV file, a
+/// GET that only reads): the bearer token, or the session cookie. The
+/// cookie is `SameSite=Lax`, so another site's page can at most send the
+/// person to the file in their own browser, never fetch it (no cross-site
+/// subrequest carries the cookie, and CORS allows no credentials); a
+/// browser that says the request comes from another site
+/// (`Sec-Fetch-Site: cross-site` on a subrequest) is refused outright.
+pub(crate) async fn download_caller(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Principal, ApiError> {
+    let token = match bearer(req)? {
+        Some(token) => token.to_string(),
+        None => {
+            let Some(token) = cookie_token(req) else {
+                return Ok(Principal::anonymous());
+            };
+            let fetch = |name: &str| {
+                req.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+            };
+            if fetch("sec-fetch-site") == "cross-site" && fetch("sec-fetch-mode") != "navigate" {
+                return Err(cross_site());
+            }
+            token
+        }
+    };
+    state.tokens.validate(&token).await.map_err(|reason| {
+        tracing::info!(%reason, "refused a token for a download");
+        ApiError::Unauthenticated(reason.to_string())
+    })
+}

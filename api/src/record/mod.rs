@@ -12,6 +12,7 @@ mod date;
 
 pub use date::{Date, DateError};
 pub mod dso;
+pub mod finance;
 pub mod forbund;
 pub mod id;
 pub mod indicator;

@@ -46,6 +46,17 @@ impl Number for f64 {
     }
 }
 
+impl Number for i64 {
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v)
+    }
+
+    fn from_f64(v: f64) -> Option<Self> {
+        // Whole kronor; beyond ±2^53 a float no longer holds every whole number.
+        (v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0).then_some(v as i64)
+    }
+}
+
 impl Number for i32 {
     fn from_i64(v: i64) -> Option<Self> {
         i32::try_from(v).ok()

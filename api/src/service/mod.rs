@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod calendar;
 pub mod changes;
 pub mod dso;
+pub mod finance;
 pub mod forbund;
 pub mod indicator;
 pub mod insats;
@@ -158,7 +159,16 @@ macro_rules! versioned {
         }
     )*};
 }
-versioned!(forbund, insats, meeting, indicator, dso_proposal);
+versioned!(
+    forbund,
+    insats,
+    meeting,
+    indicator,
+    dso_proposal,
+    finance_year,
+    budget_line,
+    finance_report,
+);
 
 /// Writes `row` (which sets the bumped version) over row `id` only while the
 /// stored row is still at `version`. Check and write are one statement, so of

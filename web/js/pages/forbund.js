@@ -33,7 +33,8 @@ function actions(f) {
 
 export async function render({ params }) {
   const day = today();
-  const data = await run("ForbundPage", { slug: params[0], today: day, to: addYears(day, 1) });
+  const year = Number(day.slice(0, 4));
+  const data = await run("ForbundPage", { slug: params[0], today: day, to: addYears(day, 1), fromYear: year - 9, toYear: year });
   const f = data.forbund;
   if (!f) throw new ApiError("Förbundet finns inte.", "NOT_FOUND");
   pageTitle = f.name;
@@ -105,6 +106,17 @@ export async function render({ params }) {
     data.meetings.length
       ? h("ul", {}, data.meetings.map((m) => h("li", {}, `${m.heldOn}${m.startsAt ? ` ${m.startsAt}–${m.endsAt || ""}` : ""}`, m.place ? `, ${m.place}` : "", ` (${label("body", m.body)})`)))
       : h("p", {}, "Inga sammanträden inlagda det närmaste året. ", h("a", { href: `/meetings?forbund=${f.slug}` }, "Alla sammanträden")),
+    h("h2", {}, "Ekonomi och rapporter till styrelsen"),
+    f.financeReports.length
+      ? h(
+          "ul",
+          {},
+          f.financeReports.map((r) =>
+            h("li", {}, h("a", { href: r.path }, r.title || `Rapport ${r.year} t.o.m. ${r.through}`), r.published ? ` · publicerad${r.publishedOn ? ` ${r.publishedOn}` : ""}` : " · inte publicerad"),
+          ),
+        )
+      : h("p", {}, "Inga rapporter om ekonomin du får se de senaste tio åren."),
+    f.viewerCan.editFinances ? h("p", {}, h("a", { href: `/forbund/${f.slug}/rapport?ar=${year}` }, `Budget och rapport ${year}`)) : null,
     h("h2", {}, "Nyckeltal"),
     f.keyFigures.length
       ? table(

@@ -2,6 +2,7 @@
 //! `Mutation` in the schema.
 
 mod dso;
+mod finance;
 mod forbund;
 mod indicator;
 mod insats;
@@ -15,6 +16,7 @@ pub struct MutationRoot(
     insats::InsatsMutation,
     meeting::MeetingMutation,
     indicator::IndicatorMutation,
+    finance::FinanceMutation,
 );
 
 /// Reads an `ID` argument naming a `kind` row: its global id, or its bare

@@ -4,6 +4,7 @@
 mod audit;
 mod dso;
 mod federation;
+mod finance;
 mod forbund;
 mod indicator;
 mod insats;
@@ -20,6 +21,7 @@ pub struct QueryRoot(
     insats::InsatsQuery,
     meeting::MeetingQuery,
     indicator::IndicatorQuery,
+    finance::FinanceQuery,
     audit::AuditQuery,
     federation::EntityQuery,
     node::NodeQuery,

@@ -93,6 +93,11 @@ pub struct ForbundViewerCan {
     pub write_indicator_results: bool,
     /// Joining, leaving and answering DSO-ring proposals for this förbund.
     pub manage_dso_membership: bool,
+    /// The förbund's budget, its lines and its reports
+    /// (`saveFinanceYear`, `createBudgetLine`, `saveFinanceReport`).
+    pub edit_finances: bool,
+    /// Its finances of years no report has published.
+    pub read_finances: bool,
 }
 
 #[async_graphql::ComplexObject]
@@ -217,6 +222,14 @@ impl Forbund {
             create_meeting: content,
             write_indicator_results: allows(principal, Action::WriteIndicatorResults { forbund }),
             manage_dso_membership: allows(principal, Action::ManageDsoMembership { forbund }),
+            edit_finances: content,
+            read_finances: allows(
+                principal,
+                Action::ReadFinances {
+                    forbund,
+                    published: false,
+                },
+            ),
         })
     }
 
@@ -261,6 +274,44 @@ impl Forbund {
                 .map(ForbundAllocation)
                 .collect(),
         ))
+    }
+
+    /// The förbund's budget of `year` with its plan for the two years
+    /// after; null when there is none or the year is not the caller's to
+    /// read (a published report makes it public; DESIGN.md, "Finances").
+    async fn finances(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+    ) -> async_graphql::Result<Option<super::finance::FinanceYear>> {
+        let principal = &crate::graphql::caller(ctx)?.principal;
+        let found =
+            crate::service::finance::read(crate::graphql::reader(ctx)?, principal, &self.0, year)
+                .await?;
+        Ok(found.map(|f| super::finance::FinanceYear(Arc::new(f))))
+    }
+
+    /// The stored reports on the förbund's finances from `fromYear` to
+    /// `toYear` (at most ten years) that the caller may read, newest first.
+    async fn finance_reports(
+        &self,
+        ctx: &Context<'_>,
+        from_year: i32,
+        to_year: i32,
+    ) -> async_graphql::Result<Vec<super::finance::FinanceReportListed>> {
+        let principal = &crate::graphql::caller(ctx)?.principal;
+        let rows = crate::service::finance::reports(
+            crate::graphql::reader(ctx)?,
+            principal,
+            &self.0,
+            from_year,
+            to_year,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| super::finance::FinanceReportListed::new(&self.0.slug, r))
+            .collect())
     }
 
     /// The three statutory funding groups with the shares reported for them.

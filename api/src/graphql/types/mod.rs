@@ -5,6 +5,8 @@ pub mod audit;
 mod decision;
 pub mod dso;
 pub mod dso_proposal;
+pub mod finance;
+pub mod finance_report;
 mod forbund;
 pub mod indicator;
 pub mod insats;

@@ -168,3 +168,33 @@ pub struct SeedIndicatorReport {
 pub fn total() -> crate::domain::indicators::Gender {
     crate::domain::indicators::Gender::Total
 }
+
+#[derive(Deserialize)]
+pub struct FinanceFile {
+    #[serde(default)]
+    pub year: Vec<SeedFinanceYear>,
+    #[serde(default)]
+    pub report: Vec<crate::record::finance::FinanceReportInput>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedFinanceYear {
+    #[serde(flatten)]
+    pub year: crate::record::finance::FinanceYearInput,
+    #[serde(default)]
+    pub lines: Vec<SeedBudgetLine>,
+}
+
+/// A budget line of the seed: as `BudgetLineInput`, its förbund and year
+/// the year's, its insats named.
+#[derive(Deserialize)]
+pub struct SeedBudgetLine {
+    pub group: crate::record::finance::BudgetGroup,
+    pub name: String,
+    pub insats: Option<String>,
+    pub budget_sek: Option<i64>,
+    pub outcome_sek: Option<i64>,
+    pub outcome_through: Option<crate::record::Date>,
+    pub plan1_sek: Option<i64>,
+    pub plan2_sek: Option<i64>,
+}

@@ -3,11 +3,12 @@
 //! Loading is idempotent: every row is found by its natural key first
 //! (`loader`), so a second load changes nothing. One file a table group:
 //! `forbund`, `insatser`, `dso` (which also checks the facts' assignments
-//! against the ring the rules derive), `meetings`, `statistics` and
-//! `indicators`.
+//! against the ring the rules derive), `meetings`, `statistics`,
+//! `indicators` and `finances`.
 
 mod dso;
 mod files;
+mod finances;
 mod forbund;
 mod indicators;
 mod insatser;
@@ -28,6 +29,7 @@ const DSO: &str = include_str!("../../../../data/seed/dso.toml");
 const MEETINGS: &str = include_str!("../../../../data/seed/meetings.toml");
 const STATISTICS: &str = include_str!("../../../../data/seed/statistics.toml");
 const INDICATORS: &str = include_str!("../../../../data/seed/indicators.toml");
+const FINANCES: &str = include_str!("../../../../data/seed/finances.toml");
 
 /// Where a value without a source of its own comes from.
 const DEFAULT_SOURCE: &str = "Board papers of the förbund (demo dataset)";
@@ -60,6 +62,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     let meeting_file: files::MeetingFile = toml::from_str(MEETINGS)?;
     let statistics: files::StatisticsFile = toml::from_str(STATISTICS)?;
     let indicator_file: files::IndicatorFile = toml::from_str(INDICATORS)?;
+    let finance_file: files::FinanceFile = toml::from_str(FINANCES)?;
 
     let txn = begin_write(db).await?;
     let mut loader = loader::Loader::new(&txn, super::now());
@@ -69,6 +72,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     meetings::load(&mut loader, &meeting_file, &slugs, &insatser).await?;
     statistics::load(&mut loader, &statistics, &slugs).await?;
     indicators::load(&mut loader, &indicator_file, &slugs).await?;
+    finances::load(&mut loader, &finance_file, &slugs, &insatser).await?;
     let report = loader.report;
     if report.total() > 0 {
         super::reference::bump(&txn)
@@ -107,6 +111,9 @@ mod tests {
         assert_eq!(d.agreement[0].assignments.len(), 6);
         let _: files::InsatsFile = toml::from_str(INSATSER).expect("insatser.toml");
         let _: files::MeetingFile = toml::from_str(MEETINGS).expect("meetings.toml");
+        let finances: files::FinanceFile = toml::from_str(FINANCES).expect("finances.toml");
+        let vasteras = &finances.year[0];
+        assert_eq!(vasteras.lines.len(), 24, "every line of the 2019 table");
         let i: files::IndicatorFile = toml::from_str(INDICATORS).expect("indicators.toml");
         assert_eq!(
             i.indicator.len(),
