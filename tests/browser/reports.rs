@@ -1,14 +1,19 @@
 //! The board's report in a real browser: read by anyone once published,
 //! every section found on the page and in Chromium's print of it, its files
-//! fetched from its own links, a budget line added through the app's form.
+//! fetched from its own links, a budget line added through the app's form;
+//! and the catalogue's and a comparison's tables out to Excel with their
+//! numbers as numbers.
 
+use std::time::Duration;
+
+use calamine::{Data, Reader, Xlsx};
 use fantoccini::Locator;
 use fantoccini::wd::PrintConfiguration;
 use finsam_api::auth::Role;
 use serde_json::Value;
 
 use super::forms::{arrive_at, fill, save, sign_in};
-use super::{both_widths, open, open_browser, start_driver, text_of, wait_for};
+use super::{both_widths, open, open_browser, script, start_driver, text_of, wait_for};
 use crate::common::TestApp;
 
 const SECTIONS: [&str; 6] = [
@@ -157,5 +162,84 @@ async fn an_editor_adds_a_budget_line_and_the_report_counts_it() {
     let budget = words(&text_of(&browser, "section[data-section='budget']").await);
     assert!(budget.contains("Revision 48 52 108 %"), "{budget}");
     assert!(budget.contains("Summa styrelsen 48 52 108 %"), "{budget}");
+    browser.close().await.expect("close");
+}
+
+/// The workbook the app's own export makes of `rows`, read back.
+async fn workbook_of(browser: &fantoccini::Client, rows_js: &str) -> Vec<Vec<Data>> {
+    use base64::Engine;
+    let made = browser
+        .execute_async(
+            &format!(
+                r#"const done = arguments[arguments.length - 1];
+                   import("/app/js/export.js").then(async (m) => {{
+                     const rows = {rows_js};
+                     const bytes = new Uint8Array(await m.xlsx(rows, "Tabell").arrayBuffer());
+                     let text = ""; for (const b of bytes) text += String.fromCharCode(b);
+                     done(btoa(text));
+                   }}).catch((e) => done(String(e)));"#
+            ),
+            vec![],
+        )
+        .await
+        .expect("the export ran");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(made.as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("a workbook: {e} ({made})"));
+    let mut xlsx: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let sheet = xlsx.worksheet_range("Tabell").expect("the sheet");
+    sheet.rows().map(<[Data]>::to_vec).collect()
+}
+
+#[tokio::test]
+async fn the_catalogue_and_a_comparison_go_out_to_excel() {
+    let Some((driver, chromium)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let browser = open_browser(&driver, &chromium).await;
+    open(&browser, &base, "/insatser?forbund=vasteras").await;
+    wait_for(&browser, "ul.results li.insats").await;
+    // The list offers its downloads, of exactly the results it shows.
+    let offered = text_of(&browser, "main p.downloads").await;
+    assert!(offered.contains("Excel"), "{offered}");
+    let shown = browser
+        .find_all(Locator::Css("ul.results li.insats"))
+        .await
+        .expect("results")
+        .len();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let rows = workbook_of(
+        &browser,
+        r#"document.querySelector("main p.downloads").rows()"#,
+    )
+    .await;
+    assert_eq!(rows[0][0], Data::String("Insats".into()));
+    assert_eq!(rows.len(), shown + 1, "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r[0] == Data::String("PIMA".into())),
+        "{rows:?}"
+    );
+
+    open(&browser, &base, "/comparisons/sodra-dalarna?year=2020").await;
+    wait_for(&browser, "svg.bars").await;
+    let rows = workbook_of(
+        &browser,
+        r#"m.tableData(document.querySelector("main table"))"#,
+    )
+    .await;
+    assert!(rows.len() > 2, "{rows:?}");
+    let numbers = rows
+        .iter()
+        .skip(1)
+        .flat_map(|r| r.iter())
+        .filter(|c| matches!(c, Data::Float(_)))
+        .count();
+    assert!(
+        numbers > 0,
+        "the comparison's numbers are numbers: {rows:?}"
+    );
+    let _ = script(&browser, "return null;").await;
     browser.close().await.expect("close");
 }

@@ -122,8 +122,13 @@ function fileName(name) {
   );
 }
 
-/** The two downloads under a table named `name`. */
+/**
+ * The two downloads under a table named `name`: of a table element as the
+ * page shows it, or of the rows a function gives (a list that is not a
+ * table, such as the catalogue's results).
+ */
 export function downloads(table, name) {
+  const rows = () => (typeof table === "function" ? table() : tableData(table));
   const save = (blob, file) => {
     const a = h("a", { href: URL.createObjectURL(blob), download: file });
     document.body.append(a);
@@ -131,12 +136,15 @@ export function downloads(table, name) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   };
-  return h(
+  const el = h(
     "p",
     { class: "downloads" },
     "Ladda ner ",
-    h("button", { type: "button", class: "link", onclick: () => save(new Blob([csv(tableData(table))], { type: "text/csv;charset=utf-8" }), `${fileName(name)}.csv`) }, "CSV", h("span", { class: "visually-hidden" }, `: ${name}`)),
+    h("button", { type: "button", class: "link", onclick: () => save(new Blob([csv(rows())], { type: "text/csv;charset=utf-8" }), `${fileName(name)}.csv`) }, "CSV", h("span", { class: "visually-hidden" }, `: ${name}`)),
     " · ",
-    h("button", { type: "button", class: "link", onclick: () => save(xlsx(tableData(table), name), `${fileName(name)}.xlsx`) }, "Excel", h("span", { class: "visually-hidden" }, `: ${name}`)),
+    h("button", { type: "button", class: "link", onclick: () => save(xlsx(rows(), name), `${fileName(name)}.xlsx`) }, "Excel", h("span", { class: "visually-hidden" }, `: ${name}`)),
   );
+  // The rows the buttons save, as they would save them now.
+  el.rows = rows;
+  return el;
 }

@@ -12,6 +12,7 @@ import { run } from "../api.js";
 import { follow, debounce } from "../live.js";
 import { setQuery, failure } from "../nav.js";
 import { label, labels, period, number } from "../format.js";
+import { downloads } from "../export.js";
 
 export const title = () => "Insatser";
 
@@ -37,6 +38,24 @@ function carried(node) {
   return [
     from ? [" · överförd från ", h("a", { href: `/insatser/${from.id}` }, from.forbund.name)] : null,
     to.map((t) => [" · överförd till ", h("a", { href: `/insatser/${t.id}` }, t.forbund.name)]),
+  ];
+}
+
+/** The results shown, as a spreadsheet's rows: what the list says of each. */
+let shown = [];
+
+export function shownRows() {
+  return [
+    ["Insats", "Förbund", "Status", "Kategori", "Period", "Målgrupp", "Ålder"],
+    ...shown.map((n) => [
+      n.name,
+      n.forbund.name,
+      label("status", n.status),
+      n.category ? label("category", n.category) : "",
+      period(n.startsOn, n.endsOn),
+      n.targetGroup || "",
+      n.ageMin !== null || n.ageMax !== null ? `${n.ageMin ?? "…"}–${n.ageMax ?? "…"} år` : "",
+    ]),
   ];
 }
 
@@ -86,6 +105,7 @@ export async function render({ query }) {
       replace(problem);
       total.textContent = `${number(page.totalCount)} insatser`;
       const items = page.edges.map((e) => item(e.node));
+      shown = append ? [...shown, ...page.edges.map((e) => e.node)] : page.edges.map((e) => e.node);
       if (append) list.append(...items);
       else replace(list, items);
       after = page.pageInfo.endCursor;
@@ -167,5 +187,6 @@ export async function render({ query }) {
     total,
     list,
     more,
+    downloads(shownRows, "Insatser"),
   );
 }
