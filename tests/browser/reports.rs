@@ -1,8 +1,8 @@
 //! The board's report in a real browser: read by anyone once published,
 //! every section found on the page and in Chromium's print of it, its files
 //! fetched from its own links, a budget line added through the app's form;
-//! and the catalogue's and a comparison's tables out to Excel with their
-//! numbers as numbers.
+//! and the catalogue's, a comparison's and the meetings' tables out to
+//! Excel with their numbers as numbers.
 
 use std::time::Duration;
 
@@ -192,7 +192,7 @@ async fn workbook_of(browser: &fantoccini::Client, rows_js: &str) -> Vec<Vec<Dat
 }
 
 #[tokio::test]
-async fn the_catalogue_and_a_comparison_go_out_to_excel() {
+async fn the_catalogue_a_comparison_and_the_meetings_go_out_to_excel() {
     let Some((driver, chromium)) = start_driver().await else {
         return;
     };
@@ -239,6 +239,31 @@ async fn the_catalogue_and_a_comparison_go_out_to_excel() {
     assert!(
         numbers > 0,
         "the comparison's numbers are numbers: {rows:?}"
+    );
+    // The meetings and their decisions, a row per decision; amounts are
+    // money, for the signed in.
+    sign_in(&browser, &base, &app.token(&[Role::Member], Some("varend"))).await;
+    open(
+        &browser,
+        &base,
+        "/meetings?from=2020-01-01&to=2021-12-31&forbund=varend",
+    )
+    .await;
+    wait_for(&browser, "ol.meetings li").await;
+    let rows = workbook_of(
+        &browser,
+        r#"document.querySelector("main p.downloads").rows()"#,
+    )
+    .await;
+    assert_eq!(rows[0][0], Data::String("Datum".into()), "{rows:?}");
+    let grant = rows
+        .iter()
+        .find(|r| r[0] == Data::String("2020-06-05".into()))
+        .unwrap_or_else(|| panic!("Värend's meeting of 2020-06-05: {rows:?}"));
+    assert_eq!(
+        grant[6],
+        Data::Float(167_000.0),
+        "an amount is a number: {rows:?}"
     );
     let _ = script(&browser, "return null;").await;
     browser.close().await.expect("close");

@@ -7,6 +7,7 @@ import { run } from "../api.js";
 import { navigate } from "../nav.js";
 import { label, sek, today, addYears } from "../format.js";
 import { ACTIONS } from "./meeting-form.js";
+import { downloads } from "../export.js";
 
 export const title = () => "Sammanträden";
 
@@ -19,6 +20,30 @@ function changes(m) {
     { class: "record-actions", "aria-label": `Ändra sammanträdet ${m.heldOn}` },
     h("ul", {}, links.map(([path, a]) => h("li", {}, h("a", { href: `/meetings/${m.id}/${path}` }, a.link)))),
   );
+}
+
+/**
+ * The meetings shown and their decisions as a spreadsheet's rows: a row per
+ * decision (a meeting without one, a row of its own), as the page says it.
+ * @param {any[]} meetings
+ */
+function rows(meetings) {
+  /** @type {string[][]} */
+  const out = [["Datum", "Förbund", "Organ", "Plats", "§", "Beslut", "Belopp", "Insats"]];
+  for (const m of meetings) {
+    const common = [m.heldOn, m.forbund ? m.forbund.name : "", label("body", m.body), m.place || ""];
+    if (!m.decisions.length) out.push([...common, "", "", "", ""]);
+    for (const d of m.decisions) {
+      out.push([
+        ...common,
+        d.paragraph ? String(d.paragraph) : "",
+        d.withheld ? "Beslut om en insats som inte är offentlig" : d.text || "",
+        d.amountSek !== null ? sek(d.amountSek) : "",
+        d.insats ? d.insats.name : "",
+      ]);
+    }
+  }
+  return out;
 }
 
 /** New meetings and decisions appear as they are recorded. */
@@ -112,5 +137,6 @@ export async function render({ query }) {
         ),
       ),
     ),
+    meetings.length ? downloads(() => rows(meetings), "Sammanträden och beslut") : null,
   );
 }
