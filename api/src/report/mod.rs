@@ -1,10 +1,10 @@
 //! A förbund's report on its finances as files (DESIGN.md, "Finances"):
 //! `GET /forbund/{slug}/rapport.pdf?ar=2019&tom=2019-08-31`, `….xlsx` and
 //! `/forbund/{slug}/rapport/{table}.csv?…`, each drawn from the same
-//! document as the page (`service::finance::document`) and read under the
-//! same rule: a published report by anyone, any other period by the
-//! förbund's own staff and the network; any other caller gets 404, as for
-//! a report that does not exist.
+//! document as the page (`service::finance::sections::document`) and read
+//! under the same rule: a published report by anyone, any other period by
+//! the förbund's own staff and the network; any other caller gets 404, as
+//! for a report that does not exist.
 
 mod pdf;
 mod xlsx;
@@ -15,7 +15,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::endpoint::state::AppState;
-use crate::service::finance::document::{self, Document};
+use crate::service::finance::document::Document;
+use crate::service::finance::sections;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -91,7 +92,7 @@ async fn document_for(
     .await
     .map_err(|e| plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message()))?;
     match found {
-        Some(r) => Ok((document::document(&r), r.published())),
+        Some(r) => Ok((sections::document(&r), r.published())),
         None => Err(plain(StatusCode::NOT_FOUND, "not found")),
     }
 }

@@ -10,8 +10,9 @@ use chrono::Datelike;
 use super::finance::FinanceYear;
 use super::{Date, Decision, Forbund};
 use crate::record::finance::FinanceFigure;
-use crate::service::finance::document::{self, Cell, ColumnKind, RowKind};
+use crate::service::finance::document::{Cell, ColumnKind, RowKind};
 use crate::service::finance::report::Report;
+use crate::service::finance::sections;
 
 /// A figure as computed from the data and as the report's paper states it.
 #[derive(SimpleObject)]
@@ -172,7 +173,7 @@ impl FinanceReport {
     }
 
     async fn title(&self) -> String {
-        document::document(&self.0).title
+        sections::document(&self.0).title
     }
 
     /// The board has received it: a public document, readable by anyone.
@@ -231,7 +232,7 @@ impl FinanceReport {
     /// The report in Swedish, section by section in the order of a board's
     /// paper: what the page, the PDF and the spreadsheet show.
     async fn sections(&self) -> Vec<ReportSection> {
-        document::document(&self.0)
+        sections::document(&self.0)
             .sections
             .into_iter()
             .map(|s| ReportSection {
@@ -278,7 +279,7 @@ impl FinanceReport {
     async fn downloads(&self) -> ReportDownloads {
         let page = self.path();
         let (path, query) = page.split_once('?').unwrap_or((&page, ""));
-        let doc = document::document(&self.0);
+        let doc = sections::document(&self.0);
         ReportDownloads {
             pdf: format!("{path}.pdf?{query}"),
             xlsx: format!("{path}.xlsx?{query}"),

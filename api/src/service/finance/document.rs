@@ -6,8 +6,6 @@
 use chrono::NaiveDate;
 use finsam_entity::value::{BudgetGroup, FinanceFigure};
 
-use super::report::Report;
-
 /// What a cell holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -207,41 +205,6 @@ pub fn figure_name(f: FinanceFigure) -> &'static str {
         FinanceFigure::EquityUsed => "Förbrukat av eget kapital",
         FinanceFigure::EquityAfter => "Eget kapital, utgående",
         FinanceFigure::Result => "Årets resultat",
-    }
-}
-
-/// The report as a document.
-pub fn document(r: &Report) -> Document {
-    let y = r.year();
-    let period = if r.through == NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(r.through) {
-        format!("år {y}")
-    } else {
-        format!("1 januari–{}", day(r.through))
-    };
-    let title = r
-        .stored
-        .as_ref()
-        .and_then(|s| s.title.clone())
-        .unwrap_or_else(|| format!("Ekonomisk rapport {period}"));
-    let status = match (r.published(), r.published_on()) {
-        (true, Some(d)) => format!("Publicerad {}, allmän handling", d.format("%Y-%m-%d")),
-        (true, None) => "Publicerad, allmän handling".into(),
-        (false, _) => "Ej publicerad: läses av förbundets medarbetare".into(),
-    };
-    use super::{activity, sections as s};
-    let mut sections = vec![s::budget_section(r), s::means_section(r)];
-    if !r.stated.is_empty() {
-        sections.push(s::stated_section(r));
-    }
-    sections.push(activity::insatser_section(r));
-    sections.push(activity::indicator_section(r));
-    sections.push(activity::population_section(r));
-    Document {
-        title,
-        forbund: r.forbund().name.clone(),
-        period,
-        status,
-        sections,
     }
 }
 

@@ -9,7 +9,7 @@ pub mod document;
 pub mod lines;
 pub mod publish;
 pub mod report;
-mod sections;
+pub mod sections;
 pub mod write;
 
 use std::collections::HashMap;

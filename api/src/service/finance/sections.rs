@@ -1,13 +1,51 @@
-//! The report's money sections: the budget and its outcome, line by line
-//! with the groups' sums; the contributions and the equity with the
-//! forecast; the figures the paper stated against the computed ones.
+//! The report as one document (`document`), and its money sections: the
+//! budget and its outcome, line by line with the groups' sums; the
+//! contributions and the equity with the forecast; the figures the paper
+//! stated against the computed ones.
+
+use chrono::NaiveDate;
 
 use super::document::{
-    Cell, ColumnKind, Row, RowKind, Section, Table, col, day, figure_name, group_name, money,
-    percent, share, tkr,
+    Cell, ColumnKind, Document, Row, RowKind, Section, Table, col, day, figure_name, group_name,
+    money, percent, share, tkr,
 };
 use super::report::Report;
 use crate::domain::finance::EquityWarning;
+
+/// The report as a document.
+pub fn document(r: &Report) -> Document {
+    let y = r.year();
+    let period = if r.through == NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(r.through) {
+        format!("år {y}")
+    } else {
+        format!("1 januari–{}", day(r.through))
+    };
+    let title = r
+        .stored
+        .as_ref()
+        .and_then(|s| s.title.clone())
+        .unwrap_or_else(|| format!("Ekonomisk rapport {period}"));
+    let status = match (r.published(), r.published_on()) {
+        (true, Some(d)) => format!("Publicerad {}, allmän handling", d.format("%Y-%m-%d")),
+        (true, None) => "Publicerad, allmän handling".into(),
+        (false, _) => "Ej publicerad: läses av förbundets medarbetare".into(),
+    };
+    use super::activity;
+    let mut sections = vec![budget_section(r), means_section(r)];
+    if !r.stated.is_empty() {
+        sections.push(stated_section(r));
+    }
+    sections.push(activity::insatser_section(r));
+    sections.push(activity::indicator_section(r));
+    sections.push(activity::population_section(r));
+    Document {
+        title,
+        forbund: r.forbund().name.clone(),
+        period,
+        status,
+        sections,
+    }
+}
 
 pub(super) fn budget_section(r: &Report) -> Section {
     let y = r.year();
