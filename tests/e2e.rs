@@ -33,6 +33,7 @@ mod layout;
 mod live;
 mod live_limits;
 mod migrations;
+mod national;
 mod node;
 mod oidc;
 mod paging_contract;

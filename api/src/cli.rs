@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::Datelike;
 use clap::{Parser, Subcommand};
 
 use crate::auth::Role;
@@ -33,6 +34,22 @@ pub enum Command {
     Migrate,
     /// Load the demo dataset; loading it again changes nothing.
     Seed,
+    /// Load the demo dataset and, with --national, beside it a national
+    /// network generated for its size (about 80 förbund, ten years of
+    /// insatser, meetings, DSO-rings and indicators), every value marked
+    /// "exempeldata". The same seed gives the same data.
+    Demo {
+        #[arg(long)]
+        national: bool,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Förbund to generate.
+        #[arg(long, default_value_t = 80)]
+        forbund: usize,
+        /// Years to generate, up to last year.
+        #[arg(long, default_value_t = 10)]
+        years: i32,
+    },
     /// Mint a development token signed with the configured HS256 secret.
     Token {
         /// member, editor, admin, dso, analyst or network_admin; repeatable.
@@ -88,6 +105,29 @@ pub async fn run() -> anyhow::Result<()> {
             let db = crate::db::connect(&settings.database, None).await?;
             crate::db::migrate(&db).await?;
             let report = seed::load(&db).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Demo {
+            national,
+            seed: n,
+            forbund,
+            years,
+        } => {
+            crate::telemetry::init(&settings.log);
+            let db = crate::db::connect(&settings.database, None).await?;
+            crate::db::migrate(&db).await?;
+            let report = if national {
+                let last_year = Clock::System(settings.server.time_zone).today().year() - 1;
+                let size = seed::national::Size {
+                    forbund,
+                    years: years.clamp(1, 30),
+                    last_year,
+                };
+                seed::load_national(&db, n, size).await?
+            } else {
+                seed::load(&db).await?
+            };
             println!("{report}");
             Ok(())
         }

@@ -14,6 +14,7 @@ mod indicators;
 mod insatser;
 mod loader;
 mod meetings;
+pub mod national;
 mod statistics;
 
 use std::collections::HashMap;
@@ -73,6 +74,61 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     statistics::load(&mut loader, &statistics, &slugs).await?;
     indicators::load(&mut loader, &indicator_file, &slugs).await?;
     finances::load(&mut loader, &finance_file, &slugs, &insatser).await?;
+    let report = loader.report;
+    if report.total() > 0 {
+        super::reference::bump(&txn)
+            .await
+            .map_err(crate::error::ApiError::into_anyhow)?;
+    }
+    txn.commit().await?;
+    super::reference::invalidate();
+    Ok(report)
+}
+
+/// Loads the national network generated from `seed` (`national`) beside
+/// what is there, through the same loaders and checks as the demo dataset,
+/// in one transaction. The demo dataset comes first where the database is
+/// empty: the generated results name its indicators.
+pub async fn load_national(
+    db: &DatabaseConnection,
+    seed: u64,
+    size: national::Size,
+) -> anyhow::Result<SeedReport> {
+    if is_empty(db).await? {
+        load(db).await?;
+    }
+    let files = national::generate(seed, size);
+    let forbund_file: files::ForbundFile = serde_json::from_value(files.forbund)?;
+    let insats_file: files::InsatsFile = serde_json::from_value(files.insatser)?;
+    let dso_file: files::DsoFile = serde_json::from_value(files.dso)?;
+    let meeting_file: files::MeetingFile = serde_json::from_value(files.meetings)?;
+    let statistics: files::StatisticsFile = serde_json::from_value(files.statistics)?;
+    let mut indicator_file: files::IndicatorFile = toml::from_str(INDICATORS)?;
+    let generated: files::IndicatorFile = serde_json::from_value(serde_json::json!({
+        "example_source": files.indicators["example_source"],
+        "indicator": [],
+        "averages": files.indicators["averages"],
+        "results": files.indicators["results"],
+        "report": [],
+    }))?;
+    indicator_file.example_source = generated.example_source;
+    indicator_file.averages = generated.averages;
+    indicator_file.results = generated.results;
+    indicator_file.report = vec![];
+
+    let txn = begin_write(db).await?;
+    let mut loader = loader::Loader::new(&txn, super::now());
+    let mut slugs = forbund::load(&mut loader, &forbund_file).await?;
+    // The demo's förbund too: the generated network refers only to its own.
+    for f in finsam_entity::forbund::Entity::find().all(&txn).await? {
+        slugs.entry(f.slug).or_insert(f.id);
+    }
+    insatser::load(&mut loader, &insats_file, &slugs).await?;
+    dso::load(&mut loader, &dso_file, &slugs).await?;
+    let no_insatser = insatser::Insatser::new();
+    meetings::load(&mut loader, &meeting_file, &slugs, &no_insatser).await?;
+    statistics::load(&mut loader, &statistics, &slugs).await?;
+    indicators::load(&mut loader, &indicator_file, &slugs).await?;
     let report = loader.report;
     if report.total() > 0 {
         super::reference::bump(&txn)
