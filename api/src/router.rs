@@ -14,11 +14,12 @@ use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::endpoint::state::AppState;
-use crate::graphql::{FinsamSchema, build_schema};
+use crate::graphql::{FinsamSchema, Schemas};
 
 /// Binds the routes to `listener` with `http_workers()` workers.
 pub fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Server> {
-    let schema = build_schema(state.graphql.clone());
+    let schemas = Schemas::new(state.graphql.clone());
+    let schema = schemas.strict.clone();
     let shutdown_timeout = state.settings.server.shutdown_timeout_secs;
     let origins = state.settings.server.cors_origins.clone();
     let next_worker = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -30,6 +31,7 @@ pub fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<Ser
         let metrics = state.metrics.clone();
         let mut app = App::new()
             .app_data(web::Data::new(schema.clone()))
+            .app_data(web::Data::new(schemas.clone()))
             .app_data(web::Data::from(state.clone()))
             .app_data(web::Data::new(state.rate_limits.addresses.clone()))
             .wrap_fn(move |req, srv| {

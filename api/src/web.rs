@@ -372,7 +372,7 @@ fn is_graphiql(path: &str) -> bool {
 /// GraphQL request in it (when `server.graphiql` is on); everything else
 /// is the endpoint's (a query, a WebSocket upgrade).
 pub async fn graphql_get(
-    schema: web::Data<crate::graphql::FinsamSchema>,
+    schema: web::Data<crate::graphql::Schemas>,
     state: web::Data<crate::endpoint::state::AppState>,
     req: HttpRequest,
     request_id: tracing_actix_web::RequestId,

@@ -37,7 +37,7 @@ use crate::auth::{Caller, Principal};
 use crate::endpoint::state::AppState;
 use crate::error::ApiError;
 use crate::graphql::loaders::LazyLoaders;
-use crate::graphql::{FinsamSchema, Reader};
+use crate::graphql::{Reader, Schemas};
 use crate::rate_limit::Client;
 use crate::replica::{Lsn, Route};
 use media::Answer;
@@ -188,7 +188,7 @@ async fn admit(
 
 #[tracing::instrument(name = "graphql", skip_all)]
 pub async fn post(
-    schema: web::Data<FinsamSchema>,
+    schema: web::Data<Schemas>,
     state: web::Data<AppState>,
     req: HttpRequest,
     request_id: RequestId,
@@ -276,14 +276,14 @@ fn tell_written(reply: &mut HttpResponse, lsn: Lsn) {
 /// above, answers before this: `web::graphql_get`).
 #[tracing::instrument(name = "graphql_get", skip_all)]
 pub async fn get(
-    schema: web::Data<FinsamSchema>,
+    schema: web::Data<Schemas>,
     state: web::Data<AppState>,
     req: HttpRequest,
     request_id: RequestId,
     body: web::Payload,
 ) -> HttpResponse {
     if ws::is_upgrade(&req) {
-        return ws::upgrade(req, body, schema.get_ref().clone(), state.into_inner()).await;
+        return ws::upgrade(req, body, schema.strict.clone(), state.into_inner()).await;
     }
     let query_string = req.query_string();
     let (principal, answer) = match admit(&state, &req).await {
@@ -341,7 +341,7 @@ pub async fn get(
 /// the position of the caller's last write (`replica.rs`); the answer holds
 /// the position of this one's, when it wrote.
 async fn execute(
-    schema: &FinsamSchema,
+    schema: &Schemas,
     state: &AppState,
     principal: Principal,
     request_id: RequestId,
@@ -413,7 +413,7 @@ async fn execute(
 /// One request of a batch, on `reader`.
 #[allow(clippy::too_many_arguments)]
 async fn run_one(
-    schema: &FinsamSchema,
+    schemas: &Schemas,
     state: &AppState,
     caller: &Caller,
     loaders: &Arc<LazyLoaders>,
@@ -440,6 +440,10 @@ async fn run_one(
     {
         return limits.refused(err);
     }
+    let documents = &state.graphql.documents;
+    let (schema, validated) = schemas.for_query(documents, &request.query);
+    // Kept to mark the document once it has passed every rule.
+    let query = (!validated).then(|| request.query.clone());
     // A panic while resolving is a bug, not the caller's fault: it
     // becomes INTERNAL for this request and the worker goes on serving.
     let execution = std::panic::AssertUnwindSafe(crate::service::reference::serving(
@@ -449,6 +453,11 @@ async fn run_one(
     .catch_unwind();
     match tokio::time::timeout(timeout, execution).await {
         Ok(Ok(mut response)) => {
+            if let Some(query) = query
+                && response.errors.is_empty()
+            {
+                documents.validated(&query);
+            }
             limits.finish(&mut response, &dates);
             response
         }

@@ -7,10 +7,15 @@
 //! with the same text starts from a copy of it.
 //!
 //! Only what the text alone decides is kept: variables are checked on every
-//! request, and validation against the schema (which reads the variables)
-//! still runs on every request.
+//! request. Validation against the schema reads the variables, so it runs
+//! on every request of a document that declares any; a document without
+//! variables that passed every rule once passes them again (the schema does
+//! not change while the process runs), so it is marked, and later requests
+//! with it skip the rules it passed (`graphql::Schemas::checked`): on a
+//! lookup from memory the rules were a tenth of the request.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
@@ -19,8 +24,21 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Opera
 /// would hold more memory than it saves time.
 const MAX_KEPT_TEXT: usize = 32 * 1024;
 
+/// A kept document, and whether it has passed every validation rule.
+pub struct Kept {
+    pub doc: ExecutableDocument,
+    validated: AtomicBool,
+}
+
+impl Kept {
+    /// Passed every rule once and declares no variables: it passes again.
+    pub fn validated(&self) -> bool {
+        self.validated.load(Ordering::Relaxed)
+    }
+}
+
 pub struct Documents {
-    kept: Mutex<lru::LruCache<Box<str>, Arc<ExecutableDocument>>>,
+    kept: Mutex<lru::LruCache<Box<str>, Arc<Kept>>>,
     max_value_depth: usize,
 }
 
@@ -35,8 +53,24 @@ impl Documents {
     }
 
     /// The checked document of this text, if one is kept.
-    pub fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+    pub fn get(&self, query: &str) -> Option<Arc<Kept>> {
         self.kept.lock().ok()?.get(query).cloned()
+    }
+
+    /// Marks a kept document that declares no variables as one that passed
+    /// every validation rule (its request was answered without errors).
+    pub fn validated(&self, query: &str) {
+        let Some(kept) = self.get(query) else {
+            return;
+        };
+        let declares_variables = kept
+            .doc
+            .operations
+            .iter()
+            .any(|(_, op)| !op.node.variable_definitions.is_empty());
+        if !declares_variables {
+            kept.validated.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Keeps a document that parsed and passed every check of its text.
@@ -45,7 +79,13 @@ impl Documents {
             return;
         }
         if let Ok(mut kept) = self.kept.lock() {
-            kept.put(query.into(), Arc::new(doc.clone()));
+            kept.put(
+                query.into(),
+                Arc::new(Kept {
+                    doc: doc.clone(),
+                    validated: AtomicBool::new(false),
+                }),
+            );
         }
     }
 
@@ -63,8 +103,8 @@ impl Documents {
                 None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
             },
         };
-        if let Some(doc) = self.get(query) {
-            return Some(is_mutation(&doc));
+        if let Some(kept) = self.get(query) {
+            return Some(is_mutation(&kept.doc));
         }
         // A text not seen before: parsed here only for its kind (the value
         // nesting bound first, as before the library's parser); the schema
@@ -103,6 +143,16 @@ mod tests {
         assert!(docs.get("{ a }").is_none(), "the least recently used goes");
         assert!(docs.get("{ b }").is_some());
         assert_eq!(docs.operation_kind("mutation { c }", None), Some(true));
+        // Marked validated only without variables.
+        docs.validated("{ b }");
+        assert!(docs.get("{ b }").is_some_and(|k| k.validated()));
+        let with = "query($x: Int) { c(x: $x) }";
+        docs.keep(
+            with,
+            &async_graphql::parser::parse_query(with).expect("parses"),
+        );
+        docs.validated(with);
+        assert!(docs.get(with).is_some_and(|k| !k.validated()));
         let long = format!("{{ {} }}", "a ".repeat(20_000));
         let doc = async_graphql::parser::parse_query(&long).expect("parses");
         docs.keep(&long, &doc);

@@ -217,8 +217,8 @@ impl Limits<'_> {
         // A text seen before passed every check below when it was parsed.
         // (The library's own recursion and directive limits run on every
         // execution, cached document or not.)
-        if let Some(doc) = self.documents.get(&request.query) {
-            request.set_parsed_query(ExecutableDocument::clone(&doc));
+        if let Some(kept) = self.documents.get(&request.query) {
+            request.set_parsed_query(ExecutableDocument::clone(&kept.doc));
             return Ok(());
         }
         // Before the parser, which recurses over value literals unbounded.

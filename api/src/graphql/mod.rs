@@ -25,11 +25,56 @@ pub use loaders::Loaders;
 pub type FinsamSchema =
     Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
+/// The schema twice, over the same context: `strict` applies every
+/// validation rule; `checked` only the limits (depth, complexity) and the
+/// rules the executor needs, for a document that passed every rule before
+/// and declares no variables (`documents::Kept::validated`).
+#[derive(Clone)]
+pub struct Schemas {
+    pub strict: FinsamSchema,
+    pub checked: FinsamSchema,
+}
+
+impl Schemas {
+    pub fn new(context: Arc<GraphqlContext>) -> Self {
+        let checked = builder(context.clone())
+            .validation_mode(async_graphql::ValidationMode::Fast)
+            .finish();
+        Schemas {
+            strict: build_schema(context),
+            checked,
+        }
+    }
+
+    /// The schema a request with this text runs on, and whether its
+    /// document is known to pass every rule.
+    pub fn for_query(
+        &self,
+        documents: &documents::Documents,
+        query: &str,
+    ) -> (&FinsamSchema, bool) {
+        match documents.get(query) {
+            Some(kept) if kept.validated() => (&self.checked, true),
+            _ => (&self.strict, false),
+        }
+    }
+}
+
 /// Builds the schema with the limits from config (DESIGN.md, "API
 /// conventions"; those beyond the library's own are `limits::Limits`, which
 /// the endpoint applies around each execution). The SDL does not depend on
 /// the context.
 pub fn build_schema(context: Arc<GraphqlContext>) -> FinsamSchema {
+    builder(context).finish()
+}
+
+fn builder(
+    context: Arc<GraphqlContext>,
+) -> async_graphql::SchemaBuilder<
+    query::QueryRoot,
+    mutation::MutationRoot,
+    subscription::SubscriptionRoot,
+> {
     let gql = context.settings.clone();
     let mut builder = Schema::build(
         query::QueryRoot::default(),
@@ -47,7 +92,7 @@ pub fn build_schema(context: Arc<GraphqlContext>) -> FinsamSchema {
     if !gql.suggestions {
         builder = builder.disable_suggestions();
     }
-    builder.finish()
+    builder
 }
 
 /// The SDL clients and `schema.graphql` see.
