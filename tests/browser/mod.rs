@@ -12,6 +12,7 @@
 mod accessibility;
 mod forms;
 mod live;
+mod national;
 mod reports;
 
 use std::path::{Path, PathBuf};

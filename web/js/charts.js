@@ -139,14 +139,17 @@ export function dotPlot(entries, distribution, nationalAverage) {
       s("text", { x, y: 24, class: "tick", "text-anchor": "middle" }, "riket"),
     );
   }
-  entries
-    .filter((e) => e.value !== null && e.value !== undefined)
-    .forEach((e, i) => {
+  // The whole network (some 80 förbund) spreads over more rows, in
+  // smaller dots, so that each stays apart from its neighbours.
+  const shown = entries.filter((e) => e.value !== null && e.value !== undefined);
+  const lanes = shown.length > 30 ? 5 : 3;
+  const radius = shown.length > 30 ? 3.5 : 5;
+  shown.forEach((e, i) => {
       const x = left + scale(e.value, width);
       const dot = s("circle", {
         cx: x,
-        cy: 70 + ((i % 3) - 1) * 6,
-        r: e.own ? 8 : 5,
+        cy: 70 + ((i % lanes) - (lanes - 1) / 2) * 6,
+        r: e.own ? 8 : radius,
         class: e.own ? "dot own" : "dot",
       });
       dot.append(s("title", {}, `${e.forbund ? e.forbund.name : "Förbund (ej namngivet)"}: ${decimal(e.value)}`));

@@ -33,6 +33,36 @@ function below(value, average) {
   return value !== null && value !== undefined && average !== null && average !== undefined && value < average;
 }
 
+/** Where the caller's own förbund stands in the network, when it is in it. */
+function ownRank(net) {
+  const mine = net ? net.entries.find((e) => e.own) : undefined;
+  return mine ? h("p", { class: "own-rank" }, `Ert förbund: rang ${mine.rank} av ${net.forbundCount}.`) : null;
+}
+
+/**
+ * A ranking of the whole network: the caller's own row marked, and a long
+ * one (the network has some 80 förbund) held in a region of its own height
+ * that scrolls, so the page around it stays readable.
+ */
+function ranking(tableEl, own) {
+  const rows = tableEl.tBodies[0] ? [...tableEl.tBodies[0].rows] : [];
+  rows.forEach((tr, i) => {
+    if (own[i]) tr.classList.add("own");
+  });
+  if (rows.length > 15) {
+    tableEl.classList.add("long-ranking");
+    // Opened at the caller's own row, once the page holds the table.
+    const mine = rows.find((_, i) => own[i]);
+    if (mine) {
+      requestAnimationFrame(() => {
+        const region = tableEl.closest(".scroll");
+        if (region) region.scrollTop = Math.max(0, mine.offsetTop - region.clientHeight / 2);
+      });
+    }
+  }
+  return tableEl;
+}
+
 /** A value in a ranking or side by side, marked in words when below the national average. */
 function againstAverage(value, average) {
   if (value === null || value === undefined) return "–";
@@ -255,18 +285,22 @@ export async function render({ params, query, principal }) {
             (net.distribution ? `Median ${decimal(net.distribution.median)}, kvartiler ${decimal(net.distribution.q1)}–${decimal(net.distribution.q3)}. ` : "") +
             (net.nationalAverage !== null ? `Riksgenomsnitt ${decimal(net.nationalAverage)}.` : ""),
           dotPlot(net.entries, net.distribution, net.nationalAverage),
-          table(
-            ["Förbund", "Värde", "Rang", "Svar", "Riksgenomsnitt"],
-            net.entries.map((e) => [
-              e.forbund ? e.forbund.name : "Förbund (ej namngivet)",
-              [againstAverage(e.value, net.nationalAverage), e.own ? " (ert)" : null],
-              String(e.rank),
-              number(e.respondents),
-              decimal(net.nationalAverage),
-            ]),
+          ranking(
+            table(
+              ["Förbund", "Värde", "Rang", "Svar", "Riksgenomsnitt"],
+              net.entries.map((e) => [
+                e.forbund ? e.forbund.name : "Förbund (ej namngivet)",
+                [againstAverage(e.value, net.nationalAverage), e.own ? " (ert)" : null],
+                String(e.rank),
+                number(e.respondents),
+                decimal(net.nationalAverage),
+              ]),
+            ),
+            net.entries.map((e) => Boolean(e.own)),
           ),
         )
       : h("p", {}, "Indikatorn finns inte."),
+    ownRank(net),
     h("h2", {}, `Utveckling ${year - 4}–${year}`),
     figure(
       `${(c.rows.find((r) => r.indicator.code === indicator) || { indicator: { name: `Indikator ${indicator}` } }).indicator.name} över åren mot riksgenomsnittet`,
