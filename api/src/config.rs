@@ -174,6 +174,12 @@ pub struct DatabaseSettings {
     /// connection for its handshake) before it fails as SERVICE_UNAVAILABLE.
     pub acquire_timeout_ms: u64,
     pub seed_on_empty: bool,
+    /// For measuring only: a file each statement a request sends is
+    /// appended to, one JSON string a line with its values written in
+    /// (`finsam-bench --floor` runs them again on their own). It holds the
+    /// data read, so it is never set in production.
+    #[serde(default)]
+    pub statement_log: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -120,9 +120,33 @@ async fn connect_with(
     });
     let mut db = Database::connect(options).await?;
     if let Some(callback) = on_statement {
-        db.set_metric_callback(move |_| callback());
+        let log = match &settings.statement_log {
+            Some(path) => Some(std::sync::Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| DbErr::Custom(format!("statement log: {e}")))?,
+            )),
+            None => None,
+        };
+        db.set_metric_callback(move |info| {
+            callback();
+            if let Some(log) = &log {
+                log_statement(log, &info.statement.to_string());
+            }
+        });
     }
     Ok(db)
+}
+
+/// One statement of the log: its SQL with the values written in, as a JSON
+/// string on a line of its own (a statement may hold line breaks).
+fn log_statement(log: &std::sync::Mutex<std::fs::File>, sql: &str) {
+    use std::io::Write;
+    if let (Ok(line), Ok(mut file)) = (serde_json::to_string(sql), log.lock()) {
+        let _ = writeln!(file, "{line}");
+    }
 }
 
 pub(crate) fn is_postgres(url: &str) -> bool {

@@ -14,6 +14,7 @@
 //!   (through a running deployment: `deploy/rolling-restart`)
 
 mod dataset;
+mod floor;
 mod live;
 mod load;
 mod soak;
@@ -75,6 +76,16 @@ struct Args {
     /// nothing), against the release server as a process of its own.
     #[arg(long)]
     live: bool,
+    /// Each read scenario beside its floor: the same statements run and the
+    /// same answer written without GraphQL (`floor.rs`), alternating.
+    #[arg(long)]
+    floor: bool,
+    /// Serve the floor of the scenarios captured in this file (started by
+    /// `--floor` as a process of its own).
+    #[arg(long, hide = true)]
+    floor_serve: Option<std::path::PathBuf>,
+    #[arg(long, hide = true, default_value_t = 0)]
+    floor_port: u16,
     /// Subscribers of `--live`.
     #[arg(long, default_value_t = 1000)]
     subscribers: usize,
@@ -193,6 +204,13 @@ fn network_admin_token() -> anyhow::Result<String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(file) = args.floor_serve.clone() {
+        let url = args
+            .database_url
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("--floor-serve needs --database-url"))?;
+        return floor::serve(file, args.floor_port, url).await;
+    }
     if let Some(base) = &args.load {
         let settings = Settings::load(None)?;
         let mut tokens = Vec::new();
@@ -213,7 +231,7 @@ async fn main() -> anyhow::Result<()> {
         let (url, _scratch) = database(&args.database_url, "finsam-live");
         return live::run(&bin, &url, args.subscribers, args.seconds, &token).await;
     }
-    if args.throughput || args.versus.is_some() {
+    if args.throughput || args.versus.is_some() || args.floor {
         let (url, _scratch) = database(&args.database_url, "finsam-throughput");
         let ids = dataset::prepare(&url, args.total_insatser).await?;
         let token = network_admin_token()?;
@@ -231,6 +249,9 @@ async fn main() -> anyhow::Result<()> {
             rounds: args.rounds,
             only: args.only.clone(),
         };
+        if args.floor {
+            return floor::compare(&bin, &run).await;
+        }
         return match &args.versus {
             Some(generated) => versus::side_by_side(&bin, generated, &run).await,
             None => versus::throughput(&bin, &run, &ids).await,

@@ -187,7 +187,7 @@ impl Run {
         self.only.as_deref().is_none_or(|only| name.contains(only))
     }
 
-    fn duration(&self) -> Duration {
+    pub fn duration(&self) -> Duration {
         Duration::from_secs(self.seconds)
     }
 }
