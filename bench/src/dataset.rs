@@ -76,7 +76,9 @@ pub async fn prepare(url: &str, total: usize) -> anyhow::Result<Vec<String>> {
     let creates: Vec<Value> = (have..total)
         .map(|i| {
             json!({ "query": create, "variables": { "input": {
-                "forbund": FORBUND[i % 3], "name": format!("Benchmark insats {i:05}"),
+                // Numbered from 0 whatever the database held before (the
+                // national network too), so a search finds the same rows.
+                "forbund": FORBUND[i % 3], "name": format!("Benchmark insats {:05}", i - have),
                 "description": "Generated for the benchmark", "targetGroup": "unga vuxna",
                 "ageMin": 18, "ageMax": 29, "visibility": "NETWORK", "status": "ACTIVE"
             } } })
