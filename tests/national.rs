@@ -102,3 +102,35 @@ async fn a_generated_network_loads_through_the_apis_checks_and_reads_back() {
         );
     }
 }
+
+/// What a request costs in statements does not grow with the network: the
+/// same requests send as many on the demo alone as with a generated network
+/// of 26 more förbund over seven years beside it.
+#[tokio::test]
+async fn statements_per_request_do_not_grow_with_the_network() {
+    use crate::common::statements_for;
+    let demo = TestApp::spawn().await;
+    let network = TestApp::spawn().await;
+    let size = Size {
+        forbund: 26,
+        years: 7,
+        last_year: 2025,
+    };
+    seed::load_national(&network.state.service().db, 3, size)
+        .await
+        .expect("loads");
+    let requests = [
+        r#"{ insatser(first: 50) { edges { node { name forbund { name } budgets { year budgetSek } goals { description } sharedWith { name } } } } }"#,
+        r#"{ insatser(filter: { search: "samverkan" }, first: 20) { totalCount edges { node { name } } } }"#,
+        r#"{ networkComparison(indicator: "6", year: 2020) { forbundCount entries { rank value forbund { name } } } }"#,
+        r#"{ indicatorComparison(forbund: "sodra-dalarna", year: 2020) { rows { value { value } } summary { measured } } }"#,
+        r#"{ financeReport(forbund: "vasteras", year: 2019, through: "2019-08-31") { sections { key } } }"#,
+        r#"{ forbund(slug: "vasteras") { name members { name } } }"#,
+    ];
+    for query in requests {
+        let on_demo = statements_for(&demo, Some(&demo.network_admin()), query, json!({})).await;
+        let on_network =
+            statements_for(&network, Some(&network.network_admin()), query, json!({})).await;
+        assert_eq!(on_demo, on_network, "{query}");
+    }
+}
