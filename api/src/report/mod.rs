@@ -140,29 +140,49 @@ fn file_name(slug: &str, period: &Period, ending: &str) -> String {
     )
 }
 
+/// A whole report drawn by `draw` off the server's threads (drawing is CPU
+/// work), answered as a file of `content_type` ending in `ending`.
+async fn drawn<E: Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    slug: &str,
+    period: &Period,
+    (content_type, ending): (&str, &str),
+    draw: fn(&Document) -> Result<Vec<u8>, E>,
+) -> HttpResponse {
+    let (doc, public) = match document_for(state, req, slug, period).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    match web::block(move || draw(&doc)).await {
+        Ok(Ok(bytes)) => file(
+            bytes,
+            content_type,
+            &file_name(slug, period, ending),
+            public,
+        ),
+        _ => plain(
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "the file could not be made",
+        ),
+    }
+}
+
 async fn pdf_file(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
     period: web::Query<Period>,
 ) -> HttpResponse {
-    let (doc, public) = match document_for(&state, &req, &slug, &period).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    // Drawing a report is CPU work: off the server's threads.
-    match web::block(move || pdf::render(&doc)).await {
-        Ok(Ok(bytes)) => file(
-            bytes,
-            "application/pdf",
-            &file_name(&slug, &period, "pdf"),
-            public,
-        ),
-        _ => plain(
-            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "the PDF could not be drawn",
-        ),
-    }
+    drawn(
+        &state,
+        &req,
+        &slug,
+        &period,
+        ("application/pdf", "pdf"),
+        pdf::render,
+    )
+    .await
 }
 
 async fn xlsx_file(
@@ -171,22 +191,8 @@ async fn xlsx_file(
     slug: web::Path<String>,
     period: web::Query<Period>,
 ) -> HttpResponse {
-    let (doc, public) = match document_for(&state, &req, &slug, &period).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    match web::block(move || xlsx::render(&doc)).await {
-        Ok(Ok(bytes)) => file(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &file_name(&slug, &period, "xlsx"),
-            public,
-        ),
-        _ => plain(
-            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "the spreadsheet could not be written",
-        ),
-    }
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    drawn(&state, &req, &slug, &period, (XLSX, "xlsx"), xlsx::render).await
 }
 
 async fn csv_file(

@@ -111,7 +111,7 @@ impl FinanceMutation {
         )
         .await?
         .ok_or_else(|| async_graphql::Error::new("the report is not readable"))?;
-        Ok(FinanceReport(Arc::new(report)))
+        Ok(FinanceReport::new(report))
     }
 }
 

@@ -1,8 +1,6 @@
 //! The root `financeReport` query: a förbund's report on its finances for
 //! a period, as its board receives it.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Object};
 
 use crate::graphql::types::Date;
@@ -38,6 +36,6 @@ impl FinanceQuery {
             through.map(|d| d.0),
         )
         .await?;
-        Ok(found.map(|r| FinanceReport(Arc::new(r))))
+        Ok(found.map(FinanceReport::new))
     }
 }

@@ -10,7 +10,7 @@ use chrono::Datelike;
 use super::finance::FinanceYear;
 use super::{Date, Decision, Forbund};
 use crate::record::finance::FinanceFigure;
-use crate::service::finance::document::{Cell, ColumnKind, RowKind};
+use crate::service::finance::document::{Cell, ColumnKind, Document, RowKind};
 use crate::service::finance::report::Report;
 use crate::service::finance::sections;
 
@@ -123,9 +123,19 @@ fn row_kind(k: RowKind) -> ReportRowKind {
 /// it: stored (with the figures its paper states, and published or not),
 /// or generated for a period no report is stored for yet.
 #[derive(Clone)]
-pub struct FinanceReport(pub Arc<Report>);
+pub struct FinanceReport(pub Arc<Report>, Arc<std::sync::OnceLock<Document>>);
 
 impl FinanceReport {
+    pub fn new(report: Report) -> Self {
+        FinanceReport(Arc::new(report), Arc::default())
+    }
+
+    /// The report worded as one document, made once however many of its
+    /// fields (title, sections, files) a request selects.
+    fn document(&self) -> &Document {
+        self.1.get_or_init(|| sections::document(&self.0))
+    }
+
     /// The address of the report's page; its files add their ending.
     pub fn path(&self) -> String {
         format!(
@@ -173,7 +183,7 @@ impl FinanceReport {
     }
 
     async fn title(&self) -> String {
-        sections::document(&self.0).title
+        self.document().title.clone()
     }
 
     /// The board has received it: a public document, readable by anyone.
@@ -232,9 +242,10 @@ impl FinanceReport {
     /// The report in Swedish, section by section in the order of a board's
     /// paper: what the page, the PDF and the spreadsheet show.
     async fn sections(&self) -> Vec<ReportSection> {
-        sections::document(&self.0)
+        self.document()
             .sections
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|s| ReportSection {
                 key: s.key.into(),
                 heading: s.heading,
@@ -279,7 +290,7 @@ impl FinanceReport {
     async fn downloads(&self) -> ReportDownloads {
         let page = self.path();
         let (path, query) = page.split_once('?').unwrap_or((&page, ""));
-        let doc = sections::document(&self.0);
+        let doc = self.document();
         ReportDownloads {
             pdf: format!("{path}.pdf?{query}"),
             xlsx: format!("{path}.xlsx?{query}"),
