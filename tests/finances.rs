@@ -130,6 +130,19 @@ async fn vasteras_through_august_2019_as_the_paper_has_it_and_where_it_disagrees
     assert_eq!(tkr(&equity[2]["afterSek"]), 1_255);
     assert!(equity.iter().all(|e| e["warning"].is_null()));
 
+    // No report of a förbund in a year outside its life: Västmanland's
+    // länsförbund was founded in 2024, Västerås dissolved at the end of 2023.
+    for (f, y) in [("vastmanland", 2019), ("vasteras", 2024)] {
+        let outside = app
+            .data_as(
+                Some(&app.network_admin()),
+                REPORT,
+                json!({ "f": f, "y": y, "t": null }),
+            )
+            .await;
+        assert!(outside["financeReport"].is_null(), "{f} {y}: {outside}");
+    }
+
     // The report in the seed's order, in Swedish.
     let keys: Vec<&str> = r["sections"]
         .as_array()

@@ -167,6 +167,14 @@ pub async fn report(
     let Some(through) = through.filter(|t| t.year() == year) else {
         return Ok(None);
     };
+    // A period of the förbund's life, or none: no report names a förbund
+    // in a year before it was founded or after it was dissolved.
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(through);
+    if owner.founded_on.is_some_and(|f| f > through)
+        || owner.dissolved_on.is_some_and(|d| d < start)
+    {
+        return Ok(None);
+    }
     // A period is public once its report is published; any other period of
     // the förbund is its own staff's (DESIGN.md, "Finances").
     let published = stored.as_ref().is_some_and(|s| s.published);
