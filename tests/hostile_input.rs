@@ -147,6 +147,22 @@ async fn extreme_numbers_and_inline_nul_are_answered_without_internal_errors() {
             "{query}: {body}"
         );
     }
+    // A förbund's finances, read by the network, which may read them all:
+    // years out of range are refused before anything counts from them.
+    let network = app.network_admin();
+    for (query, variables) in [
+        (
+            "query($y: Int!) { forbund(slug: \"varend\") { finances(year: $y) { year } } }",
+            json!({ "y": i32::MAX }),
+        ),
+        (
+            "query($a: Int!, $b: Int!) { forbund(slug: \"varend\") { financeReports(fromYear: $a, toYear: $b) { year } } }",
+            json!({ "a": i32::MIN, "b": i32::MAX }),
+        ),
+    ] {
+        let body = app.gql_as(Some(&network), query, variables).await;
+        assert_eq!(codes(&body), ["BAD_USER_INPUT"], "{query}: {body}");
+    }
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 

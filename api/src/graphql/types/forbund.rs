@@ -284,6 +284,9 @@ impl Forbund {
         ctx: &Context<'_>,
         year: i32,
     ) -> async_graphql::Result<Option<super::finance::FinanceYear>> {
+        // A year the finances can hold, before anything counts from it (the
+        // forecast's two plan years follow it).
+        crate::record::finance::check_year("year", year)?;
         let principal = &crate::graphql::caller(ctx)?.principal;
         let found =
             crate::service::finance::read(crate::graphql::reader(ctx)?, principal, &self.0, year)

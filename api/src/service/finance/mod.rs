@@ -296,6 +296,8 @@ pub async fn reports<C: ConnectionTrait>(
     to: i32,
 ) -> ApiResult<Vec<finance_report::Model>> {
     use crate::error::{ApiError, Rule};
+    crate::record::finance::check_year("fromYear", from)?;
+    crate::record::finance::check_year("toYear", to)?;
     if to < from {
         return Err(ApiError::bad_input(
             "toYear",
