@@ -686,3 +686,59 @@ async fn a_budget_file_loads_whole_or_not_at_all_and_names_the_line_at_fault() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The report's population section reads every member kommun with its
+/// county and the country in the same statements whether the förbund has
+/// one kommun on record or three: no statement per kommun.
+#[tokio::test]
+async fn the_reports_population_costs_the_same_for_one_kommun_or_three() {
+    use crate::common::statements_for;
+    use finsam_api::auth::Caller;
+    use finsam_api::import::{Kind, import};
+    let app = TestApp::spawn().await;
+    let dir = std::env::temp_dir().join(format!("finsam-population-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let header = "area,areaName,areaKind,parent,year,gender,sicknessBenefit,sicknessActivityCompensation,unemployment,labourMarketProgrammes,socialAssistance,establishmentBenefit,total,population20To64,sharePercent,source\n";
+    let row = |code: &str, name: &str, kind: &str, parent: &str, total: u32| {
+        format!("{code},{name},{kind},{parent},2020,TOTAL,1,1,1,1,1,1,{total},20000,,test\n")
+    };
+    // A file written and imported as `finsam import population` does.
+    let load = async |name: &str, rows: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("{header}{rows}")).expect("write");
+        import(
+            app.state.service(),
+            &Caller::command_line(),
+            Kind::PopulationSupport,
+            &path,
+        )
+        .await
+        .expect("loaded");
+    };
+    load(
+        "avesta.csv",
+        row("20", "Dalarnas län", "COUNTY", "00", 30000)
+            + &row("2084", "Avesta", "MUNICIPALITY", "20", 2100),
+    )
+    .await;
+    let query = r#"{ financeReport(forbund: "sodra-dalarna", year: 2020) { sections { key tables { rows { cells { text } } } } } }"#;
+    let admin = app.network_admin();
+    let one = statements_for(&app, Some(&admin), query, json!({})).await;
+    load(
+        "others.csv",
+        row("2083", "Hedemora", "MUNICIPALITY", "20", 1500)
+            + &row("2082", "Säter", "MUNICIPALITY", "20", 900),
+    )
+    .await;
+    let three = statements_for(&app, Some(&admin), query, json!({})).await;
+    assert_eq!(one, three, "statements for one kommun and for three");
+    let report = app.data_as(Some(&admin), query, json!({})).await;
+    let population = report["financeReport"]["sections"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["key"] == "befolkning"))
+        .expect("the population section")
+        .to_string();
+    for area in ["Avesta", "Hedemora", "Säter", "Dalarnas län"] {
+        assert!(population.contains(area), "{area}: {population}");
+    }
+}

@@ -44,12 +44,7 @@ pub async fn find_area(db: &DatabaseConnection, key: &str) -> ApiResult<Option<a
     {
         return Ok(Some(a));
     }
-    let wanted = fold(key);
-    Ok(area::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .find(|a| fold(&a.name) == wanted))
+    Ok(area_named(&area::Entity::find().all(db).await?, key).cloned())
 }
 
 /// One benefit's full-year equivalents by gender.
@@ -83,24 +78,67 @@ impl Support {
     }
 }
 
+/// Population on benefits in `area` for `year`; `None` when nothing is on
+/// record.
 pub async fn support(
     db: &DatabaseConnection,
     area: &area::Model,
     year: i32,
 ) -> ApiResult<Option<Support>> {
+    Ok(supports(db, &[(area.clone(), year)]).await?.pop())
+}
+
+/// Population on benefits for many areas, each in its own year, in two
+/// statements whatever their number (a report's kommuner with their county
+/// and the country, an area's every year); those with nothing on record
+/// are left out, the rest kept in the order asked.
+pub async fn supports(
+    db: &DatabaseConnection,
+    wanted: &[(area::Model, i32)],
+) -> ApiResult<Vec<Support>> {
+    if wanted.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut ids: Vec<i32> = wanted.iter().map(|(a, _)| a.id).collect();
+    let mut years: Vec<i32> = wanted.iter().map(|(_, y)| *y).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    years.sort_unstable();
+    years.dedup();
     let rows = population_support::Entity::find()
-        .filter(population_support::Column::AreaId.eq(area.id))
-        .filter(population_support::Column::Year.eq(year))
+        .filter(population_support::Column::AreaId.is_in(ids.clone()))
+        .filter(population_support::Column::Year.is_in(years.clone()))
         .all(db)
         .await?;
     let people = area_population::Entity::find()
-        .filter(area_population::Column::AreaId.eq(area.id))
-        .filter(area_population::Column::Year.eq(year))
+        .filter(area_population::Column::AreaId.is_in(ids))
+        .filter(area_population::Column::Year.is_in(years))
         .filter(area_population::Column::Gender.eq(Gender::Total.as_str()))
-        .one(db)
+        .all(db)
         .await?;
+    Ok(wanted
+        .iter()
+        .filter_map(|(area, year)| {
+            let rows: Vec<&population_support::Model> = rows
+                .iter()
+                .filter(|r| r.area_id == area.id && r.year == *year)
+                .collect();
+            let people = people
+                .iter()
+                .find(|p| p.area_id == area.id && p.year == *year);
+            assemble(area, *year, &rows, people)
+        })
+        .collect())
+}
+
+fn assemble(
+    area: &area::Model,
+    year: i32,
+    rows: &[&population_support::Model],
+    people: Option<&area_population::Model>,
+) -> Option<Support> {
     if rows.is_empty() && people.is_none() {
-        return Ok(None);
+        return None;
     }
     let figures = |benefit: Benefit| {
         let get = |g: Gender| {
@@ -115,14 +153,72 @@ pub async fn support(
             men: get(Gender::Men),
         }
     };
-    Ok(Some(Support {
+    Some(Support {
         area: area.clone(),
         year,
         benefits: BENEFITS.iter().map(|b| figures(*b)).collect(),
         total: figures(Benefit::Total),
-        population_20_64: people.as_ref().and_then(|p| p.population_20_64),
+        population_20_64: people.and_then(|p| p.population_20_64),
         reported_share_percent: people.and_then(|p| p.reported_share_percent),
-    }))
+    })
+}
+
+/// The latest year on record up to `up_to` for each of `areas`, in one
+/// statement.
+pub async fn latest_years(
+    db: &DatabaseConnection,
+    areas: &[i32],
+    up_to: i32,
+) -> ApiResult<HashMap<i32, i32>> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    if areas.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, Option<i32>)> = population_support::Entity::find()
+        .select_only()
+        .column(population_support::Column::AreaId)
+        .column_as(Expr::col(population_support::Column::Year).max(), "latest")
+        .filter(population_support::Column::AreaId.is_in(areas.iter().copied()))
+        .filter(population_support::Column::Year.lte(up_to))
+        .group_by(population_support::Column::AreaId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(area, year)| Some((area, year?)))
+        .collect())
+}
+
+/// The area named `key` among `areas`: by SCB code, else by its name with
+/// case and diacritics aside (as `find_area`).
+pub fn area_named<'a>(areas: &'a [area::Model], key: &str) -> Option<&'a area::Model> {
+    let key = key.trim();
+    areas.iter().find(|a| a.code == key).or_else(|| {
+        let wanted = fold(key);
+        areas.iter().find(|a| fold(&a.name) == wanted)
+    })
+}
+
+/// `area` and those above it among `areas` (its county, the country).
+pub fn chain_in<'a>(areas: &'a [area::Model], area: &'a area::Model) -> Vec<&'a area::Model> {
+    let mut chain = vec![area];
+    let mut at = area.parent_id;
+    while let Some(id) = at {
+        // A cycle in the data ends the walk rather than the server.
+        if chain.len() > 8 {
+            break;
+        }
+        match areas.iter().find(|a| a.id == id) {
+            Some(parent) => {
+                at = parent.parent_id;
+                chain.push(parent);
+            }
+            None => break,
+        }
+    }
+    chain
 }
 
 /// The years on record for an area.

@@ -125,19 +125,18 @@ impl IndicatorQuery {
         let Some(found) = service::population::find_area(db, &area).await? else {
             return Ok(None);
         };
-        let Some(here) = service::population::support(db, &found, year).await? else {
-            return Ok(None);
-        };
-        let mut above = Vec::new();
-        for a in service::population::with_parents(db, &found)
+        let chain: Vec<_> = service::population::with_parents(db, &found)
             .await?
             .into_iter()
-            .skip(1)
-        {
-            if let Some(s) = service::population::support(db, &a, year).await? {
-                above.push(s);
-            }
+            .map(|a| (a, year))
+            .collect();
+        let mut found_all = service::population::supports(db, &chain).await?;
+        // The area itself first; without its own figures there is nothing.
+        if found_all.first().is_none_or(|s| s.area.id != found.id) {
+            return Ok(None);
         }
+        let above = found_all.split_off(1);
+        let here = found_all.remove(0);
         Ok(Some(PopulationSupport(here, above)))
     }
 
@@ -151,12 +150,15 @@ impl IndicatorQuery {
         let Some(found) = service::population::find_area(db, &area).await? else {
             return Ok(vec![]);
         };
-        let mut out = Vec::new();
-        for year in service::population::years(db, &found).await? {
-            if let Some(s) = service::population::support(db, &found, year).await? {
-                out.push(PopulationSupport(s, vec![]));
-            }
-        }
-        Ok(out)
+        let every_year: Vec<_> = service::population::years(db, &found)
+            .await?
+            .into_iter()
+            .map(|year| (found.clone(), year))
+            .collect();
+        Ok(service::population::supports(db, &every_year)
+            .await?
+            .into_iter()
+            .map(|s| PopulationSupport(s, vec![]))
+            .collect())
     }
 }

@@ -288,62 +288,52 @@ async fn insatser(
 }
 
 /// Population on benefits in the förbund's kommuner, with their county and
-/// the country, in the latest year on record up to the report's.
+/// the country, in the latest year on record up to the report's: five
+/// statements however many kommuner are members.
 async fn population(
     db: &DatabaseConnection,
     owner: &forbund::Model,
     year: i32,
 ) -> ApiResult<Vec<Support>> {
     use crate::service::population as pop;
-    let members = finsam_entity::forbund_member::Entity::find()
-        .filter(finsam_entity::forbund_member::Column::ForbundId.eq(owner.id))
-        .filter(
-            finsam_entity::forbund_member::Column::Kind
-                .eq(finsam_entity::value::MemberKind::Municipality),
-        )
+    use finsam_entity::{area, forbund_member, value::MemberKind};
+    let members = forbund_member::Entity::find()
+        .filter(forbund_member::Column::ForbundId.eq(owner.id))
+        .filter(forbund_member::Column::Kind.eq(MemberKind::Municipality))
         .all(db)
         .await?;
-    let mut out: Vec<Support> = Vec::new();
-    for m in members {
-        let Some(area) = kommun_area(db, &m.name).await? else {
+    let areas = area::Entity::find().all(db).await?;
+    let kommuner: Vec<&area::Model> = members
+        .iter()
+        .filter_map(|m| kommun_area(&areas, &m.name))
+        .collect();
+    let ids: Vec<i32> = kommuner.iter().map(|a| a.id).collect();
+    let latest = pop::latest_years(db, &ids, year).await?;
+    let mut wanted: Vec<(area::Model, i32)> = Vec::new();
+    for kommun in kommuner {
+        let Some(year) = latest.get(&kommun.id) else {
             continue;
         };
-        let Some(latest) = pop::years(db, &area)
-            .await?
-            .into_iter()
-            .filter(|y| *y <= year)
-            .max()
-        else {
-            continue;
-        };
-        for a in pop::with_parents(db, &area).await? {
-            if out.iter().any(|s| s.area.id == a.id) {
-                continue;
-            }
-            if let Some(s) = pop::support(db, &a, latest).await? {
-                out.push(s);
+        for a in pop::chain_in(&areas, kommun) {
+            if !wanted.iter().any(|(w, _)| w.id == a.id) {
+                wanted.push((a.clone(), *year));
             }
         }
     }
-    Ok(out)
+    pop::supports(db, &wanted).await
 }
 
 /// A member kommun's area by its name as the förbund lists it ("Västerås
 /// stad", "Tingsryds kommun"): the name without the word for the body, and
 /// without the genitive s.
-async fn kommun_area(
-    db: &DatabaseConnection,
+fn kommun_area<'a>(
+    areas: &'a [finsam_entity::area::Model],
     member: &str,
-) -> ApiResult<Option<finsam_entity::area::Model>> {
+) -> Option<&'a finsam_entity::area::Model> {
+    use crate::service::population::area_named;
     let base = member
         .trim_end_matches(" kommun")
         .trim_end_matches(" stad")
         .trim();
-    if let Some(a) = crate::service::population::find_area(db, base).await? {
-        return Ok(Some(a));
-    }
-    match base.strip_suffix('s') {
-        Some(stem) => crate::service::population::find_area(db, stem).await,
-        None => Ok(None),
-    }
+    area_named(areas, base).or_else(|| area_named(areas, base.strip_suffix('s')?))
 }
