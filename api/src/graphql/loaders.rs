@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -235,7 +236,9 @@ pub struct FirstPages {
     hasher: std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
     /// Every row loaded per spec: each förbund's page then warms the
     /// relations of all of them at once, one statement per relation.
-    loaded: std::sync::Mutex<HashMap<PageKey, Vec<finsam_entity::insats::Model>>>,
+    /// Shared, not copied, with each förbund's resolver: a directory of
+    /// twenty förbund read every row twenty times when each took a copy.
+    loaded: std::sync::Mutex<HashMap<PageKey, Arc<Vec<finsam_entity::insats::Model>>>>,
 }
 
 impl FirstPages {
@@ -265,7 +268,7 @@ impl FirstPages {
     }
 
     /// All rows loaded so far for the spec `key`, every förbund's.
-    pub fn loaded(&self, key: PageKey) -> Vec<finsam_entity::insats::Model> {
+    pub fn loaded(&self, key: PageKey) -> Arc<Vec<finsam_entity::insats::Model>> {
         self.loaded
             .lock()
             .ok()
@@ -307,9 +310,7 @@ impl Loader<(i32, PageKey)> for FirstPages {
             .await
             .map_err(|e| e.extend())?;
             if let Ok(mut loaded) = self.loaded.lock() {
-                loaded
-                    .entry(key)
-                    .or_default()
+                Arc::make_mut(loaded.entry(key).or_default())
                     .extend(pages.values().flatten().cloned());
             }
             for id in ids {

@@ -27,18 +27,26 @@ const MAX_CURSOR: usize = 512;
 const NONCE: usize = 24;
 
 /// Which edges of a page need a cursor: every one when the client selects
-/// `edges { cursor }`, otherwise only the first and the last (`pageInfo`'s
-/// start and end cursors). Sealing is an encryption per edge, and most
-/// clients page by `endCursor` alone.
+/// `edges { cursor }`, otherwise the first when it selects `pageInfo {
+/// startCursor }` and the last for `pageInfo { endCursor }`, and none when
+/// it selects neither. Sealing is an encryption per edge: most clients page
+/// by `endCursor` alone, and a directory of förbund, each with its first
+/// insatser, often asks for no cursor at all.
 pub struct EdgeCursors {
     all: bool,
+    start: bool,
+    end: bool,
     len: usize,
 }
 
 impl EdgeCursors {
     pub fn of(ctx: &async_graphql::Context<'_>, len: usize) -> Self {
+        let selected = ctx.look_ahead();
+        let page_info = selected.field("pageInfo");
         EdgeCursors {
-            all: ctx.look_ahead().field("edges").field("cursor").exists(),
+            all: selected.field("edges").field("cursor").exists(),
+            start: page_info.field("startCursor").exists(),
+            end: page_info.field("endCursor").exists(),
             len,
         }
     }
@@ -52,7 +60,7 @@ impl EdgeCursors {
         index: usize,
         of: impl FnOnce() -> K,
     ) -> String {
-        if self.all || index == 0 || index + 1 == self.len {
+        if self.all || (self.start && index == 0) || (self.end && index + 1 == self.len) {
             key.seal(list, &of())
         } else {
             String::new()
