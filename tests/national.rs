@@ -2,8 +2,8 @@
 //! beside the demo through the same loaders and checks as the demo's own
 //! files — a row a rule of the API refuses fails the load — and read back
 //! through the API: förbund, a merger's carried-over insats, a DSO-ring
-//! that closes around a dissolved member, the network's comparison, and
-//! the marker on what was generated.
+//! that closes around a dissolved member and around two that join later,
+//! the network's comparison, and the marker on what was generated.
 
 use crate::common::TestApp;
 use finsam_api::auth::Role;
@@ -79,7 +79,8 @@ async fn a_generated_network_loads_through_the_apis_checks_and_reads_back() {
         .and_then(|a| a.iter().find(|a| a["name"] == "DSO-ring 1 (exempeldata)"))
         .map(|a| a["id"].clone())
         .expect("the first generated ring");
-    for on in ["2022-06-01", "2023-06-01"] {
+    let mut on_ring: Vec<Vec<String>> = Vec::new();
+    for on in ["2022-06-01", "2023-06-01", "2024-06-01"] {
         let ring = app
             .data(
                 r#"query($a: ID!, $on: Date!) { dsoRing(agreement: $a, on: $on) { complete members { slug } problem } }"#,
@@ -100,6 +101,13 @@ async fn a_generated_network_loads_through_the_apis_checks_and_reads_back() {
             on < dissolved.as_str(),
             "{on}: {slugs:?}"
         );
+        on_ring.push(slugs.iter().map(|s| s.to_string()).collect());
+    }
+    // Two join later, one in each of the years after the first: the ring
+    // closes around each from its first day.
+    for pair in on_ring.windows(2) {
+        let joined: Vec<&String> = pair[1].iter().filter(|s| !pair[0].contains(s)).collect();
+        assert_eq!(joined.len(), 1, "{pair:?}");
     }
 }
 

@@ -19,7 +19,7 @@ mod statistics;
 
 use std::collections::HashMap;
 
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait};
 
 use crate::db::begin_write;
 pub use loader::SeedReport;
@@ -75,14 +75,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     indicators::load(&mut loader, &indicator_file, &slugs).await?;
     finances::load(&mut loader, &finance_file, &slugs, &insatser).await?;
     let report = loader.report;
-    if report.total() > 0 {
-        super::reference::bump(&txn)
-            .await
-            .map_err(crate::error::ApiError::into_anyhow)?;
-    }
-    txn.commit().await?;
-    super::reference::invalidate();
-    Ok(report)
+    commit(txn, report).await
 }
 
 /// Loads the national network generated from `seed` (`national`) beside
@@ -130,6 +123,13 @@ pub async fn load_national(
     statistics::load(&mut loader, &statistics, &slugs).await?;
     indicators::load(&mut loader, &indicator_file, &slugs).await?;
     let report = loader.report;
+    commit(txn, report).await
+}
+
+/// Commits a load; when it wrote anything, other processes are told the
+/// reference data changed (in the same transaction) and this one forgets
+/// its snapshot.
+async fn commit(txn: DatabaseTransaction, report: SeedReport) -> anyhow::Result<SeedReport> {
     if report.total() > 0 {
         super::reference::bump(&txn)
             .await

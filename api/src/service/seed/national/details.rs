@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
 use super::{Generated, MARKER, day, iso};
+use crate::domain::dso_ring::{self, Member};
 
 /// A year's outcome of an individual insats: by gender, closures by
 /// reason, and by kommun, each part within its whole.
@@ -89,33 +90,71 @@ pub(super) fn national_averages(results: &[Value]) -> Vec<Value> {
 }
 
 /// Two DSO-rings of a dozen members each, from förbund alive when each
-/// begins: each provides to the next on the list, the last to the first. A
-/// member that a merger dissolves leaves its ring on its last day, and the
-/// ring closes around it (`dso::close_at_dissolution`).
+/// begins: each provides to the next on the list, the last to the first.
+/// Two more join each ring later (after a year and a half and after three
+/// years), each placed after a member, and the ring closes around them from
+/// that day; a member that a merger dissolves leaves its ring on its last
+/// day, and the ring closes around it (`dso::close_at_dissolution`). The
+/// assignments are the ones the ring's own rule derives from its members
+/// (`dso_ring::derive`), so the loader's check against them holds.
 pub(super) fn rings(made: &[Generated], first: i32, last: i32) -> Vec<Value> {
     let mut out = Vec::new();
     let starts = [day(first + 2, 1, 1), day(first + 6, 7, 1)];
+    let alive =
+        |f: &Generated, on: NaiveDate| f.founded <= on && f.dissolved.is_none_or(|d| d > on);
     let mut used: Vec<&str> = Vec::new();
     for (r, starts_on) in starts.into_iter().enumerate() {
         if starts_on.year() > last {
             continue;
         }
-        let members: Vec<&Generated> = made
+        let mut ring: Vec<(&Generated, NaiveDate)> = made
             .iter()
-            .filter(|f| f.founded <= starts_on && f.dissolved.is_none_or(|d| d > starts_on))
-            .filter(|f| !used.contains(&f.slug.as_str()))
+            .filter(|f| alive(f, starts_on) && !used.contains(&f.slug.as_str()))
             .take(12)
+            .map(|f| (f, starts_on))
             .collect();
-        if members.len() < 3 {
+        if ring.len() < 3 {
             continue;
         }
-        used.extend(members.iter().map(|f| f.slug.as_str()));
-        let assignments: Vec<Value> = (0..members.len())
-            .map(|i| {
-                let (p, q) = (members[i], members[(i + 1) % members.len()]);
+        used.extend(ring.iter().map(|(f, _)| f.slug.as_str()));
+        for (k, months) in [18, 36].into_iter().enumerate() {
+            let on = starts_on
+                .checked_add_months(chrono::Months::new(months))
+                .unwrap_or(starts_on);
+            if on.year() > last {
+                continue;
+            }
+            // A joiner lives on after it joins: none that a merger ends.
+            let Some(joiner) = made.iter().find(|f| {
+                alive(f, on) && f.dissolved.is_none() && !used.contains(&f.slug.as_str())
+            }) else {
+                continue;
+            };
+            used.push(joiner.slug.as_str());
+            ring.insert((3 + 5 * k).min(ring.len()), (joiner, on));
+        }
+        let members: Vec<Member> = ring
+            .iter()
+            .enumerate()
+            .map(|(i, (f, joined))| Member {
+                forbund: i as i32,
+                joined_on: Some(*joined),
+                last_day: None,
+                notice_received_on: None,
+                withdrew: false,
+                position: i as f64 + 1.0,
+                contact: format!("Dataskyddsombud, {} ({MARKER})", f.slug),
+                scope: 2.5,
+            })
+            .collect();
+        let slug = |id: i32| ring[id as usize].0.slug.as_str();
+        let assignments: Vec<Value> = dso_ring::derive(&members, starts_on)
+            .iter()
+            .map(|l| {
                 json!({
-                    "provider": p.slug, "recipient": q.slug, "valid_from": iso(starts_on),
-                    "scope_percent": 2.5, "contact": format!("Dataskyddsombud, {} ({MARKER})", p.slug),
+                    "provider": slug(l.provider), "recipient": slug(l.recipient),
+                    "valid_from": iso(l.from), "valid_to": l.to.map(iso),
+                    "scope_percent": l.scope, "contact": l.contact,
                 })
             })
             .collect();
@@ -126,7 +165,7 @@ pub(super) fn rings(made: &[Generated], first: i32, last: i32) -> Vec<Value> {
             "renewal_months": 12,
             "notice_months": 4,
             "max_scope_percent": 2.5,
-            "members": members.iter().map(|f| json!({ "forbund": f.slug, "joined_on": iso(starts_on) })).collect::<Vec<_>>(),
+            "members": ring.iter().map(|(f, joined)| json!({ "forbund": f.slug, "joined_on": iso(*joined) })).collect::<Vec<_>>(),
             "assignments": assignments,
         }));
     }

@@ -429,6 +429,17 @@ mod tests {
                     .is_some_and(|d| d.contains(MARKER))
             );
         }
-        assert_eq!(files.dso["agreement"].as_array().map_or(0, Vec::len), 2);
+        let rings = files.dso["agreement"].as_array().expect("rings");
+        assert_eq!(rings.len(), 2);
+        // Each ring gains members after it begins.
+        for ring in rings {
+            let joined_later = ring["members"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| m["joined_on"] != ring["starts_on"])
+                .count();
+            assert_eq!(joined_later, 2, "{ring}");
+        }
     }
 }
