@@ -133,15 +133,22 @@ fn day(rng: &mut StdRng, today: NaiveDate) -> NaiveDate {
     today + Duration::days(rng.gen_range(-40..460))
 }
 
-/// The parties of proposal `id` if it was applied, after checking that it
-/// did to each what it showed that party (the DSO it would get): a proposal
-/// is applied only as it was accepted.
+/// What an applied proposal showed a party it would do: `provider` is its
+/// DSO from `on`.
+struct Shown {
+    slug: String,
+    on: String,
+    provider: Value,
+}
+
+/// The parties of proposal `id` and what it showed each, if it was applied
+/// (every party having accepted it).
 async fn applied_parties(
     client: &reqwest::Client,
     base: &str,
     tokens: &RingTokens,
     id: &str,
-) -> Result<Vec<usize>, String> {
+) -> Result<(Vec<usize>, Vec<Shown>), String> {
     let p = gql(
         client,
         base,
@@ -152,43 +159,66 @@ async fn applied_parties(
     .await?;
     let p = &p["data"]["dsoProposal"];
     if p["status"] != "APPLIED" {
-        return Ok(vec![]);
+        return Ok((vec![], vec![]));
     }
     let parties = p["parties"].as_array().cloned().unwrap_or_default();
     if parties.iter().any(|party| party["answer"] != "ACCEPTED") {
         return Err(format!("a proposal was applied without every party: {p}"));
     }
-    for party in &parties {
-        let slug = party["forbund"]["slug"].as_str().unwrap_or_default();
-        let shown = party["begins"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|b| b["recipient"]["slug"] == slug);
-        if let Some(shown) = shown {
-            let on = shown["validFrom"].clone();
-            let now = gql(
-                client,
-                base,
-                &tokens.network,
-                "query($f: String!, $on: Date) { dsoFor(forbund: $f, on: $on) { provider { slug } } }",
-                json!({ "f": slug, "on": on }),
-            )
-            .await?;
-            let provider = &now["data"]["dsoFor"]["provider"]["slug"];
-            if *provider != shown["provider"]["slug"] {
-                return Err(format!(
-                    "{slug} accepted {} as its DSO from {on}, and got {provider}: {p}",
-                    shown["provider"]["slug"]
-                ));
-            }
-        }
-    }
-    Ok(parties
+    let shown = parties
+        .iter()
+        .filter_map(|party| {
+            let slug = party["forbund"]["slug"].as_str()?;
+            let begins = party["begins"].as_array()?;
+            let shown = begins.iter().find(|b| b["recipient"]["slug"] == slug)?;
+            Some(Shown {
+                slug: slug.to_string(),
+                on: shown["validFrom"].as_str()?.to_string(),
+                provider: shown["provider"]["slug"].clone(),
+            })
+        })
+        .collect();
+    let indices = parties
         .iter()
         .filter_map(|party| party["forbund"]["slug"].as_str())
         .filter_map(|s| FORBUND.iter().position(|f| *f == s))
-        .collect())
+        .collect();
+    Ok((indices, shown))
+}
+
+/// Each party of the applied proposals got, from the day shown, the DSO the
+/// proposal showed it: a proposal is applied only as it was accepted. When
+/// proposals applied at the same moment both name a party, the one applied
+/// last decides from its day on, so the DSO on a day may be what another
+/// of them showed that party from that day or earlier — a change the party
+/// accepted too — and nothing else.
+async fn check_shown(
+    client: &reqwest::Client,
+    base: &str,
+    tokens: &RingTokens,
+    shown: &[Shown],
+) -> Result<(), String> {
+    for s in shown {
+        let now = gql(
+            client,
+            base,
+            &tokens.network,
+            "query($f: String!, $on: Date) { dsoFor(forbund: $f, on: $on) { provider { slug } } }",
+            json!({ "f": s.slug, "on": s.on }),
+        )
+        .await?;
+        let provider = &now["data"]["dsoFor"]["provider"]["slug"];
+        let accepted = shown
+            .iter()
+            .any(|t| t.slug == s.slug && t.on <= s.on && t.provider == *provider);
+        if !accepted {
+            return Err(format!(
+                "{} accepted {} as its DSO from {}, and got {provider}",
+                s.slug, s.provider, s.on
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One random step, then the checks. `Err` is a broken promise.
@@ -336,10 +366,13 @@ pub async fn step(
         Actor::Network => (0..FORBUND.len()).collect(),
         Actor::Asked(i) => vec![*i],
         Actor::Accepted(ids) => {
-            let mut consented = Vec::new();
+            let (mut consented, mut shown) = (Vec::new(), Vec::new());
             for id in ids {
-                consented.extend(applied_parties(client, base, tokens, id).await?);
+                let (parties, showed) = applied_parties(client, base, tokens, id).await?;
+                consented.extend(parties);
+                shown.extend(showed);
             }
+            check_shown(client, base, tokens, &shown).await?;
             consented
         }
         Actor::Nothing => vec![],
