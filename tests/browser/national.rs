@@ -81,6 +81,14 @@ async fn the_comparison_and_the_catalogue_at_the_networks_size() {
         held, true,
         "the long ranking is held in a region that scrolls"
     );
+    // So does the list of förbund to compare with: ninety checkboxes.
+    let chooser = script(
+        &browser,
+        "const f = document.querySelector('form.chooser fieldset.choices'); return [f.querySelectorAll('input').length, f.scrollHeight > f.clientHeight && f.clientHeight < 400];",
+    )
+    .await;
+    assert!(chooser[0].as_i64().unwrap_or(0) >= 80, "{chooser}");
+    assert_eq!(chooser[1], true, "the chooser's list scrolls: {chooser}");
     both_widths(&browser, "comparisons-national", None).await;
 
     open(&browser, &base, "/insatser").await;
