@@ -14,7 +14,7 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::throughput::{self, Scenario, ServerProcess, free_port};
+use crate::throughput::{Scenario, ServerProcess, free_port};
 use crate::versus::{Run, finsam_scenarios};
 
 /// One scenario as finsam answered it: its statements and its answer.
@@ -92,57 +92,31 @@ pub async fn compare(bin: &Path, run: &Run) -> anyhow::Result<()> {
     let captured = capture(bin, run, &dir.join("statements.log")).await?;
     let file = dir.join("captured.json");
     std::fs::write(&file, serde_json::to_vec(&captured)?)?;
+    // A Markdown table, as docs/speed.md and the README hold it.
     println!(
-        "{:<40} {:>6} {:>12} {:>12} {:>8}",
-        "scenario", "stmts", "finsam", "floor", "share"
+        "| scenario | statements | finsam req/s | p50 | p99 | floor req/s | share of the floor |"
     );
+    println!("|---|---|---|---|---|---|---|");
     let scenarios = reads();
     for c in &captured {
         let scenario = scenarios
             .iter()
             .find(|s| s.query == c.query)
             .expect("a captured scenario");
-        let (mut ours, mut floor) = (Vec::new(), Vec::new());
-        for _ in 0..run.rounds {
-            {
-                let server = crate::versus::start_finsam(bin, &run.url).await?;
-                ours.push(
-                    throughput::run(
-                        &server,
-                        Some(&run.token),
-                        &[],
-                        scenario,
-                        run.clients,
-                        run.duration(),
-                    )
-                    .await?,
-                );
-            }
-            {
-                let server = start_floor(&file, &run.url).await?;
-                floor.push(
-                    throughput::run(&server, None, &[], scenario, run.clients, run.duration())
-                        .await?,
-                );
-            }
-        }
-        anyhow::ensure!(
-            ours.iter().chain(floor.iter()).all(|r| r.failures == 0),
-            "{}: wrong answers",
-            scenario.name
-        );
-        let median = |reports: &mut Vec<throughput::Report>| {
-            reports.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
-            reports[reports.len() / 2].per_second
-        };
-        let (a, b) = (median(&mut ours), median(&mut floor));
+        let (a, b) = crate::versus::alternating(bin, run, scenario, scenario, || {
+            start_floor(&file, &run.url)
+        })
+        .await?;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{:<40} {:>6} {:>12.0} {:>12.0} {:>7.2}",
-            scenario.name,
+            "| {} | {} | {:.0} | {:.2} ms | {:.2} ms | {:.0} | {:.2} |",
+            scenario.name.replace('|', "\\|"),
             c.statements.len(),
-            a,
-            b,
-            a / b
+            a.per_second,
+            ms(a.p50),
+            ms(a.p99),
+            b.per_second,
+            a.per_second / b.per_second
         );
     }
     std::fs::remove_dir_all(&dir).ok();

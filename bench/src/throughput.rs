@@ -21,6 +21,7 @@ pub struct Scenario {
     pub write_every: Option<usize>,
 }
 
+#[derive(Clone)]
 pub struct Report {
     pub requests: u64,
     pub failures: u64,

@@ -73,6 +73,48 @@ pub fn finsam_scenarios() -> Vec<Scenario> {
                     .is_some_and(|n| n >= 10)
             },
         ),
+        s(
+            "catalogue filtered: förbund, status, age",
+            r#"{ insatser(filter: { forbund: ["vasteras", "varend"], status: [ACTIVE], age: 25 }, first: 20) { totalCount edges { node { name status forbund { name } } } } }"#,
+            |a| {
+                data(a)["insatser"]["edges"]
+                    .as_array()
+                    .is_some_and(|e| !e.is_empty())
+            },
+        ),
+        s(
+            "networkComparison: one indicator, every förbund",
+            r#"{ networkComparison(indicator: "6", year: 2020) { nationalAverage forbundCount entries { rank value forbund { name } } distribution { median } } }"#,
+            |a| {
+                data(a)["networkComparison"]["entries"]
+                    .as_array()
+                    .is_some_and(|e| !e.is_empty())
+            },
+        ),
+        s(
+            "indicatorComparison: a förbund's page",
+            r#"{ indicatorComparison(forbund: "sodra-dalarna", year: 2020) { rows { indicator { code name } value { value } nationalAverage difference previousYear { value } women { value } men { value } } summary { measured belowNational } } }"#,
+            |a| {
+                data(a)["indicatorComparison"]["rows"]
+                    .as_array()
+                    .is_some_and(|r| !r.is_empty())
+            },
+        ),
+        s(
+            "financeReport: the board's half-year",
+            r#"{ financeReport(forbund: "vasteras", year: 2019, through: "2019-08-31") { title disagreements { figure } sections { key heading paragraphs tables { key caption columns { label } rows { kind cells { text value } } } } } }"#,
+            |a| {
+                data(a)["financeReport"]["sections"]
+                    .as_array()
+                    .is_some_and(|s| s.len() >= 3)
+            },
+        ),
+        s(
+            "node(id) of a förbund",
+            // "Forbund:1", the first förbund of the demo.
+            r#"{ node(id: "Rm9yYnVuZDox") { id ... on Forbund { name members { name } } } }"#,
+            |a| data(a)["node"]["name"].is_string(),
+        ),
     ];
     let mut mixed = s(
         "mixed: 4 reads to 1 read-modify-write",
@@ -172,6 +214,7 @@ pub async fn start_seaography(bin: &Path, url: &str) -> anyhow::Result<ServerPro
 }
 
 /// One throughput run's settings.
+#[derive(Clone)]
 pub struct Run {
     pub url: String,
     /// A network administrator's token: every scenario sees every row.
@@ -193,7 +236,7 @@ impl Run {
     }
 }
 
-fn median_of(reports: &mut [Report]) -> &Report {
+pub fn median_of(reports: &mut [Report]) -> &Report {
     reports.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
     &reports[reports.len() / 2]
 }
@@ -235,49 +278,83 @@ pub async fn side_by_side(
     seaography_bin: &Path,
     run: &Run,
 ) -> anyhow::Result<()> {
-    let finsam = finsam_scenarios();
     println!(
         "{:<40} {:>14} {:>14} {:>8}",
         "query", "finsam req/s", "generated", "ratio"
     );
-    for (name, generated) in seaography_scenarios()
+    for (name, _) in seaography_scenarios()
         .into_iter()
         .filter(|(name, _)| run.wants(name))
     {
-        let ours = finsam
-            .iter()
-            .find(|s| s.name == name)
-            .expect("the same scenario");
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        for _ in 0..run.rounds {
-            {
-                let server = start_finsam(finsam_bin, &run.url).await?;
-                a.push(
-                    throughput::run(
-                        &server,
-                        Some(&run.token),
-                        &[],
-                        ours,
-                        run.clients,
-                        run.duration(),
-                    )
-                    .await?,
-                );
-            }
-            {
-                let server = start_seaography(seaography_bin, &run.url).await?;
-                b.push(
-                    throughput::run(&server, None, &[], &generated, run.clients, run.duration())
-                        .await?,
-                );
-            }
-        }
-        let (ma, mb) = (median_of(&mut a).per_second, median_of(&mut b).per_second);
-        anyhow::ensure!(
-            a.iter().chain(b.iter()).all(|r| r.failures == 0),
-            "{name}: wrong answers"
-        );
+        let (ma, mb) = against_generated(finsam_bin, seaography_bin, run, name).await?;
         println!("{:<40} {:>14.0} {:>14.0} {:>7.2}×", name, ma, mb, ma / mb);
     }
     Ok(())
+}
+
+/// One scenario on finsam and on the generated server in `run.rounds`
+/// alternating rounds: the median req/s of each.
+pub async fn against_generated(
+    finsam_bin: &Path,
+    seaography_bin: &Path,
+    run: &Run,
+    name: &str,
+) -> anyhow::Result<(f64, f64)> {
+    let ours = finsam_scenarios()
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| anyhow::anyhow!("no finsam scenario {name}"))?;
+    let generated = seaography_scenarios()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s)
+        .ok_or_else(|| anyhow::anyhow!("no generated scenario {name}"))?;
+    let (a, b) = alternating(finsam_bin, run, &ours, &generated, || {
+        start_seaography(seaography_bin, &run.url)
+    })
+    .await?;
+    Ok((a.per_second, b.per_second))
+}
+
+/// `ours` on a fresh finsam server and `theirs` on a fresh server `other`
+/// starts, in `run.rounds` alternating rounds so that both see the same
+/// machine: the median round of each. An error when any answer was wrong.
+pub async fn alternating<F, Fut>(
+    finsam_bin: &Path,
+    run: &Run,
+    ours: &Scenario,
+    theirs: &Scenario,
+    other: F,
+) -> anyhow::Result<(Report, Report)>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<ServerProcess>>,
+{
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..run.rounds {
+        {
+            let server = start_finsam(finsam_bin, &run.url).await?;
+            a.push(
+                throughput::run(
+                    &server,
+                    Some(&run.token),
+                    &[],
+                    ours,
+                    run.clients,
+                    run.duration(),
+                )
+                .await?,
+            );
+        }
+        {
+            let server = other().await?;
+            b.push(throughput::run(&server, None, &[], theirs, run.clients, run.duration()).await?);
+        }
+    }
+    anyhow::ensure!(
+        a.iter().chain(b.iter()).all(|r| r.failures == 0),
+        "{}: wrong answers",
+        ours.name
+    );
+    Ok((median_of(&mut a).clone(), median_of(&mut b).clone()))
 }
