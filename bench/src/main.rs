@@ -15,6 +15,7 @@
 
 mod dataset;
 mod floor;
+mod guard;
 mod live;
 mod load;
 mod soak;
@@ -86,6 +87,16 @@ struct Args {
     floor_serve: Option<std::path::PathBuf>,
     #[arg(long, hide = true, default_value_t = 0)]
     floor_port: u16,
+    /// The speed guard: the ratios this README states (the table after its
+    /// `<!-- speed guard -->`), measured in short paired runs against the
+    /// generated server of `--versus`; fails when one falls more than
+    /// `--margin` below its figure.
+    #[arg(long, requires = "versus")]
+    guard: Option<std::path::PathBuf>,
+    /// How far below the README's figure a guarded ratio may fall (0.35:
+    /// to 65 % of it).
+    #[arg(long, default_value_t = 0.35)]
+    margin: f64,
     /// Subscribers of `--live`.
     #[arg(long, default_value_t = 1000)]
     subscribers: usize,
@@ -231,7 +242,7 @@ async fn main() -> anyhow::Result<()> {
         let (url, _scratch) = database(&args.database_url, "finsam-live");
         return live::run(&bin, &url, args.subscribers, args.seconds, &token).await;
     }
-    if args.throughput || args.versus.is_some() || args.floor {
+    if args.throughput || args.versus.is_some() || args.floor || args.guard.is_some() {
         let (url, _scratch) = database(&args.database_url, "finsam-throughput");
         let ids = dataset::prepare(&url, args.total_insatser).await?;
         let token = network_admin_token()?;
@@ -251,6 +262,9 @@ async fn main() -> anyhow::Result<()> {
         };
         if args.floor {
             return floor::compare(&bin, &run).await;
+        }
+        if let (Some(readme), Some(generated)) = (&args.guard, &args.versus) {
+            return guard::check(readme, &bin, generated, &run, args.margin).await;
         }
         return match &args.versus {
             Some(generated) => versus::side_by_side(&bin, generated, &run).await,
