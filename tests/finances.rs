@@ -742,3 +742,53 @@ async fn the_reports_population_costs_the_same_for_one_kommun_or_three() {
         assert!(population.contains(area), "{area}: {population}");
     }
 }
+
+/// A page of förbund, each with its finances and its reports, costs the
+/// statements of one förbund: the finances of every förbund on the page are
+/// read together (`graphql::loaders::finance`), and each caller still sees
+/// only what it may (a published year for anyone, its own for its staff).
+#[tokio::test]
+async fn a_page_of_forbund_reads_its_finances_in_the_statements_of_one() {
+    use crate::common::statements_for;
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    app.data_as(
+        Some(&editor),
+        SAVE_YEAR,
+        json!({ "i": { "forbund": "varend", "year": 2019, "contributionsSek": 4_000_000 } }),
+    )
+    .await;
+    let fields = "slug finances(year: 2019) { year totals { budgetSek } } financeReports(fromYear: 2018, toYear: 2019) { year published }";
+    let one = format!(r#"{{ forbund(slug: "vasteras") {{ {fields} }} }}"#);
+    let page = format!("{{ forbundList(first: 20) {{ edges {{ node {{ {fields} }} }} }} }}");
+    let admin = app.network_admin();
+    let alone = statements_for(&app, Some(&admin), &one, json!({})).await;
+    let all = statements_for(&app, Some(&admin), &page, json!({})).await;
+    assert!(alone > 0, "finances are read");
+    assert_eq!(alone, all, "statements for one förbund and for the page");
+
+    let with_finances = async |token: Option<&str>| -> Vec<String> {
+        let data = app.data_as(token, &page, json!({})).await;
+        data["forbundList"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| &e["node"])
+            .filter(|n| !n["finances"].is_null())
+            .map(|n| n["slug"].as_str().unwrap_or_default().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    // Västerås's 2019 is published; Värend's is its own until its board
+    // has a report on it.
+    assert_eq!(with_finances(None).await, ["vasteras"]);
+    assert_eq!(with_finances(Some(&editor)).await, ["varend", "vasteras"]);
+    assert_eq!(with_finances(Some(&admin)).await, ["varend", "vasteras"]);
+    let public = app.data_as(None, &one, json!({})).await;
+    let reports = public["forbund"]["financeReports"]
+        .as_array()
+        .expect("reports");
+    assert!(!reports.is_empty(), "{public}");
+    assert!(reports.iter().all(|r| r["published"] == true), "{public}");
+}

@@ -287,11 +287,10 @@ impl Forbund {
         // A year the finances can hold, before anything counts from it (the
         // forecast's two plan years follow it).
         crate::record::finance::check_year("year", year)?;
-        let principal = &crate::graphql::caller(ctx)?.principal;
-        let found =
-            crate::service::finance::read(crate::graphql::reader(ctx)?, principal, &self.0, year)
-                .await?;
-        Ok(found.map(|f| super::finance::FinanceYear(Arc::new(f))))
+        let finances = &loaders(ctx)?.finances;
+        finances.loader().0.owner(&self.0);
+        let found = finances.load_one((self.0.id, year)).await?;
+        Ok(found.map(super::finance::FinanceYear))
     }
 
     /// The stored reports on the förbund's finances from `fromYear` to
@@ -302,17 +301,16 @@ impl Forbund {
         from_year: i32,
         to_year: i32,
     ) -> async_graphql::Result<Vec<super::finance::FinanceReportListed>> {
-        let principal = &crate::graphql::caller(ctx)?.principal;
-        let rows = crate::service::finance::reports(
-            crate::graphql::reader(ctx)?,
-            principal,
-            &self.0,
-            from_year,
-            to_year,
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
+        crate::service::finance::check_report_years(from_year, to_year)?;
+        let reports = &loaders(ctx)?.finance_reports;
+        reports.loader().0.owner(&self.0);
+        let found = reports
+            .load_one((self.0.id, from_year, to_year))
+            .await?
+            .unwrap_or_default();
+        Ok(found
+            .iter()
+            .cloned()
             .map(|r| super::finance::FinanceReportListed::new(&self.0.slug, r))
             .collect())
     }

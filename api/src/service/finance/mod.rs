@@ -12,7 +12,7 @@ pub mod report;
 pub mod sections;
 pub mod write;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use finsam_entity::value::{AllocationKind, BudgetGroup};
@@ -20,7 +20,9 @@ use finsam_entity::{
     budget_line, finance_report, finance_year, forbund, forbund_allocation, forbund_member,
     insats_budget, member_contribution,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
@@ -152,50 +154,134 @@ pub async fn readable<C: ConnectionTrait>(
     owner: &forbund::Model,
     year: i32,
 ) -> ApiResult<bool> {
-    if policy::allows(
-        principal,
-        Action::ReadFinances {
-            forbund: &owner.slug,
-            published: false,
-        },
-    ) {
+    if reads_unpublished(principal, owner) {
         return Ok(true);
     }
     is_published(conn, owner.id, year).await
 }
 
-/// The förbund's finances of `year`, or `None` when there are none or the
-/// caller may not read them (a denial says nothing about the row).
-pub async fn read<C: ConnectionTrait>(
-    conn: &C,
-    principal: &Principal,
-    owner: &forbund::Model,
-    year: i32,
-) -> ApiResult<Option<Finances>> {
-    if !readable(conn, principal, owner, year).await? {
-        return Ok(None);
-    }
-    let f = load(conn, owner, year).await?;
+/// Whether `principal` is shown these finances: they are the caller's to
+/// read (its own förbund's and the network's, or anyone's once a report on
+/// the year is published) and hold anything at all. A denial and an empty
+/// year look the same: a denial says nothing about the row.
+pub fn shown_to(principal: &Principal, f: &Finances) -> bool {
+    let readable = f.published || reads_unpublished(principal, &f.forbund);
     let empty = f.row.is_none()
         && f.lines.is_empty()
         && f.contributions.is_empty()
         && f.allocation.is_none();
-    Ok((!empty).then_some(f))
+    readable && !empty
 }
 
-/// The year's finances, whoever asks (the caller is checked by `read`).
+/// The year's finances, whoever asks (the caller is checked by `shown_to`).
 pub(crate) async fn load<C: ConnectionTrait>(
     conn: &C,
     owner: &forbund::Model,
     year: i32,
 ) -> ApiResult<Finances> {
-    let row = finance_year::Entity::find()
-        .filter(finance_year::Column::ForbundId.eq(owner.id))
+    let mut found = load_many(conn, std::slice::from_ref(owner), year).await?;
+    Ok(found.remove(&owner.id).unwrap_or_else(|| Finances {
+        forbund: owner.clone(),
+        year,
+        row: None,
+        lines: vec![],
+        contributions: vec![],
+        allocation: None,
+        published: false,
+    }))
+}
+
+/// The förbund of `ids` with a published report on `year`.
+async fn published_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i32],
+    year: i32,
+) -> ApiResult<HashSet<i32>> {
+    Ok(finance_report::Entity::find()
+        .select_only()
+        .column(finance_report::Column::ForbundId)
+        .filter(crate::service::one_of(
+            finance_report::Column::ForbundId,
+            ids,
+            conn.get_database_backend(),
+        ))
+        .filter(finance_report::Column::Year.eq(year))
+        .filter(finance_report::Column::Published.eq(true))
+        .into_tuple::<i32>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Whether `principal` may read the förbund's finances of every year,
+/// published or not: its own staff and the network.
+fn reads_unpublished(principal: &Principal, owner: &forbund::Model) -> bool {
+    policy::allows(
+        principal,
+        Action::ReadFinances {
+            forbund: &owner.slug,
+            published: false,
+        },
+    )
+}
+
+/// The year's finances of the förbund of `owners` that `principal` is
+/// shown (`shown_to`), for a list of förbund each with its `finances`
+/// (`graphql::loaders`): which years are published is read first, and the
+/// rest only for the förbund the caller may read, in the same statements
+/// however many they are.
+pub(crate) async fn read_many<C: ConnectionTrait>(
+    conn: &C,
+    principal: &Principal,
+    owners: &[forbund::Model],
+    year: i32,
+) -> ApiResult<HashMap<i32, Finances>> {
+    let ids: Vec<i32> = owners.iter().map(|o| o.id).collect();
+    let published = published_of(conn, &ids, year).await?;
+    let readable: Vec<forbund::Model> = owners
+        .iter()
+        .filter(|o| published.contains(&o.id) || reads_unpublished(principal, o))
+        .cloned()
+        .collect();
+    if readable.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut found = load_with(conn, &readable, year, &published).await?;
+    found.retain(|_, f| shown_to(principal, f));
+    Ok(found)
+}
+
+/// The year's finances of every förbund of `owners`, whoever asks, in the
+/// same statements however many they are. Every owner has an entry, empty
+/// when it has nothing of the year.
+async fn load_many<C: ConnectionTrait>(
+    conn: &C,
+    owners: &[forbund::Model],
+    year: i32,
+) -> ApiResult<HashMap<i32, Finances>> {
+    let ids: Vec<i32> = owners.iter().map(|o| o.id).collect();
+    let published = published_of(conn, &ids, year).await?;
+    load_with(conn, owners, year, &published).await
+}
+
+/// `load_many` with the published years already known.
+async fn load_with<C: ConnectionTrait>(
+    conn: &C,
+    owners: &[forbund::Model],
+    year: i32,
+    published: &HashSet<i32>,
+) -> ApiResult<HashMap<i32, Finances>> {
+    use crate::service::one_of;
+    let backend = conn.get_database_backend();
+    let ids: Vec<i32> = owners.iter().map(|o| o.id).collect();
+    let rows = finance_year::Entity::find()
+        .filter(one_of(finance_year::Column::ForbundId, &ids, backend))
         .filter(finance_year::Column::Year.eq(year))
-        .one(conn)
+        .all(conn)
         .await?;
     let lines = budget_line::Entity::find()
-        .filter(budget_line::Column::ForbundId.eq(owner.id))
+        .filter(one_of(budget_line::Column::ForbundId, &ids, backend))
         .filter(budget_line::Column::Year.eq(year))
         .order_by_asc(budget_line::Column::Position)
         .order_by_asc(budget_line::Column::Id)
@@ -206,7 +292,11 @@ pub(crate) async fn load<C: ConnectionTrait>(
         HashMap::new()
     } else {
         insats_budget::Entity::find()
-            .filter(insats_budget::Column::InsatsId.is_in(insats_ids))
+            .filter(one_of(
+                insats_budget::Column::InsatsId,
+                &insats_ids,
+                backend,
+            ))
             .filter(insats_budget::Column::Year.eq(year))
             .all(conn)
             .await?
@@ -214,16 +304,60 @@ pub(crate) async fn load<C: ConnectionTrait>(
             .map(|b| (b.insats_id, b))
             .collect()
     };
-    let mut lines: Vec<Line> = lines
+    let row_ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let (amounts, members) = if row_ids.is_empty() {
+        (vec![], HashMap::new())
+    } else {
+        let amounts = member_contribution::Entity::find()
+            .filter(one_of(
+                member_contribution::Column::FinanceYearId,
+                &row_ids,
+                backend,
+            ))
+            .all(conn)
+            .await?;
+        let members: HashMap<i32, forbund_member::Model> = forbund_member::Entity::find()
+            .filter(one_of(forbund_member::Column::ForbundId, &ids, backend))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        (amounts, members)
+    };
+    let allocations: HashMap<i32, i64> = forbund_allocation::Entity::find()
+        .filter(one_of(forbund_allocation::Column::ForbundId, &ids, backend))
+        .filter(forbund_allocation::Column::Year.eq(year))
+        .filter(forbund_allocation::Column::Kind.eq(AllocationKind::Total))
+        .all(conn)
+        .await?
         .into_iter()
-        .map(|row| {
-            let (budget, outcome, through) = match row.insats_id {
-                Some(id) => budgets.get(&id).map_or((None, None, None), |b| {
-                    (Some(b.budget_sek), b.spent_sek, b.spent_through)
-                }),
-                None => (row.budget_sek, row.outcome_sek, row.outcome_through),
+        .map(|a| (a.forbund_id, a.amount_sek))
+        .collect();
+    let mut out: HashMap<i32, Finances> = owners
+        .iter()
+        .map(|owner| {
+            let finances = Finances {
+                forbund: owner.clone(),
+                year,
+                row: rows.iter().find(|r| r.forbund_id == owner.id).cloned(),
+                lines: vec![],
+                contributions: vec![],
+                allocation: allocations.get(&owner.id).copied(),
+                published: published.contains(&owner.id),
             };
-            Line {
+            (owner.id, finances)
+        })
+        .collect();
+    for row in lines {
+        let (budget, outcome, through) = match row.insats_id {
+            Some(id) => budgets.get(&id).map_or((None, None, None), |b| {
+                (Some(b.budget_sek), b.spent_sek, b.spent_through)
+            }),
+            None => (row.budget_sek, row.outcome_sek, row.outcome_through),
+        };
+        if let Some(f) = out.get_mut(&row.forbund_id) {
+            f.lines.push(Line {
                 amounts: LineAmounts {
                     budget,
                     outcome,
@@ -232,69 +366,40 @@ pub(crate) async fn load<C: ConnectionTrait>(
                 },
                 outcome_through: through,
                 row,
-            }
-        })
-        .collect();
-    lines.sort_by_key(|l| {
-        (
-            maths::group_order(l.row.line_group),
-            l.row.position,
-            l.row.id,
-        )
-    });
-    let contributions = match &row {
-        Some(r) => {
-            let amounts = member_contribution::Entity::find()
-                .filter(member_contribution::Column::FinanceYearId.eq(r.id))
-                .all(conn)
-                .await?;
-            let members: HashMap<i32, forbund_member::Model> = forbund_member::Entity::find()
-                .filter(forbund_member::Column::ForbundId.eq(owner.id))
-                .all(conn)
-                .await?
-                .into_iter()
-                .map(|m| (m.id, m))
-                .collect();
-            amounts
-                .into_iter()
-                .filter_map(|a| {
-                    members.get(&a.member_id).map(|m| Contribution {
-                        member: m.clone(),
-                        amount_sek: a.amount_sek,
-                    })
-                })
-                .collect()
+            });
         }
-        None => vec![],
-    };
-    let allocation = forbund_allocation::Entity::find()
-        .filter(forbund_allocation::Column::ForbundId.eq(owner.id))
-        .filter(forbund_allocation::Column::Year.eq(year))
-        .filter(forbund_allocation::Column::Kind.eq(AllocationKind::Total))
-        .one(conn)
-        .await?
-        .map(|a| a.amount_sek);
-    Ok(Finances {
-        forbund: owner.clone(),
-        year,
-        row,
-        lines,
-        contributions,
-        allocation,
-        published: is_published(conn, owner.id, year).await?,
-    })
+    }
+    // A contribution belongs to its year's förbund, from one of its members.
+    let owner_of: HashMap<i32, i32> = rows.iter().map(|r| (r.id, r.forbund_id)).collect();
+    for a in amounts {
+        let Some(owner) = owner_of.get(&a.finance_year_id) else {
+            continue;
+        };
+        let Some(member) = members.get(&a.member_id).filter(|m| m.forbund_id == *owner) else {
+            continue;
+        };
+        if let Some(f) = out.get_mut(owner) {
+            f.contributions.push(Contribution {
+                member: member.clone(),
+                amount_sek: a.amount_sek,
+            });
+        }
+    }
+    for f in out.values_mut() {
+        f.lines.sort_by_key(|l| {
+            (
+                maths::group_order(l.row.line_group),
+                l.row.position,
+                l.row.id,
+            )
+        });
+    }
+    Ok(out)
 }
 
-/// The stored reports of a förbund from `from` to `to` (years, both
-/// included) that the caller may read: published ones for anyone, all for
-/// the förbund's staff and the network.
-pub async fn reports<C: ConnectionTrait>(
-    conn: &C,
-    principal: &Principal,
-    owner: &forbund::Model,
-    from: i32,
-    to: i32,
-) -> ApiResult<Vec<finance_report::Model>> {
+/// Refuses a range of report years that is not one: years the finances
+/// can hold, in order, at most ten.
+pub fn check_report_years(from: i32, to: i32) -> ApiResult<()> {
     use crate::error::{ApiError, Rule};
     crate::record::finance::check_year("fromYear", from)?;
     crate::record::finance::check_year("toYear", to)?;
@@ -310,23 +415,50 @@ pub async fn reports<C: ConnectionTrait>(
             Rule::RangeTooLong.with("max", 10),
         ));
     }
-    let staff = policy::allows(
-        principal,
-        Action::ReadFinances {
-            forbund: &owner.slug,
-            published: false,
-        },
+    Ok(())
+}
+
+/// The stored reports of the förbund of `owners` from `from` to `to`
+/// (years, both included) that `principal` may read, newest first:
+/// published ones for anyone, all for a förbund's staff and the network,
+/// decided in the statement; one however many förbund. Every owner has an
+/// entry.
+pub(crate) async fn reports_of<C: ConnectionTrait>(
+    conn: &C,
+    principal: &Principal,
+    owners: &[forbund::Model],
+    from: i32,
+    to: i32,
+) -> ApiResult<HashMap<i32, Vec<finance_report::Model>>> {
+    use crate::service::one_of;
+    use sea_orm::Condition;
+    let backend = conn.get_database_backend();
+    let ids: Vec<i32> = owners.iter().map(|o| o.id).collect();
+    let all: Vec<i32> = owners
+        .iter()
+        .filter(|o| reads_unpublished(principal, o))
+        .map(|o| o.id)
+        .collect();
+    let mut readable = Condition::any().add(
+        Condition::all()
+            .add(one_of(finance_report::Column::ForbundId, &ids, backend))
+            .add(finance_report::Column::Published.eq(true)),
     );
-    let mut query = finance_report::Entity::find()
-        .filter(finance_report::Column::ForbundId.eq(owner.id))
-        .filter(finance_report::Column::Year.gte(from))
-        .filter(finance_report::Column::Year.lte(to));
-    if !staff {
-        query = query.filter(finance_report::Column::Published.eq(true));
+    if !all.is_empty() {
+        readable = readable.add(one_of(finance_report::Column::ForbundId, &all, backend));
     }
-    Ok(query
+    let rows = finance_report::Entity::find()
+        .filter(readable)
+        .filter(finance_report::Column::Year.gte(from))
+        .filter(finance_report::Column::Year.lte(to))
         .order_by_desc(finance_report::Column::Year)
         .order_by_desc(finance_report::Column::Through)
         .all(conn)
-        .await?)
+        .await?;
+    let mut out: HashMap<i32, Vec<finance_report::Model>> =
+        ids.iter().map(|id| (*id, Vec::new())).collect();
+    for r in rows {
+        out.entry(r.forbund_id).or_default().push(r);
+    }
+    Ok(out)
 }
