@@ -235,26 +235,14 @@ pub async fn years(db: &DatabaseConnection, area: &area::Model) -> ApiResult<Vec
     Ok(years)
 }
 
-/// The area and those above it (its county, the country).
+/// The area and those above it (its county, the country), from one read
+/// of the areas.
 pub async fn with_parents(
     db: &DatabaseConnection,
     area: &area::Model,
 ) -> ApiResult<Vec<area::Model>> {
-    let mut chain = vec![area.clone()];
-    let mut at = area.parent_id;
-    while let Some(id) = at {
-        if chain.len() > 8 {
-            break;
-        }
-        match area::Entity::find_by_id(id).one(db).await? {
-            Some(parent) => {
-                at = parent.parent_id;
-                chain.push(parent);
-            }
-            None => break,
-        }
-    }
-    Ok(chain)
+    let areas = area::Entity::find().all(db).await?;
+    Ok(chain_in(&areas, area).into_iter().cloned().collect())
 }
 
 /// One row of an SCB-style table: an area, year and gender with each benefit.

@@ -164,7 +164,7 @@ pub async fn readable<C: ConnectionTrait>(
 /// read (its own förbund's and the network's, or anyone's once a report on
 /// the year is published) and hold anything at all. A denial and an empty
 /// year look the same: a denial says nothing about the row.
-pub fn shown_to(principal: &Principal, f: &Finances) -> bool {
+fn shown_to(principal: &Principal, f: &Finances) -> bool {
     let readable = f.published || reads_unpublished(principal, &f.forbund);
     let empty = f.row.is_none()
         && f.lines.is_empty()
@@ -179,7 +179,8 @@ pub(crate) async fn load<C: ConnectionTrait>(
     owner: &forbund::Model,
     year: i32,
 ) -> ApiResult<Finances> {
-    let mut found = load_many(conn, std::slice::from_ref(owner), year).await?;
+    let published = published_of(conn, &[owner.id], year).await?;
+    let mut found = load_with(conn, std::slice::from_ref(owner), year, &published).await?;
     Ok(found.remove(&owner.id).unwrap_or_else(|| Finances {
         forbund: owner.clone(),
         year,
@@ -252,20 +253,10 @@ pub(crate) async fn read_many<C: ConnectionTrait>(
     Ok(found)
 }
 
-/// The year's finances of every förbund of `owners`, whoever asks, in the
+/// The year's finances of every förbund of `owners`, whoever asks (the
+/// förbund of `published` have a published report on the year), in the
 /// same statements however many they are. Every owner has an entry, empty
 /// when it has nothing of the year.
-async fn load_many<C: ConnectionTrait>(
-    conn: &C,
-    owners: &[forbund::Model],
-    year: i32,
-) -> ApiResult<HashMap<i32, Finances>> {
-    let ids: Vec<i32> = owners.iter().map(|o| o.id).collect();
-    let published = published_of(conn, &ids, year).await?;
-    load_with(conn, owners, year, &published).await
-}
-
-/// `load_many` with the published years already known.
 async fn load_with<C: ConnectionTrait>(
     conn: &C,
     owners: &[forbund::Model],
