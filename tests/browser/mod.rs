@@ -25,10 +25,12 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use finsam_api::auth::Role;
 use serde_json::{Value, json};
 
-/// chromedriver as a child process, stopped with the test.
+/// chromedriver as a child process, stopped with the test; the browsers'
+/// profiles live in `profiles`, removed after the driver has stopped.
 struct Driver {
     child: Child,
     url: String,
+    profiles: tempfile::TempDir,
 }
 
 impl Drop for Driver {
@@ -82,11 +84,25 @@ async fn start_driver() -> Option<(Driver, PathBuf)> {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Some((Driver { child, url }, browser))
+    let profiles = tempfile::Builder::new()
+        .prefix("finsam-chromium-")
+        .tempdir()
+        .expect("a folder for the browsers' profiles");
+    Some((
+        Driver {
+            child,
+            url,
+            profiles,
+        },
+        browser,
+    ))
 }
 
 async fn open_browser(driver: &Driver, browser: &Path) -> Client {
-    let profile = std::env::temp_dir().join(format!("finsam-chromium-{}", uuid::Uuid::new_v4()));
+    let profile = driver
+        .profiles
+        .path()
+        .join(uuid::Uuid::new_v4().to_string());
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
