@@ -40,6 +40,7 @@ impl Application {
         if state.settings.database.seed_on_empty && seed::is_empty(&state.service().db).await? {
             let report = seed::load(&state.service().db).await?;
             tracing::info!(?report, "loaded the demo dataset into the empty database");
+            crate::db::refresh_statistics(&state.service().db).await?;
         }
         // Read once before serving, so that the first searches already ask
         // the index for their rarest trigrams; a failure only makes them
@@ -179,6 +180,8 @@ pub async fn prepare_state(settings: Settings, clock: Clock) -> anyhow::Result<A
     // On the primary, where snapshots are loaded from (graphql::reference).
     let watcher = crate::db::connect(&watch_settings, None).await?;
     reference.watch(watcher.clone());
+    // Before any request: the pool's other connections open with them.
+    crate::db::keep_statistics(&db, watcher.clone()).await?;
     let trigrams = Arc::new(crate::service::insats::TrigramCounts::default());
     trigrams.watch(watcher);
     // The changes are read on the primary, outside the statement counter

@@ -105,6 +105,7 @@ pub async fn run() -> anyhow::Result<()> {
             let db = crate::db::connect(&settings.database, None).await?;
             crate::db::migrate(&db).await?;
             let report = seed::load(&db).await?;
+            crate::db::refresh_statistics(&db).await?;
             println!("{report}");
             Ok(())
         }
@@ -128,6 +129,7 @@ pub async fn run() -> anyhow::Result<()> {
             } else {
                 seed::load(&db).await?
             };
+            crate::db::refresh_statistics(&db).await?;
             println!("{report}");
             Ok(())
         }
@@ -157,6 +159,7 @@ pub async fn run() -> anyhow::Result<()> {
             let state = crate::app::prepare_state(settings, clock).await?;
             let caller = crate::auth::Caller::command_line();
             let written = crate::import::import(state.service(), &caller, kind, &file).await?;
+            crate::db::refresh_statistics(&state.service().db).await?;
             println!("{}: {written} rows loaded", file.display());
             Ok(())
         }

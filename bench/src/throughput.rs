@@ -19,6 +19,8 @@ pub struct Scenario {
     pub check: fn(&Value) -> bool,
     /// Every this many requests, a read-modify-write of an insats instead.
     pub write_every: Option<usize>,
+    /// Asked without a token, as the public asks (the run's token is not sent).
+    pub anonymous: bool,
 }
 
 #[derive(Clone)]
@@ -196,6 +198,7 @@ pub async fn run(
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()?;
+    let token = token.filter(|_| !scenario.anonymous);
     let body = json!({ "query": scenario.query });
     // Warm-up: caches, connections, the first statements.
     for _ in 0..20 {

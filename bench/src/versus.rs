@@ -26,6 +26,7 @@ pub fn finsam_scenarios() -> Vec<Scenario> {
         query: query.to_string(),
         check,
         write_every: None,
+        anonymous: false,
     };
     let mut list = vec![
         s("{ __typename }", "{ __typename }", |a| {
@@ -54,6 +55,30 @@ pub fn finsam_scenarios() -> Vec<Scenario> {
                     .is_some_and(|e| e.len() == 50)
             },
         ),
+        Scenario {
+            anonymous: true,
+            ..s(
+                "public catalogue: a page of 20, anonymous",
+                r#"{ insatser(first: 20) { totalCount edges { node { name forbund { name } } } } }"#,
+                |a| {
+                    data(a)["insatser"]["edges"]
+                        .as_array()
+                        .is_some_and(|e| e.len() == 20)
+                },
+            )
+        },
+        Scenario {
+            anonymous: true,
+            ..s(
+                "public catalogue by start date, anonymous",
+                r#"{ insatser(first: 20, orderBy: { field: START_DATE, direction: DESC }) { edges { node { name startsOn } } } }"#,
+                |a| {
+                    data(a)["insatser"]["edges"]
+                        .as_array()
+                        .is_some_and(|e| e.len() == 20)
+                },
+            )
+        },
         s(
             "forbundList(first: 20) { insatser(first: 5) }",
             r#"{ forbundList(first: 20) { edges { node { slug insatser(first: 5) { edges { node { name } } } } } } }"#,
@@ -134,6 +159,7 @@ fn seaography_scenarios() -> Vec<(&'static str, Scenario)> {
         query: query.to_string(),
         check,
         write_every: None,
+        anonymous: false,
     };
     vec![
         (

@@ -14,6 +14,7 @@ mod m20261201_000008_dso_proposals;
 mod m20261202_000009_record_history;
 mod m20261205_000010_proposal_effects;
 mod m20261206_000011_finances;
+mod m20261206_000012_catalogue_order_indexes;
 mod spec;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_record_history::Migration),
             Box::new(m20261205_000010_proposal_effects::Migration),
             Box::new(m20261206_000011_finances::Migration),
+            Box::new(m20261206_000012_catalogue_order_indexes::Migration),
         ]
     }
 }

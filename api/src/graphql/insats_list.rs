@@ -59,6 +59,7 @@ impl InsatsFilter {
             age: f.age,
             search,
             index_terms: None,
+            forbund_ids: None,
         })
     }
 }
@@ -101,6 +102,10 @@ pub async fn insats_page(
     let page = page_args::<InsatsCursor>(&context.cursors, "insatser", first, after)?;
     let mut filter = filter;
     filter.choose_index_terms(&context.service.trigrams);
+    if filter.forbund.is_some() {
+        let snapshot = crate::graphql::reference(ctx).await?;
+        filter.resolve_forbund(&snapshot);
+    }
     let (field, direction) = match order {
         Some(o) => (
             match o.field {
@@ -122,6 +127,7 @@ pub async fn insats_page(
             let spec = PageSpec {
                 filter: Filter {
                     forbund: None,
+                    forbund_ids: None,
                     ..filter.clone()
                 },
                 field,
