@@ -50,7 +50,8 @@ pub struct InsatsFilter {
     /// rarest, `TrigramCounts::choose`); `None` asks for the whole phrase.
     /// Any of the search's own trigrams give the same answer, only sooner.
     pub index_terms: Option<Vec<String>>,
-    /// The ids of `forbund`, when the reference snapshot knows every slug
+    /// The ids of `forbund` (and with `include_predecessors` of the förbund
+    /// that merged into them), when the reference snapshot knows every slug
     /// (`resolve_forbund`); otherwise the condition looks them up itself.
     pub forbund_ids: Option<Vec<i32>>,
 }
@@ -69,13 +70,26 @@ impl InsatsFilter {
     /// chose to walk the whole name index looking for one förbund's few
     /// (8 ms at the network's size, against 0.1). A slug the snapshot does
     /// not know yet — a förbund created on another process within the
-    /// second — leaves the lookup to the statement, which sees it.
+    /// second — leaves the lookup to the statement, which sees it. The
+    /// predecessors are the snapshot's too, as `Forbund.predecessors` in
+    /// the same answer names them.
     pub fn resolve_forbund(&mut self, snapshot: &Snapshot) {
-        self.forbund_ids = self.forbund.as_ref().and_then(|slugs| {
+        let own: Option<Vec<i32>> = self.forbund.as_ref().and_then(|slugs| {
             slugs
                 .iter()
                 .map(|slug| snapshot.forbund_by_slug(slug).map(|f| f.id))
                 .collect()
+        });
+        self.forbund_ids = own.map(|mut ids| {
+            if self.include_predecessors {
+                let merged: Vec<i32> = ids
+                    .iter()
+                    .flat_map(|id| snapshot.predecessors_of(*id))
+                    .map(|f| f.id)
+                    .collect();
+                ids.extend(merged);
+            }
+            ids
         });
     }
 
@@ -84,25 +98,27 @@ impl InsatsFilter {
     pub(super) fn condition(&self, backend: DbBackend) -> ApiResult<Condition> {
         let mut c = Condition::all();
         if let Some(slugs) = &self.forbund {
-            let of = |column: sea_orm::sea_query::SimpleExpr| match &self.forbund_ids {
-                Some(ids) => column.is_in(ids.iter().copied()),
-                None => column.in_subquery(forbund_ids_of(slugs.clone())),
-            };
-            let own = of(Expr::col((insats::Entity, insats::Column::ForbundId)));
-            c = if self.include_predecessors {
-                let predecessors = insats::Column::ForbundId.in_subquery(
-                    Query::select()
-                        .column(forbund::Column::Id)
-                        .from(forbund::Entity)
-                        .and_where(of(Expr::col((
-                            forbund::Entity,
-                            forbund::Column::SuccessorId,
-                        ))))
-                        .to_owned(),
-                );
-                c.add(Condition::any().add(own).add(predecessors))
-            } else {
-                c.add(own)
+            c = match &self.forbund_ids {
+                // Predecessors included: one list the planner can walk.
+                Some(ids) => c.add(insats::Column::ForbundId.is_in(ids.iter().copied())),
+                None => {
+                    let own = insats::Column::ForbundId.in_subquery(forbund_ids_of(slugs.clone()));
+                    if self.include_predecessors {
+                        let predecessors = insats::Column::ForbundId.in_subquery(
+                            Query::select()
+                                .column(forbund::Column::Id)
+                                .from(forbund::Entity)
+                                .and_where(
+                                    forbund::Column::SuccessorId
+                                        .in_subquery(forbund_ids_of(slugs.clone())),
+                                )
+                                .to_owned(),
+                        );
+                        c.add(Condition::any().add(own).add(predecessors))
+                    } else {
+                        c.add(own)
+                    }
+                }
             };
         }
         if let Some(v) = &self.orientation {
