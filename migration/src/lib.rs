@@ -15,6 +15,7 @@ mod m20261202_000009_record_history;
 mod m20261205_000010_proposal_effects;
 mod m20261206_000011_finances;
 mod m20261206_000012_catalogue_order_indexes;
+mod m20261206_000013_member_count_index;
 mod spec;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_proposal_effects::Migration),
             Box::new(m20261206_000011_finances::Migration),
             Box::new(m20261206_000012_catalogue_order_indexes::Migration),
+            Box::new(m20261206_000013_member_count_index::Migration),
         ]
     }
 }
