@@ -15,6 +15,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use crate::spec::run;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -60,14 +62,6 @@ const POSTGRES_UP: &[&str] = &[
 
 // The extension stays: other schemas of the database may use it.
 const POSTGRES_DOWN: &[&str] = &["DROP INDEX IF EXISTS ix_insats_search_trgm"];
-
-async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -18,6 +18,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::spec::run;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -49,14 +51,6 @@ const DOWN: &[&str] = &[
     "DROP INDEX IF EXISTS ix_insats_starts_on_desc_order",
     "DROP INDEX IF EXISTS ix_insats_starts_on_order",
 ];
-
-async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -8,6 +8,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::spec::run;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -16,27 +18,21 @@ impl MigrationName for Migration {
     }
 }
 
-const NAME: &str = "ix_insats_forbund_id_visibility";
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(NAME)
-                    .table("insats")
-                    .col("forbund_id")
-                    .col("visibility")
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await
+        run(
+            manager,
+            &["CREATE INDEX IF NOT EXISTS ix_insats_forbund_id_visibility ON insats (forbund_id, visibility)"],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(Index::drop().name(NAME).table("insats").to_owned())
-            .await
+        run(
+            manager,
+            &["DROP INDEX IF EXISTS ix_insats_forbund_id_visibility"],
+        )
+        .await
     }
 }

@@ -115,3 +115,13 @@ impl Spec {
         Ok(())
     }
 }
+
+/// Runs `statements` in order: SQL a schema builder does not speak
+/// (expression indexes, a backend's own extensions).
+pub(crate) async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
