@@ -172,12 +172,13 @@ const STATISTICS_EVERY: Duration = Duration::from_secs(60 * 60);
 /// bulk (the demo, the national network, an import).
 ///
 /// Without them SQLite takes an equality on any indexed column for a few
-/// rows: an anonymous catalogue page (`visibility = 'PUBLIC'`, most of the
-/// rows) read every public insats through the visibility index and sorted
-/// them, 3 ms at the network's size, instead of walking the (name, id)
-/// index and stopping after the page. PostgreSQL's autovacuum analyses in
-/// time on its own; after a bulk load it is asked at once, so the first
-/// requests are planned on the rows they will read.
+/// rows, and planned a member's catalogue page (public or network, their
+/// own, or shared with them: an `OR`) as three index searches whose rows
+/// it then sorted, most of the catalogue at the network's size, instead of
+/// walking the order's index and stopping after the page (`tests/national.rs`
+/// holds the plans). PostgreSQL's autovacuum analyses in time on its own;
+/// after a bulk load it is asked at once, so the first requests are
+/// planned on the rows they will read.
 pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Sqlite => check_statistics(db).await,
