@@ -152,3 +152,69 @@ async fn a_directory_with_each_forbunds_insatser_is_three_statements() {
         alone["forbund"]["insatser"]["totalCount"]
     );
 }
+
+/// Answers made from memory alone are kept (`graphql::answers`): a caller
+/// is answered as itself however often another asked the same text before.
+#[tokio::test]
+async fn a_kept_answer_is_each_callers_own() {
+    let app = TestApp::spawn().await;
+    let query = r#"{ me { roles } forbund(slug: "varend") { name } }"#;
+    let member = app.token(&[Role::Member], Some("varend"));
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    for _ in 0..3 {
+        for (token, roles) in [
+            (Some(&member), json!(["MEMBER"])),
+            (Some(&editor), json!(["EDITOR"])),
+            (None, Value::Null),
+        ] {
+            let data = app
+                .data_as(token.map(String::as_str), query, json!({}))
+                .await;
+            assert_eq!(data["me"]["roles"], roles, "{token:?}");
+            assert_eq!(data["forbund"]["name"], "Samordningsförbundet Värend");
+        }
+    }
+}
+
+/// An answer that read the database is never kept, even beside fields from
+/// memory: a change made behind the server's back (no request of its own
+/// saw it) is in the next answer.
+#[tokio::test]
+async fn an_answer_that_read_the_database_is_made_afresh() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn().await;
+    let member = app.token(&[Role::Member], Some("varend"));
+    let first = app
+        .data_as(
+            Some(&member),
+            r#"{ insatser(first: 1) { edges { node { id name } } } }"#,
+            json!({}),
+        )
+        .await;
+    let node = &first["insatser"]["edges"][0]["node"];
+    let name = node["name"].as_str().expect("a name").to_owned();
+    let query = format!(
+        r#"{{ forbund(slug: "varend") {{ name }} node(id: "{}") {{ ... on Insats {{ name }} }} }}"#,
+        node["id"].as_str().expect("an id")
+    );
+    for _ in 0..3 {
+        let data = app.data_as(Some(&member), &query, json!({})).await;
+        assert_eq!(data["node"]["name"], name.as_str());
+    }
+    let db = &app.state.service().db;
+    let renamed = db
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                sea_orm::DatabaseBackend::Postgres => "UPDATE insats SET name = $1 WHERE name = $2",
+                _ => "UPDATE insats SET name = ? WHERE name = ?",
+            },
+            ["Ändrad utanför servern".into(), name.into()],
+        ))
+        .await
+        .expect("the update runs");
+    // Carried-over insatser keep their name: each row of it is renamed.
+    assert!(renamed.rows_affected() >= 1);
+    let data = app.data_as(Some(&member), &query, json!({})).await;
+    assert_eq!(data["node"]["name"], "Ändrad utanför servern");
+}

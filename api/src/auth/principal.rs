@@ -52,7 +52,7 @@ impl Role {
 }
 
 /// An authenticated subject, or anonymous (no token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Principal {
     pub sub: Option<String>,
     /// The förbund (slug) the tenant roles apply to.

@@ -36,6 +36,8 @@ use tracing_actix_web::RequestId;
 use crate::auth::{Caller, Principal};
 use crate::endpoint::state::AppState;
 use crate::error::ApiError;
+use crate::graphql::answers::{Answers, Key, Lookup, Sources};
+use crate::graphql::documents::Kept;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{Reader, Schemas};
 use crate::rate_limit::Client;
@@ -55,38 +57,6 @@ pub fn error_body(err: ApiError) -> Response {
 fn refuse(state: &AppState, status: StatusCode, err: ApiError, answer: Answer) -> HttpResponse {
     state.metrics.count_error(err.code());
     response::refusal(status, &error_body(err), answer)
-}
-
-/// The request body, decoded (gzip) and counted against the limit as it
-/// arrives, so neither a large body nor a small one that inflates (a gzip
-/// bomb) is held whole; a broken stream is the client's fault.
-async fn read_body(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> Result<web::BytesMut, (StatusCode, ApiError)> {
-    use futures_util::StreamExt;
-    let mut payload = actix_web::dev::Decompress::from_headers(payload.into_inner(), req.headers());
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            (
-                StatusCode::BAD_REQUEST,
-                ApiError::request("body", format!("the body could not be read: {e}")),
-            )
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ApiError::request(
-                    "body",
-                    format!("the body is larger than {limit} bytes (server.body_limit_bytes)"),
-                ),
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// Counts the request against the caller's rate limit: the token's subject
@@ -202,7 +172,8 @@ pub async fn post(
         Ok(admitted) => admitted,
         Err(refused) => return *refused,
     };
-    let body = match read_body(&req, payload, state.settings.server.body_limit_bytes).await {
+    let body = match request::read_body(&req, payload, state.settings.server.body_limit_bytes).await
+    {
         Ok(body) => body,
         Err((status, err)) => return refuse(&state, status, err, answer),
     };
@@ -429,19 +400,28 @@ async fn run_one(
         return error_body(err);
     }
     let request = request::to_request(query, params);
+    let documents = &state.graphql.documents;
+    let kept = documents.get(&request.query);
+    // A query answered from memory alone before is answered from there.
+    let pending = match kept_answer(state, kept.as_deref(), &request, caller, federation) {
+        Some(Lookup::Hit(response)) => return response,
+        Some(Lookup::Miss(pending)) => Some(pending),
+        None => None,
+    };
+    let sources = Arc::new(Sources::default());
     let dates = crate::graphql::limits::BadDates::of(&request.variables);
     let mut request = request
         .data(caller.clone())
         .data(loaders.clone())
-        .data(Reader(reader.clone()));
+        .data(Reader(reader.clone()))
+        .data(sources.clone());
     if let Err(err) = limits
         .prepare(&mut request)
         .and_then(|()| limits.check_service(&mut request, federation))
     {
         return limits.refused(err);
     }
-    let documents = &state.graphql.documents;
-    let (schema, validated) = schemas.for_query(documents, &request.query);
+    let (schema, validated) = schemas.for_query(kept.as_deref());
     // Kept to mark the document once it has passed every rule.
     let query = (!validated).then(|| request.query.clone());
     // A panic while resolving is a bug, not the caller's fault: it
@@ -453,6 +433,9 @@ async fn run_one(
     .catch_unwind();
     match tokio::time::timeout(timeout, execution).await {
         Ok(Ok(mut response)) => {
+            if let Some(pending) = pending {
+                state.graphql.answers.keep(pending, &sources, &response);
+            }
             if let Some(query) = query
                 && response.errors.is_empty()
             {
@@ -476,6 +459,31 @@ async fn run_one(
             error_body(err)
         }
     }
+}
+
+/// The kept answer of a query that may be answered from memory
+/// (`graphql::answers`), or what keeping its answer takes; `None` for one
+/// that may not.
+fn kept_answer(
+    state: &AppState,
+    kept: Option<&Kept>,
+    request: &async_graphql::Request,
+    caller: &Caller,
+    federation: bool,
+) -> Option<Lookup> {
+    let operation = request.operation_name.as_deref();
+    if !Answers::keepable(kept?, operation, &request.variables) {
+        return None;
+    }
+    let service = state.service();
+    Some(state.graphql.answers.lookup(&Key {
+        text: &request.query,
+        operation,
+        caller: &caller.principal,
+        day: service.clock.today(),
+        generation: service.reference.generation(),
+        federation,
+    }))
 }
 
 /// Whether a GET of `/graphql` carries a GraphQL request (a query, or a

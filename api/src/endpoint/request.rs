@@ -1,8 +1,9 @@
 //! The parameters of a GraphQL request — `query`, `operationName`,
 //! `variables`, `extensions` — from a JSON body (one request or a batch) or
-//! a GET query string, checked for shape before anything runs, and
-//! automatic persisted queries (Apollo's `extensions.persistedQuery`): a
-//! request may carry only the SHA-256 of a query the server has seen.
+//! a GET query string, checked for shape before anything runs (the body
+//! read within its limit), and automatic persisted queries (Apollo's
+//! `extensions.persistedQuery`): a request may carry only the SHA-256 of a
+//! query the server has seen.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -11,7 +12,41 @@ use async_graphql::{Request, Variables};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use actix_web::http::StatusCode;
+
 use crate::error::ApiError;
+
+/// The request body, decoded (gzip) and counted against the limit as it
+/// arrives, so neither a large body nor a small one that inflates (a gzip
+/// bomb) is held whole; a broken stream is the client's fault.
+pub(super) async fn read_body(
+    req: &actix_web::HttpRequest,
+    payload: actix_web::web::Payload,
+    limit: usize,
+) -> Result<actix_web::web::BytesMut, (StatusCode, ApiError)> {
+    use futures_util::StreamExt;
+    let mut payload = actix_web::dev::Decompress::from_headers(payload.into_inner(), req.headers());
+    let mut body = actix_web::web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            (
+                StatusCode::BAD_REQUEST,
+                ApiError::request("body", format!("the body could not be read: {e}")),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::request(
+                    "body",
+                    format!("the body is larger than {limit} bytes (server.body_limit_bytes)"),
+                ),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 
 /// One request's parameters, checked for shape.
 #[derive(Debug, Default, Clone)]

@@ -51,7 +51,13 @@ pub async fn post(
     if let Some(err) = super::media::unsupported_body(&req) {
         return refuse(&state, StatusCode::UNSUPPORTED_MEDIA_TYPE, err);
     }
-    let body = match super::read_body(&req, payload, state.settings.server.body_limit_bytes).await {
+    let body = match super::request::read_body(
+        &req,
+        payload,
+        state.settings.server.body_limit_bytes,
+    )
+    .await
+    {
         Ok(body) => body,
         Err((status, err)) => return refuse(&state, status, err),
     };

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::config::GraphqlSettings;
 use crate::service::ServiceContext;
 
+use super::answers::Answers;
 use super::documents::Documents;
 use super::pagination::CursorKey;
 
@@ -19,6 +20,8 @@ pub struct GraphqlContext {
     pub cursors: CursorKey,
     /// Parsed documents by their text.
     pub documents: Arc<Documents>,
+    /// Answers made from memory alone, kept (`answers`).
+    pub answers: Answers,
     /// `graphql.*` from the configuration: the limits and whether the
     /// schema is shown (introspection).
     pub settings: GraphqlSettings,
@@ -37,6 +40,7 @@ impl GraphqlContext {
                 settings.parsed_documents,
                 settings.max_value_depth,
             )),
+            answers: Answers::default(),
             settings,
         }
     }

@@ -1,6 +1,7 @@
 //! The GraphQL schema: building it with its limits, the context every
 //! resolver reads, and the mapping of library errors to `extensions.code`.
 
+pub mod answers;
 pub mod context;
 pub mod documents;
 pub mod inputs;
@@ -46,14 +47,10 @@ impl Schemas {
         }
     }
 
-    /// The schema a request with this text runs on, and whether its
+    /// The schema a request of this kept document runs on, and whether the
     /// document is known to pass every rule.
-    pub fn for_query(
-        &self,
-        documents: &documents::Documents,
-        query: &str,
-    ) -> (&FinsamSchema, bool) {
-        match documents.get(query) {
+    pub fn for_query(&self, kept: Option<&documents::Kept>) -> (&FinsamSchema, bool) {
+        match kept {
             Some(kept) if kept.validated() => (&self.checked, true),
             _ => (&self.strict, false),
         }
@@ -111,9 +108,29 @@ pub fn federation_sdl(schema: &FinsamSchema) -> String {
     )
 }
 
-/// The floor's own context (`GraphqlContext`).
+/// The floor's own context (`GraphqlContext`). It reaches storage, so the
+/// answer is marked as read beyond memory (`answers`).
 pub(crate) fn context<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<GraphqlContext>> {
+    beyond_memory(ctx);
+    memory(ctx)
+}
+
+/// The context, unmarked: only for what an answer from memory may read
+/// (the reference snapshot and the day).
+fn memory<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<GraphqlContext>> {
     ctx.data::<Arc<GraphqlContext>>()
+}
+
+/// Marks the request's answer as read beyond memory: it is not kept.
+fn beyond_memory(ctx: &Context<'_>) {
+    if let Some(sources) = ctx.data_opt::<Arc<answers::Sources>>() {
+        sources.beyond_memory();
+    }
+}
+
+/// Today, by the server's clock (`service::Clock`).
+pub(crate) fn today(ctx: &Context<'_>) -> async_graphql::Result<chrono::NaiveDate> {
+    Ok(memory(ctx)?.service.clock.today())
 }
 
 /// What a service is given (the narrow context below the endpoint's state).
@@ -135,6 +152,7 @@ pub struct Reader(pub sea_orm::DatabaseConnection);
 pub(crate) fn reader<'a>(
     ctx: &Context<'a>,
 ) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
+    beyond_memory(ctx);
     Ok(&ctx.data::<Reader>()?.0)
 }
 
@@ -145,10 +163,11 @@ pub(crate) fn reader<'a>(
 pub(crate) async fn reference(
     ctx: &Context<'_>,
 ) -> async_graphql::Result<Arc<crate::service::reference::Snapshot>> {
-    let services = services(ctx)?;
+    let services = &memory(ctx)?.service;
     Ok(services.reference.get(&services.db).await?)
 }
 
 pub(crate) fn loaders(ctx: &Context<'_>) -> async_graphql::Result<Arc<Loaders>> {
+    beyond_memory(ctx);
     Ok(ctx.data::<Arc<loaders::LazyLoaders>>()?.get())
 }

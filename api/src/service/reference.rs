@@ -272,6 +272,12 @@ impl Reference {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Which snapshot is current: it changes with every change to the
+    /// reference data (kept answers are keyed by it, `graphql::answers`).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// The current snapshot, loading it through `db` when there is none or
     /// it is stale.
     pub async fn get(&self, db: &DatabaseConnection) -> ApiResult<Arc<Snapshot>> {

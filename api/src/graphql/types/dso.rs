@@ -8,7 +8,6 @@ use finsam_entity::{dso_agreement, dso_assignment, dso_member};
 use super::dso_proposal::DsoServiceChange;
 use super::{Date, Forbund};
 use crate::domain::dso_ring;
-use crate::graphql::services;
 use crate::service;
 
 /// The förbund of `order`, in that order, in one batch.
@@ -23,7 +22,7 @@ async fn in_order(ctx: &Context<'_>, order: &[i32]) -> async_graphql::Result<Vec
 pub(crate) async fn today(ctx: &Context<'_>, on: Option<Date>) -> async_graphql::Result<NaiveDate> {
     Ok(match on {
         Some(d) => d.0,
-        None => services(ctx)?.clock.today(),
+        None => crate::graphql::today(ctx)?,
     })
 }
 

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 
 use super::{Date, Forbund};
 use crate::domain::dso_ring::Link;
-use crate::graphql::services;
 use crate::service::dso::{PartyEffect, ProposalView, RingRequest};
 
 /// What a proposal would change.
@@ -127,7 +126,7 @@ impl DsoProposal {
 
     /// Its state today: a pending proposal past its first day has expired.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<DsoProposalStatus> {
-        let today = services(ctx)?.clock.today();
+        let today = crate::graphql::today(ctx)?;
         Ok(self.0.status(today).into())
     }
 

@@ -9,7 +9,7 @@ use finsam_entity::{forbund, forbund_member};
 
 use super::Date;
 use crate::domain;
-use crate::graphql::{loaders, services};
+use crate::graphql::loaders;
 
 /// The kind of party that is a member of a förbund.
 pub use crate::record::forbund::MemberKind;
@@ -193,7 +193,7 @@ impl Forbund {
     async fn active(&self, ctx: &Context<'_>, on: Option<Date>) -> async_graphql::Result<bool> {
         let day = match on {
             Some(d) => d.0,
-            None => services(ctx)?.clock.today(),
+            None => crate::graphql::today(ctx)?,
         };
         Ok(self.0.founded_on.is_none_or(|f| f <= day)
             && self.0.dissolved_on.is_none_or(|d| d >= day))

@@ -37,7 +37,7 @@ impl PrincipalObject {
     /// proposals waiting for others, reports due.
     async fn todo(&self, ctx: &Context<'_>) -> async_graphql::Result<Todo> {
         let caller = crate::graphql::caller(ctx)?;
-        let today = crate::graphql::services(ctx)?.clock.today();
+        let today = crate::graphql::today(ctx)?;
         Ok(Todo(service::todo::of(reader(ctx)?, caller, today).await?))
     }
 
