@@ -98,12 +98,14 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
             found.insert((NodeKind::Meeting, key), Node::Meeting(Meeting(row)));
         }
     }
-    let db = reader(ctx)?;
+    // The reader only for the kinds kept apart from the snapshot: förbund
+    // and agreements alone are an answer from memory (`graphql::answers`).
+    let db = || reader(ctx);
     let decisions = keys(NodeKind::Decision);
     if !decisions.is_empty() {
         for row in decision::Entity::find()
             .filter(decision::Column::Id.is_in(decisions))
-            .all(db)
+            .all(db()?)
             .await?
         {
             found.insert((NodeKind::Decision, row.id), Node::Decision(Decision(row)));
@@ -113,7 +115,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
     if !assignments.is_empty() {
         for row in dso_assignment::Entity::find()
             .filter(dso_assignment::Column::Id.is_in(assignments))
-            .all(db)
+            .all(db()?)
             .await?
         {
             found.insert(
@@ -124,7 +126,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
     }
     let indicators = keys(NodeKind::Indicator);
     if !indicators.is_empty() {
-        for row in service::indicator::definitions(db).await? {
+        for row in service::indicator::definitions(db()?).await? {
             if indicators.contains(&row.id) {
                 found.insert(
                     (NodeKind::Indicator, row.id),
@@ -137,7 +139,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
     let proposals = keys(NodeKind::DsoProposal);
     if !proposals.is_empty() {
         // To those the proposal concerns, as `dsoProposal` answers.
-        for view in service::dso::visible_proposals(db, caller, &proposals).await? {
+        for view in service::dso::visible_proposals(db()?, caller, &proposals).await? {
             let key = (NodeKind::DsoProposal, view.proposal.id);
             found.insert(key, Node::DsoProposal(DsoProposal(view)));
         }
@@ -148,7 +150,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
         let mut may: HashMap<i32, bool> = HashMap::new();
         for row in audit_log::Entity::find()
             .filter(audit_log::Column::Id.is_in(entries))
-            .all(db)
+            .all(db()?)
             .await?
         {
             // To those who may read that förbund's log, as `auditLog` answers.
@@ -160,7 +162,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option
                 None => {
                     let a = service::audit_log::may_read(
                         cx,
-                        db,
+                        db()?,
                         &caller.principal,
                         owner.id,
                         &owner.slug,
