@@ -414,6 +414,18 @@ async fn the_app_in_a_real_browser() {
         facts.contains("2021-12-31") && facts.contains("2021-08-31"),
         "{facts}"
     );
+    // The ring over time: each period's label inside its bar or clear of it,
+    // never running out of it halfway (a short period's label sits beside).
+    let labels = script(
+        &browser,
+        "const bars = [...document.querySelectorAll('svg.timeline rect.period')]; const labels = [...document.querySelectorAll('svg.timeline text.period-label')]; return bars.map((r, i) => { const a = r.getBBox(), b = labels[i].getBBox(); const inside = b.x >= a.x && b.x + b.width <= a.x + a.width; const clear = b.x >= a.x + a.width || b.x + b.width <= a.x; return [labels[i].textContent, inside || clear]; });",
+    )
+    .await;
+    let labels = labels.as_array().cloned().unwrap_or_default();
+    assert!(labels.len() >= 2, "the ring's periods drawn: {labels:?}");
+    for label in &labels {
+        assert_eq!(label[1], true, "a label runs out of its bar: {label}");
+    }
     assert_same_origin(&browser, &base, "/dso").await;
     both_widths(&browser, "dso", Some("dso-ring.png")).await;
 

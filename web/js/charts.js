@@ -276,9 +276,10 @@ export function timeline(periods, from, to) {
   periods.forEach((p, i) => {
     const x1 = x(p.from < from ? from : p.from);
     const x2 = x(p.to && p.to < to ? p.to : to);
+    const text = `${members(p.members.length)} från ${p.from}`;
     svg.append(
       s("rect", { x: x1, y: i * rowHeight + 4, width: Math.max(2, x2 - x1), height: 18, class: "period" }),
-      s("text", { x: Math.min(x1 + 4, left + width - 160), y: i * rowHeight + 17, class: "period-label" }, `${members(p.members.length)} från ${p.from}`),
+      s("text", { y: i * rowHeight + 17, class: "period-label", ...labelPlace(text, x1, x2, left, left + width) }, text),
     );
   });
   const firstYear = Number(from.slice(0, 4));
@@ -288,6 +289,19 @@ export function timeline(periods, from, to) {
     svg.append(s("text", { x: xx, y: periods.length * rowHeight + 24, class: "tick", "text-anchor": "middle" }, String(year)));
   }
   return svg;
+}
+
+/**
+ * Where a period's label goes: inside its bar when it fits, else beside the
+ * bar on the side with room, so no label runs out of its bar halfway.
+ * The width is estimated (11 px text, app.css): the chart is drawn before it
+ * is on the page, where nothing can be measured.
+ */
+function labelPlace(text, x1, x2, min, max) {
+  const needed = text.length * 6.3 + 8;
+  if (x2 - x1 >= needed) return { x: x1 + 4, "text-anchor": "start" };
+  if (max - x2 >= needed || max - x2 >= x1 - min) return { x: x2 + 4, "text-anchor": "start" };
+  return { x: x1 - 4, "text-anchor": "end" };
 }
 
 /** "6 medlemmar", "1 medlem", or none yet (an agreement before its first member joins). */
