@@ -176,9 +176,9 @@ async fn a_kept_answer_is_each_callers_own() {
     }
 }
 
-/// An answer that read the database is never kept, even beside fields from
-/// memory: a change made behind the server's back (no request of its own
-/// saw it) is in the next answer.
+/// An answer that read the database is kept only while the database is
+/// unchanged, even beside fields from memory: a change made behind the
+/// server's back (no request of its own saw it) is in the next answer.
 #[tokio::test]
 async fn an_answer_that_read_the_database_is_made_afresh() {
     use sea_orm::{ConnectionTrait, Statement};
@@ -217,4 +217,101 @@ async fn an_answer_that_read_the_database_is_made_afresh() {
     assert!(renamed.rows_affected() >= 1);
     let data = app.data_as(Some(&member), &query, json!({})).await;
     assert_eq!(data["node"]["name"], "Ändrad utanför servern");
+}
+
+/// A catalogue page read from the database is kept with the data's version
+/// (`graphql::answers`): asked again, it costs the one statement that finds
+/// the data unchanged, and it follows every change at once — one made
+/// through the API, and one made behind the server's back — while another
+/// caller asking the same text is answered as itself.
+#[tokio::test]
+async fn a_kept_page_costs_one_statement_and_follows_every_change() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn().await;
+    let editor = app.token(&[Role::Editor], Some("varend"));
+    let page = r#"{ insatser(first: 50, filter: { forbund: ["varend"] }) { edges { node { id name version budgets { year budgetSek } goals { description } } } } }"#;
+    // The reference snapshot and the search vocabulary, loaded.
+    app.data_as(
+        Some(&editor),
+        r#"{ forbund(slug: "varend") { name } insatser(first: 1) { totalCount } }"#,
+        json!({}),
+    )
+    .await;
+    let [first, second, third, fourth] = [
+        statements_for(&app, Some(&editor), page, json!({})).await,
+        statements_for(&app, Some(&editor), page, json!({})).await,
+        statements_for(&app, Some(&editor), page, json!({})).await,
+        statements_for(&app, Some(&editor), page, json!({})).await,
+    ];
+    assert!(first >= 3, "the page, its budgets and goals: {first}");
+    // The first request passes every rule, the second finds that the page
+    // reads storage, the third reads the data's version before it is made.
+    assert_eq!(second, first);
+    assert_eq!(third, first + 1, "made after reading the data's version");
+    if app.state.service().db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        assert_eq!(fourth, 1, "the kept page after the version, alone");
+        let metrics = app.metrics().await;
+        assert!(
+            metrics.contains("finsam_kept_answers_total{outcome=\"unchanged\"} 1"),
+            "{metrics}"
+        );
+    } else {
+        // PostgreSQL's version is the cluster's snapshot, which the other
+        // tests' writes to their own databases move too: the page is given
+        // after the version, or made again at the one found.
+        assert!(fourth == 1 || fourth == first + 1, "{fourth} statements");
+    }
+
+    let data = app.data_as(Some(&editor), page, json!({})).await;
+    let node = data["insatser"]["edges"][0]["node"].clone();
+    let id = node["id"].as_str().expect("an id").to_owned();
+    let version = node["version"].as_i64().expect("a version");
+    // A change through the API is in the next answer.
+    let changed = app
+        .data_as(
+            Some(&editor),
+            "mutation($id: ID!, $v: Int!) { setInsatsBudget(id: $id, version: $v, year: 2031, budgetSek: 123456) { version } }",
+            json!({ "id": id, "v": version }),
+        )
+        .await;
+    assert_eq!(changed["setInsatsBudget"]["version"], version + 1);
+    let data = app.data_as(Some(&editor), page, json!({})).await;
+    let node = &data["insatser"]["edges"][0]["node"];
+    assert_eq!(node["version"], version + 1);
+    assert!(
+        node["budgets"]
+            .as_array()
+            .expect("budgets")
+            .iter()
+            .any(|b| b["year"] == 2031 && b["budgetSek"] == 123456),
+        "{node}"
+    );
+    // So is one made in the database by hand, which no request saw.
+    let db = &app.state.service().db;
+    let key = crate::common::row_key(&id);
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!("DELETE FROM insats_budget WHERE insats_id = {key} AND year = 2031"),
+    ))
+    .await
+    .expect("the delete runs");
+    let data = app.data_as(Some(&editor), page, json!({})).await;
+    let node = &data["insatser"]["edges"][0]["node"];
+    assert!(
+        !node["budgets"]
+            .as_array()
+            .expect("budgets")
+            .iter()
+            .any(|b| b["year"] == 2031),
+        "{node}"
+    );
+    // The public asking the same text sees no money, kept or not.
+    for _ in 0..4 {
+        let data = app.data_as(None, page, json!({})).await;
+        let edges = data["insatser"]["edges"].as_array().expect("edges");
+        assert!(!edges.is_empty(), "Värend's public insatser");
+        for edge in edges {
+            assert!(edge["node"]["budgets"].is_null(), "{edge}");
+        }
+    }
 }

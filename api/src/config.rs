@@ -284,6 +284,10 @@ pub struct GraphqlSettings {
     pub persisted_queries: usize,
     /// Parsed documents kept by their text.
     pub parsed_documents: usize,
+    /// Answers kept for the next request of the same query
+    /// (`graphql::answers`); 0 keeps none.
+    #[serde(default = "default_kept_answers")]
+    pub kept_answers: usize,
     pub introspection: bool,
     pub suggestions: bool,
     /// Anonymous callers may run only the web app's own operations
@@ -349,6 +353,10 @@ fn default_config_dir() -> PathBuf {
         return local;
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../config")
+}
+
+fn default_kept_answers() -> usize {
+    512
 }
 
 #[cfg(test)]

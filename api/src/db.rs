@@ -7,7 +7,7 @@ use finsam_migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::DatabaseSettings;
@@ -229,6 +229,31 @@ pub async fn keep_statistics(
         }
     });
     Ok(())
+}
+
+/// The version of everything stored, read through `db` (the connection a
+/// request reads through): two reads that find the same version find the
+/// same data. Answers that read storage are kept under it
+/// (`graphql::answers`).
+///
+/// - SQLite: a counter that a trigger on every table moves in each changing
+///   transaction (migration `m20261206_000014_data_version`), so every
+///   commit moves it, whoever makes it.
+/// - PostgreSQL: the transaction snapshot, which says whose work is visible
+///   (PostgreSQL's documentation of `pg_current_snapshot`); it moves with
+///   every transaction that writes anywhere in the cluster: more often than
+///   the data changes, never less.
+pub async fn data_version(db: &DatabaseConnection) -> Result<String, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT pg_current_snapshot()::text",
+        _ => "SELECT CAST(value AS TEXT) FROM data_version WHERE id = 1",
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("data_version".into()))?;
+    row.try_get_by_index(0)
 }
 
 /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so

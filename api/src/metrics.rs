@@ -42,6 +42,22 @@ pub struct Metrics {
     pub oidc_jwks_fetches: IntCounterVec,
     /// Open subscription connections (WebSocket and SSE).
     pub live_connections: IntGauge,
+    /// Queries that may be answered from a kept answer, by what became of
+    /// them (`graphql::answers`).
+    pub kept_answers: KeptAnswers,
+}
+
+/// `finsam_kept_answers_total` by outcome, each counter resolved once.
+#[derive(Clone)]
+pub struct KeptAnswers {
+    /// Given from memory at once.
+    pub memory: IntCounter,
+    /// Given after one statement found the data unchanged.
+    pub unchanged: IntCounter,
+    /// Made again: the data had changed since it was kept.
+    pub changed: IntCounter,
+    /// Made: nothing was kept for it.
+    pub made: IntCounter,
 }
 
 impl Metrics {
@@ -90,8 +106,23 @@ impl Metrics {
             "Open subscription connections (WebSocket and SSE)",
         )?;
         registry.register(Box::new(live_connections.clone()))?;
+        let kept = IntCounterVec::new(
+            Opts::new(
+                "kept_answers_total",
+                "Queries that may be answered from a kept answer, by outcome",
+            ),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(kept.clone()))?;
+        let kept_answers = KeptAnswers {
+            memory: kept.with_label_values(&["memory"]),
+            unchanged: kept.with_label_values(&["unchanged"]),
+            changed: kept.with_label_values(&["changed"]),
+            made: kept.with_label_values(&["made"]),
+        };
         Ok(Metrics {
             live_connections,
+            kept_answers,
             registry,
             requests,
             latency,

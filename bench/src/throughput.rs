@@ -21,6 +21,21 @@ pub struct Scenario {
     pub write_every: Option<usize>,
     /// Asked without a token, as the public asks (the run's token is not sent).
     pub anonymous: bool,
+    /// The request's variables, as apps send them (`null`: none). A request
+    /// with variables is never answered from a kept answer
+    /// (`graphql::answers`): it is made afresh each time.
+    pub variables: Value,
+}
+
+impl Scenario {
+    /// The request's JSON body.
+    pub fn body(&self) -> Value {
+        if self.variables.is_null() {
+            json!({ "query": self.query })
+        } else {
+            json!({ "query": self.query, "variables": self.variables })
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -199,7 +214,7 @@ pub async fn run(
         .pool_max_idle_per_host(clients)
         .build()?;
     let token = token.filter(|_| !scenario.anonymous);
-    let body = json!({ "query": scenario.query });
+    let body = scenario.body();
     // Warm-up: caches, connections, the first statements.
     for _ in 0..20 {
         post(&client, &server.graphql, token, &body).await;

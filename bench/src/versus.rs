@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::throughput::{self, Report, Scenario, ServerProcess, free_port};
 
@@ -27,6 +27,7 @@ pub fn finsam_scenarios() -> Vec<Scenario> {
         check,
         write_every: None,
         anonymous: false,
+        variables: Value::Null,
     };
     let mut list = vec![
         s("{ __typename }", "{ __typename }", |a| {
@@ -55,6 +56,20 @@ pub fn finsam_scenarios() -> Vec<Scenario> {
                     .is_some_and(|e| e.len() == 50)
             },
         ),
+        // The same page as an app asks it, with a variable: never a kept
+        // answer, so every request runs the page's statements and fields.
+        Scenario {
+            variables: json!({ "first": 50 }),
+            ..s(
+                PAGE_AFRESH,
+                r#"query Page($first: Int) { insatser(first: $first) { edges { node { name forbund { name } budgets { year budgetSek } goals { description } sharedWith { name } } } } }"#,
+                |a| {
+                    data(a)["insatser"]["edges"]
+                        .as_array()
+                        .is_some_and(|e| e.len() == 50)
+                },
+            )
+        },
         Scenario {
             anonymous: true,
             ..s(
@@ -160,6 +175,7 @@ fn seaography_scenarios() -> Vec<(&'static str, Scenario)> {
         check,
         write_every: None,
         anonymous: false,
+        variables: Value::Null,
     };
     vec![
         (
@@ -184,16 +200,26 @@ fn seaography_scenarios() -> Vec<(&'static str, Scenario)> {
             "page of 50 insatser with relations",
             s(
                 "page of 50 insatser with relations",
-                r#"{ insats(pagination: { offset: { limit: 50, offset: 0 } }) { nodes { name forbund { name } insatsBudget { nodes { year budgetSek } } insatsGoal { nodes { description } } insatsShare { nodes { forbund { name } } } } } }"#,
-                |a| {
-                    data(a)["insats"]["nodes"]
-                        .as_array()
-                        .is_some_and(|e| e.len() == 50)
-                },
+                SEAOGRAPHY_PAGE,
+                page_of_50,
             ),
         ),
+        (PAGE_AFRESH, s(PAGE_AFRESH, SEAOGRAPHY_PAGE, page_of_50)),
     ]
 }
+
+/// The page of 50 as seaography is asked for it (it keeps no answers, so
+/// it is the same request against either of finsam's).
+const SEAOGRAPHY_PAGE: &str = r#"{ insats(pagination: { offset: { limit: 50, offset: 0 } }) { nodes { name forbund { name } insatsBudget { nodes { year budgetSek } } insatsGoal { nodes { description } } insatsShare { nodes { forbund { name } } } } } }"#;
+
+fn page_of_50(a: &Value) -> bool {
+    data(a)["insats"]["nodes"]
+        .as_array()
+        .is_some_and(|e| e.len() == 50)
+}
+
+/// The page of 50 asked with a variable: made afresh every time.
+pub const PAGE_AFRESH: &str = "page of 50 insatser, made afresh (asked with a variable)";
 
 pub fn finsam_server_bin(given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| {

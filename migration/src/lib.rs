@@ -16,6 +16,7 @@ mod m20261205_000010_proposal_effects;
 mod m20261206_000011_finances;
 mod m20261206_000012_catalogue_order_indexes;
 mod m20261206_000013_member_count_index;
+mod m20261206_000014_data_version;
 mod spec;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_finances::Migration),
             Box::new(m20261206_000012_catalogue_order_indexes::Migration),
             Box::new(m20261206_000013_member_count_index::Migration),
+            Box::new(m20261206_000014_data_version::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ pub mod state;
 pub mod ws;
 
 use std::num::NonZeroU32;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,8 +37,7 @@ use tracing_actix_web::RequestId;
 use crate::auth::{Caller, Principal};
 use crate::endpoint::state::AppState;
 use crate::error::ApiError;
-use crate::graphql::answers::{Answers, Key, Lookup, Sources};
-use crate::graphql::documents::Kept;
+use crate::graphql::answers::Sources;
 use crate::graphql::loaders::LazyLoaders;
 use crate::graphql::{Reader, Schemas};
 use crate::rate_limit::Client;
@@ -402,19 +402,32 @@ async fn run_one(
     let request = request::to_request(query, params);
     let documents = &state.graphql.documents;
     let kept = documents.get(&request.query);
-    // A query answered from memory alone before is answered from there.
-    let pending = match kept_answer(state, kept.as_deref(), &request, caller, federation) {
-        Some(Lookup::Hit(response)) => return response,
-        Some(Lookup::Miss(pending)) => Some(pending),
-        None => None,
+    // A query answered before is answered from there (`graphql::answers`).
+    let pending = match request::kept_answer(
+        state,
+        kept.as_deref(),
+        &request,
+        caller,
+        loaders,
+        reader,
+        federation,
+    )
+    .await
+    {
+        ControlFlow::Break(answer) => return answer,
+        ControlFlow::Continue(pending) => pending,
     };
-    let sources = Arc::new(Sources::default());
     let dates = crate::graphql::limits::BadDates::of(&request.variables);
     let mut request = request
         .data(caller.clone())
         .data(loaders.clone())
-        .data(Reader(reader.clone()))
-        .data(sources.clone());
+        .data(Reader(reader.clone()));
+    // Only an answer that may be kept needs to know where it was read from.
+    let pending = pending.map(|pending| {
+        let sources = Arc::new(Sources::default());
+        request.data.insert(sources.clone());
+        (pending, sources)
+    });
     if let Err(err) = limits
         .prepare(&mut request)
         .and_then(|()| limits.check_service(&mut request, federation))
@@ -433,7 +446,7 @@ async fn run_one(
     .catch_unwind();
     match tokio::time::timeout(timeout, execution).await {
         Ok(Ok(mut response)) => {
-            if let Some(pending) = pending {
+            if let Some((pending, sources)) = pending {
                 state.graphql.answers.keep(pending, &sources, &response);
             }
             if let Some(query) = query
@@ -459,31 +472,6 @@ async fn run_one(
             error_body(err)
         }
     }
-}
-
-/// The kept answer of a query that may be answered from memory
-/// (`graphql::answers`), or what keeping its answer takes; `None` for one
-/// that may not.
-fn kept_answer(
-    state: &AppState,
-    kept: Option<&Kept>,
-    request: &async_graphql::Request,
-    caller: &Caller,
-    federation: bool,
-) -> Option<Lookup> {
-    let operation = request.operation_name.as_deref();
-    if !Answers::keepable(kept?, operation, &request.variables) {
-        return None;
-    }
-    let service = state.service();
-    Some(state.graphql.answers.lookup(&Key {
-        text: &request.query,
-        operation,
-        caller: &caller.principal,
-        day: service.clock.today(),
-        generation: service.reference.generation(),
-        federation,
-    }))
 }
 
 /// Whether a GET of `/graphql` carries a GraphQL request (a query, or a

@@ -8,13 +8,20 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{Request, Variables};
+use std::ops::ControlFlow;
+
+use async_graphql::{Request, Response, Variables};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use actix_web::http::StatusCode;
 
+use crate::auth::Caller;
+use crate::endpoint::state::AppState;
 use crate::error::ApiError;
+use crate::graphql::answers::{Key, Lookup, Pending};
+use crate::graphql::documents::Kept;
+use crate::graphql::loaders::LazyLoaders;
 
 /// The request body, decoded (gzip) and counted against the limit as it
 /// arrives, so neither a large body nor a small one that inflates (a gzip
@@ -205,6 +212,74 @@ pub fn to_request(query: String, params: Params) -> Request {
         request = request.variables(Variables::from_json(Value::Object(variables)));
     }
     request
+}
+
+/// What a request's kept answer gives it (`graphql::answers`): the answer
+/// (`Break`), or the answer is made, with what keeping it takes when it may
+/// be kept. An answer made from memory alone is given at once; one that read
+/// storage after one statement finds storage still at its version.
+pub(super) async fn kept_answer(
+    state: &AppState,
+    kept: Option<&Kept>,
+    request: &Request,
+    caller: &Caller,
+    loaders: &LazyLoaders,
+    reader: &sea_orm::DatabaseConnection,
+    federation: bool,
+) -> ControlFlow<Response, Option<Pending>> {
+    let operation = request.operation_name.as_deref();
+    let answers = &state.graphql.answers;
+    if !kept.is_some_and(|k| answers.keepable(k, operation, &request.variables)) {
+        return ControlFlow::Continue(None);
+    }
+    let service = state.service();
+    let found = answers.lookup(&Key {
+        text: &request.query,
+        operation,
+        caller: &caller.principal,
+        day: service.clock.today(),
+        generation: service.reference.generation(),
+        federation,
+    });
+    let counted = &state.metrics.kept_answers;
+    match found {
+        Lookup::Hit(answer) => {
+            counted.memory.inc();
+            ControlFlow::Break(answer)
+        }
+        Lookup::IfStill {
+            version,
+            answer,
+            pending,
+        } => match crate::db::data_version(reader).await {
+            Ok(now) if now == version => {
+                counted.unchanged.inc();
+                ControlFlow::Break(answer)
+            }
+            Ok(now) => {
+                counted.changed.inc();
+                ControlFlow::Continue(Some(pending.at(now)))
+            }
+            // Storage cannot say: the answer is made (and says why).
+            Err(_) => ControlFlow::Continue(None),
+        },
+        // A batch's earlier requests may have filled the loaders with what
+        // they read: storage is read at a version only with empty ones.
+        Lookup::Miss {
+            pending,
+            needs_version,
+        } => {
+            counted.made.inc();
+            if needs_version && !loaders.made() {
+                match crate::db::data_version(reader).await {
+                    Ok(now) => ControlFlow::Continue(Some(pending.at(now))),
+                    Err(_) => ControlFlow::Continue(None),
+                }
+            } else {
+                ControlFlow::Continue(Some(pending))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,28 +1,43 @@
-//! Answers from memory, kept. A query answered only from what the process
-//! holds — the reference snapshot, the caller, the day, the schema itself —
-//! gives the same answer to the same caller until one of those changes, so
-//! running it again is work the request need not do. The directory lookups
-//! and the DSO-ring's "who is our DSO today" are such queries, and they are
-//! the public's most frequent ones.
+//! Answers kept. A query gives the same answer to the same caller until
+//! what it was made from changes, so running it again is work the request
+//! need not do. Two kinds are kept:
 //!
-//! What makes an answer keepable is observed, not declared: every way a
-//! resolver reaches storage or per-request state (`graphql::context`,
-//! `reader`, `loaders`) marks the request's `Sources` as having read
-//! beyond memory; only the reference snapshot (`graphql::reference`) and the
-//! day (`graphql::today`) do not. A resolver that reads anything else reads
-//! it through one of the marking accessors, so a new field is kept only when
-//! it is truly answered from memory.
+//! - **From memory alone**: the reference snapshot, the caller, the day,
+//!   the schema itself. The directory lookups and the DSO-ring's "who is our
+//!   DSO today" are such queries, and they are the public's most frequent.
+//!   Served with no statement at all.
+//! - **From storage too**: kept with the version of the data it was read at
+//!   (`db::data_version`: a counter every committed change moves on SQLite, the
+//!   transaction snapshot on PostgreSQL) and served again only after one
+//!   statement finds storage still at that version. A catalogue page asked
+//!   by many is then one small statement, not four and six hundred fields,
+//!   and never older than storage: a change committed anywhere, through the
+//!   API, another process or by hand, moves the version.
 //!
-//! An answer is kept under everything it was made from: the document's
+//! What an answer was made from is observed, not declared: every way a
+//! resolver reaches storage (`graphql::reader`, `loaders`) marks the
+//! request's `Sources` as having read storage, and every way it reaches
+//! anything else (`graphql::context`, `services`: the clock's time of day,
+//! the endpoint's state) as having read beyond it, which is never kept;
+//! only the reference snapshot (`graphql::reference`), the day
+//! (`graphql::today`) and the server's fixed settings (the cursor key, the
+//! privacy rule's cell size) mark nothing. A new field is therefore kept only
+//! when it truly reads nothing but these.
+//!
+//! An answer is kept under everything else it was made from: the document's
 //! text and operation, the caller (subject, förbund, roles), the day
 //! (`service::Clock`, so a read is true on the day it is asked for), the
 //! reference snapshot's generation (bumped by every change to förbund, their
 //! members and the DSO-ring, here at commit and from other processes within
 //! the second, as the snapshot itself), and whether the federation router
-//! asked. Only queries of documents that passed every rule and declare no
-//! variables are kept, only answers without errors, only small ones, and
-//! only so many (least recently used first out), so memory stays bounded
-//! whatever clients send.
+//! asked. The version is read before the answer is made, so what is kept is
+//! never older than the version it is kept with; an answer that read storage
+//! is kept from its second request on (the first finds out that it reads
+//! storage), so lookups answered from memory never pay for a version.
+//! Only queries of documents that passed every rule and declare no variables
+//! are kept, only answers without errors, only those under
+//! `MAX_ANSWER_BYTES`, and only `graphql.kept_answers` of them (least
+//! recently used first out), so memory stays bounded whatever clients send.
 
 use std::hash::BuildHasher;
 use std::num::NonZeroUsize;
@@ -37,29 +52,30 @@ use crate::auth::Principal;
 
 use super::documents::Kept;
 
-/// How many answers are kept.
-const CAPACITY: usize = 512;
-
 /// An answer larger than this many bytes of names and scalars is made
-/// afresh each time: 512 of them stay within a few megabytes.
-const MAX_ANSWER_BYTES: usize = 16 * 1024;
+/// afresh each time (a page of 50 insatser with their budgets, goals and
+/// shares is about 17 KiB): 512 of them stay within 16 MiB.
+const MAX_ANSWER_BYTES: usize = 32 * 1024;
 
-/// Whether a request's resolvers read anything beyond memory. Put in each
-/// request's data by the endpoint; requests without it (subscriptions) are
-/// never kept, so marking them does nothing.
+/// What a request's resolvers read beyond memory. Put in the data of each
+/// request whose answer may be kept; without it (subscriptions, requests
+/// with variables) marking does nothing.
 #[derive(Default)]
 pub struct Sources {
-    beyond_memory: AtomicBool,
+    storage: AtomicBool,
+    elsewhere: AtomicBool,
 }
 
 impl Sources {
-    /// The answer read storage or per-request state: it is not kept.
-    pub fn beyond_memory(&self) {
-        self.beyond_memory.store(true, Ordering::Relaxed);
+    /// The answer read storage: it is kept with the data's version.
+    pub fn storage(&self) {
+        self.storage.store(true, Ordering::Relaxed);
     }
 
-    fn memory_only(&self) -> bool {
-        !self.beyond_memory.load(Ordering::Relaxed)
+    /// The answer read per-request or changing state other than storage:
+    /// it is not kept.
+    pub fn beyond_memory(&self) {
+        self.elsewhere.store(true, Ordering::Relaxed);
     }
 }
 
@@ -119,25 +135,29 @@ impl OwnedKey {
     }
 }
 
+/// What is kept under a key.
+enum KeptAnswer {
+    /// An answer made from memory alone.
+    Memory(Response),
+    /// An answer that read storage, at the data's version.
+    Stored { version: String, answer: Response },
+    /// The query read storage when no version had been read first: the next
+    /// request reads one before it makes the answer.
+    NeedsVersion,
+}
+
 /// The kept answers, by the hash of their key (the whole key is compared
 /// on a hit: two keys of one hash only take each other's place).
 pub struct Answers {
-    kept: Mutex<lru::LruCache<u64, (OwnedKey, Response)>>,
+    kept: Option<Mutex<lru::LruCache<u64, (OwnedKey, KeptAnswer)>>>,
     hasher: std::collections::hash_map::RandomState,
 }
 
-impl Default for Answers {
-    fn default() -> Self {
-        Self::with_capacity(CAPACITY)
-    }
-}
-
 impl Answers {
+    /// Keeps at most `capacity` answers; none at 0.
     pub fn with_capacity(capacity: usize) -> Self {
         Answers {
-            kept: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
-            )),
+            kept: NonZeroUsize::new(capacity).map(|c| Mutex::new(lru::LruCache::new(c))),
             hasher: Default::default(),
         }
     }
@@ -145,11 +165,12 @@ impl Answers {
     /// Whether a request of this document may be answered from here: a
     /// query of a document that passed every rule, without variables.
     pub fn keepable(
+        &self,
         kept: &Kept,
         operation: Option<&str>,
         variables: &async_graphql::Variables,
     ) -> bool {
-        if !kept.validated() || !variables.is_empty() {
+        if self.kept.is_none() || !kept.validated() || !variables.is_empty() {
             return false;
         }
         let ty = match (&kept.doc.operations, operation) {
@@ -163,44 +184,96 @@ impl Answers {
     /// The answer kept under `key`, or what keeping one under it takes.
     pub fn lookup(&self, key: &Key<'_>) -> Lookup {
         let hash = key.hash_with(&self.hasher);
-        if let Ok(mut kept) = self.kept.lock()
-            && let Some((owned, response)) = kept.get(&hash)
+        let mut needs_version = false;
+        if let Some(Ok(mut kept)) = self.kept.as_ref().map(Mutex::lock)
+            && let Some((owned, kept)) = kept.get(&hash)
             && owned.is(key)
         {
-            return Lookup::Hit(copy(response));
+            match kept {
+                KeptAnswer::Memory(answer) => return Lookup::Hit(copy(answer)),
+                KeptAnswer::Stored { version, answer } => {
+                    return Lookup::IfStill {
+                        version: version.clone(),
+                        answer: copy(answer),
+                        pending: Pending {
+                            hash,
+                            key: key.owned(),
+                            version: None,
+                        },
+                    };
+                }
+                KeptAnswer::NeedsVersion => needs_version = true,
+            }
         }
-        Lookup::Miss(Pending {
-            hash,
-            key: key.owned(),
-        })
+        Lookup::Miss {
+            pending: Pending {
+                hash,
+                key: key.owned(),
+                version: None,
+            },
+            needs_version,
+        }
     }
 
-    /// Keeps `response` under the key it missed when it was made from
-    /// memory alone, without errors, and is small.
+    /// Keeps `response` under the key it missed when it was made without
+    /// errors, is small, and read nothing but memory and storage (storage
+    /// only at a version read before it was made).
     pub fn keep(&self, pending: Pending, sources: &Sources, response: &Response) {
+        let Some(Ok(mut kept)) = self.kept.as_ref().map(Mutex::lock) else {
+            return;
+        };
         let mut budget = MAX_ANSWER_BYTES;
-        if !sources.memory_only()
+        if sources.elsewhere.load(Ordering::Relaxed)
             || !response.errors.is_empty()
             || !small(&response.data, &mut budget)
         {
+            kept.pop(&pending.hash);
             return;
         }
-        if let Ok(mut kept) = self.kept.lock() {
-            kept.put(pending.hash, (pending.key, copy(response)));
-        }
+        let entry = match (sources.storage.load(Ordering::Relaxed), pending.version) {
+            (false, _) => KeptAnswer::Memory(copy(response)),
+            (true, Some(version)) => KeptAnswer::Stored {
+                version,
+                answer: copy(response),
+            },
+            (true, None) => KeptAnswer::NeedsVersion,
+        };
+        kept.put(pending.hash, (pending.key, entry));
     }
 }
 
 /// What a lookup found.
 pub enum Lookup {
+    /// An answer made from memory alone.
     Hit(Response),
-    Miss(Pending),
+    /// An answer that holds while storage is still at `version`; else the
+    /// answer is made again (`pending`, given the version found).
+    IfStill {
+        version: String,
+        answer: Response,
+        pending: Pending,
+    },
+    /// Nothing kept: the answer is made, and may be kept. When the query
+    /// is known to read storage, the data's version is read first.
+    Miss {
+        pending: Pending,
+        needs_version: bool,
+    },
 }
 
 /// A key that missed, to keep the answer under once it is made.
 pub struct Pending {
     hash: u64,
     key: OwnedKey,
+    version: Option<String>,
+}
+
+impl Pending {
+    /// The data's version, read before the answer is made.
+    pub fn at(mut self, version: String) -> Self {
+        self.version = Some(version);
+        self
+    }
 }
 
 /// A copy of an answer without errors (the library's answer is not `Clone`).
@@ -244,14 +317,20 @@ mod tests {
     fn get(answers: &Answers, key: &Key<'_>) -> Option<Response> {
         match answers.lookup(key) {
             Lookup::Hit(response) => Some(response),
-            Lookup::Miss(_) => None,
+            _ => None,
         }
     }
 
     fn keep(answers: &Answers, key: &Key<'_>, sources: &Sources, response: &Response) {
-        if let Lookup::Miss(pending) = answers.lookup(key) {
+        if let Lookup::Miss { pending, .. } = answers.lookup(key) {
             answers.keep(pending, sources, response);
         }
+    }
+
+    fn read_storage() -> Sources {
+        let sources = Sources::default();
+        sources.storage();
+        sources
     }
 
     fn principal(roles: Vec<Role>) -> Principal {
@@ -259,6 +338,18 @@ mod tests {
             sub: Some("a".into()),
             forbund: Some("vasteras".into()),
             roles,
+        }
+    }
+
+    /// A key of a query on 2026-12-06 at generation 1, in the GraphQL API.
+    fn key<'a>(text: &'a str, caller: &'a Principal) -> Key<'a> {
+        Key {
+            text,
+            operation: None,
+            caller,
+            day: NaiveDate::from_ymd_opt(2026, 12, 6).expect("a day"),
+            generation: 1,
+            federation: false,
         }
     }
 
@@ -271,12 +362,8 @@ mod tests {
         let answers = Answers::with_capacity(8);
         let member = principal(vec![Role::Member]);
         let key = Key {
-            text: "{ forbund(slug: \"vasteras\") { name } }",
-            operation: None,
-            caller: &member,
-            day: NaiveDate::from_ymd_opt(2026, 12, 6).expect("a day"),
             generation: 3,
-            federation: false,
+            ..key("{ forbund(slug: \"vasteras\") { name } }", &member)
         };
         keep(&answers, &key, &Sources::default(), &answer("Västerås"));
         assert_eq!(
@@ -315,22 +402,69 @@ mod tests {
         }
     }
 
+    /// An answer that read storage is kept only with the version read
+    /// before it was made: without one, the next request is told to read
+    /// one first; with one, it is given only while storage is at it.
     #[test]
-    fn only_answers_from_memory_without_errors_and_small_are_kept() {
+    fn an_answer_from_storage_is_kept_with_the_version_read_before_it() {
         let answers = Answers::with_capacity(8);
         let caller = Principal::anonymous();
-        let key = Key {
-            text: "{ a }",
-            operation: None,
-            caller: &caller,
-            day: NaiveDate::from_ymd_opt(2026, 12, 6).expect("a day"),
-            generation: 1,
-            federation: false,
+        let key = key("{ insatser { totalCount } }", &caller);
+        keep(&answers, &key, &read_storage(), &answer("x"));
+        let Lookup::Miss {
+            pending,
+            needs_version: true,
+        } = answers.lookup(&key)
+        else {
+            panic!("no version was read: nothing is given, and one is asked for");
         };
+        answers.keep(pending.at("7".into()), &read_storage(), &answer("y"));
+        match answers.lookup(&key) {
+            Lookup::IfStill {
+                version, answer: a, ..
+            } => {
+                assert_eq!(version, "7");
+                assert_eq!(a.data, answer("y").data);
+            }
+            _ => panic!("kept at version 7"),
+        }
+        // Made again at a later version, it is kept at that one.
+        let Lookup::IfStill { pending, .. } = answers.lookup(&key) else {
+            panic!("kept")
+        };
+        answers.keep(pending.at("8".into()), &read_storage(), &answer("z"));
+        assert!(matches!(
+            answers.lookup(&key),
+            Lookup::IfStill { version, .. } if version == "8"
+        ));
+        // Made again reading what may not be kept, it is forgotten.
+        let Lookup::IfStill { pending, .. } = answers.lookup(&key) else {
+            panic!("kept")
+        };
+        let elsewhere = read_storage();
+        elsewhere.beyond_memory();
+        answers.keep(pending.at("9".into()), &elsewhere, &answer("w"));
+        assert!(matches!(
+            answers.lookup(&key),
+            Lookup::Miss {
+                needs_version: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn only_answers_from_memory_and_storage_without_errors_and_small_are_kept() {
+        let answers = Answers::with_capacity(8);
+        let caller = Principal::anonymous();
+        let key = key("{ a }", &caller);
         let read = Sources::default();
         read.beyond_memory();
         keep(&answers, &key, &read, &answer("x"));
-        assert!(get(&answers, &key).is_none(), "an answer that read storage");
+        assert!(
+            get(&answers, &key).is_none(),
+            "an answer that read beyond memory and storage"
+        );
         let mut failed = answer("x");
         failed
             .errors
@@ -347,21 +481,18 @@ mod tests {
         let answers = Answers::with_capacity(2);
         let caller = Principal::anonymous();
         let texts = ["{ a }", "{ b }", "{ c }"];
-        let key = |text| Key {
-            text,
-            operation: None,
-            caller: &caller,
-            day: NaiveDate::from_ymd_opt(2026, 12, 6).expect("a day"),
-            generation: 1,
-            federation: false,
-        };
         for text in texts {
-            keep(&answers, &key(text), &Sources::default(), &answer(text));
+            keep(
+                &answers,
+                &key(text, &caller),
+                &Sources::default(),
+                &answer(text),
+            );
         }
         assert!(
-            get(&answers, &key("{ a }")).is_none(),
+            get(&answers, &key("{ a }", &caller)).is_none(),
             "the least recently used goes"
         );
-        assert!(get(&answers, &key("{ c }")).is_some());
+        assert!(get(&answers, &key("{ c }", &caller)).is_some());
     }
 }

@@ -20,7 +20,7 @@ pub struct GraphqlContext {
     pub cursors: CursorKey,
     /// Parsed documents by their text.
     pub documents: Arc<Documents>,
-    /// Answers made from memory alone, kept (`answers`).
+    /// Answers kept, from memory and from storage at a version (`answers`).
     pub answers: Answers,
     /// `graphql.*` from the configuration: the limits and whether the
     /// schema is shown (introspection).
@@ -40,7 +40,7 @@ impl GraphqlContext {
                 settings.parsed_documents,
                 settings.max_value_depth,
             )),
-            answers: Answers::default(),
+            answers: Answers::with_capacity(settings.kept_answers),
             settings,
         }
     }

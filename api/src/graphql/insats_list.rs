@@ -98,10 +98,10 @@ pub async fn insats_page(
     after: Option<String>,
     parent: Option<&std::sync::Arc<finsam_entity::forbund::Model>>,
 ) -> async_graphql::Result<InsatsConnection> {
-    let context = crate::graphql::context(ctx)?;
-    let page = page_args::<InsatsCursor>(&context.cursors, "insatser", first, after)?;
+    let cursors = crate::graphql::cursor_key(ctx)?;
+    let page = page_args::<InsatsCursor>(cursors, "insatser", first, after)?;
     let mut filter = filter;
-    filter.choose_index_terms(&context.service.trigrams);
+    filter.choose_index_terms(crate::graphql::trigrams(ctx)?);
     if filter.forbund.is_some() {
         let snapshot = crate::graphql::reference(ctx).await?;
         filter.resolve_forbund(&snapshot);
@@ -195,7 +195,7 @@ pub async fn insats_page(
         .edges
         .extend(rows.into_iter().enumerate().map(|(i, row)| {
             Edge::new(
-                wanted.seal(&context.cursors, "insatser", i, || {
+                wanted.seal(cursors, "insatser", i, || {
                     InsatsCursor::of(&row.0, field, direction)
                 }),
                 Insats::from(row),

@@ -108,23 +108,54 @@ pub fn federation_sdl(schema: &FinsamSchema) -> String {
     )
 }
 
-/// The floor's own context (`GraphqlContext`). It reaches storage, so the
-/// answer is marked as read beyond memory (`answers`).
+/// The floor's own context (`GraphqlContext`). It reaches the clock's time
+/// of day and state beside storage, so the answer is marked as read beyond
+/// memory and storage, and is not kept (`answers`).
 pub(crate) fn context<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<GraphqlContext>> {
     beyond_memory(ctx);
     memory(ctx)
 }
 
-/// The context, unmarked: only for what an answer from memory may read
-/// (the reference snapshot and the day).
+/// The context, unmarked: only for what a kept answer may be made from
+/// (the reference snapshot, the day and the server's fixed settings).
 fn memory<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<GraphqlContext>> {
     ctx.data::<Arc<GraphqlContext>>()
 }
 
-/// Marks the request's answer as read beyond memory: it is not kept.
+/// The key page cursors are sealed with: fixed for the server's life.
+pub(crate) fn cursor_key<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a pagination::CursorKey> {
+    Ok(&memory(ctx)?.cursors)
+}
+
+/// How many insatser hold each trigram: which of a search's trigrams the
+/// index is asked for. It decides how rows are found, not which.
+pub(crate) fn trigrams<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a crate::service::insats::TrigramCounts> {
+    Ok(&memory(ctx)?.service.trigrams)
+}
+
+/// The privacy rule's cell size (`privacy.min_cell`): fixed for the
+/// server's life.
+pub(crate) fn min_cell(ctx: &Context<'_>) -> async_graphql::Result<i64> {
+    Ok(memory(ctx)?.service.min_cell)
+}
+
+/// Marks the request's answer as read beyond memory and storage: it is
+/// not kept.
 fn beyond_memory(ctx: &Context<'_>) {
     if let Some(sources) = ctx.data_opt::<Arc<answers::Sources>>() {
         sources.beyond_memory();
+    }
+}
+
+/// Marks the request's answer as read from storage: it is kept with the
+/// data's version.
+fn from_storage(ctx: &Context<'_>) {
+    if let Some(sources) = ctx.data_opt::<Arc<answers::Sources>>() {
+        sources.storage();
     }
 }
 
@@ -152,7 +183,7 @@ pub struct Reader(pub sea_orm::DatabaseConnection);
 pub(crate) fn reader<'a>(
     ctx: &Context<'a>,
 ) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
-    beyond_memory(ctx);
+    from_storage(ctx);
     Ok(&ctx.data::<Reader>()?.0)
 }
 
@@ -167,7 +198,9 @@ pub(crate) async fn reference(
     Ok(services.reference.get(&services.db).await?)
 }
 
+/// The request's loaders: they read storage only, through the request's
+/// reader.
 pub(crate) fn loaders(ctx: &Context<'_>) -> async_graphql::Result<Arc<Loaders>> {
-    beyond_memory(ctx);
+    from_storage(ctx);
     Ok(ctx.data::<Arc<loaders::LazyLoaders>>()?.get())
 }

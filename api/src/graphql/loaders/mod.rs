@@ -265,6 +265,14 @@ impl LazyLoaders {
             .clone()
     }
 
+    /// Whether a resolver has used them: they may hold what it read.
+    pub fn made(&self) -> bool {
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
     /// Forgets what was loaded: a subscription's next event is read afresh
     /// (`graphql::subscription`), as a new request would read it.
     pub fn renew(&self) {

@@ -10,7 +10,7 @@ use finsam_entity::{forbund, insats};
 
 use super::{Date, Decision, Forbund};
 use crate::auth::policy::{self, Action};
-use crate::graphql::{caller, loaders, reader, services};
+use crate::graphql::{caller, loaders, reader};
 use crate::service;
 
 pub use crate::record::insats::{Category, Orientation, Status, Visibility};
@@ -214,7 +214,7 @@ impl Insats {
                     &b.municipality,
                 ))
         });
-        let min_cell = services(ctx)?.min_cell;
+        let min_cell = crate::graphql::min_cell(ctx)?;
         Ok(service::insats::outcome_views(rows, full, min_cell)
             .into_iter()
             .map(InsatsOutcome)
