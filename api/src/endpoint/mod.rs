@@ -404,7 +404,8 @@ async fn run_one(
     let kept = documents.get(&request.query);
     // A query answered before is answered from there (`graphql::answers`).
     let pending = match request::kept_answer(
-        state,
+        &state.graphql,
+        &state.metrics.kept_answers,
         kept.as_deref(),
         &request,
         caller,

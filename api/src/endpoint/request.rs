@@ -17,11 +17,12 @@ use sha2::{Digest, Sha256};
 use actix_web::http::StatusCode;
 
 use crate::auth::Caller;
-use crate::endpoint::state::AppState;
 use crate::error::ApiError;
+use crate::graphql::GraphqlContext;
 use crate::graphql::answers::{Key, Lookup, Pending};
 use crate::graphql::documents::Kept;
 use crate::graphql::loaders::LazyLoaders;
+use crate::metrics::KeptAnswers;
 
 /// The request body, decoded (gzip) and counted against the limit as it
 /// arrives, so neither a large body nor a small one that inflates (a gzip
@@ -218,8 +219,10 @@ pub fn to_request(query: String, params: Params) -> Request {
 /// (`Break`), or the answer is made, with what keeping it takes when it may
 /// be kept. An answer made from memory alone is given at once; one that read
 /// storage after one statement finds storage still at its version.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn kept_answer(
-    state: &AppState,
+    graphql: &GraphqlContext,
+    counted: &KeptAnswers,
     kept: Option<&Kept>,
     request: &Request,
     caller: &Caller,
@@ -228,11 +231,11 @@ pub(super) async fn kept_answer(
     federation: bool,
 ) -> ControlFlow<Response, Option<Pending>> {
     let operation = request.operation_name.as_deref();
-    let answers = &state.graphql.answers;
+    let answers = &graphql.answers;
     if !kept.is_some_and(|k| answers.keepable(k, operation, &request.variables)) {
         return ControlFlow::Continue(None);
     }
-    let service = state.service();
+    let service = &graphql.service;
     let found = answers.lookup(&Key {
         text: &request.query,
         operation,
@@ -241,7 +244,6 @@ pub(super) async fn kept_answer(
         generation: service.reference.generation(),
         federation,
     });
-    let counted = &state.metrics.kept_answers;
     match found {
         Lookup::Hit(answer) => {
             counted.memory.inc();
