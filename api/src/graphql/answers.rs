@@ -31,9 +31,10 @@
 //! members and the DSO-ring, here at commit and from other processes within
 //! the second, as the snapshot itself), and whether the federation router
 //! asked. The version is read before the answer is made, so what is kept is
-//! never older than the version it is kept with; an answer that read storage
-//! is kept from its second request on (the first finds out that it reads
-//! storage), so lookups answered from memory never pay for a version.
+//! never older than the version it is kept with. An answer that read storage
+//! is kept from the second request that may keep it (the first finds out that
+//! it reads storage; a document's very first is only checked against every
+//! rule), so lookups answered from memory never pay for a version.
 //! Only queries of documents that passed every rule and declare no variables
 //! are kept, only answers without errors, only those under
 //! `MAX_ANSWER_BYTES`, and only `graphql.kept_answers` of them (least
