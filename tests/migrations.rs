@@ -77,12 +77,14 @@ async fn migrations_go_up_down_and_up_again() {
             "tables whose changes do not move the data's version"
         );
         let before = finsam_api::db::data_version(&db).await.expect("a version");
-        db.execute_unprepared("UPDATE forbund SET notes = notes WHERE id < 0")
-            .await
-            .expect("an update of no row");
-        db.execute_unprepared("DELETE FROM insats_goal WHERE id < 0")
-            .await
-            .expect("a delete of no row");
+        for no_row in [
+            "UPDATE forbund SET notes = notes WHERE id < 0",
+            "DELETE FROM insats_goal WHERE id < 0",
+        ] {
+            db.execute_unprepared(no_row)
+                .await
+                .expect("a change of no row");
+        }
         assert_eq!(
             finsam_api::db::data_version(&db).await.expect("a version"),
             before,

@@ -2,39 +2,34 @@
 //! what it was made from changes, so running it again is work the request
 //! need not do. Two kinds are kept:
 //!
-//! - **From memory alone**: the reference snapshot, the caller, the day,
-//!   the schema itself. The directory lookups and the DSO-ring's "who is our
-//!   DSO today" are such queries, and they are the public's most frequent.
-//!   Served with no statement at all.
-//! - **From storage too**: kept with the version of the data it was read at
-//!   (`db::data_version`: a counter every committed change moves on SQLite, the
-//!   transaction snapshot on PostgreSQL) and served again only after one
-//!   statement finds storage still at that version. A catalogue page asked
-//!   by many is then one small statement, not four and six hundred fields,
-//!   and never older than storage: a change committed anywhere, through the
-//!   API, another process or by hand, moves the version.
+//! - **From memory alone** (the reference snapshot, the caller, the day, the
+//!   schema): the directory lookups and "who is our DSO today", the public's
+//!   most frequent queries. Given again with no statement at all.
+//! - **From storage too**: kept with the version of the data read before it
+//!   was made (`db::data_version`: a counter every commit moves on SQLite,
+//!   the transaction snapshot on PostgreSQL), so never older than it, and
+//!   given again only after one statement finds that version unchanged: a
+//!   change committed anywhere, by the API, another process or a hand,
+//!   moves it. A catalogue page asked by many is then one small statement.
 //!
-//! What an answer was made from is observed, not declared: every way a
-//! resolver reaches storage (`graphql::reader`, `loaders`) marks the
-//! request's `Sources` as having read storage, and every way it reaches
-//! anything else (`graphql::context`, `services`: the clock's time of day,
-//! the endpoint's state) as having read beyond it, which is never kept;
-//! only the reference snapshot (`graphql::reference`), the day
-//! (`graphql::today`) and the server's fixed settings (the cursor key, the
-//! privacy rule's cell size) mark nothing. A new field is therefore kept only
-//! when it truly reads nothing but these.
+//! What an answer was made from is observed, not declared: the accessors
+//! that reach storage (`graphql::reader`, `loaders`) mark the request's
+//! `Sources` as having read storage, those that reach anything else
+//! (`graphql::context`, `services`: the clock's time of day, the endpoint's
+//! state) as having read beyond it, which is never kept; the reference
+//! snapshot (`graphql::reference`), the day (`graphql::today`) and the
+//! server's fixed settings (cursor key, cell size) mark nothing. A new field
+//! is therefore kept only when it truly reads nothing but these.
 //!
 //! An answer is kept under everything else it was made from: the document's
 //! text and operation, the caller (subject, förbund, roles), the day
 //! (`service::Clock`, so a read is true on the day it is asked for), the
 //! reference snapshot's generation (bumped by every change to förbund, their
 //! members and the DSO-ring, here at commit and from other processes within
-//! the second, as the snapshot itself), and whether the federation router
-//! asked. The version is read before the answer is made, so what is kept is
-//! never older than the version it is kept with. An answer that read storage
-//! is kept from the second request that may keep it (the first finds out that
-//! it reads storage; a document's very first is only checked against every
-//! rule), so lookups answered from memory never pay for a version.
+//! the second), and whether the federation router asked. One that read
+//! storage is kept from the second request that may keep it (the first finds
+//! out that it reads storage; a document's very first is only checked
+//! against every rule), so lookups from memory never pay for a version.
 //! Only queries of documents that passed every rule and declare no variables
 //! are kept, only answers without errors, only those under
 //! `MAX_ANSWER_BYTES`, and only `graphql.kept_answers` of them (least
@@ -42,8 +37,8 @@
 
 use std::hash::BuildHasher;
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Name, Response, Value};
@@ -147,10 +142,12 @@ enum KeptAnswer {
     NeedsVersion,
 }
 
+type Entries = lru::LruCache<u64, Arc<(OwnedKey, KeptAnswer)>>;
+
 /// The kept answers, by the hash of their key (the whole key is compared
 /// on a hit: two keys of one hash only take each other's place).
 pub struct Answers {
-    kept: Option<Mutex<lru::LruCache<u64, (OwnedKey, KeptAnswer)>>>,
+    kept: Option<Mutex<Entries>>,
     hasher: std::collections::hash_map::RandomState,
 }
 
@@ -183,63 +180,67 @@ impl Answers {
     }
 
     /// The answer kept under `key`, or what keeping one under it takes.
+    /// The lock is held only to find it: the copy is made after.
     pub fn lookup(&self, key: &Key<'_>) -> Lookup {
         let hash = key.hash_with(&self.hasher);
-        let mut needs_version = false;
-        if let Some(Ok(mut kept)) = self.kept.as_ref().map(Mutex::lock)
-            && let Some((owned, kept)) = kept.get(&hash)
-            && owned.is(key)
-        {
-            match kept {
-                KeptAnswer::Memory(answer) => return Lookup::Hit(copy(answer)),
-                KeptAnswer::Stored { version, answer } => {
-                    return Lookup::IfStill {
-                        version: version.clone(),
-                        answer: copy(answer),
-                        pending: Pending {
-                            hash,
-                            key: key.owned(),
-                            version: None,
-                        },
-                    };
-                }
-                KeptAnswer::NeedsVersion => needs_version = true,
-            }
-        }
-        Lookup::Miss {
-            pending: Pending {
-                hash,
-                key: key.owned(),
-                version: None,
+        let found = self.kept.as_ref().and_then(|kept| {
+            let mut kept = kept.lock().ok()?;
+            let entry = kept.get(&hash)?;
+            entry.0.is(key).then(|| entry.clone())
+        });
+        let pending = || Pending {
+            hash,
+            key: key.owned(),
+            version: None,
+        };
+        match found.as_deref().map(|(_, answer)| answer) {
+            Some(KeptAnswer::Memory(answer)) => Lookup::Hit(copy(answer)),
+            Some(KeptAnswer::Stored { version, answer }) => Lookup::IfStill {
+                version: version.clone(),
+                answer: copy(answer),
+                pending: pending(),
             },
-            needs_version,
+            Some(KeptAnswer::NeedsVersion) => Lookup::Miss {
+                pending: pending(),
+                needs_version: true,
+            },
+            None => Lookup::Miss {
+                pending: pending(),
+                needs_version: false,
+            },
         }
     }
 
     /// Keeps `response` under the key it missed when it was made without
     /// errors, is small, and read nothing but memory and storage (storage
-    /// only at a version read before it was made).
+    /// only at a version read before it was made); else forgets what was
+    /// kept there. The answer is measured and copied before the lock.
     pub fn keep(&self, pending: Pending, sources: &Sources, response: &Response) {
-        let Some(Ok(mut kept)) = self.kept.as_ref().map(Mutex::lock) else {
+        let Some(kept) = &self.kept else {
             return;
         };
         let mut budget = MAX_ANSWER_BYTES;
-        if sources.elsewhere.load(Ordering::Relaxed)
-            || !response.errors.is_empty()
-            || !small(&response.data, &mut budget)
-        {
-            kept.pop(&pending.hash);
+        let keepable = !sources.elsewhere.load(Ordering::Relaxed)
+            && response.errors.is_empty()
+            && small(&response.data, &mut budget);
+        let entry =
+            keepable.then(
+                || match (sources.storage.load(Ordering::Relaxed), pending.version) {
+                    (false, _) => KeptAnswer::Memory(copy(response)),
+                    (true, Some(version)) => KeptAnswer::Stored {
+                        version,
+                        answer: copy(response),
+                    },
+                    (true, None) => KeptAnswer::NeedsVersion,
+                },
+            );
+        let Ok(mut kept) = kept.lock() else {
             return;
-        }
-        let entry = match (sources.storage.load(Ordering::Relaxed), pending.version) {
-            (false, _) => KeptAnswer::Memory(copy(response)),
-            (true, Some(version)) => KeptAnswer::Stored {
-                version,
-                answer: copy(response),
-            },
-            (true, None) => KeptAnswer::NeedsVersion,
         };
-        kept.put(pending.hash, (pending.key, entry));
+        match entry {
+            Some(entry) => kept.put(pending.hash, Arc::new((pending.key, entry))),
+            None => kept.pop(&pending.hash),
+        };
     }
 }
 
